@@ -1,0 +1,25 @@
+package io.emotionstream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `emotion` command: one subcommand per user action. */
+@Command(
+    name = "emotion",
+    mixinStandardHelpOptions = true,
+    version = "emotion-stream 0.1.0",
+    description = "Kafka-native facial emotion recognition.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class EmotionCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new EmotionCli()).execute(args));
+  }
+}
