@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "emotion-stream 0.1.0",
     description = "Kafka-native facial emotion recognition.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      TopicsCommand.class,
+    })
 public final class EmotionCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -20,6 +23,11 @@ public final class EmotionCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new EmotionCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command tree; a failure prints one clear line (the stack trace only at debug level). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new EmotionCli()).setExecutionExceptionHandler(new UserErrorHandler());
   }
 }

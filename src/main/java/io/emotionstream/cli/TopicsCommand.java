@@ -1,0 +1,38 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicCreator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "topics", description = "Manage the product's topics.",
+    subcommands = TopicsCommand.Create.class, mixinStandardHelpOptions = true)
+public final class TopicsCommand {
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create every topic of the product on any cluster; existing topics are left as they are.")
+  static final class Create implements Callable<Integer> {
+    @Mixin ConnectionOptions connection;
+
+    @Option(names = "--partitions", defaultValue = "3",
+        description = "Partitions of the data topics (frames, events, …; default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication", defaultValue = "1",
+        description = "Replication factor of every topic (default ${DEFAULT-VALUE}; use 3 on a real cluster).")
+    short replication;
+
+    @Override
+    public Integer call() {
+      ConnectionSettings settings = connection.settings();
+      List<String> created = new TopicCreator(settings.clientConfig())
+          .createMissing(settings.topics().all(partitions, replication));
+      settings.topics().all(partitions, replication).forEach(spec -> System.out.printf(
+          "%-28s %s%n", spec.name(), created.contains(spec.name()) ? "created" : "exists"));
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.emotionstream.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Turns an exception escaping a command into one line on stderr and exit code 1. */
+final class UserErrorHandler implements IExecutionExceptionHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(UserErrorHandler.class);
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    command.getErr().println(command.getColorScheme().errorText("error: " + message));
+    LOG.debug("{} failed", command.getCommandName(), e);
+    return 1;
+  }
+}

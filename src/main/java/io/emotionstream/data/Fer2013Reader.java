@@ -1,0 +1,456 @@
+package io.emotionstream.data;
+
+import io.emotionstream.avro.Emotion;
+import io.emotionstream.avro.Usage;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Streams the rows of a FER2013-style CSV one at a time, so a 300 MB file never has to be held.
+ *
+ * <p>Reads Kaggle's {@code fer2013.csv} ({@code emotion,pixels,Usage}), the challenge's {@code
+ * train.csv} ({@code emotion,pixels}) and {@code icml_face_data.csv} ({@code emotion, Usage, pixels}):
+ * columns are found by their trimmed, case-insensitive header name, other columns are ignored. Without
+ * a Usage column the {@link SplitRule} decides each row's split.
+ *
+ * <p>The parser works on the file's bytes, not on decoded strings: a row is 2,304 small numbers, and
+ * splitting them into strings and parsing each costs several times the reading itself. Only a
+ * rejected line is decoded, to carry it as text.
+ */
+public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
+  public static final String EMOTION_COLUMN = "emotion";
+  public static final String PIXELS_COLUMN = "pixels";
+  public static final String USAGE_COLUMN = "usage";
+
+  private static final int EMOTIONS = Emotion.values().length;
+
+  private final InputStream in;
+  private final String source;
+  private final SplitRule splitRule;
+  private final byte[] chunk = new byte[1 << 16];
+  private int chunkPosition;
+  private int chunkLength;
+  private byte[] line = new byte[8192];
+  private int lineLength;
+  private long lineNumber;
+  private long dataRowIndex;
+
+  private final List<String> header;
+  private final int labelColumn;
+  private final int pixelsColumn;
+  private final int usageColumn;
+  private int[] fieldStart;
+  private int[] fieldEnd;
+
+  private CsvRow next;
+  private boolean finished;
+
+  /**
+   * Opens {@code csv} (gzip-compressed if its name ends in {@code .gz}) and reads its header.
+   *
+   * @throws Fer2013FormatException if the file is empty or its header lacks emotion or pixels
+   */
+  public static Fer2013Reader open(Path csv, SplitRule splitRule) throws IOException {
+    InputStream stream = Files.newInputStream(csv);
+    try {
+      if (csv.getFileName().toString().endsWith(".gz")) {
+        stream = new GZIPInputStream(stream, 1 << 16);
+      }
+      return new Fer2013Reader(stream, csv.toString(), splitRule);
+    } catch (IOException | RuntimeException e) {
+      stream.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads the header from {@code in}; the reader owns the stream from here and closes it.
+   *
+   * @param source names the input in messages, such as the file name
+   */
+  public Fer2013Reader(InputStream in, String source, SplitRule splitRule) throws IOException {
+    this.in = in;
+    this.source = source;
+    this.splitRule = splitRule;
+    if (!readLine()) {
+      throw new Fer2013FormatException(
+          source + " is empty: expected a header line such as emotion,pixels,Usage");
+    }
+    header = parseHeader();
+    labelColumn = header.indexOf(EMOTION_COLUMN);
+    pixelsColumn = header.indexOf(PIXELS_COLUMN);
+    usageColumn = header.indexOf(USAGE_COLUMN);
+    if (labelColumn < 0 || pixelsColumn < 0) {
+      throw new Fer2013FormatException(
+          source
+              + ":1: the header '"
+              + decodeLine().strip()
+              + "' has no '"
+              + (labelColumn < 0 ? EMOTION_COLUMN : PIXELS_COLUMN)
+              + "' column; expected emotion,pixels[,Usage] in any order");
+    }
+    fieldStart = new int[header.size() + 1];
+    fieldEnd = new int[header.size() + 1];
+  }
+
+  /** Whether the file carries its own split; if not, the {@link SplitRule} assigns one. */
+  public boolean hasUsageColumn() {
+    return usageColumn >= 0;
+  }
+
+  /** The header's column names, trimmed and lower-cased. */
+  public List<String> columns() {
+    return header;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (next == null && !finished) {
+      next = readRow();
+      finished = next == null;
+    }
+    return next != null;
+  }
+
+  @Override
+  public CsvRow next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("no more rows in " + source);
+    }
+    CsvRow row = next;
+    next = null;
+    return row;
+  }
+
+  /** The remaining rows as a sequential stream; closing the stream closes the reader. */
+  public Stream<CsvRow> stream() {
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
+        .onClose(
+            () -> {
+              try {
+                close();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+  }
+
+  @Override
+  public void close() throws IOException {
+    finished = true;
+    next = null;
+    in.close();
+  }
+
+  private CsvRow readRow() {
+    try {
+      while (readLine()) {
+        if (!isBlankLine()) {
+          CsvRow row = parseRow(dataRowIndex);
+          dataRowIndex++;
+          return row;
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + source + " after line " + lineNumber, e);
+    }
+  }
+
+  private CsvRow parseRow(long rowIndex) {
+    int fields = splitFields();
+    if (fields != header.size()) {
+      return reject(columnCountReason(fields));
+    }
+
+    int labelStart = fieldStart[labelColumn];
+    int labelEnd = fieldEnd[labelColumn];
+    int label = parseSmallInt(labelStart, labelEnd);
+    if (label < 0) {
+      String text = text(labelStart, labelEnd);
+      return reject(
+          text.isEmpty()
+              ? "the emotion label is empty"
+              : "the emotion label '" + text + "' is not a number");
+    }
+    if (label >= EMOTIONS) {
+      return reject(
+          "the emotion label " + label + " is not a class 0.." + (EMOTIONS - 1) + " (FER2013 order)");
+    }
+
+    Usage usage;
+    if (usageColumn >= 0) {
+      String name = text(fieldStart[usageColumn], fieldEnd[usageColumn]);
+      Optional<Usage> parsed = Fer2013Usage.parse(name);
+      if (parsed.isEmpty()) {
+        return reject(
+            "the Usage '"
+                + name
+                + "' is not one of "
+                + Fer2013Usage.TRAINING
+                + ", "
+                + Fer2013Usage.PUBLIC_TEST
+                + ", "
+                + Fer2013Usage.PRIVATE_TEST);
+      }
+      usage = parsed.get();
+    } else {
+      usage = splitRule.usageOf(rowIndex);
+    }
+
+    byte[] pixels = new byte[FaceSet.PIXELS];
+    String pixelProblem = parsePixels(fieldStart[pixelsColumn], fieldEnd[pixelsColumn], pixels);
+    if (pixelProblem != null) {
+      return reject(pixelProblem);
+    }
+    return new Fer2013Row(lineNumber, Emotion.values()[label], pixels, usage);
+  }
+
+  private String columnCountReason(int fields) {
+    if (fields > header.size()) {
+      return "the row has " + fields + " columns but the header has " + header.size();
+    }
+    String missing = header.get(Math.max(fields, 0));
+    for (int column : new int[] {labelColumn, pixelsColumn, usageColumn}) {
+      if (column >= fields) {
+        missing = header.get(column);
+        break;
+      }
+    }
+    return "missing column '"
+        + missing
+        + "': the row has "
+        + fields
+        + " of the header's "
+        + header.size()
+        + " columns";
+  }
+
+  /** Returns null when 2,304 values 0..255 were read into {@code pixels}, else the reason. */
+  private String parsePixels(int start, int end, byte[] pixels) {
+    int count = 0;
+    int i = start;
+    while (i < end) {
+      byte b = line[i];
+      if (b == ' ' || b == '\t') {
+        i++;
+        continue;
+      }
+      int tokenStart = i;
+      int value = 0;
+      boolean digitsOnly = true;
+      while (i < end && line[i] != ' ' && line[i] != '\t') {
+        int digit = line[i] - '0';
+        if (digit < 0 || digit > 9) {
+          digitsOnly = false;
+        } else if (value <= 255) {
+          value = value * 10 + digit;
+        }
+        i++;
+      }
+      count++;
+      if (!digitsOnly) {
+        String token = text(tokenStart, i);
+        return isInteger(token)
+            ? "pixel value #" + count + " is " + token + ", outside 0..255"
+            : "pixel value #" + count + " '" + token + "' is not a number";
+      }
+      if (value > 255) {
+        return "pixel value #" + count + " is " + text(tokenStart, i) + ", outside 0..255";
+      }
+      if (count <= FaceSet.PIXELS) {
+        pixels[count - 1] = (byte) value;
+      }
+    }
+    if (count != FaceSet.PIXELS) {
+      return "expected " + FaceSet.PIXELS + " pixel values (48x48), found " + count;
+    }
+    return null;
+  }
+
+  private static boolean isInteger(String token) {
+    return token.matches("[+-]?[0-9]+");
+  }
+
+  /** A non-negative integer of at most 9 digits, or -1. */
+  private int parseSmallInt(int start, int end) {
+    if (start >= end || end - start > 9) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = start; i < end; i++) {
+      int digit = line[i] - '0';
+      if (digit < 0 || digit > 9) {
+        return -1;
+      }
+      value = value * 10 + digit;
+    }
+    return value;
+  }
+
+  /**
+   * Splits the current line at commas outside double quotes into trimmed, unquoted field ranges and
+   * returns how many fields there are (counting past the header's size, without recording them).
+   */
+  private int splitFields() {
+    int fields = 0;
+    int start = 0;
+    boolean quoted = false;
+    for (int i = 0; i <= lineLength; i++) {
+      if (i < lineLength) {
+        byte b = line[i];
+        if (b == '"') {
+          quoted = !quoted;
+          continue;
+        }
+        if (b != ',' || quoted) {
+          continue;
+        }
+      }
+      if (fields < fieldStart.length) {
+        recordField(fields, start, i);
+      }
+      fields++;
+      start = i + 1;
+    }
+    return fields;
+  }
+
+  private void recordField(int field, int start, int end) {
+    while (start < end && isSpace(line[start])) {
+      start++;
+    }
+    while (end > start && isSpace(line[end - 1])) {
+      end--;
+    }
+    if (end - start >= 2 && line[start] == '"' && line[end - 1] == '"') {
+      start++;
+      end--;
+      while (start < end && isSpace(line[start])) {
+        start++;
+      }
+      while (end > start && isSpace(line[end - 1])) {
+        end--;
+      }
+    }
+    fieldStart[field] = start;
+    fieldEnd[field] = end;
+  }
+
+  private List<String> parseHeader() {
+    int start = 0;
+    // A UTF-8 byte-order mark, as spreadsheet programs write, is not part of the first name.
+    if (lineLength >= 3
+        && (line[0] & 0xFF) == 0xEF
+        && (line[1] & 0xFF) == 0xBB
+        && (line[2] & 0xFF) == 0xBF) {
+      start = 3;
+    }
+    String text = new String(line, start, lineLength - start, StandardCharsets.UTF_8);
+    List<String> names = new ArrayList<>();
+    for (String name : text.split(",", -1)) {
+      String trimmed = name.strip();
+      if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
+        trimmed = trimmed.substring(1, trimmed.length() - 1).strip();
+      }
+      names.add(trimmed.toLowerCase(Locale.ROOT));
+    }
+    return List.copyOf(names);
+  }
+
+  private RejectedRow reject(String reason) {
+    return new RejectedRow(lineNumber, reason, decodeLine());
+  }
+
+  private String decodeLine() {
+    return new String(line, 0, lineLength, StandardCharsets.UTF_8);
+  }
+
+  private String text(int start, int end) {
+    return new String(line, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  private boolean isBlankLine() {
+    for (int i = 0; i < lineLength; i++) {
+      if (!isSpace(line[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isSpace(byte b) {
+    return b == ' ' || b == '\t' || b == '\r';
+  }
+
+  /** Reads the next line (without its terminator) into {@link #line}; false at end of input. */
+  private boolean readLine() throws IOException {
+    lineLength = 0;
+    boolean sawAny = false;
+    while (true) {
+      if (chunkPosition == chunkLength) {
+        chunkLength = in.read(chunk, 0, chunk.length);
+        chunkPosition = 0;
+        if (chunkLength <= 0) {
+          chunkLength = 0;
+          if (!sawAny) {
+            return false;
+          }
+          break;
+        }
+      }
+      sawAny = true;
+      int newline = -1;
+      for (int i = chunkPosition; i < chunkLength; i++) {
+        if (chunk[i] == '\n') {
+          newline = i;
+          break;
+        }
+      }
+      int end = newline < 0 ? chunkLength : newline;
+      append(chunkPosition, end);
+      chunkPosition = newline < 0 ? chunkLength : newline + 1;
+      if (newline >= 0) {
+        break;
+      }
+    }
+    if (lineLength > 0 && line[lineLength - 1] == '\r') {
+      lineLength--;
+    }
+    lineNumber++;
+    return true;
+  }
+
+  private void append(int from, int to) {
+    int length = to - from;
+    if (lineLength + length > line.length) {
+      byte[] larger = new byte[Math.max(line.length * 2, lineLength + length)];
+      System.arraycopy(line, 0, larger, 0, lineLength);
+      line = larger;
+    }
+    System.arraycopy(chunk, from, line, lineLength, length);
+    lineLength += length;
+  }
+}

@@ -1,0 +1,75 @@
+package io.emotionstream.kafka;
+
+import java.util.List;
+
+/**
+ * The names of the product's topics. Every name is the prefix (default {@code emotion.}) plus a fixed
+ * suffix, so one cluster can hold several independent deployments.
+ */
+public final class Topics {
+  public static final String DEFAULT_PREFIX = "emotion.";
+
+  private final String prefix;
+
+  public Topics(String prefix) {
+    if (prefix == null || prefix.isBlank()) {
+      throw new IllegalArgumentException("topic prefix must not be empty");
+    }
+    this.prefix = prefix;
+  }
+
+  public static Topics standard() {
+    return new Topics(DEFAULT_PREFIX);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public String training() {
+    return prefix + "training";
+  }
+
+  public String frames() {
+    return prefix + "frames";
+  }
+
+  public String events() {
+    return prefix + "events";
+  }
+
+  public String checkpoints() {
+    return prefix + "checkpoints";
+  }
+
+  public String control() {
+    return prefix + "control";
+  }
+
+  public String accuracy() {
+    return prefix + "accuracy";
+  }
+
+  public String trainerStatus() {
+    return prefix + "trainer-status";
+  }
+
+  public String deadLetters() {
+    return prefix + "dead-letters";
+  }
+
+  /** Every topic of the product, with what distinguishes it from the defaults. */
+  public List<TopicSpec> all(int partitions, short replication) {
+    return List.of(
+        TopicSpec.deleted(training(), partitions, replication),
+        TopicSpec.deleted(frames(), partitions, replication),
+        TopicSpec.deleted(events(), partitions, replication),
+        // Compacted: a consumer starting later still finds the latest model of every name.
+        TopicSpec.compacted(checkpoints(), 1, replication),
+        // One partition: commands are applied in the order they were sent.
+        TopicSpec.deleted(control(), 1, replication),
+        TopicSpec.deleted(accuracy(), partitions, replication),
+        TopicSpec.deleted(trainerStatus(), 1, replication),
+        TopicSpec.deleted(deadLetters(), partitions, replication));
+  }
+}
