@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -49,6 +51,14 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -371,6 +381,47 @@ class AvroSerdeTest {
         "record at poisoned.frames partition 0 offset 1 has an unreadable value: poisoned.frames: payload does not"
             + " start with magic byte 0 (got 0x7b); not Confluent Avro wire format",
         poison.describe());
+  }
+
+  @Test
+  void kafkaStreamsHandsTheClearErrorToItsDeserializationExceptionHandler() {
+    RecordingHandler.seen.clear();
+    StreamsBuilder builder = new StreamsBuilder();
+    List<FaceFrame> processed = new ArrayList<>();
+    builder.stream("streams.frames", Consumed.with(Serdes.String(), AvroSerde.of(newClient(), FaceFrame.class)))
+        .foreach((key, frame) -> processed.add(frame));
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "serde-test");
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordingHandler.class);
+    byte[] good = new AvroSerializer<>(newClient(), FaceFrame.class).serialize("streams.frames", SampleRecords.faceFrame());
+
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config)) {
+      TestInputTopic<String, byte[]> input =
+          driver.createInputTopic("streams.frames", new StringSerializer(), new ByteArraySerializer());
+      input.pipeInput("camera-7", new byte[] {1, 2, 3, 4, 5, 6});
+      input.pipeInput("camera-7", good);
+    }
+
+    assertEquals(List.of(SampleRecords.faceFrame()), processed);
+    assertEquals(1, RecordingHandler.seen.size());
+    AvroSerdeException seen = (AvroSerdeException) RecordingHandler.seen.get(0);
+    assertEquals(AvroSerdeException.Problem.NOT_WIRE_FORMAT, seen.problem());
+    assertTrue(seen.getMessage().startsWith("streams.frames: payload does not start with magic byte 0 (got 0x01)"));
+  }
+
+  /** Records what Kafka Streams hands its handler and skips the record, as a dead-lettering handler would. */
+  public static final class RecordingHandler implements DeserializationExceptionHandler {
+    static final List<Exception> seen = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+      seen.add(exception);
+      return Response.resume();
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {}
   }
 
   // ---- helpers ----
