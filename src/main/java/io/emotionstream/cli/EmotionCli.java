@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       TopicsCommand.class,
+      ProduceCommand.class,
     })
 public final class EmotionCli implements Runnable {
 
