@@ -1,0 +1,322 @@
+package io.emotionstream.kafka.registry;
+
+import io.emotionstream.kafka.registry.SchemaLogEntry.CompatibilitySetting;
+import io.emotionstream.kafka.registry.SchemaLogEntry.SchemaVersion;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+
+/**
+ * The registry's state and rules: global schema ids, subjects and their versions, compatibility
+ * settings. Every change is first written to the {@link KafkaSchemaLog} and applied here only once the
+ * log has acknowledged it, so memory never holds a fact the log could lose.
+ *
+ * <p>A single writer is assumed: this instance allocates ids from what it has replayed and written
+ * itself, so two registries writing to the same log topic would hand out the same id twice.
+ */
+final class SchemaStore {
+  /** A version as the API reports it. */
+  record Version(String subject, int version, int id, String schema, boolean deleted) {}
+
+  private final KafkaSchemaLog log;
+  private final Map<Integer, String> schemaById = new HashMap<>();
+  private final Map<String, Integer> idBySchema = new HashMap<>();
+  private final Map<Integer, Schema> parsedById = new HashMap<>();
+  private final Map<String, TreeMap<Integer, SchemaVersion>> subjects = new TreeMap<>();
+  private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
+  private CompatibilityLevel globalLevel;
+  private int maxId;
+
+  private SchemaStore(KafkaSchemaLog log) {
+    this.log = log;
+  }
+
+  /** Rebuilds the state from the whole log before anything is served. */
+  static SchemaStore replayedFrom(KafkaSchemaLog log) {
+    SchemaStore store = new SchemaStore(log);
+    log.replay(store::apply);
+    return store;
+  }
+
+  synchronized int schemaCount() {
+    return schemaById.size();
+  }
+
+  // ---- schemas and subjects ----
+
+  /** Registers {@code schemaText} under {@code subject}; an identical live schema keeps its version and id. */
+  synchronized Version register(String subject, String schemaText) {
+    Schema schema = parse(schemaText);
+    String canonical = schema.toString();
+    Optional<SchemaVersion> existing = findLive(subject, canonical);
+    if (existing.isPresent()) {
+      return view(existing.get());
+    }
+    List<String> problems = levelOf(subject).incompatibilities(schema, liveSchemasNewestFirst(subject));
+    if (!problems.isEmpty()) {
+      throw new SchemaRegistryException(
+          409,
+          SchemaRegistryException.INCOMPATIBLE_SCHEMA,
+          "Schema being registered is incompatible with an earlier schema for subject \""
+              + subject
+              + "\" under "
+              + levelOf(subject)
+              + ", details: "
+              + problems);
+    }
+    int id = idBySchema.getOrDefault(canonical, maxId + 1);
+    TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+    // Soft-deleted versions keep their numbers, as in Confluent's registry
+    int version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
+    SchemaVersion entry = new SchemaVersion(subject, version, id, canonical, false);
+    log.append(entry);
+    apply(entry);
+    parsedById.putIfAbsent(id, schema);
+    return view(entry);
+  }
+
+  /** The live version of {@code subject} holding {@code schemaText}. */
+  synchronized Version lookup(String subject, String schemaText, boolean includeDeleted) {
+    String canonical = parse(schemaText).toString();
+    TreeMap<Integer, SchemaVersion> versions = subjectOrThrow(subject, includeDeleted);
+    return versions.values().stream()
+        .filter(v -> (includeDeleted || !v.deleted()) && v.schema().equals(canonical))
+        .findFirst()
+        .map(SchemaStore::view)
+        .orElseThrow(() -> SchemaRegistryException.schemaNotFound("under subject '" + subject + "'"));
+  }
+
+  synchronized List<String> subjects(boolean includeDeleted) {
+    List<String> names = new ArrayList<>();
+    subjects.forEach(
+        (name, versions) -> {
+          if (includeDeleted || versions.values().stream().anyMatch(v -> !v.deleted())) {
+            names.add(name);
+          }
+        });
+    return names;
+  }
+
+  synchronized List<Integer> versions(String subject, boolean includeDeleted) {
+    return subjectOrThrow(subject, includeDeleted).values().stream()
+        .filter(v -> includeDeleted || !v.deleted())
+        .map(SchemaVersion::version)
+        .toList();
+  }
+
+  /** {@code versionText} is a number, "latest" or -1 (Confluent's alias for latest). */
+  synchronized Version version(String subject, String versionText, boolean includeDeleted) {
+    return view(find(subject, versionText, includeDeleted));
+  }
+
+  synchronized String schemaById(int id) {
+    String schema = schemaById.get(id);
+    if (schema == null) {
+      throw SchemaRegistryException.schemaNotFound(String.valueOf(id));
+    }
+    return schema;
+  }
+
+  /** Every subject and version that holds schema {@code id}, live ones only unless asked. */
+  synchronized List<Version> versionsOfId(int id, boolean includeDeleted) {
+    schemaById(id);
+    List<Version> found = new ArrayList<>();
+    for (TreeMap<Integer, SchemaVersion> versions : subjects.values()) {
+      for (SchemaVersion v : versions.values()) {
+        if (v.id() == id && (includeDeleted || !v.deleted())) {
+          found.add(view(v));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Soft-deletes every live version of {@code subject}; returns their numbers. */
+  synchronized List<Integer> deleteSubject(String subject) {
+    TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+    if (versions == null) {
+      throw SchemaRegistryException.subjectNotFound(subject);
+    }
+    List<SchemaVersion> live = versions.values().stream().filter(v -> !v.deleted()).toList();
+    if (live.isEmpty()) {
+      throw new SchemaRegistryException(
+          404,
+          SchemaRegistryException.SUBJECT_SOFT_DELETED,
+          "Subject '" + subject + "' was soft deleted; permanent deletion is not supported by this registry.");
+    }
+    for (SchemaVersion version : live) {
+      SchemaVersion deleted = version.asDeleted();
+      log.append(deleted);
+      apply(deleted);
+    }
+    return live.stream().map(SchemaVersion::version).toList();
+  }
+
+  /** Soft-deletes one version; returns its number. */
+  synchronized int deleteVersion(String subject, String versionText) {
+    SchemaVersion deleted = find(subject, versionText, false).asDeleted();
+    log.append(deleted);
+    apply(deleted);
+    return deleted.version();
+  }
+
+  // ---- compatibility ----
+
+  synchronized CompatibilityLevel globalLevel() {
+    return globalLevel == null ? CompatibilityLevel.DEFAULT : globalLevel;
+  }
+
+  synchronized void setGlobalLevel(CompatibilityLevel level) {
+    write(new CompatibilitySetting(null, level));
+  }
+
+  /** The subject's own setting; empty when it follows the global one. */
+  synchronized Optional<CompatibilityLevel> subjectLevel(String subject) {
+    return Optional.ofNullable(subjectLevels.get(subject));
+  }
+
+  synchronized void setSubjectLevel(String subject, CompatibilityLevel level) {
+    write(new CompatibilitySetting(subject, level));
+  }
+
+  /** Removes the subject's own setting and returns it. */
+  synchronized CompatibilityLevel deleteSubjectLevel(String subject) {
+    CompatibilityLevel previous = subjectLevels.get(subject);
+    if (previous == null) {
+      throw new SchemaRegistryException(
+          404,
+          SchemaRegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+          "Subject '" + subject + "' does not have subject-level compatibility configured");
+    }
+    write(new CompatibilitySetting(subject, null));
+    return previous;
+  }
+
+  /**
+   * Why {@code schemaText} could not follow the given version of {@code subject}. Against "latest" the
+   * subject's level applies in full (transitive levels compare with every live version), answering "would
+   * registering it now succeed"; against a numbered version only that version is compared.
+   */
+  synchronized List<String> incompatibilities(String subject, String versionText, String schemaText) {
+    Schema schema = parse(schemaText);
+    CompatibilityLevel level = levelOf(subject);
+    if (isLatest(versionText)) {
+      List<Schema> earlier = subjects.containsKey(subject) ? liveSchemasNewestFirst(subject) : List.of();
+      return level.incompatibilities(schema, earlier);
+    }
+    SchemaVersion target = find(subject, versionText, false);
+    return level.incompatibilities(schema, List.of(parsed(target.id())));
+  }
+
+  // ---- internals ----
+
+  private void write(CompatibilitySetting setting) {
+    log.append(setting);
+    apply(setting);
+  }
+
+  private void apply(SchemaLogEntry entry) {
+    if (entry instanceof SchemaVersion version) {
+      subjects.computeIfAbsent(version.subject(), s -> new TreeMap<>()).put(version.version(), version);
+      schemaById.putIfAbsent(version.id(), version.schema());
+      idBySchema.putIfAbsent(version.schema(), version.id());
+      maxId = Math.max(maxId, version.id());
+    } else if (entry instanceof CompatibilitySetting setting) {
+      if (setting.subject() == null) {
+        globalLevel = setting.level();
+      } else if (setting.level() == null) {
+        subjectLevels.remove(setting.subject());
+      } else {
+        subjectLevels.put(setting.subject(), setting.level());
+      }
+    }
+  }
+
+  private CompatibilityLevel levelOf(String subject) {
+    return subjectLevels.getOrDefault(subject, globalLevel());
+  }
+
+  private Optional<SchemaVersion> findLive(String subject, String canonical) {
+    TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+    if (versions == null) {
+      return Optional.empty();
+    }
+    return versions.values().stream().filter(v -> !v.deleted() && v.schema().equals(canonical)).findFirst();
+  }
+
+  private List<Schema> liveSchemasNewestFirst(String subject) {
+    TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+    if (versions == null) {
+      return List.of();
+    }
+    return versions.descendingMap().values().stream()
+        .filter(v -> !v.deleted())
+        .map(v -> parsed(v.id()))
+        .toList();
+  }
+
+  private Schema parsed(int id) {
+    return parsedById.computeIfAbsent(id, i -> new Schema.Parser().parse(schemaById.get(i)));
+  }
+
+  private TreeMap<Integer, SchemaVersion> subjectOrThrow(String subject, boolean includeDeleted) {
+    TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
+    if (versions == null || (!includeDeleted && versions.values().stream().allMatch(SchemaVersion::deleted))) {
+      throw SchemaRegistryException.subjectNotFound(subject);
+    }
+    return versions;
+  }
+
+  private SchemaVersion find(String subject, String versionText, boolean includeDeleted) {
+    boolean latest = isLatest(versionText);
+    int number = latest ? -1 : parseVersion(versionText);
+    TreeMap<Integer, SchemaVersion> versions = subjectOrThrow(subject, includeDeleted);
+    if (latest) {
+      return versions.descendingMap().values().stream()
+          .filter(v -> includeDeleted || !v.deleted())
+          .findFirst()
+          .orElseThrow(() -> SchemaRegistryException.versionNotFound(subject, versionText));
+    }
+    SchemaVersion found = versions.get(number);
+    if (found == null || (found.deleted() && !includeDeleted)) {
+      throw SchemaRegistryException.versionNotFound(subject, versionText);
+    }
+    return found;
+  }
+
+  private static boolean isLatest(String versionText) {
+    return "latest".equalsIgnoreCase(versionText) || "-1".equals(versionText);
+  }
+
+  private static int parseVersion(String versionText) {
+    try {
+      int number = Integer.parseInt(versionText);
+      if (number >= 1) {
+        return number;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below as the API's own error
+    }
+    throw SchemaRegistryException.invalidVersion(versionText);
+  }
+
+  private static Schema parse(String schemaText) {
+    if (schemaText == null || schemaText.isBlank()) {
+      throw SchemaRegistryException.invalidSchema("empty schema");
+    }
+    try {
+      return new Schema.Parser().parse(schemaText);
+    } catch (RuntimeException e) {
+      // Avro reports bad schemas as SchemaParseException and, for bad defaults, AvroTypeException
+      throw SchemaRegistryException.invalidSchema(e.getMessage());
+    }
+  }
+
+  private static Version view(SchemaVersion v) {
+    return new Version(v.subject(), v.version(), v.id(), v.schema(), v.deleted());
+  }
+}
