@@ -3,6 +3,7 @@ package io.emotionstream.kafka;
 import io.emotionstream.avro.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /** Builds the {@link DeadLetter} for input that a stage refused, keeping the original bytes. */
 public final class DeadLetters {
@@ -15,7 +16,7 @@ public final class DeadLetters {
         .setReason(reason)
         .setLocation(location)
         .setPayload(rawInput == null ? null : ByteBuffer.wrap(rawInput.getBytes(StandardCharsets.UTF_8)))
-        .setTimeMs(System.currentTimeMillis())
+        .setTimeMs(Instant.now())
         .build();
   }
 
@@ -31,7 +32,7 @@ public final class DeadLetters {
         .setSourceOffset(offset)
         .setKey(key == null ? null : ByteBuffer.wrap(key))
         .setPayload(value == null ? null : ByteBuffer.wrap(value))
-        .setTimeMs(System.currentTimeMillis())
+        .setTimeMs(Instant.now())
         .build();
   }
 }

@@ -6,6 +6,7 @@ import io.emotionstream.kafka.DeadLetterPublisher;
 import io.emotionstream.kafka.DeadLetters;
 import io.emotionstream.kafka.TopicSerdes;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.function.LongConsumer;
@@ -44,7 +45,7 @@ public final class FrameProducer implements AutoCloseable {
             .setWidth(image.width())
             .setHeight(image.height())
             .setPixels(ByteBuffer.wrap(image.pixels()))
-            .setCaptureTimeMs(System.currentTimeMillis())
+            .setCaptureTimeMs(Instant.now())
             .setLabel(image.label())
             .build());
       } else if (input instanceof FrameInput.Unreadable unreadable) {
