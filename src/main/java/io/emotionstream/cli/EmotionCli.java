@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
     description = "Kafka-native facial emotion recognition.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      ClusterCommand.class,
       TopicsCommand.class,
+      ProduceCommand.class,
     })
 public final class EmotionCli implements Runnable {
 

@@ -1,0 +1,115 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.data.Fer2013Reader;
+import io.emotionstream.data.SplitRule;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.producer.CsvFrames;
+import io.emotionstream.producer.FrameSource;
+import io.emotionstream.producer.ImageFolderFrames;
+import io.emotionstream.producer.FrameProducer;
+import io.emotionstream.producer.ProduceSummary;
+import io.emotionstream.producer.RatePacer;
+import io.emotionstream.producer.TrainingProducer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "produce", mixinStandardHelpOptions = true,
+    description = "Stream training rows or live frames into Kafka.",
+    subcommands = {ProduceCommand.Training.class, ProduceCommand.Frames.class})
+public final class ProduceCommand {
+
+  @Command(name = "training", mixinStandardHelpOptions = true,
+      description = "Stream a FER2013 CSV (fer2013.csv, train.csv or icml_face_data.csv) into the training topic.")
+  static final class Training implements Callable<Integer> {
+    @Mixin ConnectionOptions connection;
+
+    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "The CSV (.csv or .csv.gz).")
+    Path csv;
+
+    @Option(names = "--val-fraction", paramLabel = "F",
+        description = "Without a Usage column: put this fraction of rows in VALIDATION at random "
+            + "(default: the seed project's rule, the first 3,589 rows).")
+    Double valFraction;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of --val-fraction (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "ROWS/S",
+        description = "Rows per second; 0 sends as fast as the broker takes them (default).")
+    double rate;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+      ConnectionSettings settings = connection.settings();
+      SplitRule rule = valFraction == null ? SplitRule.seedRule() : SplitRule.validationFraction(valFraction, seed);
+      ProduceSummary summary;
+      try (Fer2013Reader reader = Fer2013Reader.open(csv, rule);
+          TrainingProducer producer = new TrainingProducer(settings, TopicSerdes.connect(settings));
+          ProgressDisplay progress = new ProgressDisplay("rows", "rows", -1, quiet)) {
+        summary = producer.send(reader, RatePacer.perSecond(rate), progress::stepTo);
+      }
+      System.out.println(summary.describe("rows") + " -> " + settings.topics().training());
+      return summary.complete() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "frames", mixinStandardHelpOptions = true,
+      description = "Publish live face frames from a FER2013 CSV or a folder of images.")
+  static final class Frames implements Callable<Integer> {
+    @Mixin ConnectionOptions connection;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+      @Option(names = "--csv", paramLabel = "FILE", description = "Frames from the rows of a FER2013 CSV.")
+      Path csv;
+
+      @Option(names = "--images", paramLabel = "DIR",
+          description = "Frames from every image file (PNG, JPG, …, any size) in a folder, in name order.")
+      Path images;
+
+      FrameSource open(boolean withLabels) throws IOException {
+        return csv != null ? CsvFrames.open(csv, withLabels) : ImageFolderFrames.open(images);
+      }
+    }
+
+    @Option(names = "--with-labels", description = "Attach each CSV row's label, so the classifier scores it.")
+    boolean withLabels;
+
+    @Option(names = "--source-id", defaultValue = "camera-1", description = "Source (camera) id, the record key (default ${DEFAULT-VALUE}).")
+    String sourceId;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "FRAMES/S",
+        description = "Frames per second; 0 for as fast as possible (default).")
+    double rate;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Stop after this many frames; 0 for all (default).")
+    long limit;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+      ConnectionSettings settings = connection.settings();
+      ProduceSummary summary;
+      try (FrameProducer producer = new FrameProducer(settings, TopicSerdes.connect(settings));
+          ProgressDisplay progress = new ProgressDisplay("frames", "frames", -1, quiet);
+          FrameSource frames = source.open(withLabels)) {
+        summary = producer.send(frames, sourceId, RatePacer.perSecond(rate), limit, progress::stepTo);
+      }
+      System.out.println(summary.describe("frames") + " -> " + settings.topics().frames());
+      return summary.complete() ? 0 : 1;
+    }
+  }
+}
