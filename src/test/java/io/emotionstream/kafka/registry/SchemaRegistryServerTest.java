@@ -259,6 +259,20 @@ class SchemaRegistryServerTest {
   }
 
   @Test
+  void softDeletingOneVersionLeavesTheOthers() throws Exception {
+    http.post("/subjects/one-gone-value/versions", schemaBody(READING_V1));
+    http.post("/subjects/one-gone-value/versions", schemaBody(READING_V2_WITH_DEFAULT));
+
+    Reply deleted = http.delete("/subjects/one-gone-value/versions/1");
+
+    assertEquals(1, deleted.body().asInt());
+    assertEquals(List.of(2), JSON.convertValue(http.get("/subjects/one-gone-value/versions").body(), List.class));
+    assertEquals(40402, http.get("/subjects/one-gone-value/versions/1").errorCode());
+    assertEquals(200, http.get("/subjects/one-gone-value/versions/1?deleted=true").status());
+    assertEquals(40406, http.delete("/subjects/one-gone-value/versions/1").errorCode());
+  }
+
+  @Test
   void unknownPathsAndMethodsAnswerWithAnErrorBody() throws Exception {
     Reply unknown = http.get("/nothing/here");
     Reply wrongMethod = http.put("/subjects", "{}");
