@@ -41,6 +41,8 @@ final class KafkaSchemaLog implements AutoCloseable {
   private final String topic;
   private final Map<String, Object> clientProperties;
   private final KafkaProducer<byte[], byte[]> producer;
+  /** Where this instance's next write should land if it is the topic's only writer. */
+  private long expectedNextOffset = -1;
 
   private KafkaSchemaLog(String topic, Map<String, Object> clientProperties) {
     this.topic = topic;
@@ -98,14 +100,29 @@ final class KafkaSchemaLog implements AutoCloseable {
           }
         }
       }
+      expectedNextOffset = consumer.position(partition, TIMEOUT);
     }
     return applied;
   }
 
-  /** Writes {@code entry} and returns once every in-sync replica has it; the caller applies it only then. */
-  void append(SchemaLogEntry entry) {
+  /**
+   * Writes {@code entry} and returns once every in-sync replica has it; the caller applies it only then.
+   * Returns false when the write did not land right after this instance's previous one: another writer
+   * has appended in between, so what this instance holds in memory is incomplete.
+   */
+  boolean append(SchemaLogEntry entry) {
     try {
-      producer.send(new ProducerRecord<>(topic, 0, entry.key(), entry.value())).get(45, TimeUnit.SECONDS);
+      long offset = producer.send(new ProducerRecord<>(topic, 0, entry.key(), entry.value()))
+          .get(45, TimeUnit.SECONDS)
+          .offset();
+      // Without transactions every record of the partition takes exactly one offset
+      boolean inSequence = offset == expectedNextOffset;
+      expectedNextOffset = offset + 1;
+      if (!inSequence) {
+        log.warn("another writer has appended to schema log topic '{}' (wrote at offset {}); "
+            + "run only one registry per topic, or ids may collide", topic, offset);
+      }
+      return inSequence;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw SchemaRegistryException.storeError("interrupted while writing to '" + topic + "'", e);

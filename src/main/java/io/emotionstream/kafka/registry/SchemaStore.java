@@ -30,6 +30,8 @@ final class SchemaStore {
   private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
   private CompatibilityLevel globalLevel;
   private int maxId;
+  /** Set when a write failed or another writer showed up: memory may differ from the log until replayed. */
+  private boolean stale;
 
   private SchemaStore(KafkaSchemaLog log) {
     this.log = log;
@@ -42,6 +44,25 @@ final class SchemaStore {
     return store;
   }
 
+  /**
+   * Before a change, rebuilds the state from the log if it may have diverged: a write whose
+   * acknowledgement was lost may still have landed, and must not have its id handed out again.
+   */
+  private void ensureFresh() {
+    if (!stale) {
+      return;
+    }
+    schemaById.clear();
+    idBySchema.clear();
+    parsedById.clear();
+    subjects.clear();
+    subjectLevels.clear();
+    globalLevel = null;
+    maxId = 0;
+    log.replay(this::apply);
+    stale = false;
+  }
+
   synchronized int schemaCount() {
     return schemaById.size();
   }
@@ -50,6 +71,7 @@ final class SchemaStore {
 
   /** Registers {@code schemaText} under {@code subject}; an identical live schema keeps its version and id. */
   synchronized Version register(String subject, String schemaText) {
+    ensureFresh();
     Schema schema = parse(schemaText);
     String canonical = schema.toString();
     Optional<SchemaVersion> existing = findLive(subject, canonical);
@@ -73,7 +95,7 @@ final class SchemaStore {
     // Soft-deleted versions keep their numbers, as in Confluent's registry
     int version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
     SchemaVersion entry = new SchemaVersion(subject, version, id, canonical, false);
-    log.append(entry);
+    append(entry);
     apply(entry);
     parsedById.putIfAbsent(id, schema);
     return view(entry);
@@ -137,6 +159,7 @@ final class SchemaStore {
 
   /** Soft-deletes every live version of {@code subject}; returns their numbers. */
   synchronized List<Integer> deleteSubject(String subject) {
+    ensureFresh();
     TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
     if (versions == null) {
       throw SchemaRegistryException.subjectNotFound(subject);
@@ -150,7 +173,7 @@ final class SchemaStore {
     }
     for (SchemaVersion version : live) {
       SchemaVersion deleted = version.asDeleted();
-      log.append(deleted);
+      append(deleted);
       apply(deleted);
     }
     return live.stream().map(SchemaVersion::version).toList();
@@ -158,6 +181,7 @@ final class SchemaStore {
 
   /** Soft-deletes one version; returns its number. */
   synchronized int deleteVersion(String subject, String versionText) {
+    ensureFresh();
     if (!isLatest(versionText)) {
       SchemaVersion target = find(subject, versionText, true);
       if (target.deleted()) {
@@ -168,7 +192,7 @@ final class SchemaStore {
       }
     }
     SchemaVersion deleted = find(subject, versionText, false).asDeleted();
-    log.append(deleted);
+    append(deleted);
     apply(deleted);
     return deleted.version();
   }
@@ -194,6 +218,7 @@ final class SchemaStore {
 
   /** Removes the subject's own setting and returns it. */
   synchronized CompatibilityLevel deleteSubjectLevel(String subject) {
+    ensureFresh();
     CompatibilityLevel previous = subjectLevels.get(subject);
     if (previous == null) {
       throw new SchemaRegistryException(
@@ -224,8 +249,20 @@ final class SchemaStore {
   // ---- internals ----
 
   private void write(CompatibilitySetting setting) {
-    log.append(setting);
+    ensureFresh();
+    append(setting);
     apply(setting);
+  }
+
+  private void append(SchemaLogEntry entry) {
+    try {
+      if (!log.append(entry)) {
+        stale = true;
+      }
+    } catch (SchemaRegistryException e) {
+      stale = true;
+      throw e;
+    }
   }
 
   private void apply(SchemaLogEntry entry) {

@@ -299,6 +299,27 @@ class SchemaRegistryServerTest {
   }
 
   @Test
+  void aRegistryThatFindsAnotherWriterOnItsTopicReReadsItBeforeItsNextChange() throws Exception {
+    SchemaRegistryServer.Settings settings =
+        SchemaRegistryServer.Settings.of(kafka.bootstrapServers()).withTopic("_schemas_two_writers");
+    try (SchemaRegistryServer first = SchemaRegistryServer.start(settings);
+        SchemaRegistryServer second = SchemaRegistryServer.start(settings)) {
+      RegistryRequests firstCalls = new RegistryRequests(first.url());
+      RegistryRequests secondCalls = new RegistryRequests(second.url());
+      firstCalls.post("/subjects/earlier-value/versions", schemaBody(READING_V1));
+      int id = firstCalls.post("/subjects/contested-value/versions", schemaBody(READING_V2_WITH_DEFAULT))
+          .body().get("id").asInt();
+
+      // The second's write lands after the first's, not where it expected: it notices
+      secondCalls.put("/config/elsewhere-value", "{\"compatibility\":\"NONE\"}");
+      Reply again = secondCalls.post("/subjects/contested-value/versions", schemaBody(READING_V2_WITH_DEFAULT));
+
+      assertEquals(id, again.body().get("id").asInt());
+      assertEquals(List.of(1), JSON.convertValue(secondCalls.get("/subjects/contested-value/versions").body(), List.class));
+    }
+  }
+
+  @Test
   void idsVersionsAndSettingsSurviveARestartOnTheSameBroker() throws Exception {
     SchemaRegistryServer.Settings settings =
         SchemaRegistryServer.Settings.of(kafka.bootstrapServers()).withTopic("_schemas_restart");
