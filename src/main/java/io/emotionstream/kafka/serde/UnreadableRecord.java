@@ -1,6 +1,8 @@
 package io.emotionstream.kafka.serde;
 
+import io.emotionstream.avro.DeadLetter;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RecordDeserializationException.DeserializationExceptionOrigin;
@@ -18,27 +20,22 @@ public record UnreadableRecord(
     long offset,
     boolean inKey,
     String reason,
+    String errorClass,
     boolean recordAtFault,
     byte[] key,
     byte[] value) {
 
   public static UnreadableRecord from(RecordDeserializationException e) {
     AvroSerdeException serdeFailure = findSerdeFailure(e);
-    String reason;
-    boolean recordAtFault;
-    if (serdeFailure != null) {
-      reason = serdeFailure.getMessage();
-      recordAtFault = serdeFailure.problem().isRecordAtFault();
-    } else {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      reason = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
-      recordAtFault = true;
-    }
+    Throwable cause = serdeFailure != null ? serdeFailure : e.getCause() == null ? e : e.getCause();
+    String reason = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+    boolean recordAtFault = serdeFailure == null || serdeFailure.problem().isRecordAtFault();
     return new UnreadableRecord(
         e.topicPartition(),
         e.offset(),
         e.origin() == DeserializationExceptionOrigin.KEY,
         reason,
+        cause.getClass().getName(),
         recordAtFault,
         bytes(e.keyBuffer()),
         bytes(e.valueBuffer()));
@@ -73,6 +70,21 @@ public record UnreadableRecord(
         + (inKey ? "key" : "value")
         + ": "
         + reason;
+  }
+
+  /** The dead letter for this record: where it was, why it failed, and its bytes unchanged. */
+  public DeadLetter toDeadLetter(String stage, Instant now) {
+    return DeadLetter.newBuilder()
+        .setStage(stage)
+        .setReason(describe())
+        .setErrorClass(errorClass)
+        .setSourceTopic(topic())
+        .setSourcePartition(partition())
+        .setSourceOffset(offset)
+        .setKey(key == null ? null : ByteBuffer.wrap(key))
+        .setPayload(value == null ? null : ByteBuffer.wrap(value))
+        .setTimeMs(now)
+        .build();
   }
 
   private static AvroSerdeException findSerdeFailure(Throwable e) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.kafka.EmbeddedKafka;
@@ -381,6 +382,12 @@ class AvroSerdeTest {
         "record at poisoned.frames partition 0 offset 1 has an unreadable value: poisoned.frames: payload does not"
             + " start with magic byte 0 (got 0x7b); not Confluent Avro wire format",
         poison.describe());
+    DeadLetter letter = poison.toDeadLetter("classify", SampleRecords.TIME);
+    assertEquals(poison.describe(), letter.getReason());
+    assertEquals(AvroSerdeException.class.getName(), letter.getErrorClass());
+    assertEquals(1L, letter.getSourceOffset());
+    assertEquals(ByteBuffer.wrap(bad), letter.getPayload());
+    assertEquals(ByteBuffer.wrap("camera-7".getBytes(StandardCharsets.UTF_8)), letter.getKey());
   }
 
   @Test
