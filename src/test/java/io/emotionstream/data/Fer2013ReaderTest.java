@@ -190,6 +190,17 @@ class Fer2013ReaderTest {
   }
 
   @Test
+  void acceptsPixelsSeparatedByRunsOfSpacesAndTabs() throws IOException {
+    byte[] pixels = rampPixels(2);
+    String text = pixelText(pixels).replace(" 7 ", "  7\t").replace(" 200 ", " 0200   ");
+
+    Fer2013Row row =
+        assertInstanceOf(Fer2013Row.class, readAll("emotion,pixels\n3,  " + text + " \n").get(0));
+
+    assertArrayEquals(pixels, row.pixels());
+  }
+
+  @Test
   void rejectsRowWithTooFewPixels() throws IOException {
     String line = "3," + pixelText(2303, 10) + ",Training";
     RejectedRow rejected = onlyRejection("emotion,pixels,Usage\n" + line + "\n");
