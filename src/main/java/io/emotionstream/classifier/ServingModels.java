@@ -3,6 +3,7 @@ package io.emotionstream.classifier;
 import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.DeadLetters;
+import io.emotionstream.kafka.Sha256;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +65,7 @@ public final class ServingModels implements AutoCloseable {
       return Optional.of(serving);
     }
     try {
+      verifyChecksum(checkpoint);
       Serving loaded = new Serving(checkpoint.getVersion(), checkpoint.getSha256(), loader.load(checkpoint));
       byThread.put(thread, loaded);
       if (serving != null) {
@@ -74,6 +76,15 @@ public final class ServingModels implements AutoCloseable {
     } catch (RuntimeException e) {
       refuse(identity, e.getMessage(), e, refusals);
       return Optional.ofNullable(serving);
+    }
+  }
+
+  /** The checksum guards the weights between trainer and classifier, whatever the model's file format. */
+  private static void verifyChecksum(ModelCheckpoint checkpoint) {
+    String actual = Sha256.hex(checkpoint.getWeights().duplicate());
+    if (!actual.equalsIgnoreCase(checkpoint.getSha256())) {
+      throw new ModelLoader.RefusedCheckpointException("weights have SHA-256 " + actual + " but the checkpoint says "
+          + checkpoint.getSha256() + ": corrupted or tampered with", null);
     }
   }
 
