@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "emotion-stream 0.1.0",
     description = "Kafka-native facial emotion recognition.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DatasetCommand.class})
 public final class EmotionCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

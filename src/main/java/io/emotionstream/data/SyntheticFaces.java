@@ -117,10 +117,7 @@ public final class SyntheticFaces {
 
   /** The random source of face {@code index} of a set drawn with {@code seed}. */
   public static Random faceRandom(long seed, long index) {
-    long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return new Random(z ^ (z >>> 31));
+    return Seeds.random(seed, index);
   }
 
   private static void drawScene(Graphics2D g, Emotion emotion, Random random, Variation variation) {

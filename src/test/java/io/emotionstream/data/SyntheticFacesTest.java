@@ -80,7 +80,7 @@ class SyntheticFacesTest {
     long rows = SyntheticDataset.writeCsv(csv, 10, 4);
 
     assertEquals(70, rows);
-    Fer2013Splits splits = Fer2013Splits.read(csv, SplitRule.seedRule());
+    FaceSplits splits = FaceSplits.read(csv, SplitRule.seedRule());
     assertTrue(splits.rejected().isEmpty());
     assertEquals(56, splits.faces(Usage.TRAINING).size());
     assertEquals(7, splits.faces(Usage.VALIDATION).size());
