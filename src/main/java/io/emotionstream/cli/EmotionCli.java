@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       TopicsCommand.class,
       ProduceCommand.class,
       DatasetCommand.class,
+      RegistryCommand.class,
     })
 public final class EmotionCli implements Runnable {
 

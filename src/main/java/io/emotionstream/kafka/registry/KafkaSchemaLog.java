@@ -157,8 +157,11 @@ final class KafkaSchemaLog implements AutoCloseable {
       throw new IllegalStateException("interrupted while preparing schema log topic '" + topic + "'", e);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      String why = cause.getMessage() == null ? "no answer within " + TIMEOUT.toSeconds() + " s" : cause.getMessage();
       throw new IllegalStateException(
-          "cannot prepare schema log topic '" + topic + "': " + cause.getMessage(), cause);
+          "cannot prepare schema log topic '" + topic + "' on Kafka at "
+              + clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + why,
+          cause);
     }
   }
 

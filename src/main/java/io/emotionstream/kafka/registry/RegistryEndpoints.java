@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +32,11 @@ final class RegistryEndpoints implements HttpHandler {
   private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
   private final SchemaStore store;
+  private final List<Route> routes = new ArrayList<>();
 
   RegistryEndpoints(SchemaStore store) {
     this.store = store;
+    defineRoutes();
   }
 
   /** What a handled request answers: a status and a JSON body. */
@@ -42,7 +46,7 @@ final class RegistryEndpoints implements HttpHandler {
     }
   }
 
-  /** The parsed request line: method, decoded path segments, query parameters. */
+  /** The parsed request: method, decoded path segments, query parameters. */
   private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
     String segment(int index) {
       return path.get(index);
@@ -51,27 +55,101 @@ final class RegistryEndpoints implements HttpHandler {
     boolean flag(String name) {
       return Boolean.parseBoolean(query.getOrDefault(name, "false"));
     }
+  }
 
-    boolean is(String expectedMethod, String... pattern) {
-      if (!method.equals(expectedMethod) || path.size() != pattern.length) {
+  @FunctionalInterface
+  private interface Action {
+    Answer apply(Request request) throws IOException;
+  }
+
+  /** One endpoint: a method and a path pattern whose "*" segments match any single segment. */
+  private record Route(String method, List<String> pattern, Action action) {
+    boolean matchesPath(List<String> path) {
+      if (path.size() != pattern.size()) {
         return false;
       }
-      for (int i = 0; i < pattern.length; i++) {
-        if (!pattern[i].equals("*") && !pattern[i].equals(path.get(i))) {
+      for (int i = 0; i < path.size(); i++) {
+        if (!pattern.get(i).equals("*") && !pattern.get(i).equals(path.get(i))) {
           return false;
         }
       }
       return true;
     }
+  }
 
-    boolean matchesPath(String... pattern) {
-      for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
-        if (new Request(method, path, query, exchange).is(method, pattern)) {
-          return true;
-        }
+  private void on(String method, String path, Action action) {
+    List<String> pattern = path.equals("/") ? List.of() : List.of(path.substring(1).split("/"));
+    routes.add(new Route(method, pattern, action));
+  }
+
+  private void defineRoutes() {
+    on("GET", "/", r -> Answer.ok(JSON.createObjectNode()));
+    on("GET", "/subjects", r -> Answer.ok(strings(store.subjects(r.flag("deleted")))));
+    on("POST", "/subjects/*", r -> Answer.ok(versionBody(store.lookup(r.segment(1), schemaText(r), r.flag("deleted")))));
+    on("DELETE", "/subjects/*", r -> {
+      rejectPermanent(r);
+      return Answer.ok(ints(store.deleteSubject(r.segment(1))));
+    });
+    on("GET", "/subjects/*/versions", r -> Answer.ok(ints(store.versions(r.segment(1), r.flag("deleted")))));
+    on("POST", "/subjects/*/versions", r -> {
+      SchemaStore.Version registered = store.register(r.segment(1), schemaText(r));
+      return Answer.ok(JSON.createObjectNode().put("id", registered.id()));
+    });
+    on("GET", "/subjects/*/versions/*",
+        r -> Answer.ok(versionBody(store.version(r.segment(1), r.segment(3), r.flag("deleted")))));
+    on("DELETE", "/subjects/*/versions/*", r -> {
+      rejectPermanent(r);
+      return Answer.ok(JSON.getNodeFactory().numberNode(store.deleteVersion(r.segment(1), r.segment(3))));
+    });
+    on("GET", "/subjects/*/versions/*/schema",
+        r -> Answer.ok(JSON.readTree(store.version(r.segment(1), r.segment(3), r.flag("deleted")).schema())));
+    on("GET", "/schemas/ids/*",
+        r -> Answer.ok(JSON.createObjectNode().put("schema", store.schemaById(schemaId(r.segment(2))))));
+    on("GET", "/schemas/ids/*/schema", r -> Answer.ok(JSON.readTree(store.schemaById(schemaId(r.segment(2))))));
+    on("GET", "/schemas/ids/*/versions", r -> {
+      ArrayNode pairs = JSON.createArrayNode();
+      for (SchemaStore.Version v : store.versionsOfId(schemaId(r.segment(2)), r.flag("deleted"))) {
+        pairs.addObject().put("subject", v.subject()).put("version", v.version());
       }
-      return false;
-    }
+      return Answer.ok(pairs);
+    });
+    on("GET", "/schemas/ids/*/subjects", r -> Answer.ok(strings(
+        store.versionsOfId(schemaId(r.segment(2)), r.flag("deleted")).stream()
+            .map(SchemaStore.Version::subject)
+            .distinct()
+            .toList())));
+    on("GET", "/schemas/types", r -> Answer.ok(strings(List.of("AVRO"))));
+    on("GET", "/config", r -> Answer.ok(level(store.globalLevel())));
+    on("PUT", "/config", r -> {
+      CompatibilityLevel level = compatibilityIn(r);
+      store.setGlobalLevel(level);
+      return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
+    });
+    on("GET", "/config/*", r -> {
+      Optional<CompatibilityLevel> own = store.subjectLevel(r.segment(1));
+      if (own.isEmpty() && r.flag("defaultToGlobal")) {
+        own = Optional.of(store.globalLevel());
+      }
+      return Answer.ok(level(own.orElseThrow(() -> new SchemaRegistryException(
+          404,
+          SchemaRegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+          "Subject '" + r.segment(1) + "' does not have subject-level compatibility configured"))));
+    });
+    on("PUT", "/config/*", r -> {
+      CompatibilityLevel level = compatibilityIn(r);
+      store.setSubjectLevel(r.segment(1), level);
+      return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
+    });
+    on("DELETE", "/config/*", r -> Answer.ok(level(store.deleteSubjectLevel(r.segment(1)))));
+    on("POST", "/compatibility/subjects/*/versions/*", r -> {
+      List<String> problems = store.incompatibilities(r.segment(2), r.segment(4), schemaText(r));
+      ObjectNode body = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+      if (r.flag("verbose")) {
+        body.set("messages", strings(problems));
+      }
+      return Answer.ok(body);
+    });
+    on("GET", "/mode", r -> Answer.ok(JSON.createObjectNode().put("mode", "READWRITE")));
   }
 
   @Override
@@ -85,125 +163,22 @@ final class RegistryEndpoints implements HttpHandler {
       answer = error(400, 400, "Malformed JSON in request body: " + e.getOriginalMessage());
     } catch (RuntimeException e) {
       log.error("registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-      answer = error(500, 50001, "Internal error: " + e);
+      answer = error(500, SchemaRegistryException.STORE_ERROR, "Internal error: " + e);
     }
     send(exchange, answer);
   }
 
-  private Answer route(Request r) throws IOException {
-    if (r.is("GET")) {
-      return Answer.ok(JSON.createObjectNode());
-    }
-    if (r.is("GET", "subjects")) {
-      return Answer.ok(strings(store.subjects(r.flag("deleted"))));
-    }
-    if (r.is("POST", "subjects", "*")) {
-      SchemaStore.Version found = store.lookup(r.segment(1), schemaText(r), r.flag("deleted"));
-      return Answer.ok(versionBody(found));
-    }
-    if (r.is("DELETE", "subjects", "*")) {
-      rejectPermanent(r);
-      return Answer.ok(ints(store.deleteSubject(r.segment(1))));
-    }
-    if (r.is("GET", "subjects", "*", "versions")) {
-      return Answer.ok(ints(store.versions(r.segment(1), r.flag("deleted"))));
-    }
-    if (r.is("POST", "subjects", "*", "versions")) {
-      SchemaStore.Version registered = store.register(r.segment(1), schemaText(r));
-      return Answer.ok(JSON.createObjectNode().put("id", registered.id()));
-    }
-    if (r.is("GET", "subjects", "*", "versions", "*")) {
-      return Answer.ok(versionBody(store.version(r.segment(1), r.segment(3), r.flag("deleted"))));
-    }
-    if (r.is("DELETE", "subjects", "*", "versions", "*")) {
-      rejectPermanent(r);
-      return Answer.ok(JSON.getNodeFactory().numberNode(store.deleteVersion(r.segment(1), r.segment(3))));
-    }
-    if (r.is("GET", "subjects", "*", "versions", "*", "schema")) {
-      return Answer.ok(JSON.readTree(store.version(r.segment(1), r.segment(3), r.flag("deleted")).schema()));
-    }
-    if (r.is("GET", "schemas", "ids", "*")) {
-      return Answer.ok(JSON.createObjectNode().put("schema", store.schemaById(schemaId(r.segment(2)))));
-    }
-    if (r.is("GET", "schemas", "ids", "*", "schema")) {
-      return Answer.ok(JSON.readTree(store.schemaById(schemaId(r.segment(2)))));
-    }
-    if (r.is("GET", "schemas", "ids", "*", "versions")) {
-      ArrayNode pairs = JSON.createArrayNode();
-      for (SchemaStore.Version v : store.versionsOfId(schemaId(r.segment(2)), r.flag("deleted"))) {
-        pairs.addObject().put("subject", v.subject()).put("version", v.version());
+  private Answer route(Request request) throws IOException {
+    boolean pathKnown = false;
+    for (Route route : routes) {
+      if (route.matchesPath(request.path())) {
+        if (route.method().equals(request.method())) {
+          return route.action().apply(request);
+        }
+        pathKnown = true;
       }
-      return Answer.ok(pairs);
     }
-    if (r.is("GET", "schemas", "ids", "*", "subjects")) {
-      return Answer.ok(
-          strings(
-              store.versionsOfId(schemaId(r.segment(2)), r.flag("deleted")).stream()
-                  .map(SchemaStore.Version::subject)
-                  .distinct()
-                  .toList()));
-    }
-    if (r.is("GET", "schemas", "types")) {
-      return Answer.ok(strings(List.of("AVRO")));
-    }
-    if (r.is("GET", "config")) {
-      return Answer.ok(level(store.globalLevel()));
-    }
-    if (r.is("PUT", "config")) {
-      CompatibilityLevel level = compatibilityIn(r);
-      store.setGlobalLevel(level);
-      return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
-    }
-    if (r.is("GET", "config", "*")) {
-      String subject = r.segment(1);
-      return store
-          .subjectLevel(subject)
-          .or(() -> r.flag("defaultToGlobal") ? java.util.Optional.of(store.globalLevel()) : java.util.Optional.empty())
-          .map(level -> Answer.ok(level(level)))
-          .orElseThrow(
-              () ->
-                  new SchemaRegistryException(
-                      404,
-                      SchemaRegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
-                      "Subject '" + subject + "' does not have subject-level compatibility configured"));
-    }
-    if (r.is("PUT", "config", "*")) {
-      CompatibilityLevel level = compatibilityIn(r);
-      store.setSubjectLevel(r.segment(1), level);
-      return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
-    }
-    if (r.is("DELETE", "config", "*")) {
-      return Answer.ok(level(store.deleteSubjectLevel(r.segment(1))));
-    }
-    if (r.is("POST", "compatibility", "subjects", "*", "versions", "*")) {
-      List<String> problems = store.incompatibilities(r.segment(2), r.segment(4), schemaText(r));
-      ObjectNode body = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
-      if (r.flag("verbose")) {
-        body.set("messages", strings(problems));
-      }
-      return Answer.ok(body);
-    }
-    if (r.is("GET", "mode")) {
-      return Answer.ok(JSON.createObjectNode().put("mode", "READWRITE"));
-    }
-    if (knownPath(r)) {
-      return error(405, 405, "HTTP 405 Method Not Allowed");
-    }
-    return error(404, 404, "HTTP 404 Not Found");
-  }
-
-  private static boolean knownPath(Request r) {
-    return r.matchesPath("subjects")
-        || r.matchesPath("subjects", "*")
-        || r.matchesPath("subjects", "*", "versions")
-        || r.matchesPath("subjects", "*", "versions", "*")
-        || r.matchesPath("subjects", "*", "versions", "*", "schema")
-        || r.matchesPath("schemas", "ids", "*")
-        || r.matchesPath("schemas", "types")
-        || r.matchesPath("config")
-        || r.matchesPath("config", "*")
-        || r.matchesPath("compatibility", "subjects", "*", "versions", "*")
-        || r.matchesPath("mode");
+    return pathKnown ? error(405, 405, "HTTP 405 Method Not Allowed") : error(404, 404, "HTTP 404 Not Found");
   }
 
   private static void rejectPermanent(Request r) {
@@ -304,7 +279,7 @@ final class RegistryEndpoints implements HttpHandler {
             URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
       }
     }
-    return new Request(exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT), path, query, exchange);
+    return new Request(exchange.getRequestMethod().toUpperCase(Locale.ROOT), path, query, exchange);
   }
 
   private static void send(HttpExchange exchange, Answer answer) throws IOException {

@@ -13,6 +13,7 @@ public final class SchemaRegistryException extends RuntimeException {
   public static final int VERSION_NOT_FOUND = 40402;
   public static final int SCHEMA_NOT_FOUND = 40403;
   public static final int SUBJECT_SOFT_DELETED = 40404;
+  public static final int VERSION_SOFT_DELETED = 40406;
   public static final int SUBJECT_COMPATIBILITY_NOT_CONFIGURED = 40408;
   public static final int INCOMPATIBLE_SCHEMA = 409;
   public static final int INVALID_SCHEMA = 42201;

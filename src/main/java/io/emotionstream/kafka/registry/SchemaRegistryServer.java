@@ -47,8 +47,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
       return of(bootstrapServers, Map.of());
     }
 
-    public static Settings of(String bootstrapServers, Map<String, Object> clientProperties) {
-      return new Settings(bootstrapServers, clientProperties, "127.0.0.1", 0, DEFAULT_TOPIC, (short) 1);
+    public static Settings of(String bootstrapServers, Map<String, ?> clientProperties) {
+      return new Settings(bootstrapServers, Map.copyOf(clientProperties), "127.0.0.1", 0, DEFAULT_TOPIC, (short) 1);
     }
 
     public Settings withPort(int newPort) {

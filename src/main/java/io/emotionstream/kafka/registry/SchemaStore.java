@@ -158,6 +158,15 @@ final class SchemaStore {
 
   /** Soft-deletes one version; returns its number. */
   synchronized int deleteVersion(String subject, String versionText) {
+    if (!isLatest(versionText)) {
+      SchemaVersion target = find(subject, versionText, true);
+      if (target.deleted()) {
+        throw new SchemaRegistryException(
+            404,
+            SchemaRegistryException.VERSION_SOFT_DELETED,
+            "Version " + target.version() + " of subject '" + subject + "' was already soft deleted.");
+      }
+    }
     SchemaVersion deleted = find(subject, versionText, false).asDeleted();
     log.append(deleted);
     apply(deleted);
