@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       TopicsCommand.class,
       ProduceCommand.class,
+      DatasetCommand.class,
       RegistryCommand.class,
     })
 public final class EmotionCli implements Runnable {

@@ -10,6 +10,7 @@ import io.emotionstream.producer.ImageFolderFrames;
 import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.ProduceSummary;
 import io.emotionstream.producer.RatePacer;
+import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.producer.TrainingProducer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class ProduceCommand {
   }
 
   @Command(name = "frames", mixinStandardHelpOptions = true,
-      description = "Publish live face frames from a FER2013 CSV or a folder of images.")
+      description = "Publish live face frames from a FER2013 CSV, a folder of images, or synthetic faces.")
   static final class Frames implements Callable<Integer> {
     @Mixin ConnectionOptions connection;
 
@@ -78,9 +79,22 @@ public final class ProduceCommand {
           description = "Frames from every image file (PNG, JPG, …, any size) in a folder, in name order.")
       Path images;
 
-      FrameSource open(boolean withLabels) throws IOException {
-        return csv != null ? CsvFrames.open(csv, withLabels) : ImageFolderFrames.open(images);
+      @Option(names = "--synthetic", description = "Endless synthetic faces (stop with --limit or Ctrl-C).")
+      boolean synthetic;
+    }
+
+    @Option(names = "--labelled-fraction", defaultValue = "0.5", paramLabel = "F",
+        description = "With --synthetic: the fraction of frames that carry their true label (default ${DEFAULT-VALUE}).")
+    double labelledFraction;
+
+    @Option(names = "--seed", defaultValue = "1", description = "With --synthetic: seed of the faces (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    FrameSource openSource() throws IOException {
+      if (source.synthetic) {
+        return new SyntheticFrames(seed, labelledFraction);
       }
+      return source.csv != null ? CsvFrames.open(source.csv, withLabels) : ImageFolderFrames.open(source.images);
     }
 
     @Option(names = "--with-labels", description = "Attach each CSV row's label, so the classifier scores it.")
@@ -105,7 +119,7 @@ public final class ProduceCommand {
       ProduceSummary summary;
       try (FrameProducer producer = new FrameProducer(settings, TopicSerdes.connect(settings));
           ProgressDisplay progress = new ProgressDisplay("frames", "frames", -1, quiet);
-          FrameSource frames = source.open(withLabels)) {
+          FrameSource frames = openSource()) {
         summary = producer.send(frames, sourceId, RatePacer.perSecond(rate), limit, progress::stepTo);
       }
       System.out.println(summary.describe("frames") + " -> " + settings.topics().frames());

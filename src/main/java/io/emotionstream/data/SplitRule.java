@@ -42,7 +42,7 @@ public interface SplitRule {
               + testFraction);
     }
     return rowIndex -> {
-      double draw = uniform(seed, rowIndex);
+      double draw = Seeds.uniform(seed, rowIndex);
       if (draw < validationFraction) {
         return Usage.VALIDATION;
       }
@@ -53,14 +53,5 @@ public interface SplitRule {
   /** Validation fraction only, the rest TRAINING. */
   static SplitRule validationFraction(double fraction, long seed) {
     return random(fraction, 0, seed);
-  }
-
-  /** SplitMix64's finaliser: a well-mixed 53-bit draw in [0, 1) from (seed, index). */
-  private static double uniform(long seed, long index) {
-    long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    z = z ^ (z >>> 31);
-    return (z >>> 11) * 0x1.0p-53;
   }
 }

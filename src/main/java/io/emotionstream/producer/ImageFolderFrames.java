@@ -1,6 +1,8 @@
 package io.emotionstream.producer;
 
-import java.awt.image.BufferedImage;
+import io.emotionstream.data.FaceResizer;
+import io.emotionstream.data.FaceSet;
+import io.emotionstream.data.GrayImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
- * Every image file of a folder (PNG, JPG, BMP, GIF; any size, any colour), in name order, as a grayscale
- * frame. A file that does not decode is reported as unreadable and the rest go on.
+ * Every image file of a folder (PNG, JPG, BMP, GIF; any size, any colour), in name order, as a 48x48
+ * grayscale frame. A file that does not decode is reported as unreadable and the rest go on.
  */
 public final class ImageFolderFrames implements FrameSource {
   private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "wbmp");
@@ -48,21 +49,11 @@ public final class ImageFolderFrames implements FrameSource {
     Path file = files.next();
     String location = file.getFileName().toString();
     try {
-      BufferedImage image = ImageIO.read(file.toFile());
-      if (image == null) {
-        return new FrameInput.Unreadable(location, "not a readable image (no decoder accepts it)", null);
-      }
-      return new FrameInput.Image(location, image.getWidth(), image.getHeight(), grayscale(image), null);
+      byte[] face = FaceResizer.toFace(GrayImage.read(file));
+      return new FrameInput.Image(location, FaceSet.SIDE, FaceSet.SIDE, face, null);
     } catch (IOException | RuntimeException e) {
       return new FrameInput.Unreadable(location, "cannot decode image: " + e.getMessage(), null);
     }
-  }
-
-  /** Luma of every pixel, row-major, as Java2D's grayscale conversion computes it. */
-  private static byte[] grayscale(BufferedImage image) {
-    BufferedImage gray = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-    gray.getGraphics().drawImage(image, 0, 0, null);
-    return ((java.awt.image.DataBufferByte) gray.getRaster().getDataBuffer()).getData();
   }
 
   private static boolean hasImageExtension(Path file) {

@@ -190,6 +190,17 @@ class Fer2013ReaderTest {
   }
 
   @Test
+  void acceptsPixelsSeparatedByRunsOfSpacesAndTabs() throws IOException {
+    byte[] pixels = rampPixels(2);
+    String text = pixelText(pixels).replace(" 7 ", "  7\t").replace(" 200 ", " 0200   ");
+
+    Fer2013Row row =
+        assertInstanceOf(Fer2013Row.class, readAll("emotion,pixels\n3,  " + text + " \n").get(0));
+
+    assertArrayEquals(pixels, row.pixels());
+  }
+
+  @Test
   void rejectsRowWithTooFewPixels() throws IOException {
     String line = "3," + pixelText(2303, 10) + ",Training";
     RejectedRow rejected = onlyRejection("emotion,pixels,Usage\n" + line + "\n");
@@ -324,7 +335,7 @@ class Fer2013ReaderTest {
     List<String> lines = Files.readAllLines(csv);
     assertEquals("emotion,pixels,Usage", lines.get(0));
     assertEquals("2," + pixelText(rampPixels(11)) + ",PublicTest", lines.get(1));
-    Fer2013Splits splits = Fer2013Splits.read(csv, SplitRule.seedRule());
+    FaceSplits splits = FaceSplits.read(csv, SplitRule.seedRule());
     assertEquals(1, splits.faces(Usage.VALIDATION).size());
     assertEquals(1, splits.faces(Usage.TEST).size());
     assertEquals(0, splits.faces(Usage.TRAINING).size());
@@ -352,7 +363,7 @@ class Fer2013ReaderTest {
             + pixelText(2304, 3)
             + ",PrivateTest\n");
 
-    Fer2013Splits splits = Fer2013Splits.read(csv, SplitRule.seedRule());
+    FaceSplits splits = FaceSplits.read(csv, SplitRule.seedRule());
 
     assertEquals(2, splits.faces(Usage.TRAINING).size());
     assertEquals(0, splits.faces(Usage.VALIDATION).size());

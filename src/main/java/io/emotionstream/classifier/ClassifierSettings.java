@@ -1,0 +1,83 @@
+package io.emotionstream.classifier;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything that shapes the classifier's topology and its Kafka Streams instance.
+ *
+ * @param applicationId instances sharing it share the partitions of the frames topic
+ * @param modelName the checkpoints topic key whose latest version is served
+ * @param batchSize frames classified together at most
+ * @param maxDelay a frame waits at most this long for its batch to fill
+ * @param accuracyWindow size of the rolling-accuracy hopping windows
+ * @param accuracyAdvance how far apart the windows start
+ * @param accuracyGrace how late a frame may arrive and still count in its window
+ * @param commitInterval how often results are committed: under exactly-once, events become visible
+ *     to read-committed consumers only then, so it bounds end-to-end latency from below
+ * @param threads stream threads, each with its own predictor
+ * @param stateDirectory where Kafka Streams keeps local state; null for its default
+ */
+public record ClassifierSettings(
+    String applicationId,
+    String modelName,
+    int batchSize,
+    Duration maxDelay,
+    Duration accuracyWindow,
+    Duration accuracyAdvance,
+    Duration accuracyGrace,
+    Duration commitInterval,
+    int threads,
+    Path stateDirectory) {
+
+  public static final String DEFAULT_MODEL_NAME = "deep-emotion";
+
+  public ClassifierSettings {
+    require(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
+    require(!maxDelay.isNegative(), "max delay must not be negative");
+    require(!accuracyAdvance.isZero() && accuracyAdvance.compareTo(accuracyWindow) <= 0,
+        "accuracy advance must be positive and at most the window");
+    require(threads >= 1, "threads must be at least 1");
+  }
+
+  public static ClassifierSettings defaults() {
+    return new ClassifierSettings("emotion-classifier", DEFAULT_MODEL_NAME, 64, Duration.ofMillis(10),
+        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(20), 1, null);
+  }
+
+  public ClassifierSettings withApplicationId(String value) {
+    return new ClassifierSettings(value, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
+        accuracyGrace, commitInterval, threads, stateDirectory);
+  }
+
+  public ClassifierSettings withBatching(int size, Duration delay) {
+    return new ClassifierSettings(applicationId, modelName, size, delay, accuracyWindow, accuracyAdvance,
+        accuracyGrace, commitInterval, threads, stateDirectory);
+  }
+
+  public ClassifierSettings withAccuracyWindows(Duration window, Duration advance, Duration grace) {
+    return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, window, advance, grace,
+        commitInterval, threads, stateDirectory);
+  }
+
+  public ClassifierSettings withStateDirectory(Path value) {
+    return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
+        accuracyGrace, commitInterval, threads, value);
+  }
+
+  public ClassifierSettings withThreads(int value) {
+    return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
+        accuracyGrace, commitInterval, value, stateDirectory);
+  }
+
+  public ClassifierSettings withCommitInterval(Duration value) {
+    return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
+        accuracyGrace, value, threads, stateDirectory);
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

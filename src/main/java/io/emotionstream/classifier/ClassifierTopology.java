@@ -1,0 +1,93 @@
+package io.emotionstream.classifier;
+
+import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The classifier as one Kafka Streams topology, a pure function of its settings:
+ * <pre>
+ * frames ─► classify (micro-batches, hot-swapped model) ─┬─► events
+ *                ▲                                        ├─► dead-letters
+ *   checkpoints (global table: latest per model name)     └─► scores by model version ─► hopping windows ─► accuracy
+ * </pre>
+ */
+public final class ClassifierTopology {
+  static final String PENDING_STORE = "pending-frames";
+  static final String CHECKPOINT_STORE = "latest-checkpoints";
+  static final String ACCURACY_STORE = "accuracy-windows";
+
+  private ClassifierTopology() {}
+
+  public static Topology build(ClassifierSettings settings, Topics topics, TopicSerdes serdes, ServingModels models,
+      ClassifierMetrics metrics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    Serde<String> keys = serdes.keys();
+
+    // In memory: every instance holds each served model's latest checkpoint (a few hundred KB).
+    builder.globalTable(topics.checkpoints(), Consumed.with(keys, Serdes.ByteArray()),
+        Materialized.<String, byte[]>as(Stores.inMemoryKeyValueStore(CHECKPOINT_STORE))
+            .withKeySerde(keys).withValueSerde(Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.ByteArray()));
+
+    // Frames arrive as raw bytes so that an unreadable payload becomes a dead letter, not a crash.
+    KStream<String, ClassifierOutput> outputs = builder
+        .stream(topics.frames(), Consumed.with(keys, Serdes.ByteArray()))
+        .process(() -> new FrameBatcher(settings, topics.frames(), topics.checkpoints(), CHECKPOINT_STORE,
+            serdes.frames().deserializer(), models, metrics), Named.as("classify"), PENDING_STORE);
+
+    outputs.filter((key, out) -> out instanceof ClassifierOutput.Classified, Named.as("events"))
+        .mapValues(out -> ((ClassifierOutput.Classified) out).event())
+        .to(topics.events(), Produced.with(keys, serdes.events()));
+
+    outputs.filter((key, out) -> out instanceof ClassifierOutput.Refused, Named.as("refusals"))
+        .mapValues(out -> ((ClassifierOutput.Refused) out).letter())
+        .to(topics.deadLetters(), Produced.with(keys, serdes.deadLetters()));
+
+    // Keyed by model version: the repartition brings every score of a version to one task.
+    TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.accuracyWindow(), settings.accuracyGrace())
+        .advanceBy(settings.accuracyAdvance());
+    outputs.filter((key, out) -> out instanceof ClassifierOutput.Scored, Named.as("scores"))
+        .mapValues(out -> (ClassifierOutput.Scored) out)
+        .groupByKey(Grouped.with("scores-by-model-version", keys, scoredSerde()))
+        .windowedBy(windows)
+        .aggregate(ConfusionMatrix::new,
+            (version, score, matrix) -> matrix.add(score.actual(), score.predicted()),
+            Materialized.<String, ConfusionMatrix, WindowStore<Bytes, byte[]>>as(ACCURACY_STORE)
+                .withKeySerde(keys).withValueSerde(ConfusionMatrix.serde()))
+        .toStream()
+        .map((window, matrix) -> KeyValue.pair(window.key(), report(window.key(), window.window().start(),
+            window.window().end(), matrix)))
+        .to(topics.accuracy(), Produced.with(keys, serdes.accuracyReports()));
+
+    return builder.build();
+  }
+
+  private static AccuracyReport report(String version, long start, long end, ConfusionMatrix matrix) {
+    return matrix.toReport(Long.parseLong(version), start, end);
+  }
+
+  /** Two bytes: true class, predicted class. */
+  private static Serde<ClassifierOutput.Scored> scoredSerde() {
+    return Serdes.serdeFrom(
+        (topic, score) -> new byte[] {(byte) score.actual(), (byte) score.predicted()},
+        (topic, bytes) -> new ClassifierOutput.Scored(bytes[0], bytes[1]));
+  }
+}

@@ -1,0 +1,105 @@
+package io.emotionstream.classifier;
+
+import io.emotionstream.avro.DeadLetter;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.kafka.DeadLetters;
+import io.emotionstream.kafka.Sha256;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model each stream thread serves: one predictor per thread, swapped for the newest checkpoint
+ * between batches. A checkpoint that cannot be served is refused once per process and the thread goes
+ * on with the model it had.
+ */
+public final class ServingModels implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingModels.class);
+  static final String STAGE = "classifier-checkpoint";
+
+  /** A loaded model and the version it is. */
+  record Serving(long version, String sha256, FaceClassifier classifier) {}
+
+  private final ModelLoader loader;
+  private final Deserializer<ModelCheckpoint> checkpoints;
+  private final Map<Thread, Serving> byThread = new ConcurrentHashMap<>();
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+  public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints) {
+    this.loader = loader;
+    this.checkpoints = checkpoints;
+  }
+
+  /**
+   * The calling thread's model, first swapped to {@code latest} if that is a new, servable checkpoint.
+   *
+   * @param latest the checkpoints topic's latest record for the served model name, null if none yet
+   * @param refusals told of a checkpoint refused for the first time
+   */
+  Optional<Serving> current(String topic, byte[] latest, Consumer<DeadLetter> refusals) {
+    Thread thread = Thread.currentThread();
+    Serving serving = byThread.get(thread);
+    if (latest == null) {
+      return Optional.ofNullable(serving);
+    }
+    ModelCheckpoint checkpoint;
+    try {
+      checkpoint = checkpoints.deserialize(topic, latest);
+    } catch (RuntimeException e) {
+      refuse("unreadable checkpoint of " + latest.length + " bytes", e.getMessage(), e, refusals);
+      return Optional.ofNullable(serving);
+    }
+    if (serving != null && serving.version() == checkpoint.getVersion() && serving.sha256().equals(checkpoint.getSha256())) {
+      return Optional.of(serving);
+    }
+    String identity = checkpoint.getModelName() + " version " + checkpoint.getVersion() + " (" + checkpoint.getSha256() + ")";
+    if (refused.contains(identity)) {
+      return Optional.ofNullable(serving);
+    }
+    if (serving != null && checkpoint.getVersion() < serving.version()) {
+      return Optional.of(serving);
+    }
+    try {
+      verifyChecksum(checkpoint);
+      Serving loaded = new Serving(checkpoint.getVersion(), checkpoint.getSha256(), loader.load(checkpoint));
+      byThread.put(thread, loaded);
+      if (serving != null) {
+        serving.classifier().close();
+      }
+      LOG.info("{} now serves {} {}", thread.getName(), checkpoint.getModelName(), checkpoint.getVersion());
+      return Optional.of(loaded);
+    } catch (RuntimeException e) {
+      refuse(identity, e.getMessage(), e, refusals);
+      return Optional.ofNullable(serving);
+    }
+  }
+
+  /** The checksum guards the weights between trainer and classifier, whatever the model's file format. */
+  private static void verifyChecksum(ModelCheckpoint checkpoint) {
+    String actual = Sha256.hex(checkpoint.getWeights().duplicate());
+    if (!actual.equalsIgnoreCase(checkpoint.getSha256())) {
+      throw new ModelLoader.RefusedCheckpointException("weights have SHA-256 " + actual + " but the checkpoint says "
+          + checkpoint.getSha256() + ": corrupted or tampered with", null);
+    }
+  }
+
+  private void refuse(String identity, String reason, Throwable cause, Consumer<DeadLetter> refusals) {
+    if (refused.add(identity)) {
+      LOG.error("refused checkpoint {}: {}; keeping the current model", identity, reason);
+      DeadLetter letter = DeadLetters.fromInput(STAGE, "checkpoint refused: " + reason, identity, null);
+      letter.setErrorClass(cause.getClass().getName());
+      refusals.accept(letter);
+    }
+  }
+
+  @Override
+  public void close() {
+    byThread.values().forEach(serving -> serving.classifier().close());
+    byThread.clear();
+  }
+}

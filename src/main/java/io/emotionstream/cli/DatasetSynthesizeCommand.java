@@ -1,0 +1,33 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.data.SyntheticDataset;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code emotion dataset synthesize}: a FER2013-format CSV of drawn faces. */
+@Command(
+    name = "synthesize",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write synthetic 48x48 faces, N per emotion, as a FER2013 CSV (emotion,pixels,Usage)",
+      "split 80/10/10 into Training, PublicTest and PrivateTest within each class."
+    })
+final class DatasetSynthesizeCommand extends DatasetSubcommand {
+  @Option(names = "--out", required = true, description = "CSV file to write")
+  Path out;
+
+  @Option(names = "--per-class", required = true, description = "Faces per emotion")
+  int perClass;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed; the same seed writes the same file (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Override
+  int execute() throws Exception {
+    long rows = SyntheticDataset.writeCsv(out, perClass, seed);
+    out().printf("wrote %,d faces (%,d per emotion) to %s%n", rows, perClass, out);
+    out().flush();
+    return 0;
+  }
+}

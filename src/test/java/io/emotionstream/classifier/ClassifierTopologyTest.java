@@ -1,0 +1,260 @@
+package io.emotionstream.classifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.avro.DeadLetter;
+import io.emotionstream.avro.Emotion;
+import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.FaceFrame;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.Topics;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The topology alone, in TopologyTestDriver, with a real registry for the Avro values. */
+class ClassifierTopologyTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+  private static LocalCluster registryHost;
+  private static TopicSerdes serdes;
+
+  private final Topics topics = Topics.standard();
+  private TopologyTestDriver driver;
+  private ServingModels models;
+  private TestInputTopic<String, byte[]> frames;
+  private TestInputTopic<String, ModelCheckpoint> checkpoints;
+  private TestOutputTopic<String, EmotionEvent> events;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+  private TestOutputTopic<String, AccuracyReport> accuracy;
+  private long frameCounter;
+
+  @BeforeAll
+  static void startRegistry() {
+    registryHost = LocalCluster.start(LocalCluster.Settings.temporary());
+    serdes = TopicSerdes.connect(registryHost.connection());
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    registryHost.close();
+  }
+
+  @BeforeEach
+  void buildTopology() {
+    start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50))
+        .withAccuracyWindows(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(0)));
+  }
+
+  private void start(ClassifierSettings settings) {
+    models = new ServingModels(new RuleModels(), serdes.checkpoints().deserializer());
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(
+        ClassifierTopology.build(settings, topics, serdes, models, new ClassifierMetrics()), config, T0);
+    frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
+    checkpoints = driver.createInputTopic(topics.checkpoints(), new StringSerializer(), serdes.checkpoints().serializer());
+    events = driver.createOutputTopic(topics.events(), new StringDeserializer(), serdes.events().deserializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), serdes.deadLetters().deserializer());
+    accuracy = driver.createOutputTopic(topics.accuracy(), new StringDeserializer(), serdes.accuracyReports().deserializer());
+  }
+
+  @AfterEach
+  void close() {
+    driver.close();
+    models.close();
+  }
+
+  @Test
+  void classifiesAFullBatchAtOnceAndAPartialOneAfterTheMaximumDelay() {
+    publishModel(1, 0);
+    sendFrame("cam-a", 1, null, T0);
+    sendFrame("cam-a", 2, null, T0);
+    assertTrue(events.isEmpty(), "a batch of 3 waits for its third frame");
+
+    sendFrame("cam-a", 3, null, T0);
+    List<TestRecord<String, EmotionEvent>> firstBatch = events.readRecordsToList();
+    assertEquals(3, firstBatch.size());
+    assertEquals(List.of(Emotion.DISGUST, Emotion.FEAR, Emotion.HAPPY),
+        firstBatch.stream().map(r -> r.value().getEmotion()).toList());
+    assertEquals("cam-a", firstBatch.get(0).key());
+    assertEquals(0.76f, firstBatch.get(0).value().getConfidence(), 1e-6);
+    assertEquals(7, firstBatch.get(0).value().getProbabilities().size());
+
+    sendFrame("cam-b", 4, null, T0);
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    assertTrue(events.isEmpty(), "a lone frame waits up to the maximum delay");
+    driver.advanceWallClockTime(Duration.ofMillis(40));
+    EmotionEvent last = events.readValue();
+    assertEquals(Emotion.SAD, last.getEmotion());
+    assertEquals("cam-b", last.getSourceId());
+    assertTrue(events.isEmpty());
+  }
+
+  @Test
+  void framesWaitForTheFirstModelAndNoneIsDropped() {
+    for (int i = 0; i < 5; i++) {
+      sendFrame("cam", i, null, T0);
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    assertTrue(events.isEmpty());
+
+    publishModel(1, 0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    List<EmotionEvent> classified = events.readValuesToList();
+    assertEquals(5, classified.size());
+    assertTrue(classified.stream().allMatch(e -> e.getModelVersion() == 1));
+  }
+
+  @Test
+  void aNewCheckpointIsUsedFromTheNextBatchOn() {
+    publishModel(1, 0);
+    sendFrame("cam", 0, null, T0);
+    sendFrame("cam", 0, null, T0);
+    publishModel(2, 3); // arrives while a batch is filling: that batch is classified with version 2 whole
+    sendFrame("cam", 0, null, T0);
+    sendFrame("cam", 0, null, T0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+
+    List<EmotionEvent> classified = events.readValuesToList();
+    assertEquals(List.of(2L, 2L, 2L, 2L), classified.stream().map(EmotionEvent::getModelVersion).toList());
+    assertEquals(Emotion.HAPPY, classified.get(0).getEmotion());
+
+    publishModel(3, 1);
+    sendFrame("cam", 0, null, T0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    EmotionEvent afterSwap = events.readValue();
+    assertEquals(3L, afterSwap.getModelVersion());
+    assertEquals(Emotion.DISGUST, afterSwap.getEmotion());
+  }
+
+  @Test
+  void aCorruptCheckpointIsRefusedAndTheCurrentModelStays() {
+    publishModel(1, 0);
+    sendFrame("cam", 1, null, T0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    assertEquals(1L, events.readValue().getModelVersion());
+
+    ModelCheckpoint tampered = RuleModels.checkpoint(2, 5);
+    tampered.setSha256("00" + tampered.getSha256().substring(2));
+    checkpoints.pipeInput(tampered.getModelName(), tampered);
+    sendFrame("cam", 1, null, T0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+
+    assertEquals(1L, events.readValue().getModelVersion());
+    DeadLetter refusal = deadLetters.readValue();
+    assertEquals(ServingModels.STAGE, refusal.getStage());
+    assertTrue(refusal.getReason().contains("SHA-256"), refusal.getReason());
+
+    sendFrame("cam", 1, null, T0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    assertEquals(1L, events.readValue().getModelVersion());
+    assertTrue(deadLetters.isEmpty(), "a refused checkpoint is reported once");
+  }
+
+  @Test
+  void unusableFramesBecomeDeadLettersWithTheirReasonAndOffset() {
+    publishModel(1, 0);
+    frames.pipeInput("cam", new byte[] {0x7b, 0x22}); // offset 0: JSON, not Confluent Avro
+    frames.pipeInput("cam", serialize(frame("bad-size", 10, 10, new byte[99], null))); // offset 1
+    frames.pipeInput("cam", serialize(frame("empty", 48, 48, new byte[0], null))); // offset 2
+    sendFrame("cam", 2, null, T0); // offset 3, fine
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+
+    Map<Long, DeadLetter> letters = deadLetters.readValuesToList().stream()
+        .collect(Collectors.toMap(DeadLetter::getSourceOffset, l -> l));
+    assertEquals(3, letters.size());
+    assertTrue(letters.get(0L).getReason().contains("magic byte"), letters.get(0L).getReason());
+    assertTrue(letters.get(1L).getReason().contains("10x10 = 100 pixels but carries 99"), letters.get(1L).getReason());
+    assertTrue(letters.get(2L).getReason().contains("no pixels"), letters.get(2L).getReason());
+    assertEquals(topics.frames(), letters.get(0L).getSourceTopic());
+    assertEquals(FrameBatcher.STAGE, letters.get(0L).getStage());
+    assertEquals(1, events.readValuesToList().size());
+  }
+
+  @Test
+  void framesOfAnySizeAreClassifiedAt48x48() {
+    publishModel(1, 0);
+    byte[] large = new byte[96 * 96];
+    Arrays.fill(large, (byte) 4);
+    frames.pipeInput("cam", serialize(frame("big", 96, 96, large, null)), T0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    assertEquals(Emotion.SAD, events.readValue().getEmotion());
+  }
+
+  @Test
+  void reportsRollingAccuracyPerModelVersionInHoppingWindows() {
+    publishModel(1, 0);
+    // Version 1 predicts first pixel mod 7. At T0+5s: two right, one wrong (HAPPY predicted as SAD).
+    sendFrame("cam", Emotion.HAPPY.ordinal(), Emotion.HAPPY, T0.plusSeconds(5));
+    sendFrame("cam", Emotion.FEAR.ordinal(), Emotion.FEAR, T0.plusSeconds(5));
+    sendFrame("cam", Emotion.SAD.ordinal(), Emotion.HAPPY, T0.plusSeconds(5));
+    // At T0+25s: one right (unlabelled frames are not scored).
+    sendFrame("cam", Emotion.NEUTRAL.ordinal(), Emotion.NEUTRAL, T0.plusSeconds(25));
+    sendFrame("cam", 1, null, T0.plusSeconds(25));
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+
+    Map<Long, AccuracyReport> latestByWindow = accuracy.readRecordsToList().stream()
+        .peek(r -> assertEquals("1", r.key()))
+        .collect(Collectors.toMap(r -> r.value().getWindowStartMs().toEpochMilli(), TestRecord::value, (a, b) -> b));
+    long t0 = T0.toEpochMilli();
+    // Windows of 60 s every 10 s: those starting at t0-50s … t0 hold all four; t0+10s and t0+20s only the later one.
+    AccuracyReport all = latestByWindow.get(t0);
+    assertEquals(4, all.getTotal());
+    assertEquals(3, all.getCorrect());
+    assertEquals(0.75, all.getAccuracy(), 1e-9);
+    assertEquals(0.5, all.getPerClassRecall().get(Emotion.HAPPY.ordinal()), 1e-9);
+    assertNull(all.getPerClassRecall().get(Emotion.ANGRY.ordinal()));
+    assertEquals(1L, all.getConfusion().get(Emotion.HAPPY.ordinal()).get(Emotion.SAD.ordinal()));
+    assertEquals(t0 + 60_000, all.getWindowEndMs().toEpochMilli());
+    AccuracyReport later = latestByWindow.get(t0 + 20_000);
+    assertEquals(1, later.getTotal());
+    assertEquals(1.0, later.getAccuracy(), 1e-9);
+    assertEquals(8, latestByWindow.size(), "windows from t0-50s to t0+20s");
+  }
+
+  private void publishModel(long version, int shift) {
+    ModelCheckpoint checkpoint = RuleModels.checkpoint(version, shift);
+    checkpoints.pipeInput(checkpoint.getModelName(), checkpoint);
+  }
+
+  private void sendFrame(String source, int firstPixel, Emotion label, Instant time) {
+    byte[] pixels = new byte[48 * 48];
+    pixels[0] = (byte) firstPixel;
+    FaceFrame frame = frame("f" + frameCounter++, 48, 48, pixels, label);
+    frame.setSourceId(source);
+    frames.pipeInput(source, serialize(frame), time);
+  }
+
+  private static FaceFrame frame(String id, int width, int height, byte[] pixels, Emotion label) {
+    return FaceFrame.newBuilder().setFrameId(id).setSourceId("cam").setWidth(width).setHeight(height)
+        .setPixels(ByteBuffer.wrap(pixels)).setCaptureTimeMs(T0).setLabel(label).build();
+  }
+
+  private byte[] serialize(FaceFrame frame) {
+    return serdes.frames().serializer().serialize(topics.frames(), frame);
+  }
+}
