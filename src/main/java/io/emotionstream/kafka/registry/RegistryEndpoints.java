@@ -141,14 +141,10 @@ final class RegistryEndpoints implements HttpHandler {
       return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
     });
     on("DELETE", "/config/*", r -> Answer.ok(level(store.deleteSubjectLevel(r.segment(1)))));
-    on("POST", "/compatibility/subjects/*/versions/*", r -> {
-      List<String> problems = store.incompatibilities(r.segment(2), r.segment(4), schemaText(r));
-      ObjectNode body = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
-      if (r.flag("verbose")) {
-        body.set("messages", strings(problems));
-      }
-      return Answer.ok(body);
-    });
+    on("POST", "/compatibility/subjects/*/versions/*",
+        r -> compatibility(r, store.incompatibilities(r.segment(2), r.segment(4), schemaText(r))));
+    on("POST", "/compatibility/subjects/*/versions",
+        r -> compatibility(r, store.registrationIncompatibilities(r.segment(2), schemaText(r))));
     on("GET", "/mode", r -> Answer.ok(JSON.createObjectNode().put("mode", "READWRITE")));
   }
 
@@ -179,6 +175,14 @@ final class RegistryEndpoints implements HttpHandler {
       }
     }
     return pathKnown ? error(405, 405, "HTTP 405 Method Not Allowed") : error(404, 404, "HTTP 404 Not Found");
+  }
+
+  private static Answer compatibility(Request r, List<String> problems) {
+    ObjectNode body = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+    if (r.flag("verbose")) {
+      body.set("messages", strings(problems));
+    }
+    return Answer.ok(body);
   }
 
   private static void rejectPermanent(Request r) {

@@ -173,11 +173,23 @@ public final class SchemaRegistryClient {
     return versions;
   }
 
-  /** Whether registering {@code schema} under {@code subject} now would pass its compatibility level. */
+  /**
+   * Whether {@code schema} may follow the latest version of {@code subject} under the subject's
+   * compatibility level; true when the subject has no version yet. (Transitive levels are checked
+   * against the latest version only: the endpoint every Confluent-compatible registry has.)
+   */
   public boolean isCompatible(String subject, Schema schema) {
-    JsonNode answer =
-        send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema));
-    return answer.path("is_compatible").asBoolean(false);
+    try {
+      JsonNode answer =
+          send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema));
+      return answer.path("is_compatible").asBoolean(false);
+    } catch (SchemaRegistryException e) {
+      if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
+          || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   /** The registry-wide compatibility level. */

@@ -78,7 +78,7 @@ final class SchemaStore {
     if (existing.isPresent()) {
       return view(existing.get());
     }
-    List<String> problems = levelOf(subject).incompatibilities(schema, liveSchemasNewestFirst(subject));
+    List<String> problems = registrationIncompatibilities(subject, schemaText);
     if (!problems.isEmpty()) {
       throw new SchemaRegistryException(
           409,
@@ -231,19 +231,19 @@ final class SchemaStore {
   }
 
   /**
-   * Why {@code schemaText} could not follow the given version of {@code subject}. Against "latest" the
-   * subject's level applies in full (transitive levels compare with every live version), answering "would
-   * registering it now succeed"; against a numbered version only that version is compared.
+   * Why {@code schemaText} could not follow version {@code versionText} ("latest" or a number) of
+   * {@code subject} under the subject's level; that one version is compared, even for transitive levels,
+   * as Confluent does on this endpoint.
    */
   synchronized List<String> incompatibilities(String subject, String versionText, String schemaText) {
     Schema schema = parse(schemaText);
-    CompatibilityLevel level = levelOf(subject);
-    if (isLatest(versionText)) {
-      List<Schema> earlier = subjects.containsKey(subject) ? liveSchemasNewestFirst(subject) : List.of();
-      return level.incompatibilities(schema, earlier);
-    }
     SchemaVersion target = find(subject, versionText, false);
-    return level.incompatibilities(schema, List.of(parsed(target.id())));
+    return levelOf(subject).incompatibilities(schema, List.of(parsed(target.id())));
+  }
+
+  /** Why registering {@code schemaText} under {@code subject} now would be refused; empty when it would not. */
+  synchronized List<String> registrationIncompatibilities(String subject, String schemaText) {
+    return levelOf(subject).incompatibilities(parse(schemaText), liveSchemasNewestFirst(subject));
   }
 
   // ---- internals ----

@@ -111,6 +111,7 @@ class SchemaRegistryClientTest {
     SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
     client.register("client-strict-value", schema(READING_V1));
 
+    assertTrue(client.isCompatible("client-new-subject-value", schema(READING_V2_WITHOUT_DEFAULT)));
     assertFalse(client.isCompatible("client-strict-value", schema(READING_V2_WITHOUT_DEFAULT)));
     assertTrue(client.isCompatible("client-strict-value", schema(READING_V2_WITH_DEFAULT)));
     SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,

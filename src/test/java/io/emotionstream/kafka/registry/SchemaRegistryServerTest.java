@@ -214,11 +214,15 @@ class SchemaRegistryServerTest {
         schemaBody(READING_V2_WITHOUT_DEFAULT));
     Reply good = http.post("/compatibility/subjects/judged-value/versions/1", schemaBody(READING_V2_WITH_DEFAULT));
     Reply missingVersion = http.post("/compatibility/subjects/judged-value/versions/9", schemaBody(READING_V1));
+    Reply missingSubject = http.post("/compatibility/subjects/unjudged-value/versions/latest", schemaBody(READING_V1));
+    Reply newSubject = http.post("/compatibility/subjects/unjudged-value/versions", schemaBody(READING_V1));
 
     assertFalse(bad.body().get("is_compatible").asBoolean());
     assertFalse(bad.body().get("messages").isEmpty());
     assertTrue(good.body().get("is_compatible").asBoolean());
     assertEquals(40402, missingVersion.errorCode());
+    assertEquals(40401, missingSubject.errorCode());
+    assertTrue(newSubject.body().get("is_compatible").asBoolean());
     assertEquals(List.of(1), JSON.convertValue(http.get("/subjects/judged-value/versions").body(), List.class));
   }
 
@@ -235,8 +239,12 @@ class SchemaRegistryServerTest {
         .body().get("is_compatible").asBoolean());
 
     http.put("/config/transitive-value", "{\"compatibility\":\"BACKWARD_TRANSITIVE\"}");
+    Reply againstLatest = http.post("/compatibility/subjects/transitive-value/versions/latest", schemaBody(v3));
+    Reply againstAll = http.post("/compatibility/subjects/transitive-value/versions", schemaBody(v3));
     Reply refused = http.post("/subjects/transitive-value/versions", schemaBody(v3));
 
+    assertTrue(againstLatest.body().get("is_compatible").asBoolean());
+    assertFalse(againstAll.body().get("is_compatible").asBoolean());
     assertEquals(409, refused.status());
   }
 
