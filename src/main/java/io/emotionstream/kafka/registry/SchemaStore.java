@@ -16,7 +16,9 @@ import org.apache.avro.Schema;
  * log has acknowledged it, so memory never holds a fact the log could lose.
  *
  * <p>A single writer is assumed: this instance allocates ids from what it has replayed and written
- * itself, so two registries writing to the same log topic would hand out the same id twice.
+ * itself. A second registry writing to the same topic is noticed at this one's next write (it lands at
+ * an unexpected offset) and the log is re-read before the following change, but ids both handed out
+ * before that may collide. Run one registry per topic.
  */
 final class SchemaStore {
   /** A version as the API reports it. */
@@ -52,15 +54,26 @@ final class SchemaStore {
     if (!stale) {
       return;
     }
-    schemaById.clear();
-    idBySchema.clear();
+    SchemaStore reread = new SchemaStore(log);
+    try {
+      log.replay(reread::apply);
+    } catch (RuntimeException e) {
+      // Keep serving reads from the old state rather than from a half-read one
+      throw SchemaRegistryException.storeError("cannot re-read the schema log: " + e.getMessage(), e);
+    }
+    replace(schemaById, reread.schemaById);
+    replace(idBySchema, reread.idBySchema);
+    replace(subjects, reread.subjects);
+    replace(subjectLevels, reread.subjectLevels);
     parsedById.clear();
-    subjects.clear();
-    subjectLevels.clear();
-    globalLevel = null;
-    maxId = 0;
-    log.replay(this::apply);
+    globalLevel = reread.globalLevel;
+    maxId = reread.maxId;
     stale = false;
+  }
+
+  private static <K, V> void replace(Map<K, V> target, Map<K, V> source) {
+    target.clear();
+    target.putAll(source);
   }
 
   synchronized int schemaCount() {
@@ -78,7 +91,7 @@ final class SchemaStore {
     if (existing.isPresent()) {
       return view(existing.get());
     }
-    List<String> problems = registrationIncompatibilities(subject, schemaText);
+    List<String> problems = levelOf(subject).incompatibilities(schema, liveSchemasNewestFirst(subject));
     if (!problems.isEmpty()) {
       throw new SchemaRegistryException(
           409,
