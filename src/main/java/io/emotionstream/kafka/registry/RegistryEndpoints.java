@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * error bodies as Confluent's clients expect them. Only Avro is spoken.
  */
 final class RegistryEndpoints implements HttpHandler {
-  static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final Logger log = LoggerFactory.getLogger(RegistryEndpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -130,10 +129,7 @@ final class RegistryEndpoints implements HttpHandler {
       if (own.isEmpty() && r.flag("defaultToGlobal")) {
         own = Optional.of(store.globalLevel());
       }
-      return Answer.ok(level(own.orElseThrow(() -> new SchemaRegistryException(
-          404,
-          SchemaRegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
-          "Subject '" + r.segment(1) + "' does not have subject-level compatibility configured"))));
+      return Answer.ok(level(own.orElseThrow(() -> SchemaRegistryException.subjectLevelNotConfigured(r.segment(1)))));
     });
     on("PUT", "/config/*", r -> {
       CompatibilityLevel level = compatibilityIn(r);
@@ -288,7 +284,7 @@ final class RegistryEndpoints implements HttpHandler {
 
   private static void send(HttpExchange exchange, Answer answer) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(answer.body());
-    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+    exchange.getResponseHeaders().set("Content-Type", SchemaRegistryClient.CONTENT_TYPE);
     exchange.sendResponseHeaders(answer.status(), bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

@@ -35,7 +35,8 @@ public final class SchemaRegistryClient {
   /** Where basic-auth credentials come from: USER_INFO (the setting above) or URL (user:password@host). */
   public static final String BASIC_AUTH_SOURCE_CONFIG = "basic.auth.credentials.source";
 
-  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  /** The media type of the Confluent Schema Registry API, version 1. */
+  public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final String ACCEPT =
       "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5";
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -75,7 +76,12 @@ public final class SchemaRegistryClient {
     }
     this.baseUrls = List.copyOf(parsed);
     this.authorization = authorization(config, urlUserInfo);
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1 because every registry speaks it, and no h2c upgrade is attempted on plain http
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
   }
 
   /** A client from Kafka-style client properties; {@link #URL_CONFIG} is required. */

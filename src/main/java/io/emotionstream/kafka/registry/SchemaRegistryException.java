@@ -70,6 +70,13 @@ public final class SchemaRegistryException extends RuntimeException {
     return new SchemaRegistryException(404, SCHEMA_NOT_FOUND, "Schema " + what + " not found.");
   }
 
+  static SchemaRegistryException subjectLevelNotConfigured(String subject) {
+    return new SchemaRegistryException(
+        404,
+        SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+        "Subject '" + subject + "' does not have subject-level compatibility configured");
+  }
+
   static SchemaRegistryException invalidSchema(String detail) {
     return new SchemaRegistryException(422, INVALID_SCHEMA, "Invalid schema: " + detail);
   }

@@ -234,10 +234,7 @@ final class SchemaStore {
     ensureFresh();
     CompatibilityLevel previous = subjectLevels.get(subject);
     if (previous == null) {
-      throw new SchemaRegistryException(
-          404,
-          SchemaRegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
-          "Subject '" + subject + "' does not have subject-level compatibility configured");
+      throw SchemaRegistryException.subjectLevelNotConfigured(subject);
     }
     write(new CompatibilitySetting(subject, null));
     return previous;
