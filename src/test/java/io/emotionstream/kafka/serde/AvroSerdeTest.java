@@ -20,6 +20,8 @@ import io.emotionstream.kafka.registry.SchemaRegistryServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -104,6 +109,22 @@ class AvroSerdeTest {
       assertEquals(record, produceAndConsume(topic, record), record.getClass().getSimpleName());
       assertEquals(record.getSchema(), newClient().latest(topic + "-value").schema());
     }
+  }
+
+  @Test
+  void theSamplesCoverEverySchemaATopicCarries() throws Exception {
+    Set<String> topicSchemas;
+    try (Stream<Path> files = Files.list(Path.of("schemas"))) {
+      topicSchemas = files.map(f -> f.getFileName().toString())
+          .filter(name -> name.endsWith(".avsc"))
+          .map(name -> name.substring(0, name.length() - ".avsc".length()))
+          .collect(Collectors.toSet());
+    }
+    Set<String> sampled = SampleRecords.everyType().stream()
+        .map(r -> r.getSchema().getName())
+        .collect(Collectors.toSet());
+
+    assertEquals(topicSchemas, sampled);
   }
 
   @Test
