@@ -2,7 +2,6 @@ package io.emotionstream.kafka.serde;
 
 import io.emotionstream.kafka.registry.SchemaRegistryClient;
 import io.emotionstream.kafka.registry.SchemaRegistryException;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,20 +39,17 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     int id = WireFormat.schemaId(topic, data);
     SpecificDatumReader<T> reader = readerFor(topic, id);
     int bodyLength = data.length - WireFormat.HEADER_SIZE;
+    // Checked before Avro decodes it: Avro would allocate whatever a corrupt length prefix claims.
+    // (A resolving reader's getSchema() is the writer's schema, which is what the bytes follow.)
+    String problem = AvroBodyCheck.problem(reader.getSchema(), data, WireFormat.HEADER_SIZE, bodyLength);
+    if (problem != null) {
+      throw corrupt(topic, id, bodyLength, problem, null);
+    }
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, bodyLength, null);
     T value;
     try {
       value = reader.read(null, decoder);
-    } catch (EOFException e) {
-      throw corrupt(topic, id, bodyLength, "it ends before the record is complete (truncated)", e);
     } catch (IOException | RuntimeException e) {
-      throw corrupt(topic, id, bodyLength, describe(e), e);
-    }
-    try {
-      if (!decoder.isEnd()) {
-        throw corrupt(topic, id, bodyLength, "bytes are left over after the record (corrupt or wrong schema id)", null);
-      }
-    } catch (IOException e) {
       throw corrupt(topic, id, bodyLength, describe(e), e);
     }
     return value;

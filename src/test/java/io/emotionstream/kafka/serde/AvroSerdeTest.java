@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.avro.DeadLetter;
+import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.kafka.EmbeddedKafka;
@@ -246,6 +247,42 @@ class AvroSerdeTest {
     assertEquals(AvroSerdeException.Problem.CORRUPT_BODY, e.problem());
     assertTrue(e.getMessage().startsWith("emotion.frames: Avro body of"), e.getMessage());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void refusesLengthsAndCountsLargerThanThePayloadBeforeAllocatingThem() throws Exception {
+    int frameId = newClient().register("claims.frames-value", FaceFrame.getClassSchema());
+    ByteArrayOutputStream frame = header(frameId);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(frame, null);
+    encoder.writeString("frame-1");
+    encoder.writeString("camera-7");
+    encoder.writeInt(40_000);
+    encoder.writeInt(40_000);
+    encoder.writeLong(1_600_000_000L); // "1.6 GB of pixels follow"
+    encoder.writeFixed(new byte[16]);
+    encoder.flush();
+    int eventId = newClient().register("claims.events-value", EmotionEvent.getClassSchema());
+    ByteArrayOutputStream event = header(eventId);
+    encoder = EncoderFactory.get().binaryEncoder(event, null);
+    encoder.writeString("frame-1");
+    encoder.writeString("camera-7");
+    encoder.writeEnum(3);
+    encoder.writeFloat(0.5f);
+    encoder.writeLong(900_000_000L); // "900 million probabilities follow"
+    encoder.writeFixed(new byte[16]);
+    encoder.flush();
+
+    AvroSerdeException pixels = assertThrows(AvroSerdeException.class,
+        () -> new AvroDeserializer<>(newClient(), FaceFrame.class).deserialize("claims.frames", frame.toByteArray()));
+    AvroSerdeException probabilities = assertThrows(AvroSerdeException.class,
+        () -> new AvroDeserializer<>(newClient(), EmotionEvent.class).deserialize("claims.events", event.toByteArray()));
+
+    assertEquals(AvroSerdeException.Problem.CORRUPT_BODY, pixels.problem());
+    assertTrue(pixels.getMessage().contains("field FaceFrame.pixels claims 1600000000 bytes but only 16 remain"),
+        pixels.getMessage());
+    assertEquals(AvroSerdeException.Problem.CORRUPT_BODY, probabilities.problem());
+    assertTrue(probabilities.getMessage().contains("field EmotionEvent.probabilities claims 900000000 items"),
+        probabilities.getMessage());
   }
 
   @Test
@@ -504,6 +541,13 @@ class AvroSerdeTest {
         .write(frame, encoder);
     encoder.flush();
     return out.toByteArray();
+  }
+
+  private static ByteArrayOutputStream header(int schemaId) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
+    return out;
   }
 
   /** Wire-format bytes of a generic record, as another client with its own schema would write them. */
