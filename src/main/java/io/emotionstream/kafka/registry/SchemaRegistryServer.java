@@ -72,6 +72,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService workers;
   private final String url;
+  private boolean closed;
 
   private SchemaRegistryServer(KafkaSchemaLog schemaLog, HttpServer http, ExecutorService workers, String url) {
     this.schemaLog = schemaLog;
@@ -128,7 +129,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     http.stop(0);
     workers.shutdown();
     try {
