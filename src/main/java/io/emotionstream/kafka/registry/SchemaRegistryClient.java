@@ -53,7 +53,10 @@ public final class SchemaRegistryClient {
     this(urls, Map.of());
   }
 
-  /** {@code config} may carry {@link #BASIC_AUTH_USER_INFO_CONFIG} and {@link #BASIC_AUTH_SOURCE_CONFIG}. */
+  /**
+   * {@code config} may carry {@link #BASIC_AUTH_USER_INFO_CONFIG}, {@link #BASIC_AUTH_SOURCE_CONFIG} and,
+   * for an https registry, Confluent's schema.registry.ssl.truststore.* / keystore.* settings.
+   */
   public SchemaRegistryClient(String urls, Map<String, ?> config) {
     List<URI> parsed = new ArrayList<>();
     String urlUserInfo = null;
@@ -77,11 +80,10 @@ public final class SchemaRegistryClient {
     this.baseUrls = List.copyOf(parsed);
     this.authorization = authorization(config, urlUserInfo);
     // HTTP/1.1 because every registry speaks it, and no h2c upgrade is attempted on plain http
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    HttpClient.Builder builder =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+    RegistryTls.fromConfig(config).ifPresent(builder::sslContext);
+    this.http = builder.build();
   }
 
   /** A client from Kafka-style client properties; {@link #URL_CONFIG} is required. */

@@ -9,19 +9,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.emotionstream.kafka.EmbeddedKafka;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The REST client against the in-process registry over real HTTP, on a real broker. */
 class SchemaRegistryClientTest {
@@ -189,5 +197,47 @@ class SchemaRegistryClientTest {
     String alice = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
     String bob = "Basic " + Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8));
     assertEquals(Arrays.asList(alice, bob, null), authorizations);
+  }
+
+  @Test
+  void trustsAnHttpsRegistryThroughConfluentsTrustStoreSettings(@TempDir Path directory) throws Exception {
+    Path keystore = directory.resolve("registry.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+        "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+        .redirectErrorStream(true).start();
+    assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      store.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, "changeit".toCharArray());
+    SSLContext serverTls = SSLContext.getInstance("TLS");
+    serverTls.init(keys.getKeyManagers(), null, null);
+    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+    https.createContext("/", exchange -> {
+      byte[] body = RegistryRequests.schemaBody(READING_V1).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    https.start();
+    try {
+      String url = "https://127.0.0.1:" + https.getAddress().getPort();
+      Map<String, String> trusting = Map.of(
+          "schema.registry.ssl.truststore.location", keystore.toString(),
+          "schema.registry.ssl.truststore.password", "changeit",
+          "schema.registry.ssl.truststore.type", "PKCS12");
+
+      assertEquals(schema(READING_V1), new SchemaRegistryClient(url, trusting).schemaById(1));
+      SchemaRegistryException untrusted =
+          assertThrows(SchemaRegistryException.class, () -> new SchemaRegistryClient(url).schemaById(1));
+      assertTrue(untrusted.isUnavailable());
+    } finally {
+      https.stop(0);
+    }
   }
 }
