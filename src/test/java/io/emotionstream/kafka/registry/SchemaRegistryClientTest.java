@@ -203,7 +203,7 @@ class SchemaRegistryClientTest {
   void trustsAnHttpsRegistryThroughConfluentsTrustStoreSettings(@TempDir Path directory) throws Exception {
     Path keystore = directory.resolve("registry.p12");
     Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
         "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
         "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
         .redirectErrorStream(true).start();
