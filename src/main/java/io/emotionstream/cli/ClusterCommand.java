@@ -4,7 +4,6 @@ import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.Topics;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,20 +36,11 @@ public final class ClusterCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     LocalCluster.Settings settings = new LocalCluster.Settings(
         temporary ? null : dataDir, kafkaPort, registryPort, partitions, new Topics(topicPrefix));
-    CountDownLatch stopped = new CountDownLatch(1);
     LocalCluster cluster = LocalCluster.start(settings);
-    // The broker's threads are not daemons: only an explicit close lets the JVM end on Ctrl-C.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("stopping…");
-      cluster.close();
-      stopped.countDown();
-    }, "cluster-shutdown"));
     System.out.println("bootstrap servers: " + cluster.connection().bootstrapServers());
     System.out.println("registry url:      " + cluster.connection().registryUrl());
     System.out.println("topics:            " + String.join(", ", settings.topics().all(partitions, (short) 1)
         .stream().map(spec -> spec.name()).toList()));
-    System.out.println("running; Ctrl-C stops");
-    stopped.await();
-    return 0;
+    return UntilStopped.run(cluster);
   }
 }

@@ -5,7 +5,6 @@ import io.emotionstream.kafka.registry.SchemaRegistryServer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,16 +48,8 @@ public final class RegistryCommand implements Callable<Integer> {
         .withBindAddress(bindAddress)
         .withTopic(topic)
         .withReplicationFactor(replicationFactor);
-    CountDownLatch stopped = new CountDownLatch(1);
     SchemaRegistryServer registry = SchemaRegistryServer.start(settings);
-    // The HTTP dispatcher thread is not a daemon: only an explicit close lets the JVM end on Ctrl-C.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      registry.close();
-      stopped.countDown();
-    }, "registry-shutdown"));
     System.out.println("registry url: " + registry.url() + " (schemas in topic " + topic + ")");
-    System.out.println("running; Ctrl-C stops");
-    stopped.await();
-    return 0;
+    return UntilStopped.run(registry);
   }
 }

@@ -7,6 +7,12 @@ import java.time.Instant;
 
 /** Builds the {@link DeadLetter} for input that a stage refused, keeping the original bytes. */
 public final class DeadLetters {
+  /**
+   * Larger originals are not copied into the letter, which must stay under the broker's default 1 MB
+   * record limit; their topic, partition and offset still lead to them.
+   */
+  static final int MAX_PAYLOAD = 512 * 1024;
+
   private DeadLetters() {}
 
   /** Input from outside Kafka, such as a CSV line or an image file. */
@@ -23,15 +29,16 @@ public final class DeadLetters {
   /** A record read from Kafka, identified by topic, partition and offset. */
   public static DeadLetter fromRecord(
       String stage, String reason, Throwable cause, String topic, int partition, long offset, byte[] key, byte[] value) {
+    boolean keep = value == null || value.length <= MAX_PAYLOAD;
     return DeadLetter.newBuilder()
         .setStage(stage)
-        .setReason(reason)
+        .setReason(keep ? reason : reason + " (payload of " + value.length + " bytes not copied)")
         .setErrorClass(cause == null ? null : cause.getClass().getName())
         .setSourceTopic(topic)
         .setSourcePartition(partition)
         .setSourceOffset(offset)
         .setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setPayload(value == null ? null : ByteBuffer.wrap(value))
+        .setPayload(value == null || !keep ? null : ByteBuffer.wrap(value))
         .setTimeMs(Instant.now())
         .build();
   }

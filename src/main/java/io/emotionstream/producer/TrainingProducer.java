@@ -38,27 +38,33 @@ public final class TrainingProducer implements AutoCloseable {
     String file = Path.of(reader.source()).getFileName().toString();
     KafkaSink<TrainingExample> sink = new KafkaSink<>(producer, topic);
     long read = 0;
-    while (reader.hasNext()) {
-      CsvRow row = reader.next();
-      pacer.awaitNext();
-      if (row instanceof Fer2013Row valid) {
-        String id = file + ":" + valid.lineNumber();
-        sink.send(id, TrainingExample.newBuilder()
-            .setExampleId(id)
-            .setLabel(valid.label())
-            .setPixels(ByteBuffer.wrap(valid.pixels()))
-            .setUsage(valid.usage())
-            .setOrigin(id)
-            .build());
-      } else if (row instanceof RejectedRow rejected) {
-        String location = file + ":" + rejected.lineNumber();
-        deadLetters.publish(location, DeadLetters.fromInput(STAGE, rejected.reason(), location, rejected.rawLine()));
-        sink.countRejected();
+    try (ReadAhead<CsvRow> rows = new ReadAhead<>(reader, 4096, "csv-reader")) {
+      while (rows.hasNext()) {
+        CsvRow row = rows.next();
+        pacer.awaitNext();
+        sendRow(row, file, sink);
+        progress.accept(++read);
       }
-      progress.accept(++read);
     }
     deadLetters.flush();
     return sink.finish();
+  }
+
+  private void sendRow(CsvRow row, String file, KafkaSink<TrainingExample> sink) {
+    if (row instanceof Fer2013Row valid) {
+      String id = file + ":" + valid.lineNumber();
+      sink.send(id, TrainingExample.newBuilder()
+          .setExampleId(id)
+          .setLabel(valid.label())
+          .setPixels(ByteBuffer.wrap(valid.pixels()))
+          .setUsage(valid.usage())
+          .setOrigin(id)
+          .build());
+    } else if (row instanceof RejectedRow rejected) {
+      String location = file + ":" + rejected.lineNumber();
+      deadLetters.publish(location, DeadLetters.fromInput(STAGE, rejected.reason(), location, rejected.rawLine()));
+      sink.countRejected();
+    }
   }
 
   @Override

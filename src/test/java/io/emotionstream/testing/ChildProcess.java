@@ -1,0 +1,51 @@
+package io.emotionstream.testing;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An {@code emotion} command in a JVM of its own, so a test can kill it the hard way (SIGKILL: no
+ * shutdown hook, no final commit) as a crash would.
+ */
+public final class ChildProcess implements AutoCloseable {
+  private final Process process;
+
+  private ChildProcess(Process process) {
+    this.process = process;
+  }
+
+  public static ChildProcess emotion(Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.graph_optimizer=false",
+        "-cp", System.getProperty("java.class.path"), "io.emotionstream.cli.EmotionCli"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
+    builder.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+    return new ChildProcess(builder.start());
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, and wait until it is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}
