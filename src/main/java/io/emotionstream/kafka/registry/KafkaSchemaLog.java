@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * survive a restart. One partition keeps every fact in one total order.
  */
 final class KafkaSchemaLog implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(KafkaSchemaLog.class);
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaLog.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final String topic;
@@ -119,7 +119,7 @@ final class KafkaSchemaLog implements AutoCloseable {
       boolean inSequence = offset == expectedNextOffset;
       expectedNextOffset = offset + 1;
       if (!inSequence) {
-        log.warn("another writer has appended to schema log topic '{}' (wrote at offset {}); "
+        LOG.warn("another writer has appended to schema log topic '{}' (wrote at offset {}); "
             + "run only one registry per topic, or ids may collide", topic, offset);
       }
       return inSequence;
@@ -147,7 +147,7 @@ final class KafkaSchemaLog implements AutoCloseable {
       return SchemaLogEntry.decode(record.key(), record.value());
     } catch (IOException | RuntimeException e) {
       // Skipped, not deleted: the record stays in the topic for inspection
-      log.warn("skipping unreadable record at {}-0 offset {}: {}", topic, record.offset(), e.getMessage());
+      LOG.warn("skipping unreadable record at {}-0 offset {}: {}", topic, record.offset(), e.getMessage());
       return null;
     }
   }
@@ -161,7 +161,7 @@ final class KafkaSchemaLog implements AutoCloseable {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try {
           admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-          log.info("created schema log topic '{}' (compacted, 1 partition, replication {})", topic, replication);
+          LOG.info("created schema log topic '{}' (compacted, 1 partition, replication {})", topic, replication);
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw e;
@@ -190,7 +190,7 @@ final class KafkaSchemaLog implements AutoCloseable {
     var policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
     if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
       // With deletion instead of compaction, old schemas would expire and their ids be lost
-      log.warn(
+      LOG.warn(
           "schema log topic '{}' has cleanup.policy={}, not compact: schemas will expire with retention",
           topic,
           policy == null ? "?" : policy.value());

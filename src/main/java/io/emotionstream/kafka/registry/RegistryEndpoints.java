@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * error bodies as Confluent's clients expect them. Only Avro is spoken.
  */
 final class RegistryEndpoints implements HttpHandler {
-  private static final Logger log = LoggerFactory.getLogger(RegistryEndpoints.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryEndpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -154,7 +154,7 @@ final class RegistryEndpoints implements HttpHandler {
     } catch (JsonProcessingException e) {
       answer = error(400, 400, "Malformed JSON in request body: " + e.getOriginalMessage());
     } catch (RuntimeException e) {
-      log.error("registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+      LOG.error("registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
       answer = error(500, SchemaRegistryException.STORE_ERROR, "Internal error: " + e);
     }
     send(exchange, answer);

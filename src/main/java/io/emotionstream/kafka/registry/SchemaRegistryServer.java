@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Clusters with a real Confluent, Karapace or Redpanda registry do not need it.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(SchemaRegistryServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryServer.class);
 
   /**
    * Where the registry listens and keeps its state. {@code clientProperties} go to every Kafka client it
@@ -102,7 +102,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
       http.createContext("/", new RegistryEndpoints(store));
       http.start();
       String url = "http://" + advertisedHost(settings.bindAddress()) + ":" + http.getAddress().getPort();
-      log.info(
+      LOG.info(
           "schema registry at {} ({} schemas from topic '{}'; single writer: run one registry per topic)",
           url,
           store.schemaCount(),

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry's state and rules: global schema ids, subjects and their versions, compatibility
@@ -21,10 +23,11 @@ import org.apache.avro.Schema;
  * before that may collide. Run one registry per topic.
  */
 final class SchemaStore {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaStore.class);
   /** A version as the API reports it. */
   record Version(String subject, int version, int id, String schema, boolean deleted) {}
 
-  private final KafkaSchemaLog log;
+  private final KafkaSchemaLog schemaLog;
   private final Map<Integer, String> schemaById = new HashMap<>();
   private final Map<String, Integer> idBySchema = new HashMap<>();
   private final Map<Integer, Schema> parsedById = new HashMap<>();
@@ -35,14 +38,14 @@ final class SchemaStore {
   /** Set when a write failed or another writer showed up: memory may differ from the log until replayed. */
   private boolean stale;
 
-  private SchemaStore(KafkaSchemaLog log) {
-    this.log = log;
+  private SchemaStore(KafkaSchemaLog schemaLog) {
+    this.schemaLog = schemaLog;
   }
 
   /** Rebuilds the state from the whole log before anything is served. */
-  static SchemaStore replayedFrom(KafkaSchemaLog log) {
-    SchemaStore store = new SchemaStore(log);
-    log.replay(store::apply);
+  static SchemaStore replayedFrom(KafkaSchemaLog schemaLog) {
+    SchemaStore store = new SchemaStore(schemaLog);
+    schemaLog.replay(store::apply);
     return store;
   }
 
@@ -54,9 +57,9 @@ final class SchemaStore {
     if (!stale) {
       return;
     }
-    SchemaStore reread = new SchemaStore(log);
+    SchemaStore reread = new SchemaStore(schemaLog);
     try {
-      log.replay(reread::apply);
+      schemaLog.replay(reread::apply);
     } catch (RuntimeException e) {
       // Keep serving reads from the old state rather than from a half-read one
       throw SchemaRegistryException.storeError("cannot re-read the schema log: " + e.getMessage(), e);
@@ -111,6 +114,7 @@ final class SchemaStore {
     append(entry);
     apply(entry);
     parsedById.putIfAbsent(id, schema);
+    LOG.info("registered {} as version {} of subject {} (schema id {})", schema.getFullName(), version, subject, id);
     return view(entry);
   }
 
@@ -189,6 +193,7 @@ final class SchemaStore {
       append(deleted);
       apply(deleted);
     }
+    LOG.info("soft-deleted subject {} (versions {})", subject, live.stream().map(SchemaVersion::version).toList());
     return live.stream().map(SchemaVersion::version).toList();
   }
 
@@ -262,11 +267,14 @@ final class SchemaStore {
     ensureFresh();
     append(setting);
     apply(setting);
+    LOG.info("compatibility of {} is now {}",
+        setting.subject() == null ? "the registry" : "subject " + setting.subject(),
+        setting.level() == null ? "the registry's" : setting.level());
   }
 
   private void append(SchemaLogEntry entry) {
     try {
-      if (!log.append(entry)) {
+      if (!schemaLog.append(entry)) {
         stale = true;
       }
     } catch (SchemaRegistryException e) {
