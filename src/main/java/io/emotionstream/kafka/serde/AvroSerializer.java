@@ -25,6 +25,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private final boolean autoRegister;
   private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
   private volatile boolean isKey;
+  private volatile int sizeHint = 256;
 
   /**
    * @param autoRegister register the schema when the subject lacks it; when false the schema must already
@@ -57,7 +58,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       return null; // a tombstone stays a tombstone
     }
     int id = idByTopic.computeIfAbsent(topic, this::resolveId);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    // Sized from the previous record: records of one type are alike, so the buffer rarely grows
+    ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
     byte[] header = new byte[WireFormat.HEADER_SIZE];
     WireFormat.writeHeader(header, id);
     out.writeBytes(header);
@@ -72,6 +74,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
           schema.getName() + " cannot be encoded: " + e.getMessage(),
           e);
     }
+    sizeHint = Math.max(64, out.size() + out.size() / 8);
     return out.toByteArray();
   }
 
