@@ -60,6 +60,9 @@ public final class ClassifierService implements AutoCloseable {
     // The thread must wake for the max-delay punctuation even when no frame arrives.
     config.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, settings.maxDelay().toMillis()));
     config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 1024 * 1024);
+    // A crashed instance's partitions move to the others after this long without heartbeats (45 s by default).
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
     // Checkpoint records carry the weights: allow them through the global consumer.
     config.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 16 * 1024 * 1024);

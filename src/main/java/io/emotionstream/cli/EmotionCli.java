@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       TopicsCommand.class,
       ProduceCommand.class,
+      ClassifierCommand.class,
       DatasetCommand.class,
       RegistryCommand.class,
     })

@@ -1,0 +1,65 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.classifier.ClassifierService;
+import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.classifier.DjlModelLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "classifier", mixinStandardHelpOptions = true,
+    description = "Run the Kafka Streams classifier: frames in, emotion events and rolling accuracy out, the "
+        + "newest checkpoint hot-swapped in. Start more instances with the same --application-id to scale out.")
+public final class ClassifierCommand implements Callable<Integer> {
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--application-id", defaultValue = "emotion-classifier",
+      description = "Kafka Streams application id; instances sharing it share the frames (default ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME,
+      description = "Which model of the checkpoints topic to serve (default ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Frames per inference batch at most (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--max-delay-ms", defaultValue = "10",
+      description = "Longest a frame waits for its batch to fill, ms (default ${DEFAULT-VALUE}).")
+  long maxDelayMs;
+
+  @Option(names = "--accuracy-window", defaultValue = "60s", converter = DurationConverter.class,
+      description = "Rolling accuracy window (default ${DEFAULT-VALUE}).")
+  Duration accuracyWindow;
+
+  @Option(names = "--accuracy-advance", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How often a new window starts (default ${DEFAULT-VALUE}).")
+  Duration accuracyAdvance;
+
+  @Option(names = "--accuracy-grace", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How late a frame may still count in its window (default ${DEFAULT-VALUE}).")
+  Duration accuracyGrace;
+
+  @Option(names = "--commit-interval-ms", defaultValue = "20",
+      description = "Exactly-once commit interval, ms: events become visible to consumers at each commit (default ${DEFAULT-VALUE}).")
+  long commitIntervalMs;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Stream threads, one predictor each (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--state-dir", description = "Kafka Streams state directory (default: Kafka Streams' own).")
+  Path stateDir;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ClassifierSettings settings = new ClassifierSettings(applicationId, modelName, batchSize,
+        Duration.ofMillis(maxDelayMs), accuracyWindow, accuracyAdvance, accuracyGrace,
+        Duration.ofMillis(commitIntervalMs), threads, stateDir);
+    ClassifierService service = ClassifierService.start(connection.settings(), settings, new DjlModelLoader());
+    System.out.println("classifier " + applicationId + " serving model '" + modelName + "'");
+    return UntilStopped.run(service);
+  }
+}

@@ -1,0 +1,262 @@
+package io.emotionstream.bench;
+
+import ai.djl.Device;
+import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.Hyperparameters;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.classifier.ClassifierService;
+import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.classifier.DjlModelLoader;
+import io.emotionstream.data.SyntheticFaces;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.kafka.Sha256;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.model.Checkpoint;
+import io.emotionstream.model.CheckpointFile;
+import io.emotionstream.model.DeepEmotion;
+import io.emotionstream.model.EmotionModel;
+import io.emotionstream.model.EmotionPredictor;
+import io.emotionstream.producer.FrameProducer;
+import io.emotionstream.producer.RatePacer;
+import io.emotionstream.producer.SyntheticFrames;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code scripts/bench classifier}: end-to-end frames/s and latency (produce → committed event) through
+ * the embedded broker, beside the raw inference throughput of the same model at the same batch size and
+ * Kafka's raw produce/consume rate for records of the same size, in one run.
+ */
+public final class ClassifierBench {
+  private static final int BATCH = 64;
+
+  public static void main(String[] args) throws Exception {
+    int frames = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    Path stateDir = Files.createTempDirectory("classifier-bench-");
+    try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary())) {
+      ConnectionSettings connection = cluster.connection();
+      TopicSerdes serdes = TopicSerdes.connect(connection);
+      ModelCheckpoint checkpoint = checkpoint();
+
+      double inference = rawInference(checkpoint);
+      System.out.printf("raw inference, batch %d: %,.0f frames/s%n", BATCH, inference);
+      double kafka = rawKafka(connection, frames);
+      System.out.printf("raw Kafka produce+consume, %d-byte records: %,.0f records/s%n", 2_400, kafka);
+
+      publish(connection, serdes, checkpoint);
+      try (ClassifierService classifier = ClassifierService.start(connection,
+          ClassifierSettings.defaults().withApplicationId("bench-" + UUID.randomUUID())
+              .withBatching(BATCH, Duration.ofMillis(10)).withStateDirectory(stateDir),
+          new DjlModelLoader());
+          EventClock events = new EventClock(connection, serdes)) {
+        warmUp(connection, serdes, events);
+        double endToEnd = throughput(connection, serdes, events, frames);
+        System.out.printf("end to end (produce -> classify -> committed event): %,.0f frames/s%n", endToEnd);
+        double rate = endToEnd / 2;
+        long[] latency = latency(connection, serdes, events, rate, (int) Math.max(2_000, rate * 15));
+        System.out.printf("latency at %.0f frames/s (half the maximum): p50 %d ms, p99 %d ms%n", rate, latency[0],
+            latency[1]);
+        System.out.printf("ratios: end-to-end / raw inference %.2f (goal >= 0.60); end-to-end / raw Kafka %.2f; "
+            + "p99 %s 50 ms%n", endToEnd / inference, endToEnd / kafka, latency[1] < 50 ? "<" : ">=");
+      }
+    }
+  }
+
+  private static double rawInference(ModelCheckpoint checkpoint) throws Exception {
+    byte[] file = new byte[checkpoint.getWeights().remaining()];
+    checkpoint.getWeights().duplicate().get(file);
+    byte[][] faces = new byte[BATCH][];
+    Random random = new Random(1);
+    for (int i = 0; i < BATCH; i++) {
+      faces[i] = SyntheticFaces.face(io.emotionstream.avro.Emotion.values()[i % 7], random);
+    }
+    try (EmotionPredictor predictor = EmotionPredictor.of(CheckpointFile.fromBytes(file).weights(), Device.cpu())) {
+      for (int i = 0; i < 20; i++) {
+        predictor.probabilities(faces);
+      }
+      long start = System.nanoTime();
+      long done = 0;
+      while (System.nanoTime() - start < 5_000_000_000L) {
+        predictor.probabilities(faces);
+        done += BATCH;
+      }
+      return done / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** Records of a frame's size through one producer and one consumer of the same broker, as bytes. */
+  private static double rawKafka(ConnectionSettings connection, int records) throws Exception {
+    String topic = "raw-frames-" + UUID.randomUUID();
+    byte[] value = new byte[2_400];
+    new Random(2).nextBytes(value);
+    long start = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(connection.clientConfig(Map.of(
+        "acks", "all", "linger.ms", 5, "batch.size", 262_144)), new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
+            ConsumerConfig.GROUP_ID_CONFIG, "raw-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      for (int i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>(topic, value));
+      }
+      producer.flush();
+      consumer.subscribe(Set.of(topic));
+      long consumed = 0;
+      while (consumed < records) {
+        consumed += consumer.poll(Duration.ofMillis(100)).count();
+      }
+    }
+    return records / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static void warmUp(ConnectionSettings connection, TopicSerdes serdes, EventClock events) {
+    send(connection, serdes, 500, RatePacer.unlimited());
+    events.awaitTotal(500);
+  }
+
+  private static double throughput(ConnectionSettings connection, TopicSerdes serdes, EventClock events, int frames) {
+    long before = events.total();
+    long start = System.nanoTime();
+    send(connection, serdes, frames, RatePacer.unlimited());
+    events.awaitTotal(before + frames);
+    return frames / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static long[] latency(ConnectionSettings connection, TopicSerdes serdes, EventClock events, double rate,
+      int frames) {
+    long before = events.total();
+    events.startRecording();
+    send(connection, serdes, frames, RatePacer.perSecond(rate));
+    events.awaitTotal(before + frames);
+    long[] sorted = events.recorded();
+    Arrays.sort(sorted);
+    return new long[] {sorted[sorted.length / 2], sorted[(int) Math.ceil(sorted.length * 0.99) - 1]};
+  }
+
+  private static void send(ConnectionSettings connection, TopicSerdes serdes, int frames, RatePacer pacer) {
+    try (FrameProducer producer = new FrameProducer(connection, serdes)) {
+      producer.send(new SyntheticFramesCycle(), "bench-cam", pacer, frames, n -> {});
+    }
+  }
+
+  private static void publish(ConnectionSettings connection, TopicSerdes serdes, ModelCheckpoint checkpoint)
+      throws Exception {
+    try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
+        connection.clientConfig(Map.of("max.request.size", 16 * 1024 * 1024)),
+        serdes.keys().serializer(), serdes.checkpoints().serializer())) {
+      producer.send(new ProducerRecord<>(connection.topics().checkpoints(), checkpoint.getModelName(), checkpoint)).get();
+    }
+  }
+
+  private static ModelCheckpoint checkpoint() {
+    byte[] file;
+    try (EmotionModel model = EmotionModel.initialised(0.5f, 7, Device.cpu())) {
+      file = CheckpointFile.toBytes(Checkpoint.of(1, Map.of(), Map.of(), model.weights()));
+    }
+    return ModelCheckpoint.newBuilder().setModelName(ClassifierSettings.DEFAULT_MODEL_NAME).setVersion(1)
+        .setRunId("bench").setEpoch(1).setTotalEpochs(1).setArchitecture(DeepEmotion.ARCHITECTURE)
+        .setArchitectureVersion(DeepEmotion.ARCHITECTURE_VERSION)
+        .setHyperparameters(Hyperparameters.newBuilder().setEpochs(1).setLearningRate(0.005).setBatchSize(128)
+            .setOptimizer("adam").setMomentum(0.9).setWeightDecay(0).setDropout(0.5).setLoss("cross-entropy")
+            .setSeed(7).build())
+        .setWeights(ByteBuffer.wrap(file)).setSha256(Sha256.hex(file)).setCreatedTimeMs(Instant.now()).build();
+  }
+
+  /** Pre-drawn synthetic faces, cycled: drawing faces is slower than sending them and must not be measured. */
+  private static final class SyntheticFramesCycle implements io.emotionstream.producer.FrameSource {
+    private static final List<io.emotionstream.producer.FrameInput> FACES = new ArrayList<>();
+    private int next;
+
+    SyntheticFramesCycle() {
+      synchronized (FACES) {
+        if (FACES.isEmpty()) {
+          SyntheticFrames source = new SyntheticFrames(3, 0.5);
+          for (int i = 0; i < 256; i++) {
+            FACES.add(source.next());
+          }
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return true;
+    }
+
+    @Override
+    public io.emotionstream.producer.FrameInput next() {
+      return FACES.get(next++ % FACES.size());
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Counts committed events and, when asked, records each one's latency from capture to arrival here. */
+  private static final class EventClock implements AutoCloseable {
+    private final KafkaConsumer<String, EmotionEvent> consumer;
+    private final List<Long> latencies = new ArrayList<>();
+    private boolean recording;
+    private long total;
+
+    EventClock(ConnectionSettings connection, TopicSerdes serdes) {
+      consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
+          ConsumerConfig.GROUP_ID_CONFIG, "bench-events-" + UUID.randomUUID(),
+          ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+          ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5)),
+          serdes.keys().deserializer(), serdes.events().deserializer());
+      consumer.subscribe(Set.of(connection.topics().events()));
+    }
+
+    long total() {
+      return total;
+    }
+
+    void startRecording() {
+      latencies.clear();
+      recording = true;
+    }
+
+    long[] recorded() {
+      return latencies.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    void awaitTotal(long count) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (total < count) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("only " + total + " of " + count + " events arrived");
+        }
+        for (ConsumerRecord<String, EmotionEvent> record : consumer.poll(Duration.ofMillis(50))) {
+          total++;
+          if (recording) {
+            latencies.add(System.currentTimeMillis() - record.value().getCaptureTimeMs().toEpochMilli());
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.emotionstream.classifier;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.avro.DeadLetter;
+import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.producer.FrameProducer;
+import io.emotionstream.producer.RatePacer;
+import io.emotionstream.producer.SyntheticFrames;
+import io.emotionstream.testing.ChildProcess;
+import io.emotionstream.testing.FreshTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The classifier against a real broker and registry, serving the real network through DJL. */
+class ClassifierClusterTest {
+  private static LocalCluster cluster;
+  private static TopicSerdes serdes;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
+    serdes = TopicSerdes.connect(cluster.connection());
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  @Test
+  void everyFrameGivesExactlyOneEventAcrossACrashAndAJoiningInstance(@TempDir Path dir) throws Exception {
+    ConnectionSettings connection = FreshTopics.on(cluster, 3);
+    publish(connection, TestCheckpoints.deepEmotion(1, 11));
+    String applicationId = "classifier-" + UUID.randomUUID();
+    int frames = 600;
+    List<String> sources = List.of("cam-1", "cam-2", "cam-3");
+
+    try (EventLog events = new EventLog(connection)) {
+      ChildProcess crashing = classifierProcess(connection, applicationId, dir.resolve("a"), dir.resolve("a.log"));
+      CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produceFrames(connection, sources, frames));
+
+      events.awaitCount(frames / 6);
+      crashing.kill(); // mid-stream, mid-batch, mid-transaction: no shutdown hook runs
+      try (ChildProcess restarted = classifierProcess(connection, applicationId, dir.resolve("a"), dir.resolve("a2.log"))) {
+        events.awaitCount(frames / 2);
+        try (ClassifierService joining = ClassifierService.start(connection,
+            ClassifierSettings.defaults().withApplicationId(applicationId).withStateDirectory(dir.resolve("b")),
+            new DjlModelLoader())) {
+          producing.get();
+          events.awaitCount(frames);
+          events.drainFor(Duration.ofSeconds(2));
+        }
+      }
+
+      Map<String, Long> perFrame = events.all().stream()
+          .collect(Collectors.groupingBy(EmotionEvent::getFrameId, Collectors.counting()));
+      assertEquals(frames, perFrame.size(), "every frame classified");
+      assertTrue(perFrame.values().stream().allMatch(count -> count == 1), "no frame classified twice");
+    }
+  }
+
+  @Test
+  void aNewCheckpointChangesTheVersionOfLaterEventsAndACorruptOneIsRefusedWhileFramesFlow(@TempDir Path dir)
+      throws Exception {
+    ConnectionSettings connection = FreshTopics.on(cluster, 1);
+    publish(connection, TestCheckpoints.deepEmotion(1, 11));
+    try (EventLog events = new EventLog(connection);
+        ClassifierService classifier = ClassifierService.start(connection,
+            ClassifierSettings.defaults().withApplicationId("classifier-" + UUID.randomUUID())
+                .withStateDirectory(dir), new DjlModelLoader());
+        FrameProducer producer = new FrameProducer(connection, serdes)) {
+      SyntheticFrames faces = new SyntheticFrames(3, 0.5);
+      producer.send(faces, "cam", RatePacer.unlimited(), 40, n -> {});
+      events.awaitCount(40);
+      assertTrue(events.all().stream().allMatch(e -> e.getModelVersion() == 1));
+
+      publish(connection, TestCheckpoints.deepEmotion(2, 12));
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        producer.send(faces, "cam", RatePacer.unlimited(), 5, n -> {});
+        events.drainFor(Duration.ofMillis(200));
+        return events.all().stream().anyMatch(e -> e.getModelVersion() == 2);
+      });
+      List<Long> versions = events.all().stream().map(EmotionEvent::getModelVersion).toList();
+      int firstTwo = versions.indexOf(2L);
+      assertTrue(versions.subList(firstTwo, versions.size()).stream().allMatch(v -> v == 2),
+          "once version 2 serves, no later event comes from version 1: " + versions);
+
+      ModelCheckpoint corrupt = TestCheckpoints.deepEmotion(3, 13);
+      corrupt.getWeights().put(100, (byte) (corrupt.getWeights().get(100) ^ 0xff));
+      publish(connection, corrupt);
+      int before = events.all().size();
+      producer.send(faces, "cam", RatePacer.unlimited(), 40, n -> {});
+      events.awaitCount(before + 40);
+      assertTrue(events.all().subList(before, before + 40).stream().allMatch(e -> e.getModelVersion() == 2),
+          "the refused checkpoint never serves");
+      DeadLetter refusal = events.awaitDeadLetter(letter -> ServingModels.STAGE.equals(letter.getStage()));
+      assertTrue(refusal.getReason().contains("SHA-256"), refusal.getReason());
+    }
+  }
+
+  private static ChildProcess classifierProcess(ConnectionSettings connection, String applicationId, Path stateDir,
+      Path log) throws Exception {
+    return ChildProcess.emotion(log, "classifier", "--bootstrap-servers", connection.bootstrapServers(),
+        "--registry-url", connection.registryUrl(), "--topic-prefix", connection.topics().prefix(),
+        "--application-id", applicationId, "--state-dir", stateDir.toString());
+  }
+
+  private static void produceFrames(ConnectionSettings connection, List<String> sources, int total) {
+    try (FrameProducer producer = new FrameProducer(connection, serdes)) {
+      SyntheticFrames faces = new SyntheticFrames(5, 0.5);
+      for (int sent = 0; sent < total; sent += sources.size()) {
+        for (String source : sources) {
+          producer.send(faces, source, RatePacer.unlimited(), 1, n -> {});
+        }
+        Thread.sleep(10); // a steady stream over several seconds, so crash and join fall mid-stream
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void publish(ConnectionSettings connection, ModelCheckpoint checkpoint) throws Exception {
+    try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
+        connection.clientConfig(Map.of("max.request.size", 16 * 1024 * 1024)),
+        serdes.keys().serializer(), serdes.checkpoints().serializer())) {
+      producer.send(new ProducerRecord<>(connection.topics().checkpoints(), checkpoint.getModelName(), checkpoint)).get();
+    }
+  }
+
+  /** Everything committed to the events and dead-letter topics, read as it arrives. */
+  private static final class EventLog implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String eventsTopic;
+    private final List<EmotionEvent> events = new ArrayList<>();
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+
+    EventLog(ConnectionSettings connection) {
+      eventsTopic = connection.topics().events();
+      consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
+          ConsumerConfig.GROUP_ID_CONFIG, "event-log-" + UUID.randomUUID(),
+          ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+          serdes.keys().deserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+      consumer.subscribe(Set.of(eventsTopic, connection.topics().deadLetters()));
+    }
+
+    void awaitCount(int count) {
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        poll();
+        return events.size() >= count;
+      });
+    }
+
+    DeadLetter awaitDeadLetter(Predicate<DeadLetter> wanted) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        poll();
+        return deadLetters.stream().anyMatch(wanted);
+      });
+      return deadLetters.stream().filter(wanted).findFirst().orElseThrow();
+    }
+
+    void drainFor(Duration duration) {
+      long end = System.nanoTime() + duration.toNanos();
+      while (System.nanoTime() < end) {
+        poll();
+      }
+    }
+
+    List<EmotionEvent> all() {
+      return events;
+    }
+
+    private void poll() {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+        if (record.topic().equals(eventsTopic)) {
+          events.add(serdes.events().deserializer().deserialize(record.topic(), record.value()));
+        } else {
+          deadLetters.add(serdes.deadLetters().deserializer().deserialize(record.topic(), record.value()));
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+}
