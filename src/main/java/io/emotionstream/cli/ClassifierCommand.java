@@ -3,8 +3,11 @@ package io.emotionstream.cli;
 import io.emotionstream.classifier.ClassifierService;
 import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
+import io.emotionstream.metrics.ClassifierMetricFamilies;
+import io.emotionstream.metrics.MetricsEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,6 +18,7 @@ import picocli.CommandLine.Option;
         + "newest checkpoint hot-swapped in. Start more instances with the same --application-id to scale out.")
 public final class ClassifierCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
+  @Mixin MetricsOptions metricsOptions;
 
   @Option(names = "--application-id", defaultValue = "emotion-classifier",
       description = "Kafka Streams application id; instances sharing it share the frames (default ${DEFAULT-VALUE}).")
@@ -59,7 +63,18 @@ public final class ClassifierCommand implements Callable<Integer> {
         Duration.ofMillis(maxDelayMs), accuracyWindow, accuracyAdvance, accuracyGrace,
         Duration.ofMillis(commitIntervalMs), threads, stateDir);
     ClassifierService service = ClassifierService.start(connection.settings(), settings, new DjlModelLoader());
+    Optional<MetricsEndpoint> metrics;
+    try {
+      metrics = metricsOptions.start(ClassifierMetricFamilies.of(service.metrics()));
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
     System.out.println("classifier " + applicationId + " serving model '" + modelName + "'");
-    return UntilStopped.run(service);
+    return UntilStopped.run(() -> {
+      try (service) {
+        metrics.ifPresent(MetricsEndpoint::close);
+      }
+    });
   }
 }

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       ClassifierCommand.class,
       DatasetCommand.class,
       RegistryCommand.class,
+      MonitorCommand.class,
+      DashboardCommand.class,
     })
 public final class EmotionCli implements Runnable {
 

@@ -1,0 +1,262 @@
+package io.emotionstream.monitor;
+
+import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.avro.Emotion;
+import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.FaceFrame;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.data.FaceResizer;
+import io.emotionstream.data.FaceSet;
+import io.emotionstream.data.GrayImage;
+import io.emotionstream.monitor.LiveSnapshot.AccuracyPoint;
+import io.emotionstream.monitor.LiveSnapshot.CurrentModel;
+import io.emotionstream.monitor.LiveSnapshot.EpochPoint;
+import io.emotionstream.monitor.LiveSnapshot.EventRate;
+import io.emotionstream.monitor.LiveSnapshot.RecentFrame;
+import io.emotionstream.monitor.LiveSnapshot.RunProgress;
+import io.emotionstream.monitor.LiveSnapshot.VersionAccuracy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The state the monitor and the dashboard show, built from the records of the product's topics. Pure:
+ * no Kafka, no clock of its own (callers pass the time), every collection bounded, so it runs for weeks
+ * and tests drive it record by record. Thread-safe: one thread feeds it, renderers take snapshots.
+ */
+public final class LiveView {
+  private static final int MAX_VERSIONS = 20;
+  private static final int MAX_WINDOWS_PER_VERSION = 120;
+  private static final int MAX_RUNS = 20;
+  /** Frames waiting for their event, and events for their frame: both topics are read at their own pace. */
+  private static final int MAX_UNMATCHED = 512;
+
+  private final int windowSeconds;
+  private final int recentFrameCount;
+
+  private final Map<String, ModelCheckpoint> checkpointsByModel = new LinkedHashMap<>();
+  private final TreeMap<Long, TreeMap<Long, AccuracyPoint>> windowsByVersion = new TreeMap<>();
+  private final LinkedHashMap<String, Run> runs = new LinkedHashMap<>();
+  private final TreeMap<Long, long[]> eventsBySecond = new TreeMap<>();
+  private long eventsSeen;
+  private final Deque<Recent> recent = new ArrayDeque<>();
+  private final Map<String, GrayImage> unmatchedFrames = bounded(MAX_UNMATCHED);
+  private final Map<String, Boolean> unmatchedEvents = bounded(MAX_UNMATCHED);
+  private long unreadable;
+  private String lastProblem;
+
+  /**
+   * @param eventWindow how far back events/s and the emotion distribution look
+   * @param recentFrameCount how many classified frames the thumbnail strip keeps
+   */
+  public LiveView(Duration eventWindow, int recentFrameCount) {
+    if (eventWindow.toSeconds() < 1) {
+      throw new IllegalArgumentException("the event window must be at least 1s, got " + eventWindow);
+    }
+    if (recentFrameCount < 0) {
+      throw new IllegalArgumentException("recent frame count must not be negative");
+    }
+    this.windowSeconds = (int) eventWindow.toSeconds();
+    this.recentFrameCount = recentFrameCount;
+  }
+
+  public synchronized void onCheckpoint(ModelCheckpoint checkpoint) {
+    ModelCheckpoint known = checkpointsByModel.get(checkpoint.getModelName());
+    // Versions only grow; a replayed older record must not replace the newer one.
+    if (known == null || checkpoint.getVersion() >= known.getVersion()) {
+      // Keep only what is shown: the weights can be megabytes.
+      ModelCheckpoint light = ModelCheckpoint.newBuilder(checkpoint).setWeights(java.nio.ByteBuffer.allocate(0)).build();
+      checkpointsByModel.remove(checkpoint.getModelName());
+      checkpointsByModel.put(checkpoint.getModelName(), light);
+    }
+  }
+
+  public synchronized void onAccuracy(AccuracyReport report) {
+    TreeMap<Long, AccuracyPoint> windows = windowsByVersion.computeIfAbsent(report.getModelVersion(), v -> new TreeMap<>());
+    long start = report.getWindowStartMs().toEpochMilli();
+    // A window is reported again as more frames land in it: the later report replaces the earlier.
+    windows.put(start, new AccuracyPoint(start, report.getWindowEndMs().toEpochMilli(), report.getTotal(),
+        report.getCorrect(), report.getAccuracy()));
+    while (windows.size() > MAX_WINDOWS_PER_VERSION) {
+      windows.pollFirstEntry();
+    }
+    while (windowsByVersion.size() > MAX_VERSIONS) {
+      windowsByVersion.pollFirstEntry();
+    }
+  }
+
+  public synchronized void onStatus(TrainingStatus status) {
+    Run run = runs.remove(status.getRunId());
+    if (run == null) {
+      run = new Run();
+    }
+    run.latest = status;
+    if (status.getEpoch() > 0 && (status.getTrainLoss() != null || status.getValidationLoss() != null)) {
+      run.epochs.put(status.getEpoch(), new EpochPoint(status.getEpoch(), status.getTrainLoss(),
+          status.getTrainAccuracy(), status.getValidationLoss(), status.getValidationAccuracy()));
+    }
+    runs.put(status.getRunId(), run); // re-inserted: most recently updated last
+    if (runs.size() > MAX_RUNS) {
+      runs.remove(runs.keySet().iterator().next());
+    }
+  }
+
+  public synchronized void onEvent(EmotionEvent event) {
+    eventsSeen++;
+    long second = event.getClassifiedTimeMs().getEpochSecond();
+    eventsBySecond.computeIfAbsent(second, s -> new long[Emotion.values().length])[event.getEmotion().ordinal()]++;
+    // Without a clock here, prune against the newest second seen; snapshot() prunes against now.
+    pruneBefore(eventsBySecond.lastKey() - windowSeconds * 4L);
+
+    if (recentFrameCount == 0) {
+      return;
+    }
+    GrayImage image = unmatchedFrames.remove(event.getFrameId());
+    if (image == null) {
+      unmatchedEvents.put(event.getFrameId(), Boolean.TRUE);
+    }
+    recent.addFirst(new Recent(event, image));
+    while (recent.size() > recentFrameCount) {
+      recent.removeLast();
+    }
+  }
+
+  /** A frame from the frames topic; kept (as a 48x48 thumbnail) only until its event is shown. */
+  public synchronized void onFrame(FaceFrame frame) {
+    if (recentFrameCount == 0) {
+      return;
+    }
+    GrayImage thumbnail = thumbnail(frame);
+    if (unmatchedEvents.remove(frame.getFrameId()) != null) {
+      for (Recent entry : recent) {
+        if (entry.event.getFrameId().equals(frame.getFrameId())) {
+          entry.image = thumbnail;
+        }
+      }
+      return;
+    }
+    unmatchedFrames.put(frame.getFrameId(), thumbnail);
+  }
+
+  /** A record that could not be read; counted and shown, never fatal. */
+  public synchronized void onUnreadable(String problem) {
+    unreadable++;
+    lastProblem = problem;
+  }
+
+  /** The thumbnail of a recent frame, if it is still in the strip and its pixels were read. */
+  public synchronized Optional<GrayImage> thumbnail(String frameId) {
+    return recent.stream().filter(r -> r.event.getFrameId().equals(frameId) && r.image != null)
+        .map(r -> r.image).findFirst();
+  }
+
+  public synchronized LiveSnapshot snapshot(Instant now) {
+    long nowSecond = now.getEpochSecond();
+    pruneBefore(nowSecond - windowSeconds * 4L);
+    return new LiveSnapshot(now.toEpochMilli(), currentModel(), accuracy(), runsNewestFirst(),
+        eventRate(nowSecond), recentFrames(), unreadable, lastProblem);
+  }
+
+  private CurrentModel currentModel() {
+    return checkpointsByModel.values().stream()
+        .max(Comparator.comparing(ModelCheckpoint::getCreatedTimeMs).thenComparing(ModelCheckpoint::getVersion))
+        .map(c -> new CurrentModel(c.getModelName(), c.getVersion(), c.getRunId(), c.getEpoch(), c.getTotalEpochs(),
+            c.getTrainLoss(), c.getTrainAccuracy(), c.getValidationLoss(), c.getValidationAccuracy(),
+            c.getHyperparameters().getOptimizer(), c.getHyperparameters().getLearningRate(),
+            c.getHyperparameters().getBatchSize(), c.getCreatedTimeMs().toEpochMilli()))
+        .orElse(null);
+  }
+
+  private List<VersionAccuracy> accuracy() {
+    List<VersionAccuracy> versions = new ArrayList<>();
+    windowsByVersion.descendingMap().forEach((version, windows) ->
+        versions.add(new VersionAccuracy(version, windows.lastEntry().getValue(), List.copyOf(windows.values()))));
+    return versions;
+  }
+
+  private List<RunProgress> runsNewestFirst() {
+    List<RunProgress> progress = new ArrayList<>();
+    for (Run run : runs.values()) {
+      TrainingStatus s = run.latest;
+      progress.add(0, new RunProgress(s.getRunId(), s.getCommandId(), s.getState().name(), s.getEpoch(),
+          s.getTotalEpochs(), s.getTrainLoss(), s.getTrainAccuracy(), s.getValidationLoss(),
+          s.getValidationAccuracy(), s.getExamplesPerSecond(), s.getEtaSeconds(), s.getModelVersion(),
+          s.getMessage(), s.getTimeMs().toEpochMilli(), List.copyOf(run.epochs.values())));
+    }
+    return progress;
+  }
+
+  private EventRate eventRate(long nowSecond) {
+    long[] counts = new long[Emotion.values().length];
+    // The window is the last windowSeconds whole seconds up to and including the current one.
+    eventsBySecond.subMap(nowSecond - windowSeconds + 1, true, nowSecond, true).values().forEach(bucket -> {
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] += bucket[i];
+      }
+    });
+    Map<String, Long> byEmotion = new LinkedHashMap<>();
+    long total = 0;
+    for (Emotion emotion : Emotion.values()) {
+      byEmotion.put(emotion.name(), counts[emotion.ordinal()]);
+      total += counts[emotion.ordinal()];
+    }
+    return new EventRate(windowSeconds, total, (double) total / windowSeconds, byEmotion, eventsSeen);
+  }
+
+  private List<RecentFrame> recentFrames() {
+    List<RecentFrame> frames = new ArrayList<>();
+    for (Recent r : recent) {
+      EmotionEvent e = r.event;
+      frames.add(new RecentFrame(e.getFrameId(), e.getSourceId(), e.getEmotion().name(), e.getConfidence(),
+          e.getLabel() == null ? null : e.getLabel().name(), e.getModelVersion(),
+          e.getClassifiedTimeMs().toEpochMilli(), r.image != null));
+    }
+    return frames;
+  }
+
+  private void pruneBefore(long second) {
+    eventsBySecond.headMap(second).clear();
+  }
+
+  private static GrayImage thumbnail(FaceFrame frame) {
+    byte[] pixels = new byte[frame.getPixels().remaining()];
+    frame.getPixels().duplicate().get(pixels);
+    GrayImage image = new GrayImage(frame.getWidth(), frame.getHeight(), pixels);
+    // Any frame size comes in; the strip shows 48x48, so a big frame costs no more memory than a face.
+    return image.width() == FaceSet.SIDE && image.height() == FaceSet.SIDE
+        ? image : GrayImage.ofFace(FaceResizer.toFace(image));
+  }
+
+  private static <V> Map<String, V> bounded(int capacity) {
+    return new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
+  private static final class Run {
+    TrainingStatus latest;
+    final TreeMap<Integer, EpochPoint> epochs = new TreeMap<>();
+  }
+
+  private static final class Recent {
+    final EmotionEvent event;
+    GrayImage image;
+
+    Recent(EmotionEvent event, GrayImage image) {
+      this.event = event;
+      this.image = image;
+    }
+  }
+}

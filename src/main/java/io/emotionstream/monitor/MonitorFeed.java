@@ -1,0 +1,168 @@
+package io.emotionstream.monitor;
+
+import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.FaceFrame;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the product's output topics into a {@link LiveView} on a thread of its own. It joins no consumer
+ * group: it commits nothing and never takes partitions from anyone. A record that cannot be read is
+ * counted in the view and logged with its position; the feed goes on.
+ */
+public final class MonitorFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorFeed.class);
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Map<String, Consumer<ConsumerRecord<String, byte[]>>> handlers;
+  private final LiveView view;
+  private final Thread thread;
+  private final AtomicLong recordsRead = new AtomicLong();
+  private volatile boolean running = true;
+
+  private MonitorFeed(KafkaConsumer<String, byte[]> consumer,
+      Map<String, Consumer<ConsumerRecord<String, byte[]>>> handlers, LiveView view) {
+    this.consumer = consumer;
+    this.handlers = handlers;
+    this.view = view;
+    this.thread = new Thread(this::pollUntilClosed, "monitor-feed");
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Positions on every partition, then starts reading; when this returns, any record written afterwards
+   * will be seen.
+   *
+   * @param withFrames also read the frames topic, for the thumbnails (the dashboard does, the console not)
+   */
+  public static MonitorFeed start(ConnectionSettings connection, LiveView view, StartPosition from, boolean withFrames) {
+    TopicSerdes serdes = TopicSerdes.connect(connection);
+    Topics topics = connection.topics();
+    Map<String, Consumer<ConsumerRecord<String, byte[]>>> handlers = new HashMap<>();
+    handlers.put(topics.events(), handler(serdes.events().deserializer(), view::onEvent));
+    handlers.put(topics.accuracy(), handler(serdes.accuracyReports().deserializer(), view::onAccuracy));
+    handlers.put(topics.trainerStatus(), handler(serdes.trainingStatuses().deserializer(), view::onStatus));
+    handlers.put(topics.checkpoints(), handler(serdes.checkpoints().deserializer(), view::onCheckpoint));
+    if (withFrames) {
+      handlers.put(topics.frames(), handler(serdes.frames().deserializer(), view::onFrame));
+    }
+
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
+        ConsumerConfig.CLIENT_ID_CONFIG, "emotion-monitor",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        // The classifier writes in transactions: show only what it committed.
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        // Checkpoint records carry the model's weights.
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024)),
+        new StringDeserializer(), new ByteArrayDeserializer());
+    try {
+      List<TopicPartition> streams = new ArrayList<>();
+      List<TopicPartition> checkpoints = partitions(consumer, topics.checkpoints(), connection);
+      for (String topic : handlers.keySet()) {
+        if (!topic.equals(topics.checkpoints())) {
+          streams.addAll(partitions(consumer, topic, connection));
+        }
+      }
+      List<TopicPartition> all = new ArrayList<>(streams);
+      all.addAll(checkpoints);
+      consumer.assign(all);
+      // The checkpoints topic is compacted state, not a stream: it is read whole so the current model is
+      // known at once, whatever the start position of the rest.
+      consumer.seekToBeginning(checkpoints);
+      if (from == StartPosition.BEGINNING) {
+        consumer.seekToBeginning(streams);
+      } else {
+        consumer.seekToEnd(streams);
+      }
+      all.forEach(consumer::position); // seeks are lazy: resolve them now, so "started" means positioned
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+    MonitorFeed feed = new MonitorFeed(consumer, handlers, view);
+    feed.thread.start();
+    return feed;
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, ConnectionSettings connection) {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic);
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException("topic " + topic + " does not exist on " + connection.bootstrapServers()
+          + ": create the topics with `emotion topics create`, or check --topic-prefix");
+    }
+    return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+  }
+
+  private static <T> Consumer<ConsumerRecord<String, byte[]>> handler(Deserializer<T> deserializer, Consumer<T> sink) {
+    return record -> {
+      T value = deserializer.deserialize(record.topic(), record.value());
+      if (value != null) { // a tombstone on the compacted checkpoints topic
+        sink.accept(value);
+      }
+    };
+  }
+
+  /** Records read so far, readable or not. */
+  public long recordsRead() {
+    return recordsRead.get();
+  }
+
+  private void pollUntilClosed() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          recordsRead.incrementAndGet();
+          try {
+            handlers.get(record.topic()).accept(record);
+          } catch (RuntimeException e) {
+            String problem = record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage();
+            LOG.warn("skipping unreadable record {}", problem);
+            view.onUnreadable(problem);
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop
+    } catch (RuntimeException e) {
+      LOG.error("monitor feed stopped", e);
+      view.onUnreadable("feed stopped: " + e.getMessage());
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread.isAlive()) {
+      consumer.wakeup();
+    }
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
