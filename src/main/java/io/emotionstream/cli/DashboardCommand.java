@@ -1,0 +1,68 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.metrics.DashboardMetricFamilies;
+import io.emotionstream.metrics.MetricsEndpoint;
+import io.emotionstream.monitor.DashboardServer;
+import io.emotionstream.monitor.DashboardSettings;
+import io.emotionstream.monitor.StartPosition;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+    description = "Serve the web dashboard: current model, training curves, rolling accuracy, emotion distribution, "
+        + "the latest frames, and a form that asks the trainer to retrain.")
+public final class DashboardCommand implements Callable<Integer> {
+  @Mixin ConnectionOptions connection;
+  @Mixin MetricsOptions metricsOptions;
+
+  @Option(names = "--port", defaultValue = "" + DashboardSettings.DEFAULT_PORT,
+      description = "HTTP port; 0 picks a free one (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = DashboardSettings.DEFAULT_BIND_ADDRESS,
+      description = "Interface to listen on; the page can retrain the model, so it stays on this machine unless told (default ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME,
+      description = "The model the retrain form addresses (default ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--from-beginning", description = "Replay what the topics hold instead of starting at their end.")
+  boolean fromBeginning;
+
+  @Option(names = "--window", defaultValue = "60s", converter = DurationConverter.class,
+      description = "How far back events/s and the emotion distribution look (default ${DEFAULT-VALUE}).")
+  Duration window;
+
+  @Option(names = "--frames", defaultValue = "16", description = "Thumbnails in the strip of recent frames (default ${DEFAULT-VALUE}).")
+  int frames;
+
+  @Option(names = "--refresh", defaultValue = "1s", converter = DurationConverter.class,
+      description = "How often the page is updated (default ${DEFAULT-VALUE}).")
+  Duration refresh;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    DashboardSettings settings = new DashboardSettings(bind, port, modelName,
+        fromBeginning ? StartPosition.BEGINNING : StartPosition.END, window, frames, refresh);
+    DashboardServer dashboard = DashboardServer.start(connection.settings(), settings);
+    Optional<MetricsEndpoint> metrics;
+    try {
+      metrics = metricsOptions.start(DashboardMetricFamilies.of(dashboard));
+    } catch (RuntimeException e) {
+      dashboard.close();
+      throw e;
+    }
+    System.out.println("dashboard at " + dashboard.url());
+    return UntilStopped.run(() -> {
+      try (dashboard) {
+        metrics.ifPresent(MetricsEndpoint::close);
+      }
+    });
+  }
+}
