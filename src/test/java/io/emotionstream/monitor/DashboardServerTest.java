@@ -1,0 +1,207 @@
+package io.emotionstream.monitor;
+
+import static io.emotionstream.monitor.MonitorRecords.event;
+import static io.emotionstream.monitor.MonitorRecords.frame;
+import static io.emotionstream.monitor.MonitorRecords.publish;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.avro.CommandType;
+import io.emotionstream.avro.ControlCommand;
+import io.emotionstream.avro.Emotion;
+import io.emotionstream.avro.TrainingMode;
+import io.emotionstream.data.GrayImage;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.metrics.DashboardMetricFamilies;
+import io.emotionstream.metrics.MetricsEndpoint;
+import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.TopicRecords;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard's HTTP side with a real client, broker and registry. */
+class DashboardServerTest {
+  private static LocalCluster cluster;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  @Test
+  void servesThePageItsCodeAndTheChartLibraryFromTheWebjar() throws Exception {
+    try (DashboardServer dashboard = start(FreshTopics.on(cluster))) {
+      HttpResponse<String> page = get(dashboard, "/");
+      assertEquals(200, page.statusCode());
+      assertTrue(page.body().contains("<canvas id=\"accuracy-chart\">"), page.body());
+      HttpResponse<String> chart = get(dashboard, "/assets/chart.js");
+      assertEquals(200, chart.statusCode());
+      assertTrue(chart.body().length() > 100_000 && chart.body().contains("Chart.js v4"), "the Chart.js UMD bundle");
+      assertEquals("text/javascript; charset=utf-8", chart.headers().firstValue("Content-Type").orElseThrow());
+      assertEquals(200, get(dashboard, "/dashboard.js").statusCode());
+      assertEquals(404, get(dashboard, "/..%2Fpom.xml").statusCode());
+      assertEquals(404, get(dashboard, "/frame/unknown.png").statusCode());
+    }
+  }
+
+  @Test
+  void streamsSnapshotsWithAnEventWrittenWhileThePageIsOpenAndServesItsThumbnail() throws Exception {
+    ConnectionSettings connection = FreshTopics.on(cluster);
+    TopicSerdes serdes = TopicSerdes.connect(connection);
+    try (DashboardServer dashboard = start(connection)) {
+      HttpResponse<InputStream> stream = http.send(request(dashboard, "/api/events").build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertEquals("text/event-stream", stream.headers().firstValue("Content-Type").orElseThrow());
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+        assertTrue(nextSnapshot(lines).get("recentFrames").isEmpty(), "nothing before the test writes");
+
+        byte[] face = new byte[48 * 48];
+        new Random(3).nextBytes(face);
+        publish(connection, connection.topics().frames(), serdes.frames().serializer(),
+            List.of(frame("frame-42", 48, 48, face)), f -> f.getSourceId());
+        publish(connection, connection.topics().events(), serdes.events().serializer(),
+            List.of(event("frame-42", Emotion.SURPRISE, 0.875f, 5, Instant.now(), Emotion.SURPRISE)),
+            e -> e.getSourceId());
+
+        JsonNode shown = CompletableFuture.supplyAsync(() -> {
+          while (true) {
+            JsonNode snapshot = nextSnapshot(lines);
+            JsonNode frames = snapshot.get("recentFrames");
+            if (!frames.isEmpty() && frames.get(0).get("hasImage").asBoolean()) {
+              return snapshot;
+            }
+          }
+        }).get(30, TimeUnit.SECONDS);
+        JsonNode recent = shown.get("recentFrames").get(0);
+        assertEquals("frame-42", recent.get("frameId").asText());
+        assertEquals("SURPRISE", recent.get("emotion").asText());
+        assertEquals(0.875, recent.get("confidence").asDouble(), 1e-6);
+        assertEquals(1, shown.get("events").get("byEmotion").get("SURPRISE").asLong());
+
+        HttpResponse<byte[]> png = http.send(request(dashboard, "/frame/frame-42.png").build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("image/png", png.headers().firstValue("Content-Type").orElseThrow());
+        GrayImage image = GrayImage.decode(png.body(), "thumbnail");
+        assertEquals(48, image.width());
+        assertTrue(java.util.Arrays.equals(face, image.pixels()), "the frame's own pixels");
+      }
+    }
+  }
+
+  @Test
+  void theRetrainFormSendsOneRetrainCommandKeyedByModelName() throws Exception {
+    ConnectionSettings connection = FreshTopics.on(cluster);
+    TopicSerdes serdes = TopicSerdes.connect(connection);
+    try (DashboardServer dashboard = start(connection);
+        MetricsEndpoint metrics = MetricsEndpoint.start("127.0.0.1", 0, DashboardMetricFamilies.of(dashboard))) {
+      HttpResponse<String> sent = post(dashboard, "application/json",
+          "{\"epochs\":\"3\",\"learningRate\":\"0.01\",\"batchSize\":\"64\",\"optimizer\":\"SGD\",\"mode\":\"fine-tune\"}");
+      assertEquals(202, sent.statusCode(), sent.body());
+      String commandId = json.readTree(sent.body()).get("commandId").asText();
+
+      List<ConsumerRecord<String, ControlCommand>> commands = TopicRecords.readAtLeast(connection,
+          connection.topics().control(), serdes.keys().deserializer(), serdes.commands().deserializer(), 1);
+      assertEquals(1, commands.size());
+      assertEquals("deep-emotion", commands.get(0).key());
+      ControlCommand command = commands.get(0).value();
+      assertEquals(commandId, command.getCommandId());
+      assertEquals(CommandType.RETRAIN, command.getType());
+      assertEquals(TrainingMode.FINE_TUNE, command.getMode());
+      assertEquals(3, command.getEpochs());
+      assertEquals(0.01, command.getLearningRate(), 1e-12);
+      assertEquals(64, command.getBatchSize());
+      assertEquals("sgd", command.getOptimizer());
+      assertNull(command.getMomentum(), "fields the form leaves out take the trainer's defaults");
+
+      String scraped = http.send(HttpRequest.newBuilder(URI.create(metrics.url())).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(scraped.contains("emotion_dashboard_commands_sent_total 1.0"), scraped);
+    }
+  }
+
+  @Test
+  void refusesABadFormWithAClearMessageAndSendsNothing() throws Exception {
+    ConnectionSettings connection = FreshTopics.on(cluster);
+    TopicSerdes serdes = TopicSerdes.connect(connection);
+    try (DashboardServer dashboard = start(connection)) {
+      HttpResponse<String> words = post(dashboard, "application/json", "{\"epochs\":\"three\"}");
+      assertEquals(400, words.statusCode());
+      assertEquals("epochs must be a whole number, got 'three'", json.readTree(words.body()).get("error").asText());
+      HttpResponse<String> mode = post(dashboard, "application/json", "{\"mode\":\"sideways\"}");
+      assertEquals("mode must be scratch or fine-tune, got 'sideways'", json.readTree(mode.body()).get("error").asText());
+      assertEquals(400, post(dashboard, "application/json", "{not json").statusCode());
+      assertEquals(415, post(dashboard, "application/x-www-form-urlencoded", "epochs=3").statusCode());
+      HttpResponse<String> foreign = http.send(request(dashboard, "/api/retrain")
+          .header("Content-Type", "application/json").header("Origin", "http://evil.example")
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, foreign.statusCode());
+      assertEquals(0, dashboard.commandsSent());
+
+      // A good form after the bad ones: it is the only command on the topic.
+      String good = json.readTree(post(dashboard, "application/json", "{}").body()).get("commandId").asText();
+      List<ConsumerRecord<String, ControlCommand>> commands = TopicRecords.readAtLeast(connection,
+          connection.topics().control(), serdes.keys().deserializer(), serdes.commands().deserializer(), 1);
+      assertEquals(List.of(good), commands.stream().map(r -> r.value().getCommandId()).toList());
+    }
+  }
+
+  private static DashboardServer start(ConnectionSettings connection) {
+    return DashboardServer.start(connection, DashboardSettings.defaults("deep-emotion").withPort(0));
+  }
+
+  private JsonNode nextSnapshot(BufferedReader lines) {
+    try {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.startsWith("data: ")) {
+          return json.readTree(line.substring(6));
+        }
+      }
+      throw new IllegalStateException("the event stream ended");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static HttpRequest.Builder request(DashboardServer dashboard, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard.port() + path))
+        .timeout(Duration.ofSeconds(30));
+  }
+
+  private HttpResponse<String> get(DashboardServer dashboard, String path) throws Exception {
+    return http.send(request(dashboard, path).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(DashboardServer dashboard, String type, String body) throws Exception {
+    return http.send(request(dashboard, "/api/retrain").header("Content-Type", type)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
