@@ -88,7 +88,7 @@ public final class TerminalView {
     double done = run.totalEpochs() == 0 ? 0 : (double) run.epoch() / run.totalEpochs();
     out.append(String.format(Locale.ROOT, "  %s %-15s %s epoch %d/%d  loss %s  val acc %s  %s ex/s  eta %s%n",
         run.runId(), run.state(), bar(done), run.epoch(), run.totalEpochs(), number(run.trainLoss()),
-        percent(run.validationAccuracy()), number(run.examplesPerSecond()), eta(run.etaSeconds())));
+        percent(run.validationAccuracy()), whole(run.examplesPerSecond()), eta(run.etaSeconds())));
     if (run.message() != null && !run.message().isBlank()) {
       out.append("    ").append(style(DIM, run.message())).append('\n');
     }
@@ -121,6 +121,10 @@ public final class TerminalView {
 
   private static String number(Double value) {
     return value == null ? "-" : String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  private static String whole(Double value) {
+    return value == null ? "-" : String.format(Locale.ROOT, "%.0f", value);
   }
 
   private static String eta(Double seconds) {

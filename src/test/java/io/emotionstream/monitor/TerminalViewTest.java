@@ -1,0 +1,43 @@
+package io.emotionstream.monitor;
+
+import static io.emotionstream.monitor.MonitorRecords.accuracy;
+import static io.emotionstream.monitor.MonitorRecords.event;
+import static io.emotionstream.monitor.MonitorRecords.status;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.avro.Emotion;
+import io.emotionstream.avro.RunState;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TerminalViewTest {
+  private static final Instant NOW = Instant.parse("2026-11-26T00:00:00Z");
+
+  private static LiveSnapshot snapshot() {
+    LiveView view = new LiveView(Duration.ofSeconds(10), 0);
+    view.onAccuracy(accuracy(7, NOW.minusSeconds(60), 200, 150));
+    view.onStatus(status("run-x", RunState.EPOCH_COMPLETED, 5, 10, 0.8, 0.6, NOW));
+    view.onEvent(event("f", Emotion.FEAR, 0.9f, 7, NOW, null));
+    return view.snapshot(NOW);
+  }
+
+  @Test
+  void aTerminalGetsAClearedScreenWithColouredBars() {
+    String screen = new TerminalView(true).render(snapshot());
+    assertTrue(screen.startsWith("\033[H\033[2J"), "redraws in place");
+    assertTrue(screen.contains("█"), screen);
+    assertTrue(screen.contains("75.0% 150/200"), screen);
+  }
+
+  @Test
+  void plainOutputHasNoEscapeCodesAndHalfABarForHalfTheEpochs() {
+    String text = new TerminalView(false).render(snapshot());
+    assertFalse(text.contains("\033"), text);
+    assertTrue(text.contains("run-x EPOCH_COMPLETED [" + "#".repeat(15) + ".".repeat(15) + "] epoch 5/10"), text);
+    assertTrue(text.contains("1100 ex/s  eta 1m0s"), text);
+    assertTrue(text.contains("events: 0.1/s over the last 10s (1; 1 since start)"), text);
+    assertTrue(text.contains("model: no checkpoint yet"), text);
+  }
+}
