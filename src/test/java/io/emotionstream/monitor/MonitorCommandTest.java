@@ -61,7 +61,7 @@ class MonitorCommandTest {
     StringWriter output = new StringWriter();
     CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> EmotionCli.commandLine()
         .setOut(new PrintWriter(output, true))
-        .execute(monitorArgs(connection, "--plain", "--duration", "6s")));
+        .execute(monitorArgs(connection, "--plain", "--duration", "12s")));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> output.toString().contains("watching "));
     publish(connection, connection.topics().accuracy(), serdes.accuracyReports().serializer(),
@@ -103,7 +103,7 @@ class MonitorCommandTest {
 
     StringWriter output = new StringWriter();
     int exit = EmotionCli.commandLine().setOut(new PrintWriter(output, true))
-        .execute(monitorArgs(connection, "--plain", "--from-beginning", "--duration", "3s"));
+        .execute(monitorArgs(connection, "--plain", "--from-beginning", "--duration", "5s"));
 
     assertEquals(0, exit);
     String text = output.toString();
