@@ -39,17 +39,20 @@ public final class LiveView {
   private static final int MAX_RUNS = 20;
   /** Frames waiting for their event, and events for their frame: both topics are read at their own pace. */
   private static final int MAX_UNMATCHED = 512;
+  /** Frames can be any size: the waiting ones are bounded by bytes too. */
+  private static final long MAX_UNMATCHED_BYTES = 32L * 1024 * 1024;
 
   private final int windowSeconds;
   private final int recentFrameCount;
 
-  private final Map<String, ModelCheckpoint> checkpointsByModel = new LinkedHashMap<>();
+  private final Map<String, CurrentModel> modelsByName = new LinkedHashMap<>();
   private final TreeMap<Long, TreeMap<Long, AccuracyPoint>> windowsByVersion = new TreeMap<>();
   private final LinkedHashMap<String, Run> runs = new LinkedHashMap<>();
   private final TreeMap<Long, long[]> eventsBySecond = new TreeMap<>();
   private long eventsSeen;
   private final Deque<Recent> recent = new ArrayDeque<>();
-  private final Map<String, GrayImage> unmatchedFrames = bounded(MAX_UNMATCHED);
+  private final LinkedHashMap<String, GrayImage> unmatchedFrames = new LinkedHashMap<>();
+  private long unmatchedBytes;
   private final Map<String, Boolean> unmatchedEvents = bounded(MAX_UNMATCHED);
   private long unreadable;
   private String lastProblem;
@@ -69,14 +72,15 @@ public final class LiveView {
     this.recentFrameCount = recentFrameCount;
   }
 
-  public synchronized void onCheckpoint(ModelCheckpoint checkpoint) {
-    ModelCheckpoint known = checkpointsByModel.get(checkpoint.getModelName());
+  public synchronized void onCheckpoint(ModelCheckpoint c) {
+    CurrentModel known = modelsByName.get(c.getModelName());
     // Versions only grow; a replayed older record must not replace the newer one.
-    if (known == null || checkpoint.getVersion() >= known.getVersion()) {
-      // Keep only what is shown: the weights can be megabytes.
-      ModelCheckpoint light = ModelCheckpoint.newBuilder(checkpoint).setWeights(java.nio.ByteBuffer.allocate(0)).build();
-      checkpointsByModel.remove(checkpoint.getModelName());
-      checkpointsByModel.put(checkpoint.getModelName(), light);
+    if (known == null || c.getVersion() >= known.version()) {
+      // A summary, not the record: the weights can be megabytes.
+      modelsByName.put(c.getModelName(), new CurrentModel(c.getModelName(), c.getVersion(), c.getRunId(),
+          c.getEpoch(), c.getTotalEpochs(), c.getTrainLoss(), c.getTrainAccuracy(), c.getValidationLoss(),
+          c.getValidationAccuracy(), c.getHyperparameters().getOptimizer(), c.getHyperparameters().getLearningRate(),
+          c.getHyperparameters().getBatchSize(), c.getCreatedTimeMs().toEpochMilli()));
     }
   }
 
@@ -121,7 +125,9 @@ public final class LiveView {
       return;
     }
     GrayImage image = unmatchedFrames.remove(event.getFrameId());
-    if (image == null) {
+    if (image != null) {
+      unmatchedBytes -= image.pixels().length;
+    } else {
       unmatchedEvents.put(event.getFrameId(), Boolean.TRUE);
     }
     recent.addFirst(new Recent(event, image));
@@ -130,21 +136,30 @@ public final class LiveView {
     }
   }
 
-  /** A frame from the frames topic; kept (as a 48x48 thumbnail) only until its event is shown. */
+  /**
+   * A frame from the frames topic, kept until its event is shown. It is scaled to a thumbnail only when
+   * the page asks for it: most frames are never shown, and scaling every one would cost the most CPU here.
+   */
   public synchronized void onFrame(FaceFrame frame) {
     if (recentFrameCount == 0) {
       return;
     }
-    GrayImage thumbnail = thumbnail(frame);
+    GrayImage image = image(frame);
     if (unmatchedEvents.remove(frame.getFrameId()) != null) {
       for (Recent entry : recent) {
         if (entry.event.getFrameId().equals(frame.getFrameId())) {
-          entry.image = thumbnail;
+          entry.image = image;
         }
       }
       return;
     }
-    unmatchedFrames.put(frame.getFrameId(), thumbnail);
+    GrayImage replaced = unmatchedFrames.put(frame.getFrameId(), image);
+    unmatchedBytes += image.pixels().length - (replaced == null ? 0 : replaced.pixels().length);
+    var eldest = unmatchedFrames.entrySet().iterator();
+    while (unmatchedFrames.size() > MAX_UNMATCHED || unmatchedBytes > MAX_UNMATCHED_BYTES) {
+      unmatchedBytes -= eldest.next().getValue().pixels().length;
+      eldest.remove();
+    }
   }
 
   /** A record that could not be read; counted and shown, never fatal. */
@@ -153,10 +168,17 @@ public final class LiveView {
     lastProblem = problem;
   }
 
-  /** The thumbnail of a recent frame, if it is still in the strip and its pixels were read. */
+  /** The 48x48 thumbnail of a recent frame, if it is still in the strip and its pixels were read. */
   public synchronized Optional<GrayImage> thumbnail(String frameId) {
-    return recent.stream().filter(r -> r.event.getFrameId().equals(frameId) && r.image != null)
-        .map(r -> r.image).findFirst();
+    for (Recent r : recent) {
+      if (r.event.getFrameId().equals(frameId) && r.image != null) {
+        if (r.image.width() != FaceSet.SIDE || r.image.height() != FaceSet.SIDE) {
+          r.image = GrayImage.ofFace(FaceResizer.toFace(r.image)); // once; the strip holds the small one
+        }
+        return Optional.of(r.image);
+      }
+    }
+    return Optional.empty();
   }
 
   public synchronized LiveSnapshot snapshot(Instant now) {
@@ -167,12 +189,8 @@ public final class LiveView {
   }
 
   private CurrentModel currentModel() {
-    return checkpointsByModel.values().stream()
-        .max(Comparator.comparing(ModelCheckpoint::getCreatedTimeMs).thenComparing(ModelCheckpoint::getVersion))
-        .map(c -> new CurrentModel(c.getModelName(), c.getVersion(), c.getRunId(), c.getEpoch(), c.getTotalEpochs(),
-            c.getTrainLoss(), c.getTrainAccuracy(), c.getValidationLoss(), c.getValidationAccuracy(),
-            c.getHyperparameters().getOptimizer(), c.getHyperparameters().getLearningRate(),
-            c.getHyperparameters().getBatchSize(), c.getCreatedTimeMs().toEpochMilli()))
+    return modelsByName.values().stream()
+        .max(Comparator.comparingLong(CurrentModel::createdTimeMs).thenComparingLong(CurrentModel::version))
         .orElse(null);
   }
 
@@ -227,13 +245,10 @@ public final class LiveView {
     eventsBySecond.headMap(second).clear();
   }
 
-  private static GrayImage thumbnail(FaceFrame frame) {
+  private static GrayImage image(FaceFrame frame) {
     byte[] pixels = new byte[frame.getPixels().remaining()];
     frame.getPixels().duplicate().get(pixels);
-    GrayImage image = new GrayImage(frame.getWidth(), frame.getHeight(), pixels);
-    // Any frame size comes in; the strip shows 48x48, so a big frame costs no more memory than a face.
-    return image.width() == FaceSet.SIDE && image.height() == FaceSet.SIDE
-        ? image : GrayImage.ofFace(FaceResizer.toFace(image));
+    return new GrayImage(frame.getWidth(), frame.getHeight(), pixels); // refuses a wrong pixel count
   }
 
   private static <V> Map<String, V> bounded(int capacity) {

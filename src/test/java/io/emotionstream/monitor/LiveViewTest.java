@@ -117,6 +117,23 @@ class LiveViewTest {
   }
 
   @Test
+  void forgetsTheOldestWaitingFramesOnceTheirBytesPassTheBoundAndRefusesAWrongPixelCount() {
+    LiveView view = new LiveView(Duration.ofSeconds(60), 4);
+    for (int i = 0; i < 60; i++) { // 60 frames of 1 MB: more than the 32 MB kept for frames without events
+      view.onFrame(frame("big-" + i, 1024, 1024, new byte[1024 * 1024]));
+    }
+    view.onEvent(event("big-0", Emotion.SAD, 0.5f, 1, T0, null));
+    view.onEvent(event("big-59", Emotion.SAD, 0.5f, 1, T0, null));
+    assertTrue(view.thumbnail("big-0").isEmpty(), "the oldest waiting frame was let go");
+    GrayImage kept = view.thumbnail("big-59").orElseThrow();
+    assertEquals(48, kept.width(), "scaled to a thumbnail when asked for");
+
+    IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> view.onFrame(frame("bad", 48, 48, new byte[100])));
+    assertTrue(wrong.getMessage().contains("needs 2304 bytes, got 100"), wrong.getMessage());
+  }
+
+  @Test
   void countsUnreadableRecordsAndKeepsTheLastProblem() {
     LiveView view = new LiveView(Duration.ofSeconds(60), 0);
     view.onUnreadable("emotion.events-0@4: unknown magic byte");
