@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.Emotion;
+import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.data.SyntheticFaces;
@@ -20,6 +22,7 @@ import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.HeadlessChromium;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.TopicRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +67,23 @@ class DashboardBrowserTest {
         assertTrue(pixelsOfColour(browser, "distribution-chart", 0xdb, 0x27, 0x77) > 100, "surprise bar drawn");
         assertTrue(pixelsOfColour(browser, "loss-chart", 0x25, 0x63, 0xeb) > 20, "train loss line drawn");
         assertTrue(pixelsOfColour(browser, "accuracy-chart", 0x25, 0x63, 0xeb) > 5, "accuracy points drawn");
+
+        // The retrain form, filled in and submitted as a user would: one RETRAIN command reaches the topic.
+        browser.evaluate("(() => { const f = document.getElementById('retrain-form');"
+            + " f.epochs.value = '4'; f.learningRate.value = '0.002'; f.optimizer.value = 'rmsprop';"
+            + " f.mode.value = 'fine-tune'; f.querySelector('button').click(); })()");
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.evaluate(
+            "document.getElementById('retrain-result').textContent").asText().startsWith("sent RETRAIN "));
+        TopicSerdes serdes = TopicSerdes.connect(connection);
+        ControlCommand command = TopicRecords.readAtLeast(connection, connection.topics().control(),
+            serdes.keys().deserializer(), serdes.commands().deserializer(), 1).get(0).value();
+        assertTrue(browser.evaluate("document.getElementById('retrain-result').textContent").asText()
+            .contains(command.getCommandId()));
+        assertEquals(4, command.getEpochs());
+        assertEquals(0.002, command.getLearningRate(), 1e-12);
+        assertEquals("rmsprop", command.getOptimizer());
+        assertEquals(TrainingMode.FINE_TUNE, command.getMode());
+        assertEquals(null, command.getBatchSize(), "left empty: the trainer's default");
 
         Path screenshot = Path.of("target", "dashboard-browser-test.png");
         Files.write(screenshot, browser.screenshotPng());
