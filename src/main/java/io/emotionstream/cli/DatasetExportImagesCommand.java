@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
     name = "export-images",
     mixinStandardHelpOptions = true,
     description = {
-      "Write every row of a FER2013 CSV as a 48x48 image in OUT/train, OUT/val and OUT/test,",
-      "named like 000123_happy.png, with OUT/index.csv (image,emotion,Usage,source_line)."
+      "Write every row of a FER2013 CSV as a 48x48 image.",
+      "Images go to OUT/train, OUT/val and OUT/test, named like 000123_happy.png,",
+      "listed in OUT/index.csv (image,emotion,Usage,source_line)."
     })
 final class DatasetExportImagesCommand extends DatasetSubcommand {
   @Option(names = "--csv", required = true, description = "FER2013 CSV")

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     name = "show",
     mixinStandardHelpOptions = true,
     description = {
-      "Draw one row of a FER2013 CSV enlarged with its label (--index N, 0-based),",
+      "Draw faces of a FER2013 CSV as a PNG.",
+      "One row enlarged with its label (--index N, 0-based),",
       "or a sheet with one row per class (--grid ROWSxCOLUMNS, such as 7x8)."
     })
 final class DatasetShowCommand extends DatasetSubcommand {

@@ -55,7 +55,7 @@ public final class SampleSheet {
     }
     int cell = FaceSet.SIDE * scale;
     int gap = 2;
-    int labelWidth = 90;
+    int labelWidth = 112;
     BufferedImage image =
         new BufferedImage(
             labelWidth + perRow * (cell + gap), rows * (cell + gap), BufferedImage.TYPE_INT_RGB);
