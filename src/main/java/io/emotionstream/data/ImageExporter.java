@@ -54,7 +54,6 @@ public final class ImageExporter {
           rejections.add((RejectedRow) row);
         }
       }
-      rejections.close();
       List<Path> outputs = new ArrayList<>();
       outputs.add(index);
       for (Usage usage : written.keySet()) {

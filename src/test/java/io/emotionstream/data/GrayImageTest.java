@@ -57,6 +57,26 @@ class GrayImageTest {
   }
 
   @Test
+  void readsSixteenBitGrayByItsStoredValues() {
+    BufferedImage gray = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+    gray.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {65535, 257 * 100});
+
+    assertArrayEquals(new byte[] {(byte) 255, 100}, GrayImage.of(gray).pixels());
+  }
+
+  @Test
+  void readsPaletteImagesByTheirColoursNotTheirIndices() {
+    byte[] red = {(byte) 255, 0};
+    byte[] green = {0, (byte) 255};
+    byte[] blue = {0, 0};
+    java.awt.image.IndexColorModel palette = new java.awt.image.IndexColorModel(1, 2, red, green, blue);
+    BufferedImage indexed = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_BINARY, palette);
+    indexed.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {0, 1});
+
+    assertArrayEquals(new byte[] {76, (byte) 150}, GrayImage.of(indexed).pixels());
+  }
+
+  @Test
   void weighsColoursByLuma() {
     BufferedImage rgb = new BufferedImage(3, 1, BufferedImage.TYPE_INT_RGB);
     rgb.setRGB(0, 0, 0x00FF00);
