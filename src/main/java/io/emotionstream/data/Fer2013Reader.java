@@ -41,7 +41,8 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   public static final String PIXELS_COLUMN = "pixels";
   public static final String USAGE_COLUMN = "usage";
 
-  private static final int EMOTIONS = Emotion.values().length;
+  private static final Emotion[] EMOTION_BY_LABEL = Emotion.values();
+  private static final int EMOTIONS = EMOTION_BY_LABEL.length;
   private static final VarHandle INT_LITTLE_ENDIAN =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -61,6 +62,7 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   private long dataRowIndex;
 
   private final List<String> header;
+  private final List<String> headerAsWritten;
   private final int labelColumn;
   private final int pixelsColumn;
   private final int usageColumn;
@@ -101,7 +103,8 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
       throw new Fer2013FormatException(
           source + " is empty: expected a header line such as emotion,pixels,Usage");
     }
-    header = parseHeader();
+    headerAsWritten = parseHeader();
+    header = headerAsWritten.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
     labelColumn = header.indexOf(EMOTION_COLUMN);
     pixelsColumn = header.indexOf(PIXELS_COLUMN);
     usageColumn = header.indexOf(USAGE_COLUMN);
@@ -234,17 +237,17 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
     if (pixelProblem != null) {
       return reject(pixelProblem);
     }
-    return new Fer2013Row(lineNumber, Emotion.values()[label], pixels, usage);
+    return new Fer2013Row(lineNumber, EMOTION_BY_LABEL[label], pixels, usage);
   }
 
   private String columnCountReason(int fields) {
     if (fields > header.size()) {
       return "the row has " + fields + " columns but the header has " + header.size();
     }
-    String missing = header.get(Math.max(fields, 0));
+    String missing = headerAsWritten.get(fields);
     for (int column : new int[] {labelColumn, pixelsColumn, usageColumn}) {
       if (column >= fields) {
-        missing = header.get(column);
+        missing = headerAsWritten.get(column);
         break;
       }
     }
@@ -411,7 +414,7 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
       if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
         trimmed = trimmed.substring(1, trimmed.length() - 1).strip();
       }
-      names.add(trimmed.toLowerCase(Locale.ROOT));
+      names.add(trimmed);
     }
     return List.copyOf(names);
   }

@@ -13,6 +13,7 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Draws labelled 48x48 cartoon faces, for training and testing without FER2013 (which cannot be
@@ -29,6 +30,8 @@ import java.util.Random;
 public final class SyntheticFaces {
   private static final int SCALE = 2;
   private static final int CANVAS = FaceSet.SIDE * SCALE;
+  /** Faces drawn at once by {@link #generate}: enough to keep every core busy, little memory. */
+  private static final int CHUNK = 1024;
 
   /** The expression of one emotion at full intensity; neutral is all zeros. */
   private record Expression(
@@ -106,12 +109,31 @@ public final class SyntheticFaces {
   }
 
   public static FaceSet generate(int perClass, long seed, Variation variation) {
-    int classes = Emotion.values().length;
-    FaceSet faces = new FaceSet(perClass * classes);
-    for (int i = 0; i < perClass * classes; i++) {
-      Emotion emotion = Emotion.values()[i % classes];
-      faces.add(face(emotion, faceRandom(seed, i), variation), emotion);
+    int total = perClass * Emotion.values().length;
+    FaceSet faces = new FaceSet(total);
+    for (int start = 0; start < total; start += CHUNK) {
+      byte[][] chunk = draw(start, Math.min(total, start + CHUNK), seed, variation);
+      for (int i = 0; i < chunk.length; i++) {
+        faces.add(chunk[i], emotionOf(start + i));
+      }
     }
+    return faces;
+  }
+
+  /** The emotion of face {@code index} of a generated set: classes take turns. */
+  public static Emotion emotionOf(long index) {
+    return Emotion.values()[(int) (index % Emotion.values().length)];
+  }
+
+  /**
+   * Faces {@code from} (inclusive) to {@code to} of the set drawn with {@code seed}, drawn on all
+   * cores: each face has its own random stream, so the result does not depend on the threads.
+   */
+  public static byte[][] draw(int from, int to, long seed, Variation variation) {
+    byte[][] faces = new byte[to - from][];
+    IntStream.range(from, to)
+        .parallel()
+        .forEach(i -> faces[i - from] = face(emotionOf(i), faceRandom(seed, i), variation));
     return faces;
   }
 

@@ -254,7 +254,7 @@ class Fer2013ReaderTest {
   @Test
   void rejectsRowWithMissingColumn() throws IOException {
     RejectedRow rejected = onlyRejection("emotion,pixels,Usage\n3," + pixelText(2304, 1) + "\n");
-    assertEquals("missing column 'usage': the row has 2 of the header's 3 columns", rejected.reason());
+    assertEquals("missing column 'Usage': the row has 2 of the header's 3 columns", rejected.reason());
   }
 
   @Test
