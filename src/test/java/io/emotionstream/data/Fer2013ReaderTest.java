@@ -309,6 +309,27 @@ class Fer2013ReaderTest {
   }
 
   @Test
+  void readsGzipCompressedFilesAsAStream(@TempDir Path dir) throws IOException {
+    Path csv = dir.resolve("fer2013.csv.gz");
+    try (java.io.Writer writer =
+        new java.io.OutputStreamWriter(
+            new java.util.zip.GZIPOutputStream(Files.newOutputStream(csv)), StandardCharsets.UTF_8)) {
+      writer.write("emotion,pixels,Usage\n");
+      for (int i = 0; i < 5; i++) {
+        writer.write(i + "," + pixelText(rampPixels(i)) + ",Training\n");
+      }
+    }
+
+    List<Emotion> labels;
+    try (java.util.stream.Stream<CsvRow> rows = Fer2013Reader.open(csv, SplitRule.seedRule()).stream()) {
+      labels = rows.map(row -> ((Fer2013Row) row).label()).toList();
+    }
+
+    assertEquals(
+        List.of(Emotion.ANGRY, Emotion.DISGUST, Emotion.FEAR, Emotion.HAPPY, Emotion.SAD), labels);
+  }
+
+  @Test
   void refusesHeaderWithoutPixelsColumn() {
     Fer2013FormatException error =
         assertThrows(Fer2013FormatException.class, () -> readAll("emotion,image\n3,1 2\n"));
