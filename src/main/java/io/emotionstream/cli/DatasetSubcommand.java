@@ -23,7 +23,9 @@ abstract class DatasetSubcommand implements Callable<Integer> {
       return execute();
     } catch (Exception e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      err().println("emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + message);
+      err()
+          .println(
+              "emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + message);
       return 1;
     }
   }
@@ -52,11 +54,12 @@ abstract class DatasetSubcommand implements Callable<Integer> {
       for (RejectedRow row : report.firstRejections()) {
         err().println(source + ":" + row.lineNumber() + ": " + row.reason());
       }
-      err().printf(
-          "%,d rows rejected%s; all of them with their lines are in %s%n",
-          report.rejected(),
-          report.rejected() > report.firstRejections().size() ? " (first ones above)" : "",
-          report.rejectedFile());
+      err()
+          .printf(
+              "%,d rows rejected%s; all of them with their lines are in %s%n",
+              report.rejected(),
+              report.rejected() > report.firstRejections().size() ? " (first ones above)" : "",
+              report.rejectedFile());
     }
     out().flush();
     err().flush();

@@ -21,7 +21,10 @@ final class DatasetSynthesizeCommand extends DatasetSubcommand {
   @Option(names = "--per-class", required = true, description = "Faces per emotion")
   int perClass;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed; the same seed writes the same file (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed; the same seed writes the same file (default ${DEFAULT-VALUE})")
   long seed;
 
   @Override

@@ -28,12 +28,12 @@ import java.util.zip.GZIPInputStream;
  * Streams the rows of a FER2013-style CSV one at a time, so a 300 MB file never has to be held.
  *
  * <p>Reads Kaggle's {@code fer2013.csv} ({@code emotion,pixels,Usage}), the challenge's {@code
- * train.csv} ({@code emotion,pixels}) and {@code icml_face_data.csv} ({@code emotion, Usage, pixels}):
- * columns are found by their trimmed, case-insensitive header name, other columns are ignored. Without
- * a Usage column the {@link SplitRule} decides each row's split.
+ * train.csv} ({@code emotion,pixels}) and {@code icml_face_data.csv} ({@code emotion, Usage,
+ * pixels}): columns are found by their trimmed, case-insensitive header name, other columns are
+ * ignored. Without a Usage column the {@link SplitRule} decides each row's split.
  *
- * <p>The parser works on the file's bytes, not on decoded strings: a row is 2,304 small numbers, and
- * splitting them into strings and parsing each costs several times the reading itself. Only a
+ * <p>The parser works on the file's bytes, not on decoded strings: a row is 2,304 small numbers,
+ * and splitting them into strings and parsing each costs several times the reading itself. Only a
  * rejected line is decoded, to carry it as text.
  */
 public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
@@ -54,8 +54,10 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   private int chunkLength;
   private byte[] line = new byte[8192];
   private int lineLength;
+
   /** Positions in {@link #line} of the commas outside double quotes, found while reading it. */
   private int[] separators = new int[16];
+
   private final byte[] pixelScratch = new byte[FaceSet.PIXELS];
   private int separatorCount;
   private boolean quoted;
@@ -210,7 +212,11 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
     }
     if (label >= EMOTIONS) {
       return reject(
-          "the emotion label " + label + " is not a class 0.." + (EMOTIONS - 1) + " (FER2013 order)");
+          "the emotion label "
+              + label
+              + " is not a class 0.."
+              + (EMOTIONS - 1)
+              + " (FER2013 order)");
     }
 
     Usage usage;
@@ -410,8 +416,8 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   }
 
   /**
-   * Cuts the current line at its separators into trimmed, unquoted field ranges and returns how many
-   * fields there are (counting past the header's size, without recording them).
+   * Cuts the current line at its separators into trimmed, unquoted field ranges and returns how
+   * many fields there are (counting past the header's size, without recording them).
    */
   private int splitFields() {
     int fields = separatorCount + 1;

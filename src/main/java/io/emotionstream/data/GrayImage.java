@@ -39,8 +39,9 @@ public record GrayImage(int width, int height, byte[] pixels) {
       return switch (name.toLowerCase(Locale.ROOT)) {
         case "png" -> PNG;
         case "jpg", "jpeg" -> JPG;
-        default -> throw new IllegalArgumentException(
-            "unknown image format '" + name + "': use png or jpg");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown image format '" + name + "': use png or jpg");
       };
     }
   }
@@ -70,8 +71,8 @@ public record GrayImage(int width, int height, byte[] pixels) {
 
   /**
    * Converts any image to gray by ITU-R BT.601 luma (0.299 R + 0.587 G + 0.114 B), the weighting
-   * FER2013's own grayscale and PIL's "L" mode use. Gray images are copied as they are: going through
-   * RGB would pass their values through a colour-space conversion and change them.
+   * FER2013's own grayscale and PIL's "L" mode use. Gray images are copied as they are: going
+   * through RGB would pass their values through a colour-space conversion and change them.
    */
   public static GrayImage of(BufferedImage image) {
     int width = image.getWidth();

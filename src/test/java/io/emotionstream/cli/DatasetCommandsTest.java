@@ -63,7 +63,8 @@ class DatasetCommandsTest {
   void splitWritesTrainValAndTestByUsage() throws IOException {
     Path outDir = dir.resolve("split");
 
-    int code = emotion("dataset", "split", "--csv", kaggleCsv().toString(), "--out", outDir.toString());
+    int code =
+        emotion("dataset", "split", "--csv", kaggleCsv().toString(), "--out", outDir.toString());
 
     assertEquals(0, code, err.toString());
     FaceSplits train = FaceSplits.read(outDir.resolve("train.csv"), SplitRule.seedRule());
@@ -87,7 +88,11 @@ class DatasetCommandsTest {
 
     assertEquals(0, code, err.toString());
     // Fewer than 3,589 rows: all of them are the seed's validation rows.
-    assertEquals(2, FaceSplits.read(outDir.resolve("val.csv"), SplitRule.seedRule()).faces(Usage.VALIDATION).size());
+    assertEquals(
+        2,
+        FaceSplits.read(outDir.resolve("val.csv"), SplitRule.seedRule())
+            .faces(Usage.VALIDATION)
+            .size());
     assertEquals(0, FaceSplits.read(outDir.resolve("train.csv"), SplitRule.seedRule()).accepted());
     assertFalse(Files.exists(outDir.resolve("test.csv")));
   }
@@ -102,15 +107,36 @@ class DatasetCommandsTest {
     Files.writeString(csv, text);
 
     int code =
-        emotion("dataset", "split", "--csv", csv.toString(), "--out", dir.resolve("a").toString(), "--val-fraction", "0.25", "--seed", "5");
-    emotion("dataset", "split", "--csv", csv.toString(), "--out", dir.resolve("b").toString(), "--val-fraction", "0.25", "--seed", "5");
+        emotion(
+            "dataset",
+            "split",
+            "--csv",
+            csv.toString(),
+            "--out",
+            dir.resolve("a").toString(),
+            "--val-fraction",
+            "0.25",
+            "--seed",
+            "5");
+    emotion(
+        "dataset",
+        "split",
+        "--csv",
+        csv.toString(),
+        "--out",
+        dir.resolve("b").toString(),
+        "--val-fraction",
+        "0.25",
+        "--seed",
+        "5");
 
     assertEquals(0, code, err.toString());
     int validation = FaceSplits.read(dir.resolve("a/val.csv"), SplitRule.seedRule()).accepted();
     int training = FaceSplits.read(dir.resolve("a/train.csv"), SplitRule.seedRule()).accepted();
     assertEquals(200, validation + training);
     assertTrue(validation > 30 && validation < 70, "validation rows " + validation);
-    assertEquals(Files.readString(dir.resolve("a/val.csv")), Files.readString(dir.resolve("b/val.csv")));
+    assertEquals(
+        Files.readString(dir.resolve("a/val.csv")), Files.readString(dir.resolve("b/val.csv")));
   }
 
   @Test
@@ -124,7 +150,8 @@ class DatasetCommandsTest {
 
     assertEquals(0, code);
     assertTrue(
-        err.toString().contains(csv + ":3: the emotion label 8 is not a class 0..6 (FER2013 order)"),
+        err.toString()
+            .contains(csv + ":3: the emotion label 8 is not a class 0..6 (FER2013 order)"),
         err.toString());
     List<String> rejected = Files.readAllLines(outDir.resolve("rejected.csv"));
     assertEquals("line,reason,raw", rejected.get(0));
@@ -134,7 +161,14 @@ class DatasetCommandsTest {
 
   @Test
   void splitOfAMissingFileFailsWithOneLine() {
-    int code = emotion("dataset", "split", "--csv", dir.resolve("nope.csv").toString(), "--out", dir.toString());
+    int code =
+        emotion(
+            "dataset",
+            "split",
+            "--csv",
+            dir.resolve("nope.csv").toString(),
+            "--out",
+            dir.toString());
 
     assertEquals(1, code);
     String message = err.toString().strip();
@@ -148,7 +182,16 @@ class DatasetCommandsTest {
     Path csv = dir.resolve("train.csv");
     Files.writeString(csv, "emotion,pixels\n3," + pixelText(1) + "\n");
 
-    int code = emotion("dataset", "split", "--csv", csv.toString(), "--out", dir.toString(), "--val-fraction", "1.5");
+    int code =
+        emotion(
+            "dataset",
+            "split",
+            "--csv",
+            csv.toString(),
+            "--out",
+            dir.toString(),
+            "--val-fraction",
+            "1.5");
 
     assertEquals(1, code);
     assertTrue(err.toString().contains("split fractions must be >= 0"), err.toString());
@@ -158,7 +201,14 @@ class DatasetCommandsTest {
   void exportImagesWritesOneLabelledImagePerRowAndAnIndex() throws IOException {
     Path outDir = dir.resolve("images");
 
-    int code = emotion("dataset", "export-images", "--csv", kaggleCsv().toString(), "--out", outDir.toString());
+    int code =
+        emotion(
+            "dataset",
+            "export-images",
+            "--csv",
+            kaggleCsv().toString(),
+            "--out",
+            outDir.toString());
 
     assertEquals(0, code, err.toString());
     assertArrayEquals(face(20), GrayImage.read(outDir.resolve("train/000001_happy.png")).pixels());
@@ -175,7 +225,15 @@ class DatasetCommandsTest {
     Path outDir = dir.resolve("images");
 
     int code =
-        emotion("dataset", "export-images", "--csv", kaggleCsv().toString(), "--out", outDir.toString(), "--format", "jpg");
+        emotion(
+            "dataset",
+            "export-images",
+            "--csv",
+            kaggleCsv().toString(),
+            "--out",
+            outDir.toString(),
+            "--format",
+            "jpg");
 
     assertEquals(0, code, err.toString());
     byte[] back = GrayImage.read(outDir.resolve("train/000000_angry.jpg")).pixels();
@@ -185,17 +243,36 @@ class DatasetCommandsTest {
   @Test
   void exportImagesRefusesAnUnknownFormat() throws IOException {
     int code =
-        emotion("dataset", "export-images", "--csv", kaggleCsv().toString(), "--out", dir.toString(), "--format", "gif");
+        emotion(
+            "dataset",
+            "export-images",
+            "--csv",
+            kaggleCsv().toString(),
+            "--out",
+            dir.toString(),
+            "--format",
+            "gif");
 
     assertEquals(1, code);
-    assertEquals("emotion dataset export-images: unknown image format 'gif': use png or jpg", err.toString().strip());
+    assertEquals(
+        "emotion dataset export-images: unknown image format 'gif': use png or jpg",
+        err.toString().strip());
   }
 
   @Test
   void showDrawsOneRowEnlarged() throws IOException {
     Path png = dir.resolve("sample.png");
 
-    int code = emotion("dataset", "show", "--csv", kaggleCsv().toString(), "--index", "2", "--out", png.toString());
+    int code =
+        emotion(
+            "dataset",
+            "show",
+            "--csv",
+            kaggleCsv().toString(),
+            "--index",
+            "2",
+            "--out",
+            png.toString());
 
     assertEquals(0, code, err.toString());
     BufferedImage image = ImageIO.read(png.toFile());
@@ -209,11 +286,21 @@ class DatasetCommandsTest {
     Path csv = dir.resolve("fer2013.csv");
     Files.writeString(csv, "emotion,pixels,Usage\n0,1 2 3,Training\n");
 
-    int code = emotion("dataset", "show", "--csv", csv.toString(), "--index", "0", "--out", dir.resolve("x.png").toString());
+    int code =
+        emotion(
+            "dataset",
+            "show",
+            "--csv",
+            csv.toString(),
+            "--index",
+            "0",
+            "--out",
+            dir.resolve("x.png").toString());
 
     assertEquals(1, code);
     assertTrue(
-        err.toString().contains(":2: row 0 is malformed: expected 2304 pixel values (48x48), found 3"),
+        err.toString()
+            .contains(":2: row 0 is malformed: expected 2304 pixel values (48x48), found 3"),
         err.toString());
   }
 
@@ -221,7 +308,16 @@ class DatasetCommandsTest {
   void showGridHasOneRowPerClass() throws IOException {
     Path png = dir.resolve("grid.png");
 
-    int code = emotion("dataset", "show", "--csv", kaggleCsv().toString(), "--grid", "7x3", "--out", png.toString());
+    int code =
+        emotion(
+            "dataset",
+            "show",
+            "--csv",
+            kaggleCsv().toString(),
+            "--grid",
+            "7x3",
+            "--out",
+            png.toString());
 
     assertEquals(0, code, err.toString());
     BufferedImage image = ImageIO.read(png.toFile());
@@ -235,7 +331,16 @@ class DatasetCommandsTest {
 
   @Test
   void showRefusesAMalformedGrid() throws IOException {
-    int code = emotion("dataset", "show", "--csv", kaggleCsv().toString(), "--grid", "9x2", "--out", dir.resolve("g.png").toString());
+    int code =
+        emotion(
+            "dataset",
+            "show",
+            "--csv",
+            kaggleCsv().toString(),
+            "--grid",
+            "9x2",
+            "--out",
+            dir.resolve("g.png").toString());
 
     assertEquals(1, code);
     assertTrue(err.toString().contains("--grid wants ROWSxCOLUMNS with 1..7 rows"), err.toString());
@@ -245,7 +350,9 @@ class DatasetCommandsTest {
   void synthesizeWritesAReadableSplitCsv() throws IOException {
     Path csv = dir.resolve("faces.csv");
 
-    int code = emotion("dataset", "synthesize", "--out", csv.toString(), "--per-class", "10", "--seed", "3");
+    int code =
+        emotion(
+            "dataset", "synthesize", "--out", csv.toString(), "--per-class", "10", "--seed", "3");
 
     assertEquals(0, code, err.toString());
     FaceSplits splits = FaceSplits.read(csv, SplitRule.seedRule());
@@ -257,9 +364,13 @@ class DatasetCommandsTest {
 
   @Test
   void synthesizeRefusesZeroFacesPerClass() {
-    int code = emotion("dataset", "synthesize", "--out", dir.resolve("f.csv").toString(), "--per-class", "0");
+    int code =
+        emotion(
+            "dataset", "synthesize", "--out", dir.resolve("f.csv").toString(), "--per-class", "0");
 
     assertEquals(1, code);
-    assertEquals("emotion dataset synthesize: need at least one face per class, got 0", err.toString().strip());
+    assertEquals(
+        "emotion dataset synthesize: need at least one face per class, got 0",
+        err.toString().strip());
   }
 }

@@ -69,7 +69,8 @@ class GrayImageTest {
     byte[] red = {(byte) 255, 0};
     byte[] green = {0, (byte) 255};
     byte[] blue = {0, 0};
-    java.awt.image.IndexColorModel palette = new java.awt.image.IndexColorModel(1, 2, red, green, blue);
+    java.awt.image.IndexColorModel palette =
+        new java.awt.image.IndexColorModel(1, 2, red, green, blue);
     BufferedImage indexed = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_BINARY, palette);
     indexed.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {0, 1});
 
