@@ -92,6 +92,20 @@ class GrayImageTest {
   }
 
   @Test
+  void decodesEncodedImageBytes(@TempDir Path dir) throws IOException {
+    byte[] face = Fer2013ReaderTest.rampPixels(3);
+    Path png = dir.resolve("face.png");
+    GrayImage.ofFace(face).write(png, GrayImage.Format.PNG);
+
+    GrayImage decoded = GrayImage.decode(Files.readAllBytes(png), "frame-7");
+
+    assertArrayEquals(face, decoded.pixels());
+    IOException error =
+        assertThrows(IOException.class, () -> GrayImage.decode(new byte[] {1, 2, 3}, "frame-8"));
+    assertEquals("frame-8: not an image in a known format (PNG or JPEG)", error.getMessage());
+  }
+
+  @Test
   void refusesAFileThatIsNotAnImage(@TempDir Path dir) throws IOException {
     Path text = dir.resolve("notes.png");
     Files.writeString(text, "not an image");
