@@ -173,8 +173,8 @@ class DatasetCommandsTest {
     assertEquals(1, code);
     String message = err.toString().strip();
     assertFalse(message.contains("\n"), message);
-    assertTrue(message.startsWith("emotion dataset split: "), message);
-    assertTrue(message.contains("nope.csv"), message);
+    assertEquals(
+        "emotion dataset split: no such file or folder: " + dir.resolve("nope.csv"), message);
   }
 
   @Test
@@ -302,6 +302,19 @@ class DatasetCommandsTest {
         err.toString()
             .contains(":2: row 0 is malformed: expected 2304 pixel values (48x48), found 3"),
         err.toString());
+  }
+
+  @Test
+  void showOfARowPastTheEndSaysHowManyRowsThereAre() throws IOException {
+    Path csv = kaggleCsv();
+
+    int code =
+        emotion("dataset", "show", "--csv", csv.toString(), "--index", "99", "--out", dir.resolve("x.png").toString());
+
+    assertEquals(1, code);
+    assertEquals(
+        "emotion dataset show: " + csv + " has 4 rows; row index 99 does not exist",
+        err.toString().strip());
   }
 
   @Test
