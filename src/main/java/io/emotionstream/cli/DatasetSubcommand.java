@@ -26,8 +26,9 @@ abstract class DatasetSubcommand implements Callable<Integer> {
     try {
       return execute();
     } catch (Exception e) {
-      err().println(
-          "emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + describe(e));
+      err()
+          .println(
+              "emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + describe(e));
       return 1;
     }
   }

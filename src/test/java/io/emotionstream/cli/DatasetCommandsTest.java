@@ -309,7 +309,15 @@ class DatasetCommandsTest {
     Path csv = kaggleCsv();
 
     int code =
-        emotion("dataset", "show", "--csv", csv.toString(), "--index", "99", "--out", dir.resolve("x.png").toString());
+        emotion(
+            "dataset",
+            "show",
+            "--csv",
+            csv.toString(),
+            "--index",
+            "99",
+            "--out",
+            dir.resolve("x.png").toString());
 
     assertEquals(1, code);
     assertEquals(
