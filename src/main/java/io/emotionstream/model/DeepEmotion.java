@@ -1,0 +1,175 @@
+package io.emotionstream.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Deep-Emotion network of the seed project, layer for layer: a spatial transformer (localisation
+ * CNN, fc_loc regressing an affine theta, bilinear resampling) in front of a four-convolution
+ * classifier with batch norm, dropout and two fully connected layers. Input: normalised (N, 1, 48, 48)
+ * faces (see {@link FaceTensor}); output: (N, 7) logits in FER2013 class order.
+ */
+public final class DeepEmotion extends AbstractBlock {
+  public static final String ARCHITECTURE = "deep-emotion";
+  public static final int ARCHITECTURE_VERSION = 1;
+  public static final int CLASSES = 7;
+  public static final int SIDE = 48;
+  public static final int PARAMETER_COUNT = 66_877;
+
+  private static final int LOCALISATION_FEATURES = 640;
+  private static final int FEATURES = 810;
+
+  private final Conv2d locConv1 = conv(8, 7);
+  private final Conv2d locConv2 = conv(10, 5);
+  private final Linear fcLoc1 = linear(32);
+  private final Linear fcLoc2 = linear(6);
+  private final Conv2d conv1 = conv(10, 3);
+  private final Conv2d conv2 = conv(10, 3);
+  private final Conv2d conv3 = conv(10, 3);
+  private final Conv2d conv4 = conv(10, 3);
+  // DJL's momentum weighs the running value; torch's (0.1) weighs the batch: 0.9 here = 0.1 there.
+  private final BatchNorm norm = BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build();
+  private final Linear fc1 = linear(50);
+  private final Linear fc2 = linear(CLASSES);
+  private final Dropout dropout;
+
+  /** The layers under the names the PyTorch reference's state_dict gives them. */
+  private final Map<String, Block> torchLayers = new LinkedHashMap<>();
+
+  public DeepEmotion(float dropoutRate) {
+    super((byte) ARCHITECTURE_VERSION);
+    if (!(dropoutRate >= 0f && dropoutRate < 1f)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropoutRate);
+    }
+    dropout = Dropout.builder().optRate(dropoutRate).build();
+    layer("localization.0", locConv1);
+    layer("localization.3", locConv2);
+    layer("fc_loc.0", fcLoc1);
+    layer("fc_loc.2", fcLoc2);
+    layer("conv1", conv1);
+    layer("conv2", conv2);
+    layer("conv3", conv3);
+    layer("conv4", conv4);
+    layer("norm", norm);
+    layer("fc1", fc1);
+    layer("fc2", fc2);
+    addChildBlock("dropout", dropout);
+  }
+
+  private void layer(String torchName, Block block) {
+    torchLayers.put(torchName, addChildBlock(torchName.replace('.', '_'), block));
+  }
+
+  /**
+   * Every parameter and BatchNorm buffer keyed by its name in the reference's state_dict
+   * ({@code conv1.weight}, {@code norm.running_mean}, ...), in state_dict order.
+   */
+  public Map<String, Parameter> parametersByTorchName() {
+    Map<String, Parameter> named = new LinkedHashMap<>();
+    torchLayers.forEach(
+        (layer, block) ->
+            block.getParameters().forEach(p -> named.put(layer + "." + torchSuffix(p.getKey()), p.getValue())));
+    return Collections.unmodifiableMap(named);
+  }
+
+  private static String torchSuffix(String djlName) {
+    switch (djlName) {
+      case "gamma":
+        return "weight";
+      case "beta":
+        return "bias";
+      case "runningMean":
+        return "running_mean";
+      case "runningVar":
+        return "running_var";
+      default:
+        return djlName;
+    }
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    NDArray out = transform(store, x, training);
+    out = relu(call(conv1, store, out, training));
+    out = relu(maxPool(call(conv2, store, out, training)));
+    out = relu(call(conv3, store, out, training));
+    out = relu(maxPool(call(norm, store, call(conv4, store, out, training), training)));
+    out = call(dropout, store, out, training).reshape(-1, FEATURES);
+    out = relu(call(fc1, store, out, training));
+    return new NDList(call(fc2, store, out, training));
+  }
+
+  /** The spatial transformer: localisation, theta, resampling of the input. */
+  private NDArray transform(ParameterStore store, NDArray x, boolean training) {
+    NDArray xs = relu(maxPool(call(locConv1, store, x, training)));
+    xs = relu(maxPool(call(locConv2, store, xs, training)));
+    xs = xs.reshape(-1, LOCALISATION_FEATURES);
+    xs = relu(call(fcLoc1, store, xs, training));
+    NDArray theta = call(fcLoc2, store, xs, training).reshape(-1, 2, 3);
+    int height = (int) x.getShape().get(2);
+    int width = (int) x.getShape().get(3);
+    return BilinearSampler.sample(x, AffineGrid.generate(theta, height, width), height, width);
+  }
+
+  private static NDArray call(Block block, ParameterStore store, NDArray x, boolean training) {
+    return block.forward(store, new NDList(x), training).singletonOrThrow();
+  }
+
+  private static NDArray relu(NDArray x) {
+    return Activation.relu(x);
+  }
+
+  private static NDArray maxPool(NDArray x) {
+    return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    long n = inputShapes[0].get(0);
+    Shape input = inputShapes[0];
+    locConv1.initialize(manager, dataType, input);
+    locConv2.initialize(manager, dataType, new Shape(n, 8, 21, 21));
+    fcLoc1.initialize(manager, dataType, new Shape(n, LOCALISATION_FEATURES));
+    fcLoc2.initialize(manager, dataType, new Shape(n, 32));
+    conv1.initialize(manager, dataType, input);
+    conv2.initialize(manager, dataType, new Shape(n, 10, 46, 46));
+    conv3.initialize(manager, dataType, new Shape(n, 10, 22, 22));
+    conv4.initialize(manager, dataType, new Shape(n, 10, 20, 20));
+    norm.initialize(manager, dataType, new Shape(n, 10, 18, 18));
+    dropout.initialize(manager, dataType, new Shape(n, 10, 9, 9));
+    fc1.initialize(manager, dataType, new Shape(n, FEATURES));
+    fc2.initialize(manager, dataType, new Shape(n, 50));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {new Shape(inputShapes[0].get(0), CLASSES)};
+  }
+
+  private static Conv2d conv(int filters, int kernel) {
+    return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel)).build();
+  }
+
+  private static Linear linear(int units) {
+    return Linear.builder().setUnits(units).build();
+  }
+}

@@ -1,0 +1,38 @@
+package io.emotionstream.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class DeepEmotionParityTest {
+
+  @Test
+  void hasTheReferenceParameterCountAndNames() throws IOException {
+    ModelWeights reference = ModelWeights.readNpz(ReferenceFixture.path("state_dict.npz"));
+    try (EmotionModel model = EmotionModel.initialised(0.5f, 42, Device.cpu())) {
+      assertEquals(DeepEmotion.PARAMETER_COUNT, model.parameterCount());
+      assertEquals(reference.tensors().keySet(), model.parameters().keySet());
+    }
+  }
+
+  @Test
+  void importedWeightsGiveTheReferenceLogits() throws IOException {
+    ModelWeights reference = ModelWeights.readNpz(ReferenceFixture.path("state_dict.npz"));
+    try (EmotionModel model = EmotionModel.withWeights(reference, 0.5f, Device.cpu());
+        NDManager manager = model.manager().newSubManager()) {
+      ReferenceFixture fixture = ReferenceFixture.load(manager, "forward.npz");
+      NDArray pixels = fixture.get("pixels");
+      NDArray input =
+          FaceTensor.fromPixels(manager, ReferenceFixture.pixelBytes(pixels), (int) pixels.getShape().get(0));
+      NDArray logits = model.forward(input, false);
+      float diff = ReferenceFixture.maxAbsDiff(logits, fixture.get("logits"));
+      System.out.printf("logits max abs diff %.2e%n", diff);
+      assertTrue(diff <= 1e-4, "logits differ by " + diff);
+    }
+  }
+}
