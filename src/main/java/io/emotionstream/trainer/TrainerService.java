@@ -329,6 +329,7 @@ public final class TrainerService implements AutoCloseable {
         .setEpoch(result.epoch())
         .setEtaSeconds(etaSeconds)
         .setModelVersion(checkpoint == null ? null : checkpoint.getVersion())
+        .setMessage(result.trainExamples() + " training faces")
         .build());
     boolean last = result.epoch() == h.epochs();
     if (last) {

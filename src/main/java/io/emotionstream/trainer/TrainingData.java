@@ -45,7 +45,6 @@ final class TrainingData implements AutoCloseable {
   private final Map<TopicPartition, Long> seenUpTo = new HashMap<>();
   private FaceSet training = new FaceSet();
   private final FaceSet validation = new FaceSet();
-  private long trainingOnTopic;
   private long epochEndTotal;
 
   TrainingData(ConnectionSettings settings, TopicSerdes serdes, DeadLetterPublisher deadLetters,
@@ -107,7 +106,6 @@ final class TrainingData implements AutoCloseable {
     byte[] face = new byte[FaceSet.PIXELS];
     pixels.duplicate().get(face);
     if (example.getUsage() == Usage.TRAINING) {
-      trainingOnTopic++;
       if (training != null) {
         training.add(face, example.getLabel());
       }
