@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       DatasetCommand.class,
       RegistryCommand.class,
+      TrainerCommand.class,
+      RetrainCommand.class,
+      PublishCheckpointCommand.class,
     })
 public final class EmotionCli implements Runnable {
 
