@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -69,12 +70,29 @@ final class TrainerOutput implements AutoCloseable {
         producer.sendOffsetsToTransaction(offsets, controlGroup);
       }
       producer.commitTransaction();
-    } catch (ProducerFencedException e) {
-      throw new FencedException(e);
     } catch (KafkaException e) {
-      producer.abortTransaction();
+      if (fenced(e)) {
+        throw new FencedException(e);
+      }
+      try {
+        producer.abortTransaction();
+      } catch (KafkaException abortFailure) {
+        if (fenced(abortFailure)) {
+          throw new FencedException(abortFailure);
+        }
+        e.addSuppressed(abortFailure);
+      }
       throw e;
     }
+  }
+
+  private static boolean fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Another trainer with the same transactional id has taken over: this one must stop. */

@@ -54,6 +54,7 @@ public final class TrainerService implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
   private volatile Throwable failure;
+  private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
 
   private final Deque<Run> queue = new ArrayDeque<>();
   private final Set<String> appliedCommands = new HashSet<>();
@@ -92,6 +93,23 @@ public final class TrainerService implements AutoCloseable {
     return failure;
   }
 
+  /**
+   * Waits until this trainer has fenced any earlier one and recovered its runs, so that commands sent
+   * from now on are applied by it; false if it stopped or the time ran out first.
+   */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ready.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+      if (!thread.isAlive()) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   public boolean isRunning() {
     return thread.isAlive();
   }
@@ -112,6 +130,7 @@ public final class TrainerService implements AutoCloseable {
       publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), format, history);
       recover(inbox.history());
       committedPosition = inbox.position();
+      ready.countDown();
       while (!stopping) {
         if (queue.isEmpty()) {
           apply(inbox.poll(IDLE_POLL));
@@ -272,13 +291,14 @@ public final class TrainerService implements AutoCloseable {
   /** One epoch over the topic; null when it stopped before its end. */
   private EpochResult epoch(Run run, int epoch, EmotionModel model, TrainingLoop loop) {
     int batchSize = run.hyperparameters.batchSize();
+    // Throughput counts reading the topic too: it is what an epoch from Kafka costs.
+    long start = System.nanoTime();
     EpochBatches batches = data.nextEpoch(run.hyperparameters.seed() * 1_000_003L + epoch);
     byte[] pixels = new byte[batchSize * FaceSet.PIXELS];
     long[] labels = new long[batchSize];
     double lossSum = 0;
     long correct = 0;
     long seen = 0;
-    long start = System.nanoTime();
     while (true) {
       if (stopping) {
         return null;

@@ -10,6 +10,7 @@ import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingExample;
+import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.avro.Usage;
 import io.emotionstream.data.FaceSet;
@@ -234,6 +235,63 @@ class TrainerServiceTest {
     TrainingStatus resumed = ofRun.stream()
         .filter(s -> s.getState() == RunState.STARTED).reduce((a, b) -> b).orElseThrow();
     assertTrue(resumed.getMessage().startsWith("resumed after epoch"), resumed.getMessage());
+  }
+
+  @Test
+  void fineTuneStartsFromTheLatestCheckpointAndFailsClearlyWhenThereIsNone() {
+    try (TrainerService trainer = start(TrainerSettings.defaults())) {
+      ControlCommand noData = send(quick(1));
+      TrainingStatus failed = statuses.await(
+          s -> isRun(s, RetrainCommands.runId(noData.getCommandId())) && s.getState() == RunState.FAILED, RUN_TIMEOUT);
+      assertTrue(failed.getMessage().contains("no TRAINING examples on " + settings.topics().training()),
+          failed.getMessage());
+
+      ControlCommand nothingToTune = send(quick(1).setMode(TrainingMode.FINE_TUNE));
+      TrainingStatus refused = statuses.await(
+          s -> isRun(s, RetrainCommands.runId(nothingToTune.getCommandId())) && s.getState() == RunState.FAILED,
+          RUN_TIMEOUT);
+      assertTrue(refused.getMessage().contains("no checkpoint of deep-emotion to fine-tune from"), refused.getMessage());
+
+      produceFaces();
+      ControlCommand scratch = send(quick(1));
+      ControlCommand fineTune = send(quick(1).setMode(TrainingMode.FINE_TUNE));
+      String fineTuneId = RetrainCommands.runId(fineTune.getCommandId());
+      statuses.await(s -> isRun(s, fineTuneId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
+
+      TrainingStatus started = ofRun(fineTuneId).stream()
+          .filter(s -> s.getState() == RunState.STARTED).findFirst().orElseThrow();
+      assertTrue(started.getMessage().startsWith("fine-tuning checkpoint version 1 "), started.getMessage());
+      List<ModelCheckpoint> published = checkpoints.values();
+      assertEquals(List.of(RetrainCommands.runId(scratch.getCommandId()), fineTuneId),
+          published.stream().map(ModelCheckpoint::getRunId).toList());
+      assertEquals(List.of(1L, 2L), published.stream().map(ModelCheckpoint::getVersion).toList());
+    }
+  }
+
+  @Test
+  void aSecondTrainerFencesTheFirstSoEachCommandIsAppliedByOneOfThemOnce() throws Exception {
+    produceFaces();
+    TrainerService first = start(TrainerSettings.defaults());
+    try {
+      assertTrue(first.awaitReady(RUN_TIMEOUT));
+      // Both in one JVM may not train at once (DJL allows one gradient collector per process), so the
+      // second starts while the first is idle; a real zombie would be another process.
+      try (TrainerService second = start(TrainerSettings.defaults())) {
+        assertTrue(second.awaitReady(RUN_TIMEOUT));
+        ControlCommand command = send(quick(2));
+        String runId = RetrainCommands.runId(command.getCommandId());
+
+        statuses.await(s -> isRun(s, runId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
+        Throwable failure = first.awaitTermination();
+        assertTrue(failure instanceof TrainerOutput.FencedException, String.valueOf(failure));
+        assertTrue(second.isRunning());
+        assertEquals(List.of(RunState.QUEUED, RunState.STARTED, RunState.EPOCH_COMPLETED, RunState.EPOCH_COMPLETED,
+            RunState.COMPLETED), ofRun(runId).stream().map(TrainingStatus::getState).toList());
+        assertEquals(List.of(1L, 2L), checkpoints.values().stream().map(ModelCheckpoint::getVersion).toList());
+      }
+    } finally {
+      first.close();
+    }
   }
 
   @Test
