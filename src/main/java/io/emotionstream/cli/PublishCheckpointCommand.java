@@ -4,7 +4,6 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.trainer.CheckpointPublisher;
-import io.emotionstream.trainer.InterimCheckpointFormat;
 import io.emotionstream.trainer.TrainerSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,8 +27,7 @@ public final class PublishCheckpointCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ConnectionSettings settings = connection.settings();
-    ModelCheckpoint checkpoint = CheckpointPublisher
-        .connect(settings, TopicSerdes.connect(settings), modelName, new InterimCheckpointFormat())
+    ModelCheckpoint checkpoint = CheckpointPublisher.connect(settings, TopicSerdes.connect(settings), modelName)
         .publishFile(model);
     System.out.println("published " + model + " as " + modelName + " version " + checkpoint.getVersion()
         + " (sha256 " + checkpoint.getSha256() + ") -> " + settings.topics().checkpoints());

@@ -2,7 +2,6 @@ package io.emotionstream.cli;
 
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.trainer.InterimCheckpointFormat;
 import io.emotionstream.trainer.PublishPolicy;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
@@ -37,8 +36,7 @@ public final class TrainerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ConnectionSettings settings = connection.settings();
     TrainerSettings trainer = new TrainerSettings(modelName, publish, cacheLimit, shuffleBuffer);
-    TrainerService service = TrainerService.start(settings, TopicSerdes.connect(settings), trainer,
-        new InterimCheckpointFormat());
+    TrainerService service = TrainerService.start(settings, TopicSerdes.connect(settings), trainer);
     Thread hook = new Thread(service::close, "trainer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.out.println("trainer of " + modelName + " reading " + settings.topics().control() + "; Ctrl-C stops it");

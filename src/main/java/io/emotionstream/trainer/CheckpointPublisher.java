@@ -4,9 +4,9 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.model.DeepEmotion;
-import io.emotionstream.model.EpochResult;
-import io.emotionstream.model.Hyperparameters;
+import io.emotionstream.model.Checkpoint;
+import io.emotionstream.model.CheckpointException;
+import io.emotionstream.model.CheckpointFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -20,34 +20,32 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The one place that builds {@link ModelCheckpoint} records and numbers them: versions continue from the
- * highest one on the checkpoints topic. The trainer sends what it builds inside its own transactions;
- * {@link #publishFile} sends a model file written by {@code emotion train}.
+ * highest one on the checkpoints topic. The weights are the model package's {@link CheckpointFile}
+ * bytes. The trainer sends what it builds inside its own transactions; {@link #publishFile} sends a
+ * model file written by {@code emotion train}.
  */
 public final class CheckpointPublisher {
   private final ConnectionSettings settings;
   private final TopicSerdes serdes;
   private final String modelName;
-  private final CheckpointFormat format;
   private long lastVersion;
 
   private CheckpointPublisher(
-      ConnectionSettings settings, TopicSerdes serdes, String modelName, CheckpointFormat format, long lastVersion) {
+      ConnectionSettings settings, TopicSerdes serdes, String modelName, long lastVersion) {
     this.settings = settings;
     this.serdes = serdes;
     this.modelName = modelName;
-    this.format = format;
     this.lastVersion = lastVersion;
   }
 
   /** Reads the checkpoints topic to learn the last version of {@code modelName}. */
-  public static CheckpointPublisher connect(
-      ConnectionSettings settings, TopicSerdes serdes, String modelName, CheckpointFormat format) {
-    return continuing(settings, serdes, modelName, format, CheckpointHistory.read(settings, serdes, modelName));
+  public static CheckpointPublisher connect(ConnectionSettings settings, TopicSerdes serdes, String modelName) {
+    return continuing(settings, serdes, modelName, CheckpointHistory.read(settings, serdes, modelName));
   }
 
-  static CheckpointPublisher continuing(ConnectionSettings settings, TopicSerdes serdes, String modelName,
-      CheckpointFormat format, CheckpointHistory history) {
-    return new CheckpointPublisher(settings, serdes, modelName, format, history.latestVersion());
+  static CheckpointPublisher continuing(
+      ConnectionSettings settings, TopicSerdes serdes, String modelName, CheckpointHistory history) {
+    return new CheckpointPublisher(settings, serdes, modelName, history.latestVersion());
   }
 
   public String modelName() {
@@ -68,21 +66,25 @@ public final class CheckpointPublisher {
     lastVersion = Math.max(lastVersion, version);
   }
 
-  /** A checkpoint of the next version holding {@code file}, a checkpoint file in {@link CheckpointFormat}. */
-  public ModelCheckpoint build(String runId, Hyperparameters hyperparameters, byte[] file, EpochResult epoch) {
+  /** A record of the next version carrying {@code checkpoint} as a checkpoint file. */
+  public ModelCheckpoint build(String runId, Checkpoint checkpoint) {
+    return build(runId, checkpoint, CheckpointFile.toBytes(checkpoint));
+  }
+
+  private ModelCheckpoint build(String runId, Checkpoint checkpoint, byte[] file) {
     return ModelCheckpoint.newBuilder()
         .setModelName(modelName)
         .setVersion(nextVersion())
         .setRunId(runId)
-        .setEpoch(epoch == null ? hyperparameters.epochs() : epoch.epoch())
-        .setTotalEpochs(epoch == null ? hyperparameters.epochs() : epoch.totalEpochs())
-        .setArchitecture(DeepEmotion.ARCHITECTURE)
-        .setArchitectureVersion(DeepEmotion.ARCHITECTURE_VERSION)
-        .setHyperparameters(hyperparameters.toAvro())
-        .setTrainLoss(epoch == null ? null : finite(epoch.trainLoss()))
-        .setTrainAccuracy(epoch == null ? null : finite(epoch.trainAccuracy()))
-        .setValidationLoss(epoch == null ? null : finite(epoch.validationLoss()))
-        .setValidationAccuracy(epoch == null ? null : finite(epoch.validationAccuracy()))
+        .setEpoch(checkpoint.epoch())
+        .setTotalEpochs(checkpoint.totalEpochs())
+        .setArchitecture(checkpoint.architecture())
+        .setArchitectureVersion(checkpoint.architectureVersion())
+        .setHyperparameters(checkpoint.hyperparameters().toAvro())
+        .setTrainLoss(finite(checkpoint.trainLoss()))
+        .setTrainAccuracy(finite(checkpoint.trainAccuracy()))
+        .setValidationLoss(finite(checkpoint.validationLoss()))
+        .setValidationAccuracy(finite(checkpoint.validationAccuracy()))
         .setWeights(ByteBuffer.wrap(file))
         .setSha256(Sha256.hex(file))
         .setCreatedTimeMs(Instant.now())
@@ -96,13 +98,14 @@ public final class CheckpointPublisher {
    */
   public ModelCheckpoint publishFile(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
-    CheckpointFormat.Contents contents;
+    Checkpoint contents;
     try {
-      contents = format.decode(bytes);
-    } catch (IllegalArgumentException e) {
+      contents = CheckpointFile.fromBytes(bytes);
+    } catch (CheckpointException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
-    ModelCheckpoint checkpoint = build("file:" + file.getFileName(), contents.hyperparameters(), bytes, null);
+    // Sent as read, byte for byte, so the file and the record carry the same SHA-256.
+    ModelCheckpoint checkpoint = build("file:" + file.getFileName(), contents, bytes);
     try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
         settings.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024)),

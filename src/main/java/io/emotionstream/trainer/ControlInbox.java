@@ -49,8 +49,7 @@ final class ControlInbox implements AutoCloseable {
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     consumer = new KafkaConsumer<>(config, serdes.keys().deserializer(), serdes.commands().deserializer());
     String topic = settings.topics().control();
-    partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-        .map(info -> new TopicPartition(topic, info.partition())).toList();
+    partitions = TopicScan.partitions(consumer, topic);
     consumer.assign(partitions);
     Map<TopicPartition, OffsetAndMetadata> offsets = consumer.committed(new HashSet<>(partitions));
     partitions.forEach(p -> {

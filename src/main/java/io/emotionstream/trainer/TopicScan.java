@@ -1,6 +1,7 @@
 package io.emotionstream.trainer;
 
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.KafkaSetupException;
 import io.emotionstream.kafka.serde.UnreadableRecord;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,8 +25,7 @@ final class TopicScan {
   static <V> void readAll(ConnectionSettings settings, String topic, Deserializer<String> keys,
       Deserializer<V> values, Consumer<ConsumerRecord<String, V>> handler, Consumer<UnreadableRecord> unreadable) {
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(readerConfig(settings), keys, values)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      List<TopicPartition> partitions = partitions(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -57,6 +57,15 @@ final class TopicScan {
         consumer.seek(record.topicPartition(), record.nextOffset());
       }
     }
+  }
+
+  /** Every partition of {@code topic}; a clear error when the topic does not exist. */
+  static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      throw new KafkaSetupException("topic " + topic + " does not exist: create the topics first (emotion topics)");
+    }
+    return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
   }
 
   static Map<String, Object> readerConfig(ConnectionSettings settings) {

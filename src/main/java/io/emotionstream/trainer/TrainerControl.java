@@ -63,8 +63,7 @@ public final class TrainerControl {
     String topic = settings.topics().trainerStatus();
     try (KafkaConsumer<String, TrainingStatus> consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings),
         serdes.keys().deserializer(), serdes.trainingStatuses().deserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      List<TopicPartition> partitions = TopicScan.partitions(consumer, topic);
       consumer.assign(partitions);
       Map<TopicPartition, Long> times = new HashMap<>();
       long from = since.minus(SKEW).toEpochMilli();

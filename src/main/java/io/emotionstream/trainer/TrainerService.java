@@ -14,6 +14,9 @@ import io.emotionstream.data.FaceSet;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.model.Checkpoint;
+import io.emotionstream.model.CheckpointException;
+import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.model.EmotionModel;
 import io.emotionstream.model.EpochResult;
 import io.emotionstream.model.FaceTensor;
@@ -50,7 +53,6 @@ public final class TrainerService implements AutoCloseable {
   private final ConnectionSettings settings;
   private final TopicSerdes serdes;
   private final TrainerSettings trainer;
-  private final CheckpointFormat format;
   private final Thread thread;
   private volatile boolean stopping;
   private volatile Throwable failure;
@@ -67,17 +69,15 @@ public final class TrainerService implements AutoCloseable {
   private Map<org.apache.kafka.common.TopicPartition, Long> committedPosition = Map.of();
 
   private TrainerService(
-      ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer, CheckpointFormat format) {
+      ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
     this.settings = settings;
     this.serdes = serdes;
     this.trainer = trainer;
-    this.format = format;
     this.thread = new Thread(this::serve, "trainer-" + trainer.modelName());
   }
 
-  public static TrainerService start(
-      ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer, CheckpointFormat format) {
-    TrainerService service = new TrainerService(settings, serdes, trainer, format);
+  public static TrainerService start(ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
+    TrainerService service = new TrainerService(settings, serdes, trainer);
     service.thread.start();
     return service;
   }
@@ -127,7 +127,7 @@ public final class TrainerService implements AutoCloseable {
       LOG.info("trainer of {} training on {}", trainer.modelName(), EmotionModel.preferredDevice());
       // Read only after initTransactions has fenced any earlier trainer and aborted what it left open.
       history = CheckpointHistory.read(settings, serdes, trainer.modelName());
-      publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), format, history);
+      publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), history);
       recover(inbox.history());
       committedPosition = inbox.position();
       ready.countDown();
@@ -252,14 +252,14 @@ public final class TrainerService implements AutoCloseable {
     String origin;
     ModelCheckpoint own = run.resumed ? history.lastOfRun(run.runId).orElse(null) : null;
     if (own != null) {
-      start = format.decode(bytes(own)).weights();
+      start = weights(own);
       run.epochsDone = own.getEpoch();
       run.bestValidation = own.getValidationAccuracy() == null ? Double.NaN : own.getValidationAccuracy();
       origin = "resumed after epoch " + own.getEpoch() + " from its checkpoint version " + own.getVersion();
     } else if (run.mode == TrainingMode.FINE_TUNE) {
       ModelCheckpoint base = history.latest().orElseThrow(() -> new IllegalStateException(
           "no checkpoint of " + trainer.modelName() + " to fine-tune from; retrain with mode SCRATCH first"));
-      start = format.decode(bytes(base)).weights();
+      start = weights(base);
       origin = "fine-tuning checkpoint version " + base.getVersion();
     } else {
       origin = "from scratch";
@@ -342,7 +342,7 @@ public final class TrainerService implements AutoCloseable {
     Hyperparameters h = run.hyperparameters;
     ModelCheckpoint checkpoint = null;
     if (trainer.publish().publishes(result.validationAccuracy(), run.bestValidation)) {
-      checkpoint = publisher.build(run.runId, h, format.encode(model.weights(), h), result);
+      checkpoint = publisher.build(run.runId, Checkpoint.of(model.weights(), h, result));
     }
     List<TrainingStatus> statuses = new ArrayList<>();
     statuses.add(withMetrics(run.status(RunState.EPOCH_COMPLETED), result)
@@ -387,10 +387,15 @@ public final class TrainerService implements AutoCloseable {
     return Double.isFinite(value) ? value : null;
   }
 
-  private static byte[] bytes(ModelCheckpoint checkpoint) {
+  private static ModelWeights weights(ModelCheckpoint checkpoint) {
     byte[] bytes = new byte[checkpoint.getWeights().remaining()];
     checkpoint.getWeights().duplicate().get(bytes);
-    return bytes;
+    try {
+      return CheckpointFile.fromBytes(bytes).weights();
+    } catch (CheckpointException e) {
+      throw new IllegalStateException("checkpoint version " + checkpoint.getVersion() + " of "
+          + checkpoint.getModelName() + " is unreadable: " + e.getMessage(), e);
+    }
   }
 
   private static String describe(Throwable e) {

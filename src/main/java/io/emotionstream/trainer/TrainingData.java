@@ -56,8 +56,7 @@ final class TrainingData implements AutoCloseable {
     // Raw bytes, deserialized here, so that one bad record is dead-lettered with its exact offset.
     this.consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings), Serdes.String().deserializer(),
         serdes.trainingExamples().deserializer());
-    this.partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-        .map(info -> new TopicPartition(topic, info.partition())).toList();
+    this.partitions = TopicScan.partitions(consumer, topic);
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     partitions.forEach(p -> seenUpTo.put(p, 0L));
@@ -67,9 +66,14 @@ final class TrainingData implements AutoCloseable {
   EpochBatches nextEpoch(long seed) {
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
     if (training != null) {
+      long started = System.nanoTime();
+      int before = training.size() + validation.size();
       partitions.forEach(p -> consumer.seek(p, seenUpTo.get(p)));
       TopicScan.readUntil(consumer, end, this::take, this::deadLetter);
       partitions.forEach(p -> seenUpTo.put(p, end.get(p)));
+      LOG.info("read {} new faces from {} in {} ms ({} training, {} validation in memory)",
+          training.size() + validation.size() - before, topic, (System.nanoTime() - started) / 1_000_000,
+          training.size(), validation.size());
       if (training.size() > cacheLimit) {
         LOG.info("{} training faces exceed the cache limit of {}: streaming each epoch from now on",
             training.size(), cacheLimit);

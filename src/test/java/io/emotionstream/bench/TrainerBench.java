@@ -22,7 +22,6 @@ import io.emotionstream.model.TrainingOutcome;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.TrainingProducer;
 import io.emotionstream.testing.FreshTopics;
-import io.emotionstream.trainer.InterimCheckpointFormat;
 import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.TrainerControl;
 import io.emotionstream.trainer.TrainerService;
@@ -91,8 +90,7 @@ public final class TrainerBench {
   /** A fresh trainer, so the epoch reads every face from the topic. */
   private static double kafkaEpoch(ConnectionSettings settings, TopicSerdes serdes, Hyperparameters h)
       throws InterruptedException {
-    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults(),
-        new InterimCheckpointFormat())) {
+    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
       TrainerControl control = new TrainerControl(settings, serdes, TrainerSettings.DEFAULT_MODEL_NAME);
       ControlCommand command = control.send(RetrainCommands.retrain().setEpochs(1)
           .setBatchSize(h.batchSize()).setSeed(h.seed()).build());

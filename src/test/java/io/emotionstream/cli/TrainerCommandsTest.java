@@ -11,9 +11,10 @@ import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.model.Checkpoint;
+import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.model.EmotionModel;
 import io.emotionstream.model.Hyperparameters;
-import io.emotionstream.trainer.InterimCheckpointFormat;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
 import io.emotionstream.testing.FreshTopics;
@@ -62,8 +63,7 @@ class TrainerCommandsTest {
   @Test
   void retrainFollowPrintsALinePerEpochAndExitsZeroWhenTheRunCompletes() {
     produceFaces();
-    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults(),
-        new InterimCheckpointFormat())) {
+    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
       Result result = run("retrain", "--epochs", "2", "--batch-size", "16", "--lr", "0.001", "--follow");
 
       assertEquals(0, result.exitCode(), result.out());
@@ -77,8 +77,7 @@ class TrainerCommandsTest {
 
   @Test
   void retrainFollowExitsNonZeroWithTheReasonWhenTheCommandIsRejected() {
-    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults(),
-        new InterimCheckpointFormat())) {
+    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
       Result result = run("retrain", "--optimizer", "adagrad", "--follow");
 
       assertEquals(1, result.exitCode(), result.out());
@@ -91,7 +90,7 @@ class TrainerCommandsTest {
       throws IOException {
     Path file = dir.resolve("model.ckpt");
     try (EmotionModel model = EmotionModel.initialised(0.5f, 1, Device.cpu())) {
-      Files.write(file, new InterimCheckpointFormat().encode(model.weights(), Hyperparameters.DEFAULTS));
+      CheckpointFile.write(Checkpoint.untrained(model.weights(), Hyperparameters.DEFAULTS), file);
     }
 
     Result first = run("publish-checkpoint", "--model", file.toString());
@@ -103,7 +102,7 @@ class TrainerCommandsTest {
     assertTrue(first.out().contains("deep-emotion version 1 "), first.out());
     assertTrue(second.out().contains("deep-emotion version 2 "), second.out());
     assertEquals(1, refused.exitCode());
-    assertTrue(refused.err().contains("broken.ckpt: not a checkpoint file"), refused.err());
+    assertTrue(refused.err().contains("broken.ckpt: not an emotion-stream checkpoint"), refused.err());
   }
 
   private record Result(int exitCode, String out, String err) {}

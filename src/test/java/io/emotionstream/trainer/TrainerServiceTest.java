@@ -19,6 +19,8 @@ import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.model.Checkpoint;
+import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.testing.FreshTopics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -79,7 +81,7 @@ class TrainerServiceTest {
   }
 
   @Test
-  void retrainPublishesAStatusAndARisingCheckpointPerEpochAndLearnsFarBeyondChance() {
+  void retrainPublishesAStatusAndARisingCheckpointPerEpochAndLearnsFarBeyondChance() throws Exception {
     produceFaces();
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       ControlCommand command = send(quick(6));
@@ -110,7 +112,9 @@ class TrainerServiceTest {
         assertEquals(runId, checkpoint.getRunId());
         assertEquals(Sha256.hex(checkpoint.getWeights().duplicate()), checkpoint.getSha256());
         assertEquals(8, checkpoint.getHyperparameters().getBatchSize());
-        new InterimCheckpointFormat().decode(bytes(checkpoint.getWeights())); // a whole, readable file
+        Checkpoint file = CheckpointFile.fromBytes(bytes(checkpoint.getWeights())); // whole and readable
+        assertEquals(checkpoint.getEpoch(), file.epoch());
+        assertEquals(checkpoint.getValidationAccuracy(), file.validationAccuracy());
       }
       // Chance is 1/7 = 0.14; the same run offline measured 0.50 on these 56 held-out faces.
       double accuracy = published.get(5).getValidationAccuracy();
@@ -316,7 +320,7 @@ class TrainerServiceTest {
   }
 
   private TrainerService start(TrainerSettings trainerSettings) {
-    return TrainerService.start(settings, serdes, trainerSettings, new InterimCheckpointFormat());
+    return TrainerService.start(settings, serdes, trainerSettings);
   }
 
   private static ControlCommand.Builder quick(int epochs) {
