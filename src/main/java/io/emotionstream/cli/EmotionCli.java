@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
       ClassifierCommand.class,
       DatasetCommand.class,
       RegistryCommand.class,
+      TrainerCommand.class,
+      RetrainCommand.class,
+      PublishCheckpointCommand.class,
     })
 public final class EmotionCli implements Runnable {
 
