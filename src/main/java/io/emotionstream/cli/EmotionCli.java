@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Kafka-native facial emotion recognition.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      DemoCommand.class,
       ClusterCommand.class,
       TopicsCommand.class,
       ProduceCommand.class,
