@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "emotion-stream 0.1.0",
     description = "Kafka-native facial emotion recognition.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      PredictCommand.class,
+      ImportTorchscriptCommand.class
+    })
 public final class EmotionCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -20,6 +26,16 @@ public final class EmotionCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new EmotionCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its error handling: a failed command prints one clear line, exits 1. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new EmotionCli())
+        .setExecutionExceptionHandler(
+            (e, command, parsed) -> {
+              command.getErr().println("error: " + e.getMessage());
+              return 1;
+            });
   }
 }
