@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
       TrainerCommand.class,
       RetrainCommand.class,
       PublishCheckpointCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      PredictCommand.class,
+      ImportTorchscriptCommand.class,
     })
 public final class EmotionCli implements Runnable {
 

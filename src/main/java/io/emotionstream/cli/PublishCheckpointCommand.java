@@ -20,7 +20,7 @@ public final class PublishCheckpointCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file (a checkpoint file).")
   Path model;
 
-  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME,
+  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
       description = "Name to publish it under (default ${DEFAULT-VALUE}).")
   String modelName;
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 public final class RetrainCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME,
+  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
       description = "Model to retrain (default ${DEFAULT-VALUE}).")
   String modelName;
 

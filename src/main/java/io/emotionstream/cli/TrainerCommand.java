@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 public final class TrainerCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME,
+  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
       description = "Model to train: key of its commands and checkpoints (default ${DEFAULT-VALUE}).")
   String modelName;
 

