@@ -45,7 +45,6 @@ class TrainerCommandsTest {
 
   @BeforeAll
   static void startCluster() {
-    System.setProperty("ai.djl.pytorch.num_threads", "1"); // see TrainerServiceTest
     cluster = LocalCluster.start(LocalCluster.Settings.temporary());
     serdes = TopicSerdes.connect(cluster.connection());
   }

@@ -53,7 +53,6 @@ class TrainerServiceTest {
   static void startCluster() {
     // One libtorch thread: on a machine whose two cores are shared, spinning OpenMP workers made
     // training ten times slower (measured). Has no effect if the engine is already loaded.
-    System.setProperty("ai.djl.pytorch.num_threads", "1");
     cluster = LocalCluster.start(LocalCluster.Settings.temporary());
     serdes = TopicSerdes.connect(cluster.connection());
     training = SyntheticFaces.generate(30, 1, SyntheticFaces.Variation.NONE);
