@@ -8,6 +8,9 @@ mvn -q -B test-compile
 mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
+# Both sides get the same intra-op threads (THREADS, default all cores); on a shared, loaded machine
+# THREADS=1 gives steadier figures, as OpenMP's spinning threads suffer most from contention.
+export OMP_NUM_THREADS="${THREADS:-$(nproc)}"
 java -Dai.djl.offline=true -cp "$classpath" io.emotionstream.bench.ModelBench "$batches" \
   | grep '_images_per_s' | tee target/bench-model-djl.txt
 (cd scripts/reference && /usr/bin/python3 bench_reference.py "$batches" 2>/dev/null) | tee target/bench-model-torch.txt

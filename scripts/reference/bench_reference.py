@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Times the PyTorch reference Deep_Emotion like ModelBench times ours: training images/s at batch
 128 (Adam, dropout on), inference images/s at batch 1 and 128. Prints "name value" lines."""
+import os
 import sys
 import time
 
@@ -21,6 +22,8 @@ def measure(repeats, warmup, images, step):
 
 def main():
     batches = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    if os.environ.get("OMP_NUM_THREADS"):
+        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
     torch.manual_seed(7)
     model = DeepEmotion()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.005)
