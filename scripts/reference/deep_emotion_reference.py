@@ -9,7 +9,8 @@ Writes into the directory given as the first argument (default src/test/resource
   grid_sample.npz   affine_grid + grid_sample cases: input, theta, upstream gradient, output and
                     the gradients with respect to input and theta
   adam_step.npz     one Adam step in training mode with dropout off: pixels, labels, lr, the loss,
-                    and every state_dict entry after the step (prefix "after.")
+                    the gradients (prefix "grad.") and every state_dict entry after the step
+                    (prefix "after.")
 """
 import os
 import sys
@@ -137,8 +138,10 @@ def adam_step(pixels, labels):
     optimizer.zero_grad()
     loss = F.cross_entropy(model(normalise(torch.tensor(pixels))), torch.tensor(labels))
     loss.backward()
+    gradients = {"grad." + name: p.grad.numpy().copy() for name, p in model.named_parameters()}
     optimizer.step()
     arrays = state_dict_arrays(model, "after.")
+    arrays.update(gradients)
     arrays["pixels"] = pixels
     arrays["labels"] = labels.astype(np.int64)
     arrays["lr"] = np.array([ADAM_LR], np.float32)

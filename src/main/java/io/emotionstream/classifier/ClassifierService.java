@@ -24,6 +24,8 @@ public final class ClassifierService implements AutoCloseable {
   private final ServingModels models;
   private final ClassifierMetrics metrics = new ClassifierMetrics();
   private final ScheduledExecutorService reporter;
+  private long framesAtLastReport;
+  private long lastReportNanos = System.nanoTime();
 
   private ClassifierService(ConnectionSettings connection, ClassifierSettings settings, ModelLoader loader) {
     TopicSerdes serdes = TopicSerdes.connect(connection);
@@ -83,9 +85,15 @@ public final class ClassifierService implements AutoCloseable {
   }
 
   private void logMetrics() {
-    LOG.info("classified {} frames in {} batches (mean batch {}), model version {}, latency p50 {} ms p99 {} ms, "
-            + "{} dead letters", metrics.frames(), metrics.batches(), String.format("%.1f", metrics.meanBatchSize()),
-        metrics.modelVersion(), metrics.latencyPercentile(50), metrics.latencyPercentile(99), metrics.deadLetters());
+    long now = System.nanoTime();
+    long frames = metrics.frames();
+    double perSecond = (frames - framesAtLastReport) / ((now - lastReportNanos) / 1e9);
+    framesAtLastReport = frames;
+    lastReportNanos = now;
+    LOG.info("{} frames/s; {} frames in {} batches (mean batch {}), model version {}, latency p50 {} ms p99 {} ms, "
+            + "{} dead letters", String.format("%.1f", perSecond), frames, metrics.batches(),
+        String.format("%.1f", metrics.meanBatchSize()), metrics.modelVersion(), metrics.latencyPercentile(50),
+        metrics.latencyPercentile(99), metrics.deadLetters());
   }
 
   @Override

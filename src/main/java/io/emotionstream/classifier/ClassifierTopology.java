@@ -29,6 +29,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * </pre>
  */
 public final class ClassifierTopology {
+  /** The stage named in the dead letter of a frame that cannot be classified. */
+  public static final String FRAME_STAGE = "classify";
+
   static final String PENDING_STORE = "pending-frames";
   static final String CHECKPOINT_STORE = "latest-checkpoints";
   static final String ACCURACY_STORE = "accuracy-windows";

@@ -28,7 +28,7 @@ public final class DjlModelLoader implements ModelLoader {
     return new FaceClassifier() {
       @Override
       public float[][] probabilities(byte[][] faces) {
-        return predictor.probabilities(faces);
+        return predictor.predict(faces);
       }
 
       @Override

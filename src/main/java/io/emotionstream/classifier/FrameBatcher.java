@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FrameBatcher implements Processor<String, byte[], String, ClassifierOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatcher.class);
-  static final String STAGE = "classify";
+  static final String STAGE = ClassifierTopology.FRAME_STAGE;
 
   private final ClassifierSettings settings;
   private final String framesTopic;

@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
     name = "export-images",
     mixinStandardHelpOptions = true,
     description = {
-      "Write every row of a FER2013 CSV as a 48x48 image in OUT/train, OUT/val and OUT/test,",
-      "named like 000123_happy.png, with OUT/index.csv (image,emotion,Usage,source_line)."
+      "Write every row of a FER2013 CSV as a 48x48 image.",
+      "Images go to OUT/train, OUT/val and OUT/test, named like 000123_happy.png,",
+      "listed in OUT/index.csv (image,emotion,Usage,source_line)."
     })
 final class DatasetExportImagesCommand extends DatasetSubcommand {
   @Option(names = "--csv", required = true, description = "FER2013 CSV")
@@ -22,19 +23,28 @@ final class DatasetExportImagesCommand extends DatasetSubcommand {
   @Option(names = "--out", required = true, description = "Output folder")
   Path out;
 
-  @Option(names = "--format", defaultValue = "png", description = "png or jpg (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "png",
+      description = "png or jpg (default ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = "--val-fraction", description = "Without a Usage column: share of rows for validation, 0..1")
+  @Option(
+      names = "--val-fraction",
+      description = "Without a Usage column: share of rows for validation, 0..1")
   Double valFraction;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the --val-fraction draw (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the --val-fraction draw (default ${DEFAULT-VALUE})")
   long seed;
 
   @Override
   int execute() throws Exception {
     GrayImage.Format imageFormat = GrayImage.Format.parse(format);
-    DatasetReport report = ImageExporter.export(csv, out, imageFormat, splitRule(valFraction, seed));
+    DatasetReport report =
+        ImageExporter.export(csv, out, imageFormat, splitRule(valFraction, seed));
     printReport(csv.toString(), report);
     return 0;
   }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     name = "show",
     mixinStandardHelpOptions = true,
     description = {
-      "Draw one row of a FER2013 CSV enlarged with its label (--index N, 0-based),",
+      "Draw faces of a FER2013 CSV as a PNG.",
+      "One row enlarged with its label (--index N, 0-based),",
       "or a sheet with one row per class (--grid ROWSxCOLUMNS, such as 7x8)."
     })
 final class DatasetShowCommand extends DatasetSubcommand {
@@ -36,11 +37,16 @@ final class DatasetShowCommand extends DatasetSubcommand {
     @Option(names = "--index", description = "0-based data row to show")
     Long index;
 
-    @Option(names = "--grid", description = "ROWSxCOLUMNS: classes (1..7, FER2013 order) by faces per class")
+    @Option(
+        names = "--grid",
+        description = "ROWSxCOLUMNS: classes (1..7, FER2013 order) by faces per class")
     String grid;
   }
 
-  @Option(names = "--scale", defaultValue = "0", description = "Enlargement (default 6 for one face, 2 for a grid)")
+  @Option(
+      names = "--scale",
+      defaultValue = "0",
+      description = "Enlargement (default 6 for one face, 2 for a grid)")
   int scale;
 
   @Override
@@ -50,12 +56,21 @@ final class DatasetShowCommand extends DatasetSubcommand {
       CsvRow row = SamplePicker.rowAt(csv, what.index);
       if (row instanceof RejectedRow rejected) {
         throw new IllegalArgumentException(
-            csv + ":" + rejected.lineNumber() + ": row " + what.index + " is malformed: " + rejected.reason());
+            csv
+                + ":"
+                + rejected.lineNumber()
+                + ": row "
+                + what.index
+                + " is malformed: "
+                + rejected.reason());
       }
       Fer2013Row face = (Fer2013Row) row;
       image =
           SampleSheet.labelled(
-              face.pixels(), face.label(), "#" + what.index + " " + face.usage().name().toLowerCase(), scale > 0 ? scale : 6);
+              face.pixels(),
+              face.label(),
+              "#" + what.index + " " + face.usage().name().toLowerCase(),
+              scale > 0 ? scale : 6);
     } else {
       int[] size = parseGrid(what.grid);
       FaceSet faces = SamplePicker.firstPerClass(csv, size[0], size[1]);
@@ -85,6 +100,8 @@ final class DatasetShowCommand extends DatasetSubcommand {
       // fall through to the message below
     }
     throw new IllegalArgumentException(
-        "--grid wants ROWSxCOLUMNS with 1..7 rows (one per class), such as 7x8; got '" + grid + "'");
+        "--grid wants ROWSxCOLUMNS with 1..7 rows (one per class), such as 7x8; got '"
+            + grid
+            + "'");
   }
 }

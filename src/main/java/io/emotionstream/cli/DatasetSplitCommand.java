@@ -17,16 +17,24 @@ import picocli.CommandLine.Option;
       "Malformed rows are reported with their line numbers and kept in rejected.csv."
     })
 final class DatasetSplitCommand extends DatasetSubcommand {
-  @Option(names = "--csv", required = true, description = "FER2013 CSV (fer2013.csv, train.csv, icml_face_data.csv; .gz too)")
+  @Option(
+      names = "--csv",
+      required = true,
+      description = "FER2013 CSV (fer2013.csv, train.csv, icml_face_data.csv; .gz too)")
   Path csv;
 
   @Option(names = "--out", required = true, description = "Output folder")
   Path out;
 
-  @Option(names = "--val-fraction", description = "Without a Usage column: share of rows for validation, 0..1")
+  @Option(
+      names = "--val-fraction",
+      description = "Without a Usage column: share of rows for validation, 0..1")
   Double valFraction;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the --val-fraction draw (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the --val-fraction draw (default ${DEFAULT-VALUE})")
   long seed;
 
   @Override

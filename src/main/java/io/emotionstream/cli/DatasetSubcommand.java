@@ -4,6 +4,10 @@ import io.emotionstream.data.DatasetReport;
 import io.emotionstream.data.RejectedRow;
 import io.emotionstream.data.SplitRule;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -22,10 +26,28 @@ abstract class DatasetSubcommand implements Callable<Integer> {
     try {
       return execute();
     } catch (Exception e) {
-      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      err().println("emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + message);
+      err()
+          .println(
+              "emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + describe(e));
       return 1;
     }
+  }
+
+  /** The exception in words: file-system exceptions carry only a path as their message. */
+  static String describe(Exception e) {
+    if (e instanceof NoSuchFileException missing) {
+      return "no such file or folder: " + missing.getFile();
+    }
+    if (e instanceof AccessDeniedException denied) {
+      return "permission denied: " + denied.getFile();
+    }
+    if (e instanceof FileAlreadyExistsException exists) {
+      return "already exists and is in the way: " + exists.getFile();
+    }
+    if (e instanceof NotDirectoryException notFolder) {
+      return "not a folder: " + notFolder.getFile();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   PrintWriter out() {
@@ -52,11 +74,12 @@ abstract class DatasetSubcommand implements Callable<Integer> {
       for (RejectedRow row : report.firstRejections()) {
         err().println(source + ":" + row.lineNumber() + ": " + row.reason());
       }
-      err().printf(
-          "%,d rows rejected%s; all of them with their lines are in %s%n",
-          report.rejected(),
-          report.rejected() > report.firstRejections().size() ? " (first ones above)" : "",
-          report.rejectedFile());
+      err()
+          .printf(
+              "%,d rows rejected%s; all of them with their lines are in %s%n",
+              report.rejected(),
+              report.rejected() > report.firstRejections().size() ? " (first ones above)" : "",
+              report.rejectedFile());
     }
     out().flush();
     err().flush();

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
     name = "synthesize",
     mixinStandardHelpOptions = true,
     description = {
-      "Write synthetic 48x48 faces, N per emotion, as a FER2013 CSV (emotion,pixels,Usage)",
-      "split 80/10/10 into Training, PublicTest and PrivateTest within each class."
+      "Write synthetic 48x48 faces as a FER2013 CSV.",
+      "N faces per emotion (emotion,pixels,Usage), split 80/10/10 into Training,",
+      "PublicTest and PrivateTest within each class; the same seed writes the same file."
     })
 final class DatasetSynthesizeCommand extends DatasetSubcommand {
   @Option(names = "--out", required = true, description = "CSV file to write")
@@ -20,7 +21,10 @@ final class DatasetSynthesizeCommand extends DatasetSubcommand {
   @Option(names = "--per-class", required = true, description = "Faces per emotion")
   int perClass;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed; the same seed writes the same file (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed; the same seed writes the same file (default ${DEFAULT-VALUE})")
   long seed;
 
   @Override

@@ -3,7 +3,9 @@ package io.emotionstream.data;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits one line of a simple CSV (commas, optional double quotes, "" for a quote inside quotes). */
+/**
+ * Splits one line of a simple CSV (commas, optional double quotes, "" for a quote inside quotes).
+ */
 final class CsvFields {
   private CsvFields() {}
 
@@ -34,7 +36,10 @@ final class CsvFields {
 
   /** Quotes a field for writing when it holds a comma, a quote or a line break. */
   static String quote(String field) {
-    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+    if (field.indexOf(',') < 0
+        && field.indexOf('"') < 0
+        && field.indexOf('\n') < 0
+        && field.indexOf('\r') < 0) {
       return field;
     }
     return '"' + field.replace("\"", "\"\"") + '"';

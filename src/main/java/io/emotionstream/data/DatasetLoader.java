@@ -52,7 +52,8 @@ public final class DatasetLoader {
   }
 
   private static List<String> headerColumns(Path file) throws IOException {
-    // Only the header: a gzip-compressed CSV is certainly FER2013 (the only format read compressed).
+    // Only the header: a gzip-compressed CSV is certainly FER2013 (the only format read
+    // compressed).
     if (file.getFileName().toString().endsWith(".gz")) {
       return List.of(Fer2013Reader.PIXELS_COLUMN);
     }

@@ -6,10 +6,10 @@ import java.awt.image.BufferedImage;
  * Resizes grayscale images, above all any frame to the 48x48 face the model takes. The whole frame
  * is scaled to the target (its aspect ratio is not kept: frames are expected to be face crops).
  *
- * <p>Each output pixel is a weighted mean of the source pixels it covers: when shrinking, the weights
- * are the areas of overlap (a box filter), so fine detail averages out instead of aliasing; when
- * enlarging, they are bilinear weights between pixel centres. The two axes are done one after the
- * other.
+ * <p>Each output pixel is a weighted mean of the source pixels it covers: when shrinking, the
+ * weights are the areas of overlap (a box filter), so fine detail averages out instead of aliasing;
+ * when enlarging, they are bilinear weights between pixel centres. The two axes are done one after
+ * the other.
  */
 public final class FaceResizer {
 
@@ -32,7 +32,8 @@ public final class FaceResizer {
 
   public static GrayImage resize(GrayImage image, int width, int height) {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("target size must be positive, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "target size must be positive, got " + width + "x" + height);
     }
     if (image.width() == width && image.height() == height) {
       return new GrayImage(width, height, image.pixels().clone());

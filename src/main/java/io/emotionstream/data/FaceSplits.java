@@ -42,7 +42,8 @@ public final class FaceSplits {
   }
 
   /** Sorts rows into their splits, keeping the rejections in order. */
-  public static FaceSplits collect(Iterator<? extends CsvRow> rows, String source, boolean hadUsage) {
+  public static FaceSplits collect(
+      Iterator<? extends CsvRow> rows, String source, boolean hadUsage) {
     Map<Usage, FaceSet> faces = new EnumMap<>(Usage.class);
     for (Usage usage : Usage.values()) {
       faces.put(usage, new FaceSet());

@@ -28,12 +28,12 @@ import java.util.zip.GZIPInputStream;
  * Streams the rows of a FER2013-style CSV one at a time, so a 300 MB file never has to be held.
  *
  * <p>Reads Kaggle's {@code fer2013.csv} ({@code emotion,pixels,Usage}), the challenge's {@code
- * train.csv} ({@code emotion,pixels}) and {@code icml_face_data.csv} ({@code emotion, Usage, pixels}):
- * columns are found by their trimmed, case-insensitive header name, other columns are ignored. Without
- * a Usage column the {@link SplitRule} decides each row's split.
+ * train.csv} ({@code emotion,pixels}) and {@code icml_face_data.csv} ({@code emotion, Usage,
+ * pixels}): columns are found by their trimmed, case-insensitive header name, other columns are
+ * ignored. Without a Usage column the {@link SplitRule} decides each row's split.
  *
- * <p>The parser works on the file's bytes, not on decoded strings: a row is 2,304 small numbers, and
- * splitting them into strings and parsing each costs several times the reading itself. Only a
+ * <p>The parser works on the file's bytes, not on decoded strings: a row is 2,304 small numbers,
+ * and splitting them into strings and parsing each costs several times the reading itself. Only a
  * rejected line is decoded, to carry it as text.
  */
 public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
@@ -41,7 +41,8 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   public static final String PIXELS_COLUMN = "pixels";
   public static final String USAGE_COLUMN = "usage";
 
-  private static final int EMOTIONS = Emotion.values().length;
+  private static final Emotion[] EMOTION_BY_LABEL = Emotion.values();
+  private static final int EMOTIONS = EMOTION_BY_LABEL.length;
   private static final VarHandle INT_LITTLE_ENDIAN =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -53,14 +54,18 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   private int chunkLength;
   private byte[] line = new byte[8192];
   private int lineLength;
+
   /** Positions in {@link #line} of the commas outside double quotes, found while reading it. */
   private int[] separators = new int[16];
+
+  private final byte[] pixelScratch = new byte[FaceSet.PIXELS];
   private int separatorCount;
   private boolean quoted;
   private long lineNumber;
   private long dataRowIndex;
 
   private final List<String> header;
+  private final List<String> headerAsWritten;
   private final int labelColumn;
   private final int pixelsColumn;
   private final int usageColumn;
@@ -101,7 +106,8 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
       throw new Fer2013FormatException(
           source + " is empty: expected a header line such as emotion,pixels,Usage");
     }
-    header = parseHeader();
+    headerAsWritten = parseHeader();
+    header = headerAsWritten.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
     labelColumn = header.indexOf(EMOTION_COLUMN);
     pixelsColumn = header.indexOf(PIXELS_COLUMN);
     usageColumn = header.indexOf(USAGE_COLUMN);
@@ -206,7 +212,11 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
     }
     if (label >= EMOTIONS) {
       return reject(
-          "the emotion label " + label + " is not a class 0.." + (EMOTIONS - 1) + " (FER2013 order)");
+          "the emotion label "
+              + label
+              + " is not a class 0.."
+              + (EMOTIONS - 1)
+              + " (FER2013 order)");
     }
 
     Usage usage;
@@ -234,17 +244,17 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
     if (pixelProblem != null) {
       return reject(pixelProblem);
     }
-    return new Fer2013Row(lineNumber, Emotion.values()[label], pixels, usage);
+    return new Fer2013Row(lineNumber, EMOTION_BY_LABEL[label], pixels, usage);
   }
 
   private String columnCountReason(int fields) {
     if (fields > header.size()) {
       return "the row has " + fields + " columns but the header has " + header.size();
     }
-    String missing = header.get(Math.max(fields, 0));
+    String missing = headerAsWritten.get(fields);
     for (int column : new int[] {labelColumn, pixelsColumn, usageColumn}) {
       if (column >= fields) {
-        missing = header.get(column);
+        missing = headerAsWritten.get(column);
         break;
       }
     }
@@ -266,34 +276,80 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   }
 
   /**
-   * The fast path for the common shape, numbers of 1 to 3 digits each followed by one space: reads 4
-   * bytes at a time and finds the number's length from a bit mask, so no branch depends on the
-   * digits. Returns false for anything else (the careful parser then decides and explains).
+   * The fast path for the common shape, numbers of 1 to 3 digits each followed by one space. Each
+   * number is read as one 4-byte word (see {@link #number}), so no branch depends on the digits.
+   * Finding where the next number starts waits on the current one, so the field is read as two
+   * halves side by side: two independent chains the processor overlaps. Returns false for anything
+   * else (the careful parser then decides and explains).
    */
   private boolean parseWellFormedPixels(int start, int end, byte[] pixels) {
     byte[] bytes = line;
+    int middle = (start + end) >>> 1;
+    while (middle < end && bytes[middle] != ' ') {
+      middle++;
+    }
     byte saved = bytes[end];
     bytes[end] = ' ';
-    int count = 0;
-    int bad = 0;
+    byte[] secondHalf = pixelScratch;
+    int first = 0;
+    int second = 0;
+    int flags = 0;
     int i = start;
-    while (i < end) {
-      int x = ((int) INT_LITTLE_ENDIAN.get(bytes, i)) ^ 0x30303030; // digits become bytes 0..9
-      int nonDigits = ((x + 0x76767676) | x) & 0x80808080; // high bit of each byte >= 10
-      int length = Integer.numberOfTrailingZeros(nonDigits) >>> 3;
-      int separator = (x >>> (length << 3)) & 0xFF;
-      int digits = x << ((3 - length) << 3); // right-aligned into bytes 0..2
-      int value = (digits & 0xFF) * 100 + ((digits >>> 8) & 0xFF) * 10 + ((digits >>> 16) & 0xFF);
-      bad |= ((length - 1) >>> 31) | ((3 - length) >>> 31) | (separator ^ (' ' ^ '0'));
-      bad |= (255 - value) >>> 31;
-      if (count < FaceSet.PIXELS) {
-        pixels[count] = (byte) value;
+    int j = middle + 1;
+    while (i < middle && j < end) {
+      int a = number(bytes, i);
+      int b = number(bytes, j);
+      flags |= a | b;
+      if (first < FaceSet.PIXELS) {
+        pixels[first] = (byte) a;
       }
-      count++;
-      i += length + 1;
+      if (second < FaceSet.PIXELS) {
+        secondHalf[second] = (byte) b;
+      }
+      first++;
+      second++;
+      i += (a >>> 16) & 0xF;
+      j += (b >>> 16) & 0xF;
+    }
+    for (; i < middle; first++) {
+      int a = number(bytes, i);
+      flags |= a;
+      if (first < FaceSet.PIXELS) {
+        pixels[first] = (byte) a;
+      }
+      i += (a >>> 16) & 0xF;
+    }
+    for (; j < end; second++) {
+      int b = number(bytes, j);
+      flags |= b;
+      if (second < FaceSet.PIXELS) {
+        secondHalf[second] = (byte) b;
+      }
+      j += (b >>> 16) & 0xF;
     }
     bytes[end] = saved;
-    return bad == 0 && count == FaceSet.PIXELS;
+    if (flags < 0 || first + second != FaceSet.PIXELS) {
+      return false;
+    }
+    System.arraycopy(secondHalf, 0, pixels, first, second);
+    return true;
+  }
+
+  /**
+   * Reads the number at {@code i} from one little-endian word: its value in bits 0..9, the bytes it
+   * and its separator take in bits 16..19, and bit 31 set unless it is 1 to 3 digits worth at most
+   * 255 followed by a space. The digit count comes from a bit mask of the word's non-digit bytes.
+   */
+  private static int number(byte[] bytes, int i) {
+    int x = ((int) INT_LITTLE_ENDIAN.get(bytes, i)) ^ 0x30303030; // digits become bytes 0..9
+    int nonDigits = ((x + 0x76767676) | x) & 0x80808080; // high bit of each byte >= 10
+    int length = Integer.numberOfTrailingZeros(nonDigits) >>> 3;
+    int separator = (x >>> (length << 3)) & 0xFF;
+    int digits = x << ((3 - length) << 3); // right-aligned into bytes 0..2
+    int value = (digits & 0xFF) * 100 + ((digits >>> 8) & 0xFF) * 10 + ((digits >>> 16) & 0xFF);
+    int malformed =
+        ((length - 1) | (3 - length) | (255 - value) | -(separator ^ (' ' ^ '0'))) & 0x80000000;
+    return malformed | ((length + 1) << 16) | (value & 0x3FF);
   }
 
   private String parsePixelsExplaining(int start, int end, byte[] pixels) {
@@ -360,8 +416,8 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   }
 
   /**
-   * Cuts the current line at its separators into trimmed, unquoted field ranges and returns how many
-   * fields there are (counting past the header's size, without recording them).
+   * Cuts the current line at its separators into trimmed, unquoted field ranges and returns how
+   * many fields there are (counting past the header's size, without recording them).
    */
   private int splitFields() {
     int fields = separatorCount + 1;
@@ -411,7 +467,7 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
       if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
         trimmed = trimmed.substring(1, trimmed.length() - 1).strip();
       }
-      names.add(trimmed.toLowerCase(Locale.ROOT));
+      names.add(trimmed);
     }
     return List.copyOf(names);
   }

@@ -1,6 +1,8 @@
 package io.emotionstream.data;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
@@ -37,8 +39,9 @@ public record GrayImage(int width, int height, byte[] pixels) {
       return switch (name.toLowerCase(Locale.ROOT)) {
         case "png" -> PNG;
         case "jpg", "jpeg" -> JPG;
-        default -> throw new IllegalArgumentException(
-            "unknown image format '" + name + "': use png or jpg");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown image format '" + name + "': use png or jpg");
       };
     }
   }
@@ -68,8 +71,8 @@ public record GrayImage(int width, int height, byte[] pixels) {
 
   /**
    * Converts any image to gray by ITU-R BT.601 luma (0.299 R + 0.587 G + 0.114 B), the weighting
-   * FER2013's own grayscale and PIL's "L" mode use. Gray images are copied as they are: going through
-   * RGB would pass their values through a colour-space conversion and change them.
+   * FER2013's own grayscale and PIL's "L" mode use. Gray images are copied as they are: going
+   * through RGB would pass their values through a colour-space conversion and change them.
    */
   public static GrayImage of(BufferedImage image) {
     int width = image.getWidth();
@@ -80,8 +83,11 @@ public record GrayImage(int width, int height, byte[] pixels) {
       raster.getDataElements(0, 0, width, height, gray);
       return new GrayImage(width, height, gray);
     }
-    if (raster.getNumBands() == 1 && image.getColorModel().getPixelSize() <= 16) {
-      // Other single-band images (16-bit gray, packed gray) are scaled to 8 bits.
+    if (image.getColorModel() instanceof ComponentColorModel model
+        && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+        && raster.getNumBands() == 1) {
+      // Other gray images (16-bit, packed) keep their stored values, scaled to 8 bits; a palette
+      // image is not one of them, its samples are colour indices.
       int bits = image.getColorModel().getComponentSize(0);
       int[] samples = raster.getSamples(0, 0, width, height, 0, (int[]) null);
       for (int i = 0; i < samples.length; i++) {

@@ -13,15 +13,15 @@ import java.util.Map;
 
 /**
  * Writes every row of a FER2013 CSV as a 48x48 image into {@code train/}, {@code val/} or {@code
- * test/}, named {@code 000123_happy.png} (a running number per folder and the label), with an {@value
- * DatasetLoader#INDEX_FILE} ({@code image,emotion,Usage,source_line}) that {@link DatasetLoader} reads
- * back.
+ * test/}, named {@code 000123_happy.png} (a running number per folder and the label), with an
+ * {@value DatasetLoader#INDEX_FILE} ({@code image,emotion,Usage,source_line}) that {@link
+ * DatasetLoader} reads back.
  */
 public final class ImageExporter {
   private ImageExporter() {}
 
-  public static DatasetReport export(Path csv, Path outDir, GrayImage.Format format, SplitRule splitRule)
-      throws IOException {
+  public static DatasetReport export(
+      Path csv, Path outDir, GrayImage.Format format, SplitRule splitRule) throws IOException {
     Files.createDirectories(outDir);
     Map<Usage, Long> written = new EnumMap<>(Usage.class);
     Path index = outDir.resolve(DatasetLoader.INDEX_FILE);
@@ -54,7 +54,6 @@ public final class ImageExporter {
           rejections.add((RejectedRow) row);
         }
       }
-      rejections.close();
       List<Path> outputs = new ArrayList<>();
       outputs.add(index);
       for (Usage usage : written.keySet()) {

@@ -17,12 +17,13 @@ import java.util.Optional;
 
 /**
  * Streams labelled faces from image files listed in a CSV, as {@link CsvRow}s like {@link
- * Fer2013Reader}: each image (PNG or JPEG, any size and colour) becomes a 48x48 gray face. Two layouts:
+ * Fer2013Reader}: each image (PNG or JPEG, any size and colour) becomes a 48x48 gray face. Two
+ * layouts:
  *
  * <ul>
- *   <li>an index CSV with an {@code image} column (a path relative to the index's folder), an {@code
- *       emotion} column (0..6 or a name such as happy) and optionally {@code Usage}: what {@link
- *       ImageExporter} writes;
+ *   <li>an index CSV with an {@code image} column (a path relative to the index's folder), an
+ *       {@code emotion} column (0..6 or a name such as happy) and optionally {@code Usage}: what
+ *       {@link ImageExporter} writes;
  *   <li>the seed project's Plain_Dataset: a CSV whose {@code emotion} column labels data row i, and
  *       the image {@code <folder>/<datatype><i>.jpg}, such as val/val12.jpg.
  * </ul>

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps every rejected row of a dataset command in a CSV ({@code line,reason,raw}) beside the output,
- * so a bad line is never silently lost; the file is only created once something is rejected.
+ * Keeps every rejected row of a dataset command in a CSV ({@code line,reason,raw}) beside the
+ * output, so a bad line is never silently lost; the file is only created once something is
+ * rejected.
  */
 public final class RejectionLog implements Closeable {
   /** How many rejections are kept in memory for a summary; all of them go to the file. */
@@ -32,7 +33,12 @@ public final class RejectionLog implements Closeable {
       writer.write("line,reason,raw\n");
     }
     writer.write(
-        row.lineNumber() + "," + CsvFields.quote(row.reason()) + "," + CsvFields.quote(row.rawLine()) + "\n");
+        row.lineNumber()
+            + ","
+            + CsvFields.quote(row.reason())
+            + ","
+            + CsvFields.quote(row.rawLine())
+            + "\n");
     if (first.size() < KEPT_FOR_SUMMARY) {
       first.add(row);
     }

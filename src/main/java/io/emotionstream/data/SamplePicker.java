@@ -31,7 +31,10 @@ public final class SamplePicker {
     }
   }
 
-  /** Up to {@code perClass} valid faces of each of the first {@code classes} emotions, in file order. */
+  /**
+   * Up to {@code perClass} valid faces of each of the first {@code classes} emotions, in file
+   * order.
+   */
   public static FaceSet firstPerClass(Path csv, int classes, int perClass) throws IOException {
     FaceSet picked = new FaceSet(classes * perClass);
     int[] counts = new int[Emotion.values().length];

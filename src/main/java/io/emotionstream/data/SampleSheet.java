@@ -9,14 +9,19 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.Locale;
 
-/** Pictures of faces for people to look at: one enlarged labelled face, or a sheet of faces per class. */
+/**
+ * Pictures of faces for people to look at: one enlarged labelled face, or a sheet of faces per
+ * class.
+ */
 public final class SampleSheet {
   private static final Color LABEL_BAND = new Color(0, 0, 0, 170);
   private static final Color LABEL_TEXT = new Color(255, 220, 60);
 
   private SampleSheet() {}
 
-  /** The face enlarged {@code scale} times (nearest neighbour, so pixels stay visible), labelled. */
+  /**
+   * The face enlarged {@code scale} times (nearest neighbour, so pixels stay visible), labelled.
+   */
   public static BufferedImage labelled(byte[] face, Emotion label, String caption, int scale) {
     if (scale < 1) {
       throw new IllegalArgumentException("scale must be at least 1, got " + scale);
@@ -27,7 +32,8 @@ public final class SampleSheet {
     try {
       drawFace(g, face, 0, 0, scale);
       String text = name(label) + (caption == null || caption.isEmpty() ? "" : "  " + caption);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(10, side / 14)));
       FontMetrics metrics = g.getFontMetrics();
       int band = metrics.getHeight() + 6;
@@ -50,12 +56,18 @@ public final class SampleSheet {
     int classes = Emotion.values().length;
     if (rows < 1 || rows > classes || perRow < 1 || scale < 1) {
       throw new IllegalArgumentException(
-          "a sheet needs 1.." + classes + " rows, at least one column and scale, got "
-              + rows + "x" + perRow + " at scale " + scale);
+          "a sheet needs 1.."
+              + classes
+              + " rows, at least one column and scale, got "
+              + rows
+              + "x"
+              + perRow
+              + " at scale "
+              + scale);
     }
     int cell = FaceSet.SIDE * scale;
     int gap = 2;
-    int labelWidth = 90;
+    int labelWidth = 112;
     BufferedImage image =
         new BufferedImage(
             labelWidth + perRow * (cell + gap), rows * (cell + gap), BufferedImage.TYPE_INT_RGB);
@@ -63,13 +75,19 @@ public final class SampleSheet {
     try {
       g.setColor(new Color(30, 30, 30));
       g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
       int[] placed = new int[rows];
       for (int i = 0; i < faces.size(); i++) {
         int row = faces.labelIndex(i);
         if (row < rows && placed[row] < perRow) {
-          drawFace(g, faces.pixels(i), labelWidth + placed[row] * (cell + gap), row * (cell + gap), scale);
+          drawFace(
+              g,
+              faces.pixels(i),
+              labelWidth + placed[row] * (cell + gap),
+              row * (cell + gap),
+              scale);
           placed[row]++;
         }
       }

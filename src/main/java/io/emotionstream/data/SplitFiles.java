@@ -2,7 +2,9 @@ package io.emotionstream.data;
 
 import io.emotionstream.avro.Usage;
 
-/** The names the dataset commands give each split on disk: train, val, test, as the seed project. */
+/**
+ * The names the dataset commands give each split on disk: train, val, test, as the seed project.
+ */
 public final class SplitFiles {
   private SplitFiles() {}
 

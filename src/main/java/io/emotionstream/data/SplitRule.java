@@ -15,7 +15,9 @@ public interface SplitRule {
    */
   int SEED_VALIDATION_ROWS = 3589;
 
-  /** @param rowIndex 0-based position of the row among the file's data rows, rejected ones included */
+  /**
+   * @param rowIndex 0-based position of the row among the file's data rows, rejected ones included
+   */
   Usage usageOf(long rowIndex);
 
   /** The first {@link #SEED_VALIDATION_ROWS} rows VALIDATION, the rest TRAINING. */
@@ -30,8 +32,8 @@ public interface SplitRule {
 
   /**
    * Each row independently VALIDATION with probability {@code validationFraction}, TEST with
-   * probability {@code testFraction}, else TRAINING; the draw is a hash of seed and row position, so
-   * the same seed gives the same split without holding the file.
+   * probability {@code testFraction}, else TRAINING; the draw is a hash of seed and row position,
+   * so the same seed gives the same split without holding the file.
    */
   static SplitRule random(double validationFraction, double testFraction, long seed) {
     if (!(validationFraction >= 0 && testFraction >= 0 && validationFraction + testFraction <= 1)) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 public final class SyntheticDataset {
   public static final double TRAINING_SHARE = 0.8;
   public static final double VALIDATION_SHARE = 0.1;
+  private static final int CHUNK = 1024;
 
   private SyntheticDataset() {}
 
@@ -35,11 +36,16 @@ public final class SyntheticDataset {
       throw new IllegalArgumentException("need at least one face per class, got " + perClass);
     }
     int classes = Emotion.values().length;
+    int total = perClass * classes;
     try (Fer2013Writer writer = Fer2013Writer.create(csv, true)) {
-      for (int i = 0; i < perClass * classes; i++) {
-        Emotion emotion = Emotion.values()[i % classes];
-        byte[] face = SyntheticFaces.face(emotion, SyntheticFaces.faceRandom(seed, i));
-        writer.write(emotion, face, usageOf(i / classes, perClass));
+      for (int start = 0; start < total; start += CHUNK) {
+        byte[][] faces =
+            SyntheticFaces.draw(
+                start, Math.min(total, start + CHUNK), seed, SyntheticFaces.Variation.FULL);
+        for (int k = 0; k < faces.length; k++) {
+          int i = start + k;
+          writer.write(SyntheticFaces.emotionOf(i), faces[k], usageOf(i / classes, perClass));
+        }
       }
       return writer.rowsWritten();
     }

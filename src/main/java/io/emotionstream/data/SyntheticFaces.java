@@ -13,14 +13,15 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Draws labelled 48x48 cartoon faces, for training and testing without FER2013 (which cannot be
- * shipped). Each emotion has its own facial geometry — mouth curve, width and opening, brow height and
- * slant, eye opening, nose wrinkles, cheek folds — shown at a random intensity and with random
+ * shipped). Each emotion has its own facial geometry — mouth curve, width and opening, brow height
+ * and slant, eye opening, nose wrinkles, cheek folds — shown at a random intensity and with random
  * per-face deviations, so neighbouring classes (fear and surprise, anger and disgust, sadness and
- * neutrality) overlap as in real data. Around that, every face varies in identity (face shape, skin,
- * hair, feature positions), pose (rotation up to ±20°, scale, shift: work for the spatial
+ * neutrality) overlap as in real data. Around that, every face varies in identity (face shape,
+ * skin, hair, feature positions), pose (rotation up to ±20°, scale, shift: work for the spatial
  * transformer), lighting, blur, noise and partial occlusion.
  *
  * <p>Faces are drawn antialiased at twice the size and shrunk by area-averaging. Everything follows
@@ -29,6 +30,9 @@ import java.util.Random;
 public final class SyntheticFaces {
   private static final int SCALE = 2;
   private static final int CANVAS = FaceSet.SIDE * SCALE;
+
+  /** Faces drawn at once by {@link #generate}: enough to keep every core busy, little memory. */
+  private static final int CHUNK = 1024;
 
   /** The expression of one emotion at full intensity; neutral is all zeros. */
   private record Expression(
@@ -98,20 +102,39 @@ public final class SyntheticFaces {
   }
 
   /**
-   * {@code perClass} faces of every emotion, classes interleaved (face i shows emotion i mod 7). Face
-   * i depends only on (seed, i), so a larger set begins with the faces of a smaller one.
+   * {@code perClass} faces of every emotion, classes interleaved (face i shows emotion i mod 7).
+   * Face i depends only on (seed, i), so a larger set begins with the faces of a smaller one.
    */
   public static FaceSet generate(int perClass, long seed) {
     return generate(perClass, seed, Variation.FULL);
   }
 
   public static FaceSet generate(int perClass, long seed, Variation variation) {
-    int classes = Emotion.values().length;
-    FaceSet faces = new FaceSet(perClass * classes);
-    for (int i = 0; i < perClass * classes; i++) {
-      Emotion emotion = Emotion.values()[i % classes];
-      faces.add(face(emotion, faceRandom(seed, i), variation), emotion);
+    int total = perClass * Emotion.values().length;
+    FaceSet faces = new FaceSet(total);
+    for (int start = 0; start < total; start += CHUNK) {
+      byte[][] chunk = draw(start, Math.min(total, start + CHUNK), seed, variation);
+      for (int i = 0; i < chunk.length; i++) {
+        faces.add(chunk[i], emotionOf(start + i));
+      }
     }
+    return faces;
+  }
+
+  /** The emotion of face {@code index} of a generated set: classes take turns. */
+  public static Emotion emotionOf(long index) {
+    return Emotion.values()[(int) (index % Emotion.values().length)];
+  }
+
+  /**
+   * Faces {@code from} (inclusive) to {@code to} of the set drawn with {@code seed}, drawn on all
+   * cores: each face has its own random stream, so the result does not depend on the threads.
+   */
+  public static byte[][] draw(int from, int to, long seed, Variation variation) {
+    byte[][] faces = new byte[to - from][];
+    IntStream.range(from, to)
+        .parallel()
+        .forEach(i -> faces[i - from] = face(emotionOf(i), faceRandom(seed, i), variation));
     return faces;
   }
 
@@ -128,7 +151,10 @@ public final class SyntheticFaces {
       // A second background tone, like a wall edge or a door behind the head.
       g.setColor(gray(20 + random.nextInt(200)));
       double edge = 48 * random.nextDouble();
-      g.fill(random.nextBoolean() ? new Rectangle2D.Double(0, 0, edge, 48) : new Rectangle2D.Double(edge, 0, 48, 48));
+      g.fill(
+          random.nextBoolean()
+              ? new Rectangle2D.Double(0, 0, edge, 48)
+              : new Rectangle2D.Double(edge, 0, 48, 48));
     }
 
     // Pose: the whole head turns, scales and shifts about the face centre.
@@ -226,12 +252,16 @@ public final class SyntheticFaces {
     g.setColor(gray(who.skin()));
     g.fill(
         new Ellipse2D.Double(
-            24 - who.faceWidth(), 25 - who.faceHeight(), 2 * who.faceWidth(), 2 * who.faceHeight()));
+            24 - who.faceWidth(),
+            25 - who.faceHeight(),
+            2 * who.faceWidth(),
+            2 * who.faceHeight()));
     // Hair over the forehead down to the hairline, inside the outline of the head.
     Path2D fringe = new Path2D.Double();
     double top = 25 - who.faceHeight() - 3;
     fringe.moveTo(24 - who.faceWidth() - 2, 25 - who.faceHeight() * 0.3);
-    fringe.quadTo(24, top + who.hairline() * 0.8, 24 + who.faceWidth() + 2, 25 - who.faceHeight() * 0.3);
+    fringe.quadTo(
+        24, top + who.hairline() * 0.8, 24 + who.faceWidth() + 2, 25 - who.faceHeight() * 0.3);
     fringe.lineTo(24 + who.faceWidth() + 2, top);
     fringe.lineTo(24 - who.faceWidth() - 2, top);
     fringe.closePath();
@@ -269,13 +299,19 @@ public final class SyntheticFaces {
       }
     }
     if (who.glasses()) {
-      g.draw(new Line2D.Double(24 - who.eyeGap() + who.eyeSize() + 1.6, who.eyeY(), 24 + who.eyeGap() - who.eyeSize() - 1.6, who.eyeY()));
+      g.draw(
+          new Line2D.Double(
+              24 - who.eyeGap() + who.eyeSize() + 1.6,
+              who.eyeY(),
+              24 + who.eyeGap() - who.eyeSize() - 1.6,
+              who.eyeY()));
     }
   }
 
   private static void drawBrows(Graphics2D g, Identity who, Expression shown) {
     g.setColor(gray(Math.min(who.hair(), who.skin() - 60)));
-    g.setStroke(new BasicStroke((float) who.browWeight(), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    g.setStroke(
+        new BasicStroke((float) who.browWeight(), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
     double baseY = who.eyeY() - who.browGap() - 1.8 * shown.browRaise();
     double innerLift = 1.7 * shown.browInnerLift();
     for (int side = -1; side <= 1; side += 2) {
@@ -287,7 +323,12 @@ public final class SyntheticFaces {
       double arch = 0.8 + 0.6 * Math.max(0, shown.browRaise());
       g.draw(
           new QuadCurve2D.Double(
-              innerX, innerY, (innerX + outerX) / 2, Math.min(innerY, outerY) - arch, outerX, outerY));
+              innerX,
+              innerY,
+              (innerX + outerX) / 2,
+              Math.min(innerY, outerY) - arch,
+              outerX,
+              outerY));
     }
     if (shown.browInnerLift() < -0.4) {
       // Frown lines between the brows.
@@ -327,7 +368,8 @@ public final class SyntheticFaces {
     double rightY = y - curve - Math.max(0, -lift);
     g.setColor(gray(who.skin() - 80));
     if (open < 0.6) {
-      g.setStroke(new BasicStroke((float) who.lipWeight(), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      g.setStroke(
+          new BasicStroke((float) who.lipWeight(), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
       g.draw(new QuadCurve2D.Double(24 - halfWidth, leftY, 24, y + curve, 24 + halfWidth, rightY));
     } else {
       // An open mouth: upper lip over a dark opening, teeth along the top.
@@ -345,7 +387,9 @@ public final class SyntheticFaces {
         g.clip(mouth);
         g.setColor(gray(225));
         double teethHeight = (lower - upper) * 0.45 * shown.teeth();
-        g.fill(new Rectangle2D.Double(24 - halfWidth, upper - 2, 2 * halfWidth, teethHeight + 2 + (y - upper) * 0.5));
+        g.fill(
+            new Rectangle2D.Double(
+                24 - halfWidth, upper - 2, 2 * halfWidth, teethHeight + 2 + (y - upper) * 0.5));
         g.setClip(clip);
       }
       g.setColor(gray(who.skin() - 80));
@@ -357,7 +401,9 @@ public final class SyntheticFaces {
       g.setStroke(new BasicStroke(0.7f));
       for (int side = -1; side <= 1; side += 2) {
         double x = 24 + side * (halfWidth + 1.5);
-        g.draw(new QuadCurve2D.Double(x - side * 1.5, y - 6, x + side * 1.2, y - 3, x + side * 0.3, y + 0.5));
+        g.draw(
+            new QuadCurve2D.Double(
+                x - side * 1.5, y - 6, x + side * 1.2, y - 3, x + side * 0.3, y + 0.5));
       }
     }
   }

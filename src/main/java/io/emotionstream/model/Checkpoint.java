@@ -1,31 +1,51 @@
 package io.emotionstream.model;
 
-import java.util.Map;
-
 /**
- * A trained network with what is needed to trust and reproduce it: which architecture, how it was
- * trained, how well it did, and its weights (BatchNorm running statistics included).
+ * A trained Deep-Emotion model as it is saved and shipped: weights (BatchNorm running statistics
+ * included), what it was trained with, and how far and how well. Metrics are NaN when unknown (for
+ * instance weights imported from PyTorch).
  *
- * @param hyperparameters by name (epochs, learningRate, …) as text
- * @param metrics such as trainLoss, validationAccuracy; absent ones are left out
+ * @param epoch epochs completed when it was taken (0 for imported weights)
  */
 public record Checkpoint(
     String architecture,
     int architectureVersion,
+    Hyperparameters hyperparameters,
     int epoch,
-    Map<String, String> hyperparameters,
-    Map<String, Double> metrics,
+    int totalEpochs,
+    double trainLoss,
+    double trainAccuracy,
+    double validationLoss,
+    double validationAccuracy,
     ModelWeights weights) {
 
-  public Checkpoint {
-    hyperparameters = Map.copyOf(hyperparameters);
-    metrics = Map.copyOf(metrics);
+  /** A checkpoint of the current Deep-Emotion layout after {@code result}'s epoch. */
+  public static Checkpoint of(ModelWeights weights, Hyperparameters hyperparameters, EpochResult result) {
+    return new Checkpoint(
+        DeepEmotion.ARCHITECTURE,
+        DeepEmotion.ARCHITECTURE_VERSION,
+        hyperparameters,
+        result.epoch(),
+        result.totalEpochs(),
+        result.trainLoss(),
+        result.trainAccuracy(),
+        result.validationLoss(),
+        result.validationAccuracy(),
+        weights);
   }
 
-  /** A checkpoint of the Deep-Emotion network. */
-  public static Checkpoint of(int epoch, Map<String, String> hyperparameters, Map<String, Double> metrics,
-      ModelWeights weights) {
-    return new Checkpoint(DeepEmotion.ARCHITECTURE, DeepEmotion.ARCHITECTURE_VERSION, epoch, hyperparameters,
-        metrics, weights);
+  /** Weights with no training history, such as imported from the PyTorch reference. */
+  public static Checkpoint untrained(ModelWeights weights, Hyperparameters hyperparameters) {
+    return new Checkpoint(
+        DeepEmotion.ARCHITECTURE,
+        DeepEmotion.ARCHITECTURE_VERSION,
+        hyperparameters,
+        0,
+        0,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        weights);
   }
 }

@@ -1,7 +1,9 @@
 package io.emotionstream.model;
 
-/** A checkpoint file that cannot be read: corrupt, truncated, foreign, or of another architecture. */
-public final class CheckpointException extends Exception {
+import java.io.IOException;
+
+/** A checkpoint that cannot be used: not a checkpoint, truncated, corrupted, or of another model. */
+public final class CheckpointException extends IOException {
   public CheckpointException(String message) {
     super(message);
   }

@@ -109,10 +109,10 @@ public final class DeepEmotion extends AbstractBlock {
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDArray out = transform(store, x, training);
-    out = relu(call(conv1, store, out, training));
-    out = relu(maxPool(call(conv2, store, out, training)));
-    out = relu(call(conv3, store, out, training));
-    out = relu(maxPool(call(norm, store, call(conv4, store, out, training), training)));
+    out = relu(convolve(conv1, store, out, training));
+    out = relu(maxPool(convolve(conv2, store, out, training)));
+    out = relu(convolve(conv3, store, out, training));
+    out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training)));
     out = call(dropout, store, out, training).reshape(-1, FEATURES);
     out = relu(call(fc1, store, out, training));
     return new NDList(call(fc2, store, out, training));
@@ -121,7 +121,7 @@ public final class DeepEmotion extends AbstractBlock {
   /** The spatial transformer: localisation, theta, resampling of the input. */
   private NDArray transform(ParameterStore store, NDArray x, boolean training) {
     NDArray xs = relu(maxPool(call(locConv1, store, x, training)));
-    xs = relu(maxPool(call(locConv2, store, xs, training)));
+    xs = relu(maxPool(convolve(locConv2, store, xs, training)));
     xs = xs.reshape(-1, LOCALISATION_FEATURES);
     xs = relu(call(fcLoc1, store, xs, training));
     NDArray theta = call(fcLoc2, store, xs, training).reshape(-1, 2, 3);
@@ -132,6 +132,20 @@ public final class DeepEmotion extends AbstractBlock {
 
   private static NDArray call(Block block, ParameterStore store, NDArray x, boolean training) {
     return block.forward(store, new NDList(x), training).singletonOrThrow();
+  }
+
+  /**
+   * A convolution whose input carries a gradient: in training it runs as {@link UnfoldedConvolution}
+   * (see there why), in inference natively.
+   */
+  private static NDArray convolve(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
+    if (!training) {
+      return call(conv, store, x, false);
+    }
+    var parameters = conv.getParameters();
+    NDArray weight = store.getValue(parameters.get("weight"), x.getDevice(), true);
+    NDArray bias = store.getValue(parameters.get("bias"), x.getDevice(), true);
+    return UnfoldedConvolution.apply(x, weight, bias);
   }
 
   private static NDArray relu(NDArray x) {

@@ -2,7 +2,6 @@ package io.emotionstream.bench;
 
 import ai.djl.Device;
 import io.emotionstream.avro.EmotionEvent;
-import io.emotionstream.avro.Hyperparameters;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.classifier.ClassifierService;
 import io.emotionstream.classifier.ClassifierSettings;
@@ -13,6 +12,7 @@ import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.model.Checkpoint;
+import io.emotionstream.model.Hyperparameters;
 import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.model.DeepEmotion;
 import io.emotionstream.model.EmotionModel;
@@ -88,14 +88,14 @@ public final class ClassifierBench {
     for (int i = 0; i < BATCH; i++) {
       faces[i] = SyntheticFaces.face(io.emotionstream.avro.Emotion.values()[i % 7], random);
     }
-    try (EmotionPredictor predictor = EmotionPredictor.of(CheckpointFile.fromBytes(file).weights(), Device.cpu())) {
+    try (EmotionPredictor predictor = EmotionPredictor.of(CheckpointFile.fromBytes(file).weights(), Device.cpu(), BATCH)) {
       for (int i = 0; i < 20; i++) {
-        predictor.probabilities(faces);
+        predictor.predict(faces);
       }
       long start = System.nanoTime();
       long done = 0;
       while (System.nanoTime() - start < 5_000_000_000L) {
-        predictor.probabilities(faces);
+        predictor.predict(faces);
         done += BATCH;
       }
       return done / ((System.nanoTime() - start) / 1e9);
@@ -168,14 +168,12 @@ public final class ClassifierBench {
   private static ModelCheckpoint checkpoint() {
     byte[] file;
     try (EmotionModel model = EmotionModel.initialised(0.5f, 7, Device.cpu())) {
-      file = CheckpointFile.toBytes(Checkpoint.of(1, Map.of(), Map.of(), model.weights()));
+      file = CheckpointFile.toBytes(Checkpoint.untrained(model.weights(), Hyperparameters.DEFAULTS));
     }
     return ModelCheckpoint.newBuilder().setModelName(ClassifierSettings.DEFAULT_MODEL_NAME).setVersion(1)
         .setRunId("bench").setEpoch(1).setTotalEpochs(1).setArchitecture(DeepEmotion.ARCHITECTURE)
         .setArchitectureVersion(DeepEmotion.ARCHITECTURE_VERSION)
-        .setHyperparameters(Hyperparameters.newBuilder().setEpochs(1).setLearningRate(0.005).setBatchSize(128)
-            .setOptimizer("adam").setMomentum(0.9).setWeightDecay(0).setDropout(0.5).setLoss("cross-entropy")
-            .setSeed(7).build())
+        .setHyperparameters(Hyperparameters.DEFAULTS.toAvro())
         .setWeights(ByteBuffer.wrap(file)).setSha256(Sha256.hex(file)).setCreatedTimeMs(Instant.now()).build();
   }
 

@@ -104,7 +104,9 @@ class DatasetLoaderTest {
         "the image " + dir.toAbsolutePath().resolve("missing.png") + " does not exist",
         splits.rejected().get(0).reason());
     assertEquals(4, splits.rejected().get(1).lineNumber());
-    assertEquals("the emotion label '9' is neither 0..6 nor an emotion name", splits.rejected().get(1).reason());
+    assertEquals(
+        "the emotion label '9' is neither 0..6 nor an emotion name",
+        splits.rejected().get(1).reason());
     assertEquals("a.png,9,Training", splits.rejected().get(1).rawLine());
   }
 
@@ -117,7 +119,8 @@ class DatasetLoaderTest {
     GrayImage.ofFace(filled(200)).write(images.resolve("val1.jpg"), GrayImage.Format.JPG);
 
     FaceSplits splits =
-        DatasetLoader.loadSeedLayout(dir.resolve("val.csv"), images, "val", SplitRule.all(Usage.VALIDATION));
+        DatasetLoader.loadSeedLayout(
+            dir.resolve("val.csv"), images, "val", SplitRule.all(Usage.VALIDATION));
 
     FaceSet faces = splits.faces(Usage.VALIDATION);
     assertEquals(2, faces.size());
@@ -133,7 +136,8 @@ class DatasetLoaderTest {
     Files.writeString(csv, "name,score\nx,1\n");
 
     Fer2013FormatException error =
-        assertThrows(Fer2013FormatException.class, () -> DatasetLoader.load(csv, SplitRule.seedRule()));
+        assertThrows(
+            Fer2013FormatException.class, () -> DatasetLoader.load(csv, SplitRule.seedRule()));
     assertTrue(error.getMessage().contains("neither a FER2013 CSV"), error.getMessage());
   }
 

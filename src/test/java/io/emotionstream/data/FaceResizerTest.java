@@ -23,7 +23,8 @@ class FaceResizerTest {
 
   @Test
   void turnsAColourImageOfAnySizeIntoItsLumaAt48x48() {
-    byte[] face = FaceResizer.toFace(filled(640, 480, BufferedImage.TYPE_INT_RGB, new Color(255, 0, 0)));
+    byte[] face =
+        FaceResizer.toFace(filled(640, 480, BufferedImage.TYPE_INT_RGB, new Color(255, 0, 0)));
 
     assertEquals(FaceSet.PIXELS, face.length);
     for (byte pixel : face) {
@@ -104,7 +105,8 @@ class FaceResizerTest {
   @Test
   void refusesRawBytesThatDoNotMatchTheSize() {
     IllegalArgumentException error =
-        assertThrows(IllegalArgumentException.class, () -> FaceResizer.toFace(10, 10, new byte[99]));
+        assertThrows(
+            IllegalArgumentException.class, () -> FaceResizer.toFace(10, 10, new byte[99]));
     assertEquals("a 10x10 grayscale image needs 100 bytes, got 99", error.getMessage());
   }
 }

@@ -11,8 +11,8 @@ import java.util.Random;
 
 /**
  * Measures how fast {@link Fer2013Reader} parses a FER2013-sized CSV of random faces. A main, not a
- * test: timings depend on the machine and are reported, never asserted.
- * Usage: Fer2013ReadBench [rows] [passes].
+ * test: timings depend on the machine and are reported, never asserted. Usage: Fer2013ReadBench
+ * [rows] [passes].
  */
 public final class Fer2013ReadBench {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -44,7 +44,8 @@ public final class Fer2013ReadBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-        // CPU time as well as wall time: on a shared machine the wall clock measures the neighbours.
+        // CPU time as well as wall time: on a shared machine the wall clock measures the
+        // neighbours.
         System.out.printf(
             "pass %d: %,d valid rows in %.3f s wall (%,.0f rows/s), %.3f s CPU (%,.0f rows/s)%n",
             pass + 1, valid, seconds, valid / seconds, cpuSeconds, valid / cpuSeconds);

@@ -39,7 +39,9 @@ class Fer2013ReaderTest {
   }
 
   static String pixelText(int count, int value) {
-    return IntStream.range(0, count).mapToObj(i -> Integer.toString(value)).collect(Collectors.joining(" "));
+    return IntStream.range(0, count)
+        .mapToObj(i -> Integer.toString(value))
+        .collect(Collectors.joining(" "));
   }
 
   static List<CsvRow> readAll(String csv, SplitRule rule) throws IOException {
@@ -165,7 +167,8 @@ class Fer2013ReaderTest {
     assertEquals(Usage.VALIDATION, usages.get(0));
     assertEquals(Usage.VALIDATION, usages.get(SplitRule.SEED_VALIDATION_ROWS - 1));
     assertEquals(Usage.TRAINING, usages.get(SplitRule.SEED_VALIDATION_ROWS));
-    assertEquals(SplitRule.SEED_VALIDATION_ROWS, usages.stream().filter(u -> u == Usage.VALIDATION).count());
+    assertEquals(
+        SplitRule.SEED_VALIDATION_ROWS, usages.stream().filter(u -> u == Usage.VALIDATION).count());
   }
 
   @Test
@@ -254,7 +257,8 @@ class Fer2013ReaderTest {
   @Test
   void rejectsRowWithMissingColumn() throws IOException {
     RejectedRow rejected = onlyRejection("emotion,pixels,Usage\n3," + pixelText(2304, 1) + "\n");
-    assertEquals("missing column 'usage': the row has 2 of the header's 3 columns", rejected.reason());
+    assertEquals(
+        "missing column 'Usage': the row has 2 of the header's 3 columns", rejected.reason());
   }
 
   @Test
@@ -306,6 +310,29 @@ class Fer2013ReaderTest {
 
     assertEquals(Emotion.SAD, row.label());
     assertArrayEquals(rampPixels(5), row.pixels());
+  }
+
+  @Test
+  void readsGzipCompressedFilesAsAStream(@TempDir Path dir) throws IOException {
+    Path csv = dir.resolve("fer2013.csv.gz");
+    try (java.io.Writer writer =
+        new java.io.OutputStreamWriter(
+            new java.util.zip.GZIPOutputStream(Files.newOutputStream(csv)),
+            StandardCharsets.UTF_8)) {
+      writer.write("emotion,pixels,Usage\n");
+      for (int i = 0; i < 5; i++) {
+        writer.write(i + "," + pixelText(rampPixels(i)) + ",Training\n");
+      }
+    }
+
+    List<Emotion> labels;
+    try (java.util.stream.Stream<CsvRow> rows =
+        Fer2013Reader.open(csv, SplitRule.seedRule()).stream()) {
+      labels = rows.map(row -> ((Fer2013Row) row).label()).toList();
+    }
+
+    assertEquals(
+        List.of(Emotion.ANGRY, Emotion.DISGUST, Emotion.FEAR, Emotion.HAPPY, Emotion.SAD), labels);
   }
 
   @Test

@@ -57,6 +57,27 @@ class GrayImageTest {
   }
 
   @Test
+  void readsSixteenBitGrayByItsStoredValues() {
+    BufferedImage gray = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+    gray.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {65535, 257 * 100});
+
+    assertArrayEquals(new byte[] {(byte) 255, 100}, GrayImage.of(gray).pixels());
+  }
+
+  @Test
+  void readsPaletteImagesByTheirColoursNotTheirIndices() {
+    byte[] red = {(byte) 255, 0};
+    byte[] green = {0, (byte) 255};
+    byte[] blue = {0, 0};
+    java.awt.image.IndexColorModel palette =
+        new java.awt.image.IndexColorModel(1, 2, red, green, blue);
+    BufferedImage indexed = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_BINARY, palette);
+    indexed.getRaster().setSamples(0, 0, 2, 1, 0, new int[] {0, 1});
+
+    assertArrayEquals(new byte[] {76, (byte) 150}, GrayImage.of(indexed).pixels());
+  }
+
+  @Test
   void weighsColoursByLuma() {
     BufferedImage rgb = new BufferedImage(3, 1, BufferedImage.TYPE_INT_RGB);
     rgb.setRGB(0, 0, 0x00FF00);
@@ -68,6 +89,20 @@ class GrayImageTest {
     assertEquals(150, gray.at(0, 0));
     assertEquals(29, gray.at(1, 0));
     assertEquals(255, gray.at(2, 0));
+  }
+
+  @Test
+  void decodesEncodedImageBytes(@TempDir Path dir) throws IOException {
+    byte[] face = Fer2013ReaderTest.rampPixels(3);
+    Path png = dir.resolve("face.png");
+    GrayImage.ofFace(face).write(png, GrayImage.Format.PNG);
+
+    GrayImage decoded = GrayImage.decode(Files.readAllBytes(png), "frame-7");
+
+    assertArrayEquals(face, decoded.pixels());
+    IOException error =
+        assertThrows(IOException.class, () -> GrayImage.decode(new byte[] {1, 2, 3}, "frame-8"));
+    assertEquals("frame-8: not an image in a known format (PNG or JPEG)", error.getMessage());
   }
 
   @Test

@@ -14,7 +14,8 @@ final class SoftmaxRegression {
   private final float[] scale = new float[FaceSet.PIXELS];
 
   /** Trains on {@code train}; pixels are standardised per position with the training statistics. */
-  static SoftmaxRegression train(FaceSet train, int epochs, float learningRate, float l2, long seed) {
+  static SoftmaxRegression train(
+      FaceSet train, int epochs, float learningRate, float l2, long seed) {
     SoftmaxRegression model = new SoftmaxRegression();
     model.fitStandardisation(train);
     float[][] x = new float[train.size()][];

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Model throughput: our DJL Deep-Emotion beside the PyTorch reference, same machine, same run.
+# Usage: scripts/bench-model.sh [batches]   (needs python3-torch: apt-get install -y python3-torch)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+batches="${1:-30}"
+mvn -q -B test-compile
+mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296
+# Both sides get the same intra-op threads (THREADS, default all cores); on a shared, loaded machine
+# THREADS=1 gives steadier figures, as OpenMP's spinning threads suffer most from contention.
+export OMP_NUM_THREADS="${THREADS:-$(nproc)}"
+java -Dai.djl.offline=true -cp "$classpath" io.emotionstream.bench.ModelBench "$batches" \
+  | grep '_images_per_s' | tee target/bench-model-djl.txt
+(cd scripts/reference && /usr/bin/python3 bench_reference.py "$batches" 2>/dev/null) | tee target/bench-model-torch.txt
+for figure in train_b128 infer_b1 infer_b128; do
+  ours=$(awk -v k="djl_${figure}_images_per_s" '$1 == k {print $2}' target/bench-model-djl.txt)
+  theirs=$(awk -v k="torch_${figure}_images_per_s" '$1 == k {print $2}' target/bench-model-torch.txt)
+  awk -v f="$figure" -v a="$ours" -v b="$theirs" 'BEGIN {printf "ratio_%s djl/torch %.2f\n", f, a / b}'
+done

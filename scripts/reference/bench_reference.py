@@ -1,0 +1,51 @@
+#!/usr/bin/python3
+"""Times the PyTorch reference Deep_Emotion like ModelBench times ours: training images/s at batch
+128 (Adam, dropout on), inference images/s at batch 1 and 128. Prints "name value" lines."""
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+from deep_emotion_reference import DeepEmotion, normalise
+
+
+def measure(repeats, warmup, images, step):
+    for _ in range(warmup):
+        step()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        step()
+    return repeats * images / (time.perf_counter() - start)
+
+
+def main():
+    batches = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    if os.environ.get("OMP_NUM_THREADS"):
+        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+    torch.manual_seed(7)
+    model = DeepEmotion()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.005)
+    pixels = torch.randint(0, 256, (128, 1, 48, 48)).float()
+    labels = torch.randint(0, 7, (128,))
+
+    def train():
+        model.train()
+        optimizer.zero_grad()
+        F.cross_entropy(model(normalise(pixels)), labels).backward()
+        optimizer.step()
+
+    def infer(count):
+        model.eval()
+        with torch.no_grad():
+            F.softmax(model(normalise(pixels[:count])), dim=1).numpy()
+
+    print("torch_train_b128_images_per_s %.0f" % measure(batches, 5, 128, train))
+    print("torch_infer_b1_images_per_s %.0f" % measure(batches * 20, 50, 1, lambda: infer(1)))
+    print("torch_infer_b128_images_per_s %.0f" % measure(batches, 5, 128, lambda: infer(128)))
+    print("torch_version %s threads %d" % (torch.__version__, torch.get_num_threads()), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.demo.Demo;
+import io.emotionstream.demo.DemoSettings;
+import io.emotionstream.demo.DemoSummary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "The whole system on this machine: Kafka and the registry, the trainer and the classifier; "
+        + "streams a data set, retrains, classifies live frames, then prints a summary.")
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--duration", defaultValue = "3m", converter = DurationConverter.class,
+      description = "How long live frames stream (default ${DEFAULT-VALUE}); Ctrl-C ends it earlier.")
+  Duration duration;
+
+  @Option(names = "--fer2013", paramLabel = "FILE", description = "Train on this FER2013 CSV instead of synthetic faces.")
+  Path fer2013;
+
+  @Option(names = "--per-class", defaultValue = "400", description = "Synthetic faces per emotion (default ${DEFAULT-VALUE}).")
+  int perClass;
+
+  @Option(names = "--epochs", defaultValue = "10", description = "Epochs of the retraining (default ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Training batch size (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "0.002", description = "Learning rate (default ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--frame-rate", defaultValue = "20", description = "Live frames per second (default ${DEFAULT-VALUE}).")
+  double frameRate;
+
+  @Option(names = "--labelled-fraction", defaultValue = "0.5",
+      description = "Share of live frames carrying their true emotion (default ${DEFAULT-VALUE}).")
+  double labelledFraction;
+
+  @Option(names = "--dashboard-port", defaultValue = "8080",
+      description = "Dashboard port on localhost; 0 for a free one, -1 for none (default ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
+  @Option(names = "--work-dir", defaultValue = "data/demo", description = "Where the demo writes its files (default ${DEFAULT-VALUE}).")
+  Path workDir;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of data, training and frames (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    Demo demo = new Demo(new DemoSettings(duration, fer2013, perClass, epochs, batchSize, learningRate, frameRate,
+        labelledFraction, dashboardPort, workDir, seed), System.out::println);
+    CountDownLatch finished = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      demo.stop();
+      try {
+        finished.await(60, TimeUnit.SECONDS); // let the services close cleanly before the JVM ends
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-shutdown"));
+    try {
+      DemoSummary summary = demo.run();
+      System.out.println(summary.describe());
+      return summary.consistent() && summary.epochsCompleted() > 0 ? 0 : 1;
+    } finally {
+      finished.countDown();
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.emotionstream.demo;
+
+import io.emotionstream.classifier.ClassifierService;
+import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.classifier.DjlModelLoader;
+import io.emotionstream.data.Fer2013Reader;
+import io.emotionstream.data.SplitRule;
+import io.emotionstream.data.SyntheticDataset;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.monitor.DashboardServer;
+import io.emotionstream.monitor.DashboardSettings;
+import io.emotionstream.monitor.StartPosition;
+import io.emotionstream.producer.FrameInput;
+import io.emotionstream.producer.FrameProducer;
+import io.emotionstream.producer.FrameSource;
+import io.emotionstream.producer.ProduceSummary;
+import io.emotionstream.producer.RatePacer;
+import io.emotionstream.producer.SyntheticFrames;
+import io.emotionstream.producer.TrainingProducer;
+import io.emotionstream.trainer.RetrainCommands;
+import io.emotionstream.trainer.TrainerControl;
+import io.emotionstream.trainer.TrainerService;
+import io.emotionstream.trainer.TrainerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The whole system on one machine: broker and registry, trainer, classifier; a data set streamed
+ * into the training topic, a RETRAIN, live frames while the model learns, and a summary at the end.
+ * Every part is the real one, composed here and closed in reverse order.
+ */
+public final class Demo {
+  private final DemoSettings settings;
+  private final Consumer<String> out;
+  private final CountDownLatch stop = new CountDownLatch(1);
+
+  public Demo(DemoSettings settings, Consumer<String> out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  /** Ends the demo early (Ctrl-C): frames stop, the counts settle, the summary follows. */
+  public void stop() {
+    stop.countDown();
+  }
+
+  public DemoSummary run() throws Exception {
+    Files.createDirectories(settings.workDirectory());
+    out.accept("starting Kafka (KRaft) and the schema registry in this process…");
+    try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary().withPartitions(2))) {
+      ConnectionSettings connection = cluster.connection();
+      TopicSerdes serdes = TopicSerdes.connect(connection);
+      out.accept("Kafka at " + connection.bootstrapServers() + ", registry at " + connection.registryUrl());
+      Path csv = trainingData();
+
+      try (DemoWatcher watcher = new DemoWatcher(connection, serdes, out);
+          TrainerService trainer = TrainerService.start(connection, serdes, TrainerSettings.defaults());
+          ClassifierService classifier = ClassifierService.start(connection, ClassifierSettings.defaults()
+              .withStateDirectory(settings.workDirectory().resolve("classifier-state")), new DjlModelLoader());
+          DashboardServer dashboard = settings.dashboardPort() < 0 ? null : DashboardServer.start(connection,
+              DashboardSettings.defaults(TrainerSettings.DEFAULT_MODEL_NAME).withPort(settings.dashboardPort())
+                  .withStart(StartPosition.BEGINNING))) {
+        if (dashboard != null) {
+          out.accept("dashboard at " + dashboard.url());
+        }
+        long examples = produceTraining(connection, serdes, csv);
+        if (!trainer.awaitReady(Duration.ofSeconds(60))) {
+          throw new IllegalStateException("the trainer did not start");
+        }
+        new TrainerControl(connection, serdes, TrainerSettings.DEFAULT_MODEL_NAME).send(RetrainCommands.retrain()
+            .setEpochs(settings.epochs()).setBatchSize(settings.batchSize())
+            .setLearningRate(settings.learningRate()).setSeed(settings.seed()).build());
+        out.accept(String.format(Locale.ROOT, "sent RETRAIN: %d epochs, batch %d, lr %s; streaming live frames at %.0f/s "
+            + "(%.0f%% labelled) for %s", settings.epochs(), settings.batchSize(), settings.learningRate(),
+            settings.frameRate(), settings.labelledFraction() * 100, settings.duration()));
+
+        long framesSent = streamFramesUntilDone(connection, serdes);
+        out.accept(String.format(Locale.ROOT, "%,d frames sent; waiting for the classifier to account for every one…",
+            framesSent));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (watcher.classified() < framesSent && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        watcher.awaitAccuracySettled(Duration.ofSeconds(3), Duration.ofSeconds(30));
+        return watcher.summary(examples, framesSent, dashboard == null ? null : dashboard.url());
+      }
+    }
+  }
+
+  private Path trainingData() throws Exception {
+    if (settings.fer2013() != null) {
+      out.accept("training data: " + settings.fer2013());
+      return settings.fer2013();
+    }
+    Path csv = settings.workDirectory().resolve("synthetic-faces.csv");
+    long rows = SyntheticDataset.writeCsv(csv, settings.perClass(), settings.seed());
+    out.accept(String.format(Locale.ROOT, "training data: %,d synthetic faces (%d per emotion) in %s", rows,
+        settings.perClass(), csv));
+    return csv;
+  }
+
+  private long produceTraining(ConnectionSettings connection, TopicSerdes serdes, Path csv) throws Exception {
+    try (Fer2013Reader reader = Fer2013Reader.open(csv, SplitRule.seedRule());
+        TrainingProducer producer = new TrainingProducer(connection, serdes)) {
+      ProduceSummary summary = producer.send(reader, RatePacer.unlimited(), n -> {});
+      out.accept("produce training: " + summary.describe("rows") + " -> " + connection.topics().training());
+      return summary.sent();
+    }
+  }
+
+  private long streamFramesUntilDone(ConnectionSettings connection, TopicSerdes serdes) throws Exception {
+    FrameSource frames = new UntilStopped(new SyntheticFrames(settings.seed() + 1, settings.labelledFraction()));
+    CompletableFuture<ProduceSummary> sending = CompletableFuture.supplyAsync(() -> {
+      try (FrameProducer producer = new FrameProducer(connection, serdes)) {
+        return producer.send(frames, "demo-camera", RatePacer.perSecond(settings.frameRate()), 0, n -> {});
+      }
+    });
+    stop.await(settings.duration().toMillis(), TimeUnit.MILLISECONDS);
+    stop.countDown();
+    return sending.get().sent();
+  }
+
+  /** The frame source, ending when the demo is told to stop. */
+  private final class UntilStopped implements FrameSource {
+    private final FrameSource frames;
+
+    UntilStopped(FrameSource frames) {
+      this.frames = frames;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return stop.getCount() > 0 && frames.hasNext();
+    }
+
+    @Override
+    public FrameInput next() {
+      return frames.next();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      frames.close();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.emotionstream.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What the single-machine demo does. The defaults finish in under five minutes on two cores.
+ *
+ * @param fer2013 a real FER2013 CSV to train on; null for a synthetic set
+ * @param perClass synthetic faces per emotion
+ * @param epochs epochs of the RETRAIN the demo sends
+ * @param frameRate live frames per second while it runs
+ * @param labelledFraction share of live frames that carry their true emotion, for rolling accuracy
+ * @param dashboardPort 0 for a free port; negative for no dashboard
+ */
+public record DemoSettings(
+    Duration duration,
+    Path fer2013,
+    int perClass,
+    int epochs,
+    int batchSize,
+    double learningRate,
+    double frameRate,
+    double labelledFraction,
+    int dashboardPort,
+    Path workDirectory,
+    long seed) {
+
+  public DemoSettings {
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("duration must be positive");
+    }
+    if (perClass < 10) {
+      throw new IllegalArgumentException("at least 10 faces per class, got " + perClass);
+    }
+  }
+}

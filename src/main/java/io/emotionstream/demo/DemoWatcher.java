@@ -1,0 +1,165 @@
+package io.emotionstream.demo;
+
+import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.avro.DeadLetter;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.classifier.ClassifierTopology;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.trainer.StatusLines;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Follows what the demo's services publish — trainer statuses, new model versions, rolling accuracy,
+ * events and dead letters — prints the lines worth a reader's attention and keeps the counts for the
+ * summary.
+ */
+final class DemoWatcher implements AutoCloseable {
+  private static final long ACCURACY_EVERY_MS = 10_000;
+
+  private final ConnectionSettings connection;
+  private final TopicSerdes serdes;
+  private final Consumer<String> out;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private int epochsCompleted;
+  private double bestValidationAccuracy = Double.NaN;
+  private long latestVersion = -1;
+  private long events;
+  private long frameDeadLetters;
+  private AccuracyReport latestAccuracy;
+  private long lastAccuracyLine;
+  private long lastAccuracyArrival;
+
+  DemoWatcher(ConnectionSettings connection, TopicSerdes serdes, Consumer<String> out) {
+    this.connection = connection;
+    this.serdes = serdes;
+    this.out = out;
+    this.consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
+        ConsumerConfig.GROUP_ID_CONFIG, "demo-watcher-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024)),
+        serdes.keys().deserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(connection.topics().trainerStatus(), connection.topics().checkpoints(),
+        connection.topics().accuracy(), connection.topics().events(), connection.topics().deadLetters()));
+    this.thread = new Thread(this::watch, "demo-watcher");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void watch() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          synchronized (this) {
+            take(record);
+          }
+        }
+        synchronized (this) {
+          printAccuracyIfDue();
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void take(ConsumerRecord<String, byte[]> record) {
+    String topic = record.topic();
+    if (topic.equals(connection.topics().events())) {
+      events++;
+    } else if (topic.equals(connection.topics().deadLetters())) {
+      DeadLetter letter = serdes.deadLetters().deserializer().deserialize(topic, record.value());
+      if (ClassifierTopology.FRAME_STAGE.equals(letter.getStage())) {
+        frameDeadLetters++;
+      }
+      out.accept("dead letter (" + letter.getStage() + "): " + letter.getReason());
+    } else if (topic.equals(connection.topics().trainerStatus())) {
+      TrainingStatus status = serdes.trainingStatuses().deserializer().deserialize(topic, record.value());
+      if (status.getState() == RunState.EPOCH_COMPLETED) {
+        epochsCompleted++;
+        if (status.getValidationAccuracy() != null
+            && (Double.isNaN(bestValidationAccuracy) || status.getValidationAccuracy() > bestValidationAccuracy)) {
+          bestValidationAccuracy = status.getValidationAccuracy();
+        }
+      }
+      out.accept("trainer: " + StatusLines.describe(status));
+    } else if (topic.equals(connection.topics().checkpoints())) {
+      ModelCheckpoint checkpoint = serdes.checkpoints().deserializer().deserialize(topic, record.value());
+      latestVersion = Math.max(latestVersion, checkpoint.getVersion());
+      out.accept(String.format(Locale.ROOT, "new model: %s v%d (epoch %d, validation accuracy %s) — the classifier "
+              + "swaps it in", checkpoint.getModelName(), checkpoint.getVersion(), checkpoint.getEpoch(),
+          checkpoint.getValidationAccuracy() == null ? "n/a"
+              : String.format(Locale.ROOT, "%.1f%%", checkpoint.getValidationAccuracy() * 100)));
+    } else if (topic.equals(connection.topics().accuracy())) {
+      AccuracyReport report = serdes.accuracyReports().deserializer().deserialize(topic, record.value());
+      lastAccuracyArrival = System.nanoTime();
+      if (latestAccuracy == null || report.getModelVersion() > latestAccuracy.getModelVersion()
+          || (report.getModelVersion() == latestAccuracy.getModelVersion()
+              && !report.getWindowStartMs().isBefore(latestAccuracy.getWindowStartMs()))) {
+        latestAccuracy = report;
+      }
+    }
+  }
+
+  private void printAccuracyIfDue() {
+    long now = System.currentTimeMillis();
+    if (latestAccuracy != null && now - lastAccuracyLine >= ACCURACY_EVERY_MS) {
+      lastAccuracyLine = now;
+      out.accept(String.format(Locale.ROOT, "rolling accuracy of v%d: %.1f%% (%d of %d labelled frames, window from %s); "
+              + "%,d events so far", latestAccuracy.getModelVersion(), latestAccuracy.getAccuracy() * 100,
+          latestAccuracy.getCorrect(), latestAccuracy.getTotal(), latestAccuracy.getWindowStartMs(), events));
+    }
+  }
+
+  /**
+   * Waits until rolling accuracy has caught up with the last events: reports trail events by a
+   * repartition and a commit, so the latest one is taken once none has come for {@code quiet}.
+   */
+  void awaitAccuracySettled(Duration quiet, Duration atMost) throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (System.nanoTime() < deadline) {
+      synchronized (this) {
+        if (latestAccuracy != null && latestAccuracy.getModelVersion() == latestVersion
+            && System.nanoTime() - lastAccuracyArrival > quiet.toNanos()) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  synchronized long classified() {
+    return events + frameDeadLetters;
+  }
+
+  synchronized DemoSummary summary(long trainingExamples, long framesSent, String dashboardUrl) {
+    return new DemoSummary(trainingExamples, epochsCompleted, bestValidationAccuracy, latestVersion, framesSent,
+        events, frameDeadLetters, latestAccuracy == null ? Double.NaN : latestAccuracy.getAccuracy(),
+        latestAccuracy == null ? 0 : latestAccuracy.getTotal(), dashboardUrl);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    consumer.wakeup();
+    thread.join(10_000);
+  }
+}

@@ -1,0 +1,191 @@
+package io.emotionstream.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.emotionstream.data.FaceSet;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains an {@link EmotionModel} over {@link FaceSet}s: each epoch shuffles the training faces with
+ * the run's seed, feeds them in mini-batches (each moved to the device whole, its arrays freed with
+ * the batch), and measures loss and accuracy on the validation faces. The run can be cancelled
+ * between any two batches. It starts from whatever weights the model holds, so fine-tuning and
+ * resuming are a matter of loading them first.
+ */
+public final class TrainingLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+  private final EmotionModel model;
+  private final Hyperparameters hyperparameters;
+  private final TorchOptimizer optimizer;
+  private final float smoothing;
+
+  public TrainingLoop(EmotionModel model, Hyperparameters hyperparameters) {
+    this.model = model;
+    this.hyperparameters = hyperparameters;
+    this.optimizer = TorchOptimizer.of(hyperparameters, model.manager());
+    this.smoothing = hyperparameters.lossKind().smoothing();
+  }
+
+  /**
+   * Runs {@code hyperparameters.epochs()} epochs, or fewer if {@code cancelled} turns true.
+   *
+   * @param validation may be empty or null: validation figures are then NaN
+   */
+  public TrainingOutcome run(
+      FaceSet training, FaceSet validation, TrainingListener listener, BooleanSupplier cancelled) {
+    if (training.size() == 0) {
+      throw new IllegalArgumentException("no training faces: nothing to learn from");
+    }
+    LOG.info(
+        "training {} on {} ({} training, {} validation faces)",
+        DeepEmotion.ARCHITECTURE,
+        model.device(),
+        training.size(),
+        validation == null ? 0 : validation.size());
+    Engine.getInstance().setRandomSeed((int) hyperparameters.seed());
+    List<EpochResult> results = new ArrayList<>();
+    for (int epoch = 1; epoch <= hyperparameters.epochs(); epoch++) {
+      EpochResult result = runEpoch(epoch, training, validation, listener, cancelled);
+      if (result == null) {
+        return new TrainingOutcome(results, true);
+      }
+      results.add(result);
+      listener.epochFinished(result);
+    }
+    return new TrainingOutcome(results, false);
+  }
+
+  /** One epoch; null when cancelled part-way. */
+  private EpochResult runEpoch(
+      int epoch, FaceSet training, FaceSet validation, TrainingListener listener, BooleanSupplier cancelled) {
+    int[] order = shuffled(training.size(), hyperparameters.seed() * 1_000_003L + epoch);
+    int batchSize = hyperparameters.batchSize();
+    int batches = (order.length + batchSize - 1) / batchSize;
+    double lossSum = 0;
+    long correct = 0;
+    long start = System.nanoTime();
+    for (int b = 0; b < batches; b++) {
+      if (cancelled.getAsBoolean()) {
+        LOG.info("training cancelled in epoch {} after {} of {} batches", epoch, b, batches);
+        return null;
+      }
+      int from = b * batchSize;
+      int to = Math.min(order.length, from + batchSize);
+      try (NDManager scratch = model.manager().newSubManager()) {
+        NDArray input = FaceTensor.fromFaces(scratch, training, order, from, to);
+        NDArray labels = labels(scratch, training, order, from, to);
+        BatchOutcome outcome = trainBatch(scratch, input, labels);
+        lossSum += outcome.loss() * (to - from);
+        correct += outcome.correct();
+        listener.batchFinished(epoch, b + 1, batches, outcome.loss());
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double validationLoss = Double.NaN;
+    double validationAccuracy = Double.NaN;
+    if (validation != null && validation.size() > 0) {
+      BatchOutcome total = evaluate(validation);
+      validationLoss = total.loss();
+      validationAccuracy = (double) total.correct() / validation.size();
+    }
+    return new EpochResult(
+        epoch,
+        hyperparameters.epochs(),
+        lossSum / order.length,
+        (double) correct / order.length,
+        validationLoss,
+        validationAccuracy,
+        order.length / seconds,
+        order.length);
+  }
+
+  /** Mean loss and number of correct predictions of one batch, or of a whole evaluation. */
+  public record BatchOutcome(double loss, long correct) {}
+
+  /**
+   * One optimisation step on one batch (training mode: dropout and batch statistics on).
+   *
+   * @param labels (N) int64 class indices
+   */
+  public BatchOutcome trainBatch(NDManager scratch, NDArray input, NDArray labels) {
+    Collection<Parameter> parameters = model.parameters().values();
+    TorchOptimizer.zeroGradients(parameters);
+    NDArray logits;
+    NDArray loss;
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      logits = model.forward(input, true);
+      loss = ClassificationLoss.mean(logits, labels, smoothing);
+      collector.backward(loss);
+    }
+    float lossValue = loss.getFloat();
+    if (!Float.isFinite(lossValue)) {
+      throw new IllegalStateException(
+          "training diverged: the loss is " + lossValue + "; try a lower learning rate");
+    }
+    optimizer.step(parameters, scratch);
+    return new BatchOutcome(lossValue, correct(logits, labels));
+  }
+
+  /** Mean loss and correct count over {@code faces}, in inference mode. */
+  public BatchOutcome evaluate(FaceSet faces) {
+    int[] order = new int[faces.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    double lossSum = 0;
+    long correct = 0;
+    int batchSize = hyperparameters.batchSize();
+    for (int from = 0; from < order.length; from += batchSize) {
+      int to = Math.min(order.length, from + batchSize);
+      try (NDManager scratch = model.manager().newSubManager()) {
+        NDArray labels = labels(scratch, faces, order, from, to);
+        NDArray logits = model.forward(FaceTensor.fromFaces(scratch, faces, order, from, to), false);
+        lossSum += ClassificationLoss.mean(logits, labels, smoothing).getFloat() * (to - from);
+        correct += correct(logits, labels);
+      }
+    }
+    return new BatchOutcome(lossSum / order.length, correct);
+  }
+
+  private static long correct(NDArray logits, NDArray labels) {
+    return logits.argMax(1).eq(labels).sum().getLong();
+  }
+
+  private static NDArray labels(NDManager manager, FaceSet faces, int[] order, int from, int to) {
+    long[] labels = new long[to - from];
+    for (int i = from; i < to; i++) {
+      labels[i - from] = faces.labelIndex(order[i]);
+    }
+    return manager.create(labels);
+  }
+
+  private static int[] shuffled(int size, long seed) {
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    Random random = new Random(seed);
+    for (int i = size - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    return order;
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
+  }
+}

@@ -1,0 +1,43 @@
+package io.emotionstream.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A 2-D convolution (stride 1, no padding, as torch's Conv2d(c, o, k)) written as shifted slices and
+ * one matrix product, so its backward pass is plain slicing and BLAS.
+ *
+ * <p>Why not the native convolution in training: libtorch 2.7.1's oneDNN convolution, on the AVX2
+ * and AVX-512 CPUs measured here, returns a nondeterministic, often wrong (sometimes NaN) gradient
+ * with respect to its input for these small layers; restricting oneDNN to SSE4.1 fixes it but makes
+ * training forty times slower. The forward pass and the weight gradient are fine, so layers whose
+ * input needs no gradient, and all of inference, keep the native convolution.
+ */
+final class UnfoldedConvolution {
+  private UnfoldedConvolution() {}
+
+  /** @param x (N, C, H, W); @param weight (O, C, K, K); @param bias (O) */
+  static NDArray apply(NDArray x, NDArray weight, NDArray bias) {
+    Shape shape = x.getShape();
+    long n = shape.get(0);
+    long channels = shape.get(1);
+    long outputs = weight.getShape().get(0);
+    int kernel = (int) weight.getShape().get(2);
+    long outHeight = shape.get(2) - kernel + 1;
+    long outWidth = shape.get(3) - kernel + 1;
+    NDList shifted = new NDList(kernel * kernel);
+    for (int dy = 0; dy < kernel; dy++) {
+      for (int dx = 0; dx < kernel; dx++) {
+        shifted.add(x.get(new NDIndex(":, :, {}:{}, {}:{}", dy, dy + outHeight, dx, dx + outWidth)));
+      }
+    }
+    // (N, C, K*K, OH, OW) flattened channel-major, then kernel row, then column: weight's own order.
+    NDArray columns =
+        NDArrays.stack(shifted, 2).reshape(n, channels * kernel * kernel, outHeight * outWidth);
+    NDArray out = weight.reshape(outputs, channels * kernel * kernel).matMul(columns);
+    return out.add(bias.reshape(1, outputs, 1)).reshape(n, outputs, outHeight, outWidth);
+  }
+}

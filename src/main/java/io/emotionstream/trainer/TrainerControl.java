@@ -1,0 +1,90 @@
+package io.emotionstream.trainer;
+
+import io.emotionstream.avro.ControlCommand;
+import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicSerdes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/** The client side of the trainer: sends control commands and follows a run's statuses. */
+public final class TrainerControl {
+  private static final Set<RunState> FINISHED =
+      EnumSet.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED);
+  /** How far before a command's own timestamp to start looking for its statuses, for clock skew. */
+  private static final Duration SKEW = Duration.ofMinutes(1);
+
+  private final ConnectionSettings settings;
+  private final TopicSerdes serdes;
+  private final String modelName;
+
+  public TrainerControl(ConnectionSettings settings, TopicSerdes serdes, String modelName) {
+    this.settings = settings;
+    this.serdes = serdes;
+    this.modelName = modelName;
+  }
+
+  /** Sends a command keyed by the model name and waits until the broker has it. */
+  public ControlCommand send(ControlCommand command) {
+    try (KafkaProducer<String, ControlCommand> producer = new KafkaProducer<>(
+        settings.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
+        serdes.keys().serializer(), serdes.commands().serializer())) {
+      producer.send(new ProducerRecord<>(settings.topics().control(), modelName, command)).get();
+      return command;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending the command", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not send the command to " + settings.topics().control() + ": "
+          + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /**
+   * Shows every status of {@code runId} from {@code since} on, until the run finishes.
+   *
+   * @return the final status
+   */
+  public TrainingStatus follow(String runId, Instant since, Consumer<TrainingStatus> onStatus) {
+    String topic = settings.topics().trainerStatus();
+    try (KafkaConsumer<String, TrainingStatus> consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings),
+        serdes.keys().deserializer(), serdes.trainingStatuses().deserializer())) {
+      List<TopicPartition> partitions = TopicScan.partitions(consumer, topic);
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> times = new HashMap<>();
+      long from = since.minus(SKEW).toEpochMilli();
+      partitions.forEach(p -> times.put(p, from));
+      Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      partitions.forEach(p -> {
+        OffsetAndTimestamp found = offsets.get(p);
+        consumer.seek(p, found == null ? end.get(p) : found.offset());
+      });
+      while (true) {
+        for (var record : consumer.poll(Duration.ofMillis(500))) {
+          TrainingStatus status = record.value();
+          if (status != null && runId.equals(status.getRunId())) {
+            onStatus.accept(status);
+            if (FINISHED.contains(status.getState())) {
+              return status;
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,415 @@
+package io.emotionstream.trainer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.emotionstream.avro.CommandType;
+import io.emotionstream.avro.ControlCommand;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.TrainingMode;
+import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.data.FaceSet;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.DeadLetterPublisher;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.model.Checkpoint;
+import io.emotionstream.model.CheckpointException;
+import io.emotionstream.model.CheckpointFile;
+import io.emotionstream.model.EmotionModel;
+import io.emotionstream.model.EpochResult;
+import io.emotionstream.model.FaceTensor;
+import io.emotionstream.model.Hyperparameters;
+import io.emotionstream.model.ModelWeights;
+import io.emotionstream.model.TrainingLoop;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code emotion trainer}: turns the training topic into models on command. Commands from the control
+ * topic are applied once each, in order; runs go one at a time, later ones queue. After every epoch a
+ * status and (per {@link PublishPolicy}) a checkpoint are committed in one transaction together with the
+ * control position, so a trainer started after a crash finds from Kafka alone which runs are unfinished,
+ * resumes each from its last checkpoint, and never repeats a version or a checkpoint.
+ */
+public final class TrainerService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+  private static final Set<RunState> FINISHED =
+      EnumSet.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED);
+  private static final Duration IDLE_POLL = Duration.ofMillis(200);
+
+  private final ConnectionSettings settings;
+  private final TopicSerdes serdes;
+  private final TrainerSettings trainer;
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile Throwable failure;
+  private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+
+  private final Deque<Run> queue = new ArrayDeque<>();
+  private final Set<String> appliedCommands = new HashSet<>();
+  private Run current;
+  private TrainerOutput output;
+  private ControlInbox inbox;
+  private TrainingData data;
+  private CheckpointHistory history;
+  private CheckpointPublisher publisher;
+  private Map<org.apache.kafka.common.TopicPartition, Long> committedPosition = Map.of();
+
+  private TrainerService(
+      ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
+    this.settings = settings;
+    this.serdes = serdes;
+    this.trainer = trainer;
+    this.thread = new Thread(this::serve, "trainer-" + trainer.modelName());
+  }
+
+  public static TrainerService start(ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
+    TrainerService service = new TrainerService(settings, serdes, trainer);
+    service.thread.start();
+    return service;
+  }
+
+  /** The transactional id every trainer of this model shares, so that only one of them can write. */
+  public static String transactionalId(ConnectionSettings settings, String modelName) {
+    return settings.topics().prefix() + "trainer." + modelName;
+  }
+
+  /** Blocks until the service stops (closed, or failed); returns the failure, if any. */
+  public Throwable awaitTermination() throws InterruptedException {
+    thread.join();
+    return failure;
+  }
+
+  /**
+   * Waits until this trainer has fenced any earlier one and recovered its runs, so that commands sent
+   * from now on are applied by it; false if it stopped or the time ran out first.
+   */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ready.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+      if (!thread.isAlive()) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  public boolean isRunning() {
+    return thread.isAlive();
+  }
+
+  private void serve() {
+    String id = transactionalId(settings, trainer.modelName());
+    try (DeadLetterPublisher deadLetters = new DeadLetterPublisher(settings, serdes);
+        TrainerOutput out = new TrainerOutput(settings, serdes, id, id);
+        ControlInbox commands = new ControlInbox(settings, serdes, id, trainer.modelName(), deadLetters);
+        TrainingData faces = new TrainingData(settings, serdes, deadLetters, trainer.cacheLimit(),
+            trainer.shuffleBuffer())) {
+      output = out;
+      inbox = commands;
+      data = faces;
+      LOG.info("trainer of {} training on {}", trainer.modelName(), EmotionModel.preferredDevice());
+      // Read only after initTransactions has fenced any earlier trainer and aborted what it left open.
+      history = CheckpointHistory.read(settings, serdes, trainer.modelName());
+      publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), history);
+      recover(inbox.history());
+      committedPosition = inbox.position();
+      ready.countDown();
+      while (!stopping) {
+        if (queue.isEmpty()) {
+          apply(inbox.poll(IDLE_POLL));
+        } else {
+          current = queue.peekFirst();
+          execute(current);
+          queue.remove(current);
+          current = null;
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      if (!stopping) {
+        failure = e;
+        LOG.error("trainer of {} stopped: {}", trainer.modelName(), e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Rebuilds the queue from the commands already applied and the statuses of their runs. */
+  private void recover(List<ControlInbox.Entry> applied) {
+    Map<String, TrainingStatus> lastStatus = new HashMap<>();
+    TopicScan.readAll(settings, settings.topics().trainerStatus(), serdes.keys().deserializer(),
+        serdes.trainingStatuses().deserializer(),
+        record -> {
+          if (record.value() != null) {
+            lastStatus.put(record.value().getRunId(), record.value());
+          }
+        },
+        unreadable -> LOG.warn("ignoring {}", unreadable.describe()));
+    for (ControlInbox.Entry entry : applied) {
+      ControlCommand command = entry.command();
+      if (!appliedCommands.add(command.getCommandId()) || command.getType() != CommandType.RETRAIN) {
+        continue;
+      }
+      TrainingStatus last = lastStatus.get(RetrainCommands.runId(command.getCommandId()));
+      if (last == null || FINISHED.contains(last.getState())) {
+        continue;
+      }
+      Run run = new Run(command, RetrainCommands.hyperparameters(command));
+      run.resumed = last.getState() != RunState.QUEUED;
+      queue.add(run);
+      LOG.info("recovered {} run {} at epoch {} of {}", run.resumed ? "unfinished" : "queued", run.runId,
+          last.getEpoch(), last.getTotalEpochs());
+    }
+  }
+
+  /** Applies new commands and commits their effects together with the new control position. */
+  private void apply(List<ControlInbox.Entry> entries) {
+    List<TrainingStatus> statuses = new ArrayList<>();
+    for (ControlInbox.Entry entry : entries) {
+      ControlCommand command = entry.command();
+      if (!appliedCommands.add(command.getCommandId())) {
+        LOG.info("command {} at offset {} was applied before: ignored", command.getCommandId(), entry.offset());
+      } else if (command.getType() == CommandType.RETRAIN) {
+        statuses.add(accept(command));
+      } else {
+        cancel(command, statuses);
+      }
+    }
+    Map<org.apache.kafka.common.TopicPartition, Long> position = inbox.position();
+    if (!statuses.isEmpty() || !position.equals(committedPosition)) {
+      output.commit(statuses, null, position);
+      committedPosition = position;
+    }
+  }
+
+  private TrainingStatus accept(ControlCommand command) {
+    String runId = RetrainCommands.runId(command.getCommandId());
+    Hyperparameters hyperparameters;
+    try {
+      hyperparameters = RetrainCommands.hyperparameters(command);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("rejected command {}: {}", command.getCommandId(), e.getMessage());
+      return Run.status(runId, command.getCommandId(), RunState.REJECTED, 0,
+              command.getEpochs() == null ? 0 : command.getEpochs())
+          .setMessage(e.getMessage()).build();
+    }
+    Run run = new Run(command, hyperparameters);
+    queue.add(run);
+    LOG.info("queued run {}: {} {}", runId, run.mode, hyperparameters);
+    return run.status(RunState.QUEUED).setMessage(queue.size() == 1 ? "next to run" : (queue.size() - 1)
+        + " run(s) ahead").build();
+  }
+
+  private void cancel(ControlCommand command, List<TrainingStatus> statuses) {
+    String target = command.getTargetRunId() != null ? command.getTargetRunId()
+        : current != null ? current.runId : null;
+    Run run = queue.stream().filter(r -> r.runId.equals(target)).findFirst().orElse(null);
+    if (run == null) {
+      LOG.info("CANCEL {}: no {} to cancel", command.getCommandId(),
+          target == null ? "run in progress" : "unfinished run " + target);
+      return;
+    }
+    if (run == current) {
+      run.cancelRequested = true; // training stops before its next batch
+    } else {
+      queue.remove(run);
+    }
+    statuses.add(run.status(RunState.CANCELLED).setMessage("cancelled by command " + command.getCommandId()).build());
+  }
+
+  private void execute(Run run) {
+    try {
+      train(run);
+    } catch (TrainerOutput.FencedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (stopping) {
+        return;
+      }
+      LOG.error("run {} failed: {}", run.runId, e.getMessage(), e);
+      output.commit(List.of(run.status(RunState.FAILED).setMessage(describe(e)).build()), null, inbox.position());
+    }
+  }
+
+  private void train(Run run) {
+    Hyperparameters h = run.hyperparameters;
+    ModelWeights start = null;
+    String origin;
+    ModelCheckpoint own = run.resumed ? history.lastOfRun(run.runId).orElse(null) : null;
+    if (own != null) {
+      start = weights(own);
+      run.epochsDone = own.getEpoch();
+      run.bestValidation = own.getValidationAccuracy() == null ? Double.NaN : own.getValidationAccuracy();
+      origin = "resumed after epoch " + own.getEpoch() + " from its checkpoint version " + own.getVersion();
+    } else if (run.mode == TrainingMode.FINE_TUNE) {
+      ModelCheckpoint base = history.latest().orElseThrow(() -> new IllegalStateException(
+          "no checkpoint of " + trainer.modelName() + " to fine-tune from; retrain with mode SCRATCH first"));
+      start = weights(base);
+      origin = "fine-tuning checkpoint version " + base.getVersion();
+    } else {
+      origin = "from scratch";
+    }
+    Device device = EmotionModel.preferredDevice();
+    output.commit(List.of(run.status(RunState.STARTED).setMessage(origin + " on " + device).build()), null,
+        inbox.position());
+    LOG.info("run {} started {} on {}: {}", run.runId, origin, device, h);
+    try (EmotionModel model = start == null
+            ? EmotionModel.initialised((float) h.dropout(), h.seed(), device)
+            : EmotionModel.withWeights(start, (float) h.dropout(), device);
+        TrainingLoop loop = new TrainingLoop(model, h)) {
+      Engine.getInstance().setRandomSeed((int) (h.seed() + run.epochsDone));
+      long runStart = System.nanoTime();
+      int epochsHere = 0;
+      for (int epoch = run.epochsDone + 1; epoch <= h.epochs(); epoch++) {
+        EpochResult result = epoch(run, epoch, model, loop);
+        if (result == null) {
+          return; // cancelled (its status is written) or the service is closing
+        }
+        epochsHere++;
+        double secondsPerEpoch = (System.nanoTime() - runStart) / 1e9 / epochsHere;
+        publishEpoch(run, result, model, secondsPerEpoch * (h.epochs() - epoch));
+        run.epochsDone = epoch;
+      }
+    }
+  }
+
+  /** One epoch over the topic; null when it stopped before its end. */
+  private EpochResult epoch(Run run, int epoch, EmotionModel model, TrainingLoop loop) {
+    int batchSize = run.hyperparameters.batchSize();
+    // Throughput counts reading the topic too: it is what an epoch from Kafka costs.
+    long start = System.nanoTime();
+    EpochBatches batches = data.nextEpoch(run.hyperparameters.seed() * 1_000_003L + epoch);
+    byte[] pixels = new byte[batchSize * FaceSet.PIXELS];
+    long[] labels = new long[batchSize];
+    double lossSum = 0;
+    long correct = 0;
+    long seen = 0;
+    while (true) {
+      if (stopping) {
+        return null;
+      }
+      apply(inbox.poll(Duration.ZERO));
+      if (run.cancelRequested) {
+        LOG.info("run {} cancelled in epoch {} after {} faces", run.runId, epoch, seen);
+        return null;
+      }
+      int count = batches.fill(pixels, labels);
+      if (count == 0) {
+        break;
+      }
+      try (NDManager scratch = model.manager().newSubManager()) {
+        NDArray input = FaceTensor.fromPixels(scratch,
+            count == batchSize ? pixels : Arrays.copyOf(pixels, count * FaceSet.PIXELS), count);
+        NDArray labelArray = scratch.create(count == batchSize ? labels : Arrays.copyOf(labels, count));
+        TrainingLoop.BatchOutcome outcome = loop.trainBatch(scratch, input, labelArray);
+        lossSum += outcome.loss() * count;
+        correct += outcome.correct();
+      }
+      seen += count;
+    }
+    if (seen == 0) {
+      throw new IllegalStateException("no TRAINING examples on " + settings.topics().training());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    FaceSet validation = data.validation();
+    double validationLoss = Double.NaN;
+    double validationAccuracy = Double.NaN;
+    if (validation.size() > 0) {
+      TrainingLoop.BatchOutcome scored = loop.evaluate(validation);
+      validationLoss = scored.loss();
+      validationAccuracy = (double) scored.correct() / validation.size();
+    }
+    return new EpochResult(epoch, run.hyperparameters.epochs(), lossSum / seen, (double) correct / seen,
+        validationLoss, validationAccuracy, seen / seconds, (int) seen);
+  }
+
+  private void publishEpoch(Run run, EpochResult result, EmotionModel model, double etaSeconds) {
+    Hyperparameters h = run.hyperparameters;
+    ModelCheckpoint checkpoint = null;
+    if (trainer.publish().publishes(result.validationAccuracy(), run.bestValidation)) {
+      checkpoint = publisher.build(run.runId, Checkpoint.of(model.weights(), h, result));
+    }
+    List<TrainingStatus> statuses = new ArrayList<>();
+    statuses.add(withMetrics(run.status(RunState.EPOCH_COMPLETED), result)
+        .setEpoch(result.epoch())
+        .setEtaSeconds(etaSeconds)
+        .setModelVersion(checkpoint == null ? null : checkpoint.getVersion())
+        .setMessage(result.trainExamples() + " training faces")
+        .build());
+    boolean last = result.epoch() == h.epochs();
+    if (last) {
+      statuses.add(withMetrics(run.status(RunState.COMPLETED), result)
+          .setEpoch(result.epoch())
+          .setEtaSeconds(0.0)
+          .setModelVersion(checkpoint != null ? Long.valueOf(checkpoint.getVersion())
+              : publisher.lastVersion() == 0 ? null : publisher.lastVersion())
+          .setMessage("completed " + h.epochs() + " epochs")
+          .build());
+    }
+    output.commit(statuses, checkpoint, inbox.position());
+    LOG.info("run {} epoch {}/{}: loss {} accuracy {} validation {}{}", run.runId, result.epoch(), h.epochs(),
+        String.format("%.4f", result.trainLoss()), String.format("%.3f", result.trainAccuracy()),
+        String.format("%.3f", result.validationAccuracy()),
+        checkpoint == null ? "" : ", checkpoint version " + checkpoint.getVersion());
+    if (checkpoint != null) {
+      publisher.versionPublished(checkpoint.getVersion());
+      history.add(checkpoint);
+      run.bestValidation = Double.isNaN(run.bestValidation) ? result.validationAccuracy()
+          : Math.max(run.bestValidation, result.validationAccuracy());
+    }
+  }
+
+  private static TrainingStatus.Builder withMetrics(TrainingStatus.Builder status, EpochResult result) {
+    return status
+        .setTrainLoss(finite(result.trainLoss()))
+        .setTrainAccuracy(finite(result.trainAccuracy()))
+        .setValidationLoss(finite(result.validationLoss()))
+        .setValidationAccuracy(finite(result.validationAccuracy()))
+        .setExamplesPerSecond(finite(result.imagesPerSecond()));
+  }
+
+  private static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+
+  private static ModelWeights weights(ModelCheckpoint checkpoint) {
+    byte[] bytes = new byte[checkpoint.getWeights().remaining()];
+    checkpoint.getWeights().duplicate().get(bytes);
+    try {
+      return CheckpointFile.fromBytes(bytes).weights();
+    } catch (CheckpointException e) {
+      throw new IllegalStateException("checkpoint version " + checkpoint.getVersion() + " of "
+          + checkpoint.getModelName() + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Stops between two batches without writing anything more: a restarted trainer resumes the run. */
+  @Override
+  public void close() {
+    stopping = true;
+    try {
+      thread.join(Duration.ofMinutes(2).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.emotionstream.trainer;
+
+/**
+ * How a trainer runs, beyond where the cluster is.
+ *
+ * @param modelName the model it trains: the key of its commands and checkpoints
+ * @param cacheLimit training examples kept in memory; past it each epoch streams the topic instead
+ * @param shuffleBuffer faces held by the shuffle buffer when streaming
+ */
+public record TrainerSettings(String modelName, PublishPolicy publish, int cacheLimit, int shuffleBuffer) {
+  public static final String DEFAULT_MODEL_NAME = "deep-emotion";
+  /** Room for FER2013 twice over in about 160 MB of compact bytes. */
+  public static final int DEFAULT_CACHE_LIMIT = 70_000;
+  public static final int DEFAULT_SHUFFLE_BUFFER = 10_000;
+
+  public TrainerSettings {
+    if (modelName == null || modelName.isBlank()) {
+      throw new IllegalArgumentException("model name must not be empty");
+    }
+    if (cacheLimit < 0) {
+      throw new IllegalArgumentException("cache limit must be at least 0, got " + cacheLimit);
+    }
+    if (shuffleBuffer < 1) {
+      throw new IllegalArgumentException("shuffle buffer must hold at least 1 face, got " + shuffleBuffer);
+    }
+  }
+
+  public static TrainerSettings defaults() {
+    return new TrainerSettings(DEFAULT_MODEL_NAME, PublishPolicy.EVERY, DEFAULT_CACHE_LIMIT, DEFAULT_SHUFFLE_BUFFER);
+  }
+
+  public TrainerSettings withModelName(String value) {
+    return new TrainerSettings(value, publish, cacheLimit, shuffleBuffer);
+  }
+
+  public TrainerSettings withPublish(PublishPolicy value) {
+    return new TrainerSettings(modelName, value, cacheLimit, shuffleBuffer);
+  }
+
+  public TrainerSettings withCacheLimit(int value) {
+    return new TrainerSettings(modelName, publish, value, shuffleBuffer);
+  }
+
+  public TrainerSettings withShuffleBuffer(int value) {
+    return new TrainerSettings(modelName, publish, cacheLimit, value);
+  }
+}

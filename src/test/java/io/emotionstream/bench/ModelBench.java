@@ -1,0 +1,61 @@
+package io.emotionstream.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.emotionstream.data.FaceSet;
+import io.emotionstream.model.EmotionModel;
+import io.emotionstream.model.FaceTensor;
+import io.emotionstream.model.Hyperparameters;
+import io.emotionstream.model.TrainingLoop;
+import java.util.Random;
+
+/**
+ * Throughput of our Deep-Emotion block on this machine: training images/s at batch 128, inference
+ * images/s at batch 1 and 128. Prints one "name value" line per figure for scripts/bench-model.sh.
+ */
+public final class ModelBench {
+  private ModelBench() {}
+
+  public static void main(String[] args) {
+    int trainBatches = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    Random random = new Random(7);
+    byte[] pixels = new byte[128 * FaceSet.PIXELS];
+    random.nextBytes(pixels);
+    long[] labels = random.longs(128, 0, 7).toArray();
+    Hyperparameters hp = Hyperparameters.DEFAULTS;
+    try (EmotionModel model = EmotionModel.initialised(0.5f, 42, Device.cpu());
+        TrainingLoop loop = new TrainingLoop(model, hp)) {
+      double train = measure(trainBatches, 5, 128, () -> {
+        try (NDManager scratch = model.manager().newSubManager()) {
+          loop.trainBatch(scratch, FaceTensor.fromPixels(scratch, pixels, 128), scratch.create(labels));
+        }
+      });
+      System.out.printf("djl_train_b128_images_per_s %.0f%n", train);
+      byte[] one = new byte[FaceSet.PIXELS];
+      System.arraycopy(pixels, 0, one, 0, one.length);
+      double infer1 = measure(trainBatches * 20, 50, 1, () -> infer(model, one, 1));
+      System.out.printf("djl_infer_b1_images_per_s %.0f%n", infer1);
+      double infer128 = measure(trainBatches, 5, 128, () -> infer(model, pixels, 128));
+      System.out.printf("djl_infer_b128_images_per_s %.0f%n", infer128);
+    }
+  }
+
+  private static void infer(EmotionModel model, byte[] pixels, int count) {
+    try (NDManager scratch = model.manager().newSubManager()) {
+      NDArray probabilities = model.forward(FaceTensor.fromPixels(scratch, pixels, count), false).softmax(1);
+      probabilities.toFloatArray();
+    }
+  }
+
+  private static double measure(int repeats, int warmup, int imagesPerRepeat, Runnable step) {
+    for (int i = 0; i < warmup; i++) {
+      step.run();
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < repeats; i++) {
+      step.run();
+    }
+    return repeats * (double) imagesPerRepeat / ((System.nanoTime() - start) / 1e9);
+  }
+}

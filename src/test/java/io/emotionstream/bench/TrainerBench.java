@@ -1,0 +1,117 @@
+package io.emotionstream.bench;
+
+import ai.djl.Device;
+import io.emotionstream.avro.ControlCommand;
+import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.avro.Usage;
+import io.emotionstream.data.FaceSet;
+import io.emotionstream.data.FaceSplits;
+import io.emotionstream.data.Fer2013Reader;
+import io.emotionstream.data.SplitRule;
+import io.emotionstream.data.SyntheticDataset;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.model.EmotionModel;
+import io.emotionstream.model.EpochResult;
+import io.emotionstream.model.Hyperparameters;
+import io.emotionstream.model.TrainingListener;
+import io.emotionstream.model.TrainingLoop;
+import io.emotionstream.model.TrainingOutcome;
+import io.emotionstream.producer.RatePacer;
+import io.emotionstream.producer.TrainingProducer;
+import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.trainer.RetrainCommands;
+import io.emotionstream.trainer.TrainerControl;
+import io.emotionstream.trainer.TrainerService;
+import io.emotionstream.trainer.TrainerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code scripts/bench trainer}: training faces/s of one epoch that the trainer consumes from Kafka
+ * (reading the topic included), beside the offline training loop on the same rows read from the CSV,
+ * same hyperparameters, alternating, in one run.
+ */
+public final class TrainerBench {
+
+  public static void main(String[] args) throws Exception {
+    int perClass = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Hyperparameters hyperparameters = Hyperparameters.DEFAULTS.withEpochs(1);
+    Path dir = Files.createTempDirectory("trainer-bench-");
+    Path csv = dir.resolve("synthetic.csv");
+    long rows = SyntheticDataset.writeCsv(csv, perClass, 42);
+    FaceSet training = FaceSplits.read(csv, SplitRule.seedRule()).faces(Usage.TRAINING);
+    System.out.printf("CSV: %,d rows, %,d TRAINING; batch %d, %s on %s%n", rows, training.size(),
+        hyperparameters.batchSize(), hyperparameters.optimizer(), EmotionModel.preferredDevice());
+
+    try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary())) {
+      ConnectionSettings settings = FreshTopics.on(cluster);
+      TopicSerdes serdes = TopicSerdes.connect(settings);
+      try (Fer2013Reader reader = Fer2013Reader.open(csv, SplitRule.seedRule());
+          TrainingProducer producer = new TrainingProducer(settings, serdes)) {
+        producer.send(reader, RatePacer.unlimited(), read -> {});
+      }
+      List<Double> kafka = new ArrayList<>();
+      List<Double> offline = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        double offlineRate = offlineEpoch(training, hyperparameters);
+        double kafkaRate = kafkaEpoch(settings, serdes, hyperparameters);
+        offline.add(offlineRate);
+        kafka.add(kafkaRate);
+        System.out.printf("round %d: trainer from Kafka %,.0f faces/s | offline loop %,.0f faces/s | ratio %.2f%n",
+            round, kafkaRate, offlineRate, kafkaRate / offlineRate);
+      }
+      double kafkaMedian = median(kafka);
+      double offlineMedian = median(offline);
+      System.out.printf("median: trainer from Kafka %,.0f faces/s, offline loop %,.0f faces/s, ratio %.2f (goal >= 0.90)%n",
+          kafkaMedian, offlineMedian, kafkaMedian / offlineMedian);
+    } finally {
+      Files.deleteIfExists(csv);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static double offlineEpoch(FaceSet training, Hyperparameters hyperparameters) {
+    try (EmotionModel model = EmotionModel.initialised((float) hyperparameters.dropout(), hyperparameters.seed(),
+            EmotionModel.preferredDevice());
+        TrainingLoop loop = new TrainingLoop(model, hyperparameters)) {
+      TrainingOutcome outcome = loop.run(training, null, new TrainingListener() {}, () -> false);
+      return outcome.last().map(EpochResult::imagesPerSecond).orElseThrow();
+    }
+  }
+
+  /** A fresh trainer, so the epoch reads every face from the topic. */
+  private static double kafkaEpoch(ConnectionSettings settings, TopicSerdes serdes, Hyperparameters h)
+      throws InterruptedException {
+    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
+      TrainerControl control = new TrainerControl(settings, serdes, TrainerSettings.DEFAULT_MODEL_NAME);
+      ControlCommand command = control.send(RetrainCommands.retrain().setEpochs(1)
+          .setBatchSize(h.batchSize()).setSeed(h.seed()).build());
+      AtomicReference<TrainingStatus> epoch = new AtomicReference<>();
+      TrainingStatus last = control.follow(RetrainCommands.runId(command.getCommandId()), command.getIssuedTimeMs(),
+          status -> {
+            if (status.getState() == RunState.EPOCH_COMPLETED) {
+              epoch.set(status);
+            }
+          });
+      if (last.getState() != RunState.COMPLETED) {
+        throw new IllegalStateException("bench run ended " + last.getState() + ": " + last.getMessage());
+      }
+      return epoch.get().getExamplesPerSecond();
+    }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}

@@ -1,0 +1,144 @@
+package io.emotionstream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.emotionstream.avro.TrainingExample;
+import io.emotionstream.avro.Usage;
+import io.emotionstream.data.FaceSet;
+import io.emotionstream.data.SyntheticFaces;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.model.Checkpoint;
+import io.emotionstream.model.CheckpointFile;
+import io.emotionstream.model.EmotionModel;
+import io.emotionstream.model.Hyperparameters;
+import io.emotionstream.trainer.TrainerService;
+import io.emotionstream.trainer.TrainerSettings;
+import io.emotionstream.testing.FreshTopics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainerCommandsTest {
+  private static LocalCluster cluster;
+  private static TopicSerdes serdes;
+  private ConnectionSettings settings;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
+    serdes = TopicSerdes.connect(cluster.connection());
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  @BeforeEach
+  void freshTopics() {
+    settings = FreshTopics.on(cluster);
+  }
+
+  @Test
+  void retrainFollowPrintsALinePerEpochAndExitsZeroWhenTheRunCompletes() {
+    produceFaces();
+    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
+      Result result = run("retrain", "--epochs", "2", "--batch-size", "16", "--lr", "0.001", "--follow");
+
+      assertEquals(0, result.exitCode(), result.out());
+      List<String> lines = result.out().lines().toList();
+      assertTrue(lines.get(0).startsWith("command "), result.out());
+      assertEquals(1, lines.stream().filter(l -> l.contains("EPOCH_COMPLETED epoch 1/2")).count(), result.out());
+      assertEquals(1, lines.stream().filter(l -> l.contains("EPOCH_COMPLETED epoch 2/2")).count(), result.out());
+      assertTrue(lines.get(lines.size() - 1).contains("COMPLETED epoch 2/2"), result.out());
+    }
+  }
+
+  @Test
+  void retrainFollowExitsNonZeroWithTheReasonWhenTheCommandIsRejected() {
+    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
+      Result result = run("retrain", "--optimizer", "adagrad", "--follow");
+
+      assertEquals(1, result.exitCode(), result.out());
+      assertTrue(result.out().contains("REJECTED: unknown optimizer 'adagrad'"), result.out());
+    }
+  }
+
+  @Test
+  void publishCheckpointSendsAModelFileAsTheNextVersionAndRefusesAFileThatIsNone(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("model.ckpt");
+    try (EmotionModel model = EmotionModel.initialised(0.5f, 1, Device.cpu())) {
+      CheckpointFile.write(Checkpoint.untrained(model.weights(), Hyperparameters.DEFAULTS), file);
+    }
+
+    Result first = run("publish-checkpoint", "--model", file.toString());
+    Result second = run("publish-checkpoint", "--model", file.toString(), "--model-name", "deep-emotion");
+    Path broken = Files.write(dir.resolve("broken.ckpt"), "not a model".getBytes(StandardCharsets.UTF_8));
+    Result refused = run("publish-checkpoint", "--model", broken.toString());
+
+    assertEquals(0, first.exitCode(), first.err());
+    assertTrue(first.out().contains("deep-emotion version 1 "), first.out());
+    assertTrue(second.out().contains("deep-emotion version 2 "), second.out());
+    assertEquals(1, refused.exitCode());
+    assertTrue(refused.err().contains("broken.ckpt: not an emotion-stream checkpoint"), refused.err());
+  }
+
+  private record Result(int exitCode, String out, String err) {}
+
+  private Result run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--bootstrap-servers", settings.bootstrapServers(), "--registry-url", settings.registryUrl(),
+        "--topic-prefix", settings.topics().prefix()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      CommandLine command = EmotionCli.commandLine();
+      command.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+      int code = command.execute(all.toArray(String[]::new));
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  private void produceFaces() {
+    FaceSet training = SyntheticFaces.generate(10, 1, SyntheticFaces.Variation.NONE);
+    FaceSet validation = SyntheticFaces.generate(2, 2, SyntheticFaces.Variation.NONE);
+    try (KafkaProducer<String, TrainingExample> producer = new KafkaProducer<>(
+        settings.clientConfig(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "all")),
+        serdes.keys().serializer(), serdes.trainingExamples().serializer())) {
+      for (FaceSet faces : List.of(training, validation)) {
+        Usage usage = faces == training ? Usage.TRAINING : Usage.VALIDATION;
+        for (int i = 0; i < faces.size(); i++) {
+          String id = usage + "-" + i;
+          producer.send(new ProducerRecord<>(settings.topics().training(), id, TrainingExample.newBuilder()
+              .setExampleId(id).setLabel(faces.label(i)).setPixels(ByteBuffer.wrap(faces.pixels(i)))
+              .setUsage(usage).build()));
+        }
+      }
+    }
+  }
+}

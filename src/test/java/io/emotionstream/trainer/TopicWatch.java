@@ -1,0 +1,62 @@
+package io.emotionstream.trainer;
+
+import org.awaitility.Awaitility;
+
+import io.emotionstream.kafka.ConnectionSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/** Follows one topic from its beginning in a test (committed records only), keeping all values in order. */
+final class TopicWatch<V> implements AutoCloseable {
+  private final KafkaConsumer<String, V> consumer;
+  private final List<V> values = new ArrayList<>();
+
+  TopicWatch(ConnectionSettings settings, String topic, Deserializer<String> keys, Deserializer<V> valueDeserializer) {
+    consumer = new KafkaConsumer<>(settings.clientConfig(Map.of(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50)), keys, valueDeserializer);
+    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        .map(info -> new TopicPartition(topic, info.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+  }
+
+  /** Waits until some value read so far matches, and returns it. */
+  V await(Predicate<V> condition, Duration atMost) {
+    Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
+      read(Duration.ofMillis(100));
+      return values.stream().anyMatch(condition);
+    });
+    return values.stream().filter(condition).findFirst().orElseThrow();
+  }
+
+  /** Everything committed to the topic up to now. */
+  List<V> values() {
+    // For a read_committed consumer the end offsets are the last stable offsets.
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+      read(Duration.ofMillis(50));
+      return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    });
+    return List.copyOf(values);
+  }
+
+  private void read(Duration timeout) {
+    for (ConsumerRecord<String, V> record : consumer.poll(timeout)) {
+      values.add(record.value());
+    }
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}
