@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MonitorFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorFeed.class);
+  private static final Duration TOPIC_METADATA_WAIT = Duration.ofSeconds(5);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, Consumer<ConsumerRecord<String, byte[]>>> handlers;
@@ -72,6 +73,8 @@ public final class MonitorFeed implements AutoCloseable {
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
         ConsumerConfig.CLIENT_ID_CONFIG, "emotion-monitor",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        // A watcher never creates topics, even on a broker that would (a mistyped prefix must fail, not create).
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
         // The classifier writes in transactions: show only what it committed.
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         // Checkpoint records carry the model's weights.
@@ -107,12 +110,25 @@ public final class MonitorFeed implements AutoCloseable {
   }
 
   private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, ConnectionSettings connection) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic);
-    if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("topic " + topic + " does not exist on " + connection.bootstrapServers()
-          + ": create the topics with `emotion topics create`, or check --topic-prefix");
+    // A topic created a moment ago may not be in every broker's metadata yet: ask again for a while
+    // before calling it missing.
+    long deadline = System.nanoTime() + TOPIC_METADATA_WAIT.toNanos();
+    while (true) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic);
+      if (infos != null && !infos.isEmpty()) {
+        return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic " + topic + " does not exist on " + connection.bootstrapServers()
+            + ": create the topics with `emotion topics create`, or check --topic-prefix");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while looking up " + topic, e);
+      }
     }
-    return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
   }
 
   private static <T> Consumer<ConsumerRecord<String, byte[]>> handler(Deserializer<T> deserializer, Consumer<T> sink) {
