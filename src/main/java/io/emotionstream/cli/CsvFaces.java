@@ -1,13 +1,19 @@
 package io.emotionstream.cli;
 
+import io.emotionstream.avro.Usage;
+import io.emotionstream.data.DatasetLoader;
 import io.emotionstream.data.FaceSet;
+import io.emotionstream.data.FaceSplits;
+import io.emotionstream.data.RejectedRow;
+import io.emotionstream.data.SplitRule;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * The one call through which the model commands read a FER2013 CSV. The reader itself belongs to
- * io.emotionstream.data (being written on the data branch); until it is merged this seam refuses
- * with a clear message rather than guessing at the format a second time.
+ * The one call through which the model commands read their data: a FER2013 CSV (or an exported image
+ * index) split by its Usage column, else by the seed project's rule. Malformed rows are skipped and
+ * reported on stderr with their line numbers.
  */
 final class CsvFaces {
   private CsvFaces() {}
@@ -26,8 +32,11 @@ final class CsvFaces {
   }
 
   static Split read(Path csv) throws IOException {
-    // TODO(merge): return io.emotionstream.data's FER2013 reader's split of csv.
-    throw new IOException(
-        "reading FER2013 CSV is not wired into this build yet (io.emotionstream.data's reader): " + csv);
+    FaceSplits splits = DatasetLoader.load(csv, SplitRule.seedRule());
+    List<RejectedRow> rejected = splits.rejected();
+    if (!rejected.isEmpty()) {
+      System.err.printf("%s: %,d malformed rows skipped, first: %s%n", csv, rejected.size(), rejected.get(0).describe());
+    }
+    return new Split(splits.faces(Usage.TRAINING), splits.faces(Usage.VALIDATION), splits.faces(Usage.TEST));
   }
 }
