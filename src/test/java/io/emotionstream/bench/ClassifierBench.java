@@ -9,22 +9,16 @@ import io.emotionstream.classifier.DjlModelLoader;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.LocalCluster;
-import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.model.Checkpoint;
-import io.emotionstream.model.Hyperparameters;
 import io.emotionstream.model.CheckpointFile;
-import io.emotionstream.model.DeepEmotion;
-import io.emotionstream.model.EmotionModel;
 import io.emotionstream.model.EmotionPredictor;
 import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
-import java.nio.ByteBuffer;
+import io.emotionstream.testing.TestCheckpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +48,7 @@ public final class ClassifierBench {
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary())) {
       ConnectionSettings connection = cluster.connection();
       TopicSerdes serdes = TopicSerdes.connect(connection);
-      ModelCheckpoint checkpoint = checkpoint();
+      ModelCheckpoint checkpoint = TestCheckpoints.deepEmotion(1, 7);
 
       double inference = rawInference(checkpoint);
       System.out.printf("raw inference, batch %d: %,.0f frames/s%n", BATCH, inference);
@@ -165,17 +159,6 @@ public final class ClassifierBench {
     }
   }
 
-  private static ModelCheckpoint checkpoint() {
-    byte[] file;
-    try (EmotionModel model = EmotionModel.initialised(0.5f, 7, Device.cpu())) {
-      file = CheckpointFile.toBytes(Checkpoint.untrained(model.weights(), Hyperparameters.DEFAULTS));
-    }
-    return ModelCheckpoint.newBuilder().setModelName(ClassifierSettings.DEFAULT_MODEL_NAME).setVersion(1)
-        .setRunId("bench").setEpoch(1).setTotalEpochs(1).setArchitecture(DeepEmotion.ARCHITECTURE)
-        .setArchitectureVersion(DeepEmotion.ARCHITECTURE_VERSION)
-        .setHyperparameters(Hyperparameters.DEFAULTS.toAvro())
-        .setWeights(ByteBuffer.wrap(file)).setSha256(Sha256.hex(file)).setCreatedTimeMs(Instant.now()).build();
-  }
 
   /** Pre-drawn synthetic faces, cycled: drawing faces is slower than sending them and must not be measured. */
   private static final class SyntheticFramesCycle implements io.emotionstream.producer.FrameSource {

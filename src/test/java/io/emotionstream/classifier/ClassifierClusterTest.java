@@ -15,6 +15,7 @@ import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.TestCheckpoints;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
-package io.emotionstream.classifier;
+package io.emotionstream.testing;
 
 import ai.djl.Device;
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.Hyperparameters;
@@ -12,10 +13,10 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /** Real Deep-Emotion checkpoint records, freshly initialised from a seed, as the trainer would publish them. */
-final class TestCheckpoints {
+public final class TestCheckpoints {
   private TestCheckpoints() {}
 
-  static ModelCheckpoint deepEmotion(long version, long seed) {
+  public static ModelCheckpoint deepEmotion(long version, long seed) {
     byte[] file;
     try (EmotionModel model = EmotionModel.initialised(0.5f, seed, Device.cpu())) {
       file = CheckpointFile.toBytes(Checkpoint.untrained(model.weights(), Hyperparameters.DEFAULTS));
