@@ -47,8 +47,10 @@ public final class ClassifierTopology {
     builder.globalTable(topics.checkpoints(), Consumed.with(keys, Serdes.ByteArray()),
         Materialized.<String, byte[]>as(Stores.inMemoryKeyValueStore(CHECKPOINT_STORE))
             .withKeySerde(keys).withValueSerde(Serdes.ByteArray()));
+    // Cached: a frame stored and deleted within one commit interval never reaches the changelog,
+    // while frames still waiting at a commit are flushed to it in the same transaction as the offsets.
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.ByteArray()));
+        Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
     // Frames arrive as raw bytes so that an unreadable payload becomes a dead letter, not a crash.
     KStream<String, ClassifierOutput> outputs = builder

@@ -44,6 +44,7 @@ public final class ClassifierBench {
 
   public static void main(String[] args) throws Exception {
     int frames = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    Duration commitInterval = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 20);
     Path stateDir = Files.createTempDirectory("classifier-bench-");
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary())) {
       ConnectionSettings connection = cluster.connection();
@@ -53,17 +54,18 @@ public final class ClassifierBench {
       double inference = rawInference(checkpoint);
       System.out.printf("raw inference, batch %d: %,.0f frames/s%n", BATCH, inference);
       double kafka = rawKafka(connection, frames);
-      System.out.printf("raw Kafka produce+consume, %d-byte records: %,.0f records/s%n", 2_400, kafka);
 
       publish(connection, serdes, checkpoint);
       try (ClassifierService classifier = ClassifierService.start(connection,
           ClassifierSettings.defaults().withApplicationId("bench-" + UUID.randomUUID())
-              .withBatching(BATCH, Duration.ofMillis(10)).withStateDirectory(stateDir),
+              .withBatching(BATCH, Duration.ofMillis(10)).withStateDirectory(stateDir)
+              .withCommitInterval(commitInterval),
           new DjlModelLoader());
           EventClock events = new EventClock(connection, serdes)) {
         warmUp(connection, serdes, events);
         double endToEnd = throughput(connection, serdes, events, frames);
-        System.out.printf("end to end (produce -> classify -> committed event): %,.0f frames/s%n", endToEnd);
+        System.out.printf("end to end (produce -> classify -> committed event), commit interval %d ms: %,.0f frames/s%n",
+            commitInterval.toMillis(), endToEnd);
         double rate = endToEnd / 2;
         long[] latency = latency(connection, serdes, events, rate, (int) Math.max(2_000, rate * 15));
         System.out.printf("latency at %.0f frames/s (half the maximum): p50 %d ms, p99 %d ms%n", rate, latency[0],
@@ -96,28 +98,38 @@ public final class ClassifierBench {
     }
   }
 
-  /** Records of a frame's size through one producer and one consumer of the same broker, as bytes. */
-  private static double rawKafka(ConnectionSettings connection, int records) throws Exception {
+  /**
+   * Records of a frame's size through one producer, then one consumer, of the same broker, as bytes;
+   * the slower of the two rates bounds any pipeline through that broker.
+   */
+  private static double rawKafka(ConnectionSettings connection, int records) {
     String topic = "raw-frames-" + UUID.randomUUID();
     byte[] value = new byte[2_400];
     new Random(2).nextBytes(value);
     long start = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(connection.clientConfig(Map.of(
-        "acks", "all", "linger.ms", 5, "batch.size", 262_144)), new ByteArraySerializer(), new ByteArraySerializer());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
-            ConsumerConfig.GROUP_ID_CONFIG, "raw-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        "acks", "all", "linger.ms", 5, "batch.size", 262_144)), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < records; i++) {
         producer.send(new ProducerRecord<>(topic, value));
       }
-      producer.flush();
-      consumer.subscribe(Set.of(topic));
+    }
+    double produced = records / ((System.nanoTime() - start) / 1e9);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(connection.clientConfig(Map.of()),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      start = System.nanoTime();
       long consumed = 0;
       while (consumed < records) {
         consumed += consumer.poll(Duration.ofMillis(100)).count();
       }
     }
-    return records / ((System.nanoTime() - start) / 1e9);
+    double consumedRate = records / ((System.nanoTime() - start) / 1e9);
+    System.out.printf("raw Kafka, 2400-byte records: produce %,.0f records/s, consume %,.0f records/s%n", produced,
+        consumedRate);
+    return Math.min(produced, consumedRate);
   }
 
   private static void warmUp(ConnectionSettings connection, TopicSerdes serdes, EventClock events) {
@@ -134,11 +146,14 @@ public final class ClassifierBench {
   }
 
   private static long[] latency(ConnectionSettings connection, TopicSerdes serdes, EventClock events, double rate,
-      int frames) {
+      int frames) throws Exception {
     long before = events.total();
     events.startRecording();
-    send(connection, serdes, frames, RatePacer.perSecond(rate));
+    // Events are read while frames are still being sent, or the wait would count as latency.
+    java.util.concurrent.CompletableFuture<Void> sending = java.util.concurrent.CompletableFuture.runAsync(
+        () -> send(connection, serdes, frames, RatePacer.perSecond(rate)));
     events.awaitTotal(before + frames);
+    sending.get();
     long[] sorted = events.recorded();
     Arrays.sort(sorted);
     return new long[] {sorted[sorted.length / 2], sorted[(int) Math.ceil(sorted.length * 0.99) - 1]};
