@@ -1,5 +1,6 @@
 package io.emotionstream.cli;
 
+import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.demo.Demo;
 import io.emotionstream.demo.DemoSettings;
 import io.emotionstream.demo.DemoSummary;
@@ -25,6 +26,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--per-class", defaultValue = "200", description = "Synthetic faces per emotion (default ${DEFAULT-VALUE}).")
   int perClass;
+
+  @Option(names = "--variation", defaultValue = "mild", paramLabel = "none|mild|full",
+      description = "How much pose, lighting, quality and occlusion vary in the synthetic faces: mild learns within the "
+          + "demo's minutes on a laptop CPU, full is the hard task (default ${DEFAULT-VALUE}).")
+  String variation;
 
   @Option(names = "--epochs", defaultValue = "8", description = "Epochs of the retraining (default ${DEFAULT-VALUE}).")
   int epochs;
@@ -52,9 +58,21 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of data, training and frames (default ${DEFAULT-VALUE}).")
   long seed;
 
+  private SyntheticFaces.Variation variation() {
+    return switch (variation) {
+      case "none" -> SyntheticFaces.Variation.NONE;
+      case "mild" -> new SyntheticFaces.Variation(0.3, 0.5, 0.5, 0.0);
+      case "full" -> SyntheticFaces.Variation.FULL;
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--variation must be none, mild or full, not " + variation);
+    };
+  }
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    Demo demo = new Demo(new DemoSettings(duration, fer2013, perClass, epochs, batchSize, learningRate, frameRate,
+    Demo demo = new Demo(new DemoSettings(duration, fer2013, perClass, variation(), epochs, batchSize, learningRate, frameRate,
         labelledFraction, dashboardPort, workDir, seed), System.out::println);
     CountDownLatch finished = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -32,6 +32,12 @@ public final class SyntheticDataset {
    * interleaved; the same seed writes the same file. Returns the number of rows written.
    */
   public static long writeCsv(Path csv, int perClass, long seed) throws IOException {
+    return writeCsv(csv, perClass, seed, SyntheticFaces.Variation.FULL);
+  }
+
+  /** As {@link #writeCsv(Path, int, long)}, with nuisances scaled by {@code variation}. */
+  public static long writeCsv(Path csv, int perClass, long seed, SyntheticFaces.Variation variation)
+      throws IOException {
     if (perClass < 1) {
       throw new IllegalArgumentException("need at least one face per class, got " + perClass);
     }
@@ -41,7 +47,7 @@ public final class SyntheticDataset {
       for (int start = 0; start < total; start += CHUNK) {
         byte[][] faces =
             SyntheticFaces.draw(
-                start, Math.min(total, start + CHUNK), seed, SyntheticFaces.Variation.FULL);
+                start, Math.min(total, start + CHUNK), seed, variation);
         for (int k = 0; k < faces.length; k++) {
           int i = start + k;
           writer.write(SyntheticFaces.emotionOf(i), faces[k], usageOf(i / classes, perClass));

@@ -101,7 +101,7 @@ public final class Demo {
       return settings.fer2013();
     }
     Path csv = settings.workDirectory().resolve("synthetic-faces.csv");
-    long rows = SyntheticDataset.writeCsv(csv, settings.perClass(), settings.seed());
+    long rows = SyntheticDataset.writeCsv(csv, settings.perClass(), settings.seed(), settings.variation());
     out.accept(String.format(Locale.ROOT, "training data: %,d synthetic faces (%d per emotion) in %s", rows,
         settings.perClass(), csv));
     return csv;
@@ -117,7 +117,7 @@ public final class Demo {
   }
 
   private long streamFramesUntilDone(ConnectionSettings connection, TopicSerdes serdes) throws Exception {
-    FrameSource frames = new UntilStopped(new SyntheticFrames(settings.seed() + 1, settings.labelledFraction()));
+    FrameSource frames = new UntilStopped(new SyntheticFrames(settings.seed() + 1, settings.labelledFraction(), settings.variation()));
     CompletableFuture<ProduceSummary> sending = CompletableFuture.supplyAsync(() -> {
       try (FrameProducer producer = new FrameProducer(connection, serdes)) {
         return producer.send(frames, "demo-camera", RatePacer.perSecond(settings.frameRate()), 0, n -> {});

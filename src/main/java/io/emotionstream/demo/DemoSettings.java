@@ -1,5 +1,6 @@
 package io.emotionstream.demo;
 
+import io.emotionstream.data.SyntheticFaces;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -8,6 +9,7 @@ import java.time.Duration;
  *
  * @param fer2013 a real FER2013 CSV to train on; null for a synthetic set
  * @param perClass synthetic faces per emotion
+ * @param variation how much pose, lighting, image quality and occlusion vary in the synthetic faces
  * @param epochs epochs of the RETRAIN the demo sends
  * @param frameRate live frames per second while it runs
  * @param labelledFraction share of live frames that carry their true emotion, for rolling accuracy
@@ -17,6 +19,7 @@ public record DemoSettings(
     Duration duration,
     Path fer2013,
     int perClass,
+    SyntheticFaces.Variation variation,
     int epochs,
     int batchSize,
     double learningRate,
