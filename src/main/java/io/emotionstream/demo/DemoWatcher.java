@@ -41,7 +41,9 @@ final class DemoWatcher implements AutoCloseable {
   private long latestVersion = -1;
   private long events;
   private long frameDeadLetters;
-  private AccuracyReport latestAccuracy;
+  /** The latest report of every window of the newest model version scored, by window start. */
+  private final java.util.TreeMap<java.time.Instant, AccuracyReport> windows = new java.util.TreeMap<>();
+  private long windowsVersion = -1;
   private long lastAccuracyLine;
   private long lastAccuracyArrival;
 
@@ -111,16 +113,29 @@ final class DemoWatcher implements AutoCloseable {
     } else if (topic.equals(connection.topics().accuracy())) {
       AccuracyReport report = serdes.accuracyReports().deserializer().deserialize(topic, record.value());
       lastAccuracyArrival = System.nanoTime();
-      if (latestAccuracy == null || report.getModelVersion() > latestAccuracy.getModelVersion()
-          || (report.getModelVersion() == latestAccuracy.getModelVersion()
-              && !report.getWindowStartMs().isBefore(latestAccuracy.getWindowStartMs()))) {
-        latestAccuracy = report;
+      if (report.getModelVersion() > windowsVersion) {
+        windows.clear();
+        windowsVersion = report.getModelVersion();
+      }
+      if (report.getModelVersion() == windowsVersion) {
+        windows.put(report.getWindowStartMs(), report);
       }
     }
   }
 
+  /**
+   * The rolling accuracy worth showing: the longest window of the newest version still open (it
+   * covers the last full window length); the latest window once all have closed.
+   */
+  private AccuracyReport latestAccuracy() {
+    java.time.Instant now = java.time.Instant.now();
+    return windows.values().stream().filter(r -> r.getWindowEndMs().isAfter(now)).findFirst()
+        .orElse(windows.isEmpty() ? null : windows.lastEntry().getValue());
+  }
+
   private void printAccuracyIfDue() {
     long now = System.currentTimeMillis();
+    AccuracyReport latestAccuracy = latestAccuracy();
     if (latestAccuracy != null && now - lastAccuracyLine >= ACCURACY_EVERY_MS) {
       lastAccuracyLine = now;
       out.accept(String.format(Locale.ROOT, "rolling accuracy of v%d: %.1f%% (%d of %d labelled frames, window from %s); "
@@ -137,7 +152,7 @@ final class DemoWatcher implements AutoCloseable {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (System.nanoTime() < deadline) {
       synchronized (this) {
-        if (latestAccuracy != null && latestAccuracy.getModelVersion() == latestVersion
+        if (windowsVersion == latestVersion
             && System.nanoTime() - lastAccuracyArrival > quiet.toNanos()) {
           return;
         }
@@ -151,6 +166,13 @@ final class DemoWatcher implements AutoCloseable {
   }
 
   synchronized DemoSummary summary(long trainingExamples, long framesSent, String dashboardUrl) {
+    AccuracyReport latestAccuracy = windows.isEmpty() ? null : windows.lastEntry().getValue();
+    for (AccuracyReport report : windows.values()) {
+      // After the frames stop, the most telling window is the fullest one.
+      if (report.getTotal() > latestAccuracy.getTotal()) {
+        latestAccuracy = report;
+      }
+    }
     return new DemoSummary(trainingExamples, epochsCompleted, bestValidationAccuracy, latestVersion, framesSent,
         events, frameDeadLetters, latestAccuracy == null ? Double.NaN : latestAccuracy.getAccuracy(),
         latestAccuracy == null ? 0 : latestAccuracy.getTotal(), dashboardUrl);
