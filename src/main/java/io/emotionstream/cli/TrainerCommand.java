@@ -2,9 +2,12 @@ package io.emotionstream.cli;
 
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.metrics.MetricsEndpoint;
+import io.emotionstream.metrics.TrainerMetricFamilies;
 import io.emotionstream.trainer.PublishPolicy;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,12 +35,25 @@ public final class TrainerCommand implements Callable<Integer> {
       description = "Faces in the shuffle buffer when streaming (default ${DEFAULT-VALUE}).")
   int shuffleBuffer;
 
+  @Mixin MetricsOptions metricsOptions;
+
   @Override
   public Integer call() throws InterruptedException {
     ConnectionSettings settings = connection.settings();
     TrainerSettings trainer = new TrainerSettings(modelName, publish, cacheLimit, shuffleBuffer);
     TrainerService service = TrainerService.start(settings, TopicSerdes.connect(settings), trainer);
-    Thread hook = new Thread(service::close, "trainer-shutdown");
+    Optional<MetricsEndpoint> metrics;
+    try {
+      metrics = metricsOptions.start(TrainerMetricFamilies.of(service.metrics()));
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+    Thread hook = new Thread(() -> {
+      try (service) {
+        metrics.ifPresent(MetricsEndpoint::close);
+      }
+    }, "trainer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.out.println("trainer of " + modelName + " reading " + settings.topics().control() + "; Ctrl-C stops it");
     Throwable failure = service.awaitTermination();

@@ -32,8 +32,11 @@ final class TrainerOutput implements AutoCloseable {
   private final String statusTopic;
   private final String checkpointTopic;
   private final ConsumerGroupMetadata controlGroup;
+  private final TrainerMetrics metrics;
 
-  TrainerOutput(ConnectionSettings settings, TopicSerdes serdes, String transactionalId, String controlGroupId) {
+  TrainerOutput(ConnectionSettings settings, TopicSerdes serdes, String transactionalId, String controlGroupId,
+      TrainerMetrics metrics) {
+    this.metrics = metrics;
     this.statuses = serdes.trainingStatuses().serializer();
     this.checkpoints = serdes.checkpoints().serializer();
     this.statusTopic = settings.topics().trainerStatus();
@@ -70,6 +73,7 @@ final class TrainerOutput implements AutoCloseable {
         producer.sendOffsetsToTransaction(offsets, controlGroup);
       }
       producer.commitTransaction();
+      statusRecords.forEach(metrics::recordCommitted);
     } catch (KafkaException e) {
       if (fenced(e)) {
         throw new FencedException(e);

@@ -62,6 +62,7 @@ public final class TrainerService implements AutoCloseable {
   private final Set<String> appliedCommands = new HashSet<>();
   private Run current;
   private TrainerOutput output;
+  private final TrainerMetrics metrics = new TrainerMetrics();
   private ControlInbox inbox;
   private TrainingData data;
   private CheckpointHistory history;
@@ -110,6 +111,10 @@ public final class TrainerService implements AutoCloseable {
     return false;
   }
 
+  public TrainerMetrics metrics() {
+    return metrics;
+  }
+
   public boolean isRunning() {
     return thread.isAlive();
   }
@@ -117,7 +122,7 @@ public final class TrainerService implements AutoCloseable {
   private void serve() {
     String id = transactionalId(settings, trainer.modelName());
     try (DeadLetterPublisher deadLetters = new DeadLetterPublisher(settings, serdes);
-        TrainerOutput out = new TrainerOutput(settings, serdes, id, id);
+        TrainerOutput out = new TrainerOutput(settings, serdes, id, id, metrics);
         ControlInbox commands = new ControlInbox(settings, serdes, id, trainer.modelName(), deadLetters);
         TrainingData faces = new TrainingData(settings, serdes, deadLetters, trainer.cacheLimit(),
             trainer.shuffleBuffer())) {

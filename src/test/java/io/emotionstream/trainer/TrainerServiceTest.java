@@ -118,6 +118,12 @@ class TrainerServiceTest {
       // Chance is 1/7 = 0.14; measured 0.41 to 0.50 on these 56 held-out faces.
       double accuracy = published.get(5).getValidationAccuracy();
       assertTrue(accuracy >= 0.3, "validation accuracy " + accuracy);
+
+      // The metrics the trainer serves tell the same story as the topic.
+      assertEquals(6, trainer.metrics().statuses(RunState.EPOCH_COMPLETED));
+      assertEquals(1, trainer.metrics().statuses(RunState.COMPLETED));
+      assertEquals(6L, trainer.metrics().modelVersion());
+      assertEquals(accuracy, trainer.metrics().lastValidationAccuracy(), 1e-12);
     }
   }
 
