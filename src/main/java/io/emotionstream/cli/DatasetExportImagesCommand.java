@@ -5,6 +5,7 @@ import io.emotionstream.data.GrayImage;
 import io.emotionstream.data.ImageExporter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code emotion dataset export-images}: every row as a 48x48 image plus an index CSV. */
@@ -29,22 +30,13 @@ final class DatasetExportImagesCommand extends DatasetSubcommand {
       description = "png or jpg (default ${DEFAULT-VALUE})")
   String format;
 
-  @Option(
-      names = "--val-fraction",
-      description = "Without a Usage column: share of rows for validation, 0..1")
-  Double valFraction;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description = "Seed of the --val-fraction draw (default ${DEFAULT-VALUE})")
-  long seed;
+  @Mixin SplitOptions split;
 
   @Override
   int execute() throws Exception {
     GrayImage.Format imageFormat = GrayImage.Format.parse(format);
     DatasetReport report =
-        ImageExporter.export(csv, out, imageFormat, splitRule(valFraction, seed));
+        ImageExporter.export(csv, out, imageFormat, split.rule());
     printReport(csv.toString(), report);
     return 0;
   }

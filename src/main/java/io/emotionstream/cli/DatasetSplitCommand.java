@@ -4,6 +4,7 @@ import io.emotionstream.data.DatasetReport;
 import io.emotionstream.data.DatasetSplitter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code emotion dataset split}: one FER2013 CSV into train.csv, val.csv and test.csv. */
@@ -26,20 +27,11 @@ final class DatasetSplitCommand extends DatasetSubcommand {
   @Option(names = "--out", required = true, description = "Output folder")
   Path out;
 
-  @Option(
-      names = "--val-fraction",
-      description = "Without a Usage column: share of rows for validation, 0..1")
-  Double valFraction;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description = "Seed of the --val-fraction draw (default ${DEFAULT-VALUE})")
-  long seed;
+  @Mixin SplitOptions split;
 
   @Override
   int execute() throws Exception {
-    DatasetReport report = DatasetSplitter.split(csv, out, splitRule(valFraction, seed));
+    DatasetReport report = DatasetSplitter.split(csv, out, split.rule());
     printReport(csv.toString(), report);
     return 0;
   }

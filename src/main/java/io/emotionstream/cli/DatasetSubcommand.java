@@ -2,7 +2,6 @@ package io.emotionstream.cli;
 
 import io.emotionstream.data.DatasetReport;
 import io.emotionstream.data.RejectedRow;
-import io.emotionstream.data.SplitRule;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -58,11 +57,6 @@ abstract class DatasetSubcommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
-  static SplitRule splitRule(Double validationFraction, long seed) {
-    return validationFraction == null
-        ? SplitRule.seedRule()
-        : SplitRule.validationFraction(validationFraction, seed);
-  }
 
   /** Prints what was written and, on stderr, the rejected rows with their line numbers. */
   void printReport(String source, DatasetReport report) {

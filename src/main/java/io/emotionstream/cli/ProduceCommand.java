@@ -1,7 +1,6 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.data.Fer2013Reader;
-import io.emotionstream.data.SplitRule;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.producer.CsvFrames;
@@ -33,13 +32,7 @@ public final class ProduceCommand {
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "The CSV (.csv or .csv.gz).")
     Path csv;
 
-    @Option(names = "--val-fraction", paramLabel = "F",
-        description = "Without a Usage column: put this fraction of rows in VALIDATION at random "
-            + "(default: the seed project's rule, the first 3,589 rows).")
-    Double valFraction;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of --val-fraction (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SplitOptions split;
 
     @Option(names = "--rate", defaultValue = "0", paramLabel = "ROWS/S",
         description = "Rows per second; 0 sends as fast as the broker takes them (default).")
@@ -51,9 +44,8 @@ public final class ProduceCommand {
     @Override
     public Integer call() throws IOException {
       ConnectionSettings settings = connection.settings();
-      SplitRule rule = valFraction == null ? SplitRule.seedRule() : SplitRule.validationFraction(valFraction, seed);
       ProduceSummary summary;
-      try (Fer2013Reader reader = Fer2013Reader.open(csv, rule);
+      try (Fer2013Reader reader = Fer2013Reader.open(csv, split.rule());
           TrainingProducer producer = new TrainingProducer(settings, TopicSerdes.connect(settings));
           ProgressDisplay progress = new ProgressDisplay("rows", "rows", -1, quiet)) {
         summary = producer.send(reader, RatePacer.perSecond(rate), progress::stepTo);
