@@ -55,7 +55,7 @@ public final class ClassifierBench {
       System.out.printf("raw inference, batch %d: %,.0f frames/s%n", BATCH, inference);
       double kafka = rawKafka(connection, frames);
 
-      publish(connection, serdes, checkpoint);
+      TestCheckpoints.publish(connection, serdes, checkpoint);
       try (ClassifierService classifier = ClassifierService.start(connection,
           ClassifierSettings.defaults().withApplicationId("bench-" + UUID.randomUUID())
               .withBatching(BATCH, Duration.ofMillis(10)).withStateDirectory(stateDir)
@@ -162,15 +162,6 @@ public final class ClassifierBench {
   private static void send(ConnectionSettings connection, TopicSerdes serdes, int frames, RatePacer pacer) {
     try (FrameProducer producer = new FrameProducer(connection, serdes)) {
       producer.send(new SyntheticFramesCycle(), "bench-cam", pacer, frames, n -> {});
-    }
-  }
-
-  private static void publish(ConnectionSettings connection, TopicSerdes serdes, ModelCheckpoint checkpoint)
-      throws Exception {
-    try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
-        connection.clientConfig(Map.of("max.request.size", 16 * 1024 * 1024)),
-        serdes.keys().serializer(), serdes.checkpoints().serializer())) {
-      producer.send(new ProducerRecord<>(connection.topics().checkpoints(), checkpoint.getModelName(), checkpoint)).get();
     }
   }
 

@@ -29,8 +29,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +53,7 @@ class ClassifierClusterTest {
   @Test
   void everyFrameGivesExactlyOneEventAcrossACrashAndAJoiningInstance(@TempDir Path dir) throws Exception {
     ConnectionSettings connection = FreshTopics.on(cluster, 3);
-    publish(connection, TestCheckpoints.deepEmotion(1, 11));
+    TestCheckpoints.publish(connection, serdes, TestCheckpoints.deepEmotion(1, 11));
     String applicationId = "classifier-" + UUID.randomUUID();
     int frames = 600;
     List<String> sources = List.of("cam-1", "cam-2", "cam-3");
@@ -88,7 +86,7 @@ class ClassifierClusterTest {
   void aNewCheckpointChangesTheVersionOfLaterEventsAndACorruptOneIsRefusedWhileFramesFlow(@TempDir Path dir)
       throws Exception {
     ConnectionSettings connection = FreshTopics.on(cluster, 1);
-    publish(connection, TestCheckpoints.deepEmotion(1, 11));
+    TestCheckpoints.publish(connection, serdes, TestCheckpoints.deepEmotion(1, 11));
     try (EventLog events = new EventLog(connection);
         ClassifierService classifier = ClassifierService.start(connection,
             ClassifierSettings.defaults().withApplicationId("classifier-" + UUID.randomUUID())
@@ -99,7 +97,7 @@ class ClassifierClusterTest {
       events.awaitCount(40);
       assertTrue(events.all().stream().allMatch(e -> e.getModelVersion() == 1));
 
-      publish(connection, TestCheckpoints.deepEmotion(2, 12));
+      TestCheckpoints.publish(connection, serdes, TestCheckpoints.deepEmotion(2, 12));
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         producer.send(faces, "cam", RatePacer.unlimited(), 5, n -> {});
         events.drainFor(Duration.ofMillis(200));
@@ -112,7 +110,7 @@ class ClassifierClusterTest {
 
       ModelCheckpoint corrupt = TestCheckpoints.deepEmotion(3, 13);
       corrupt.getWeights().put(100, (byte) (corrupt.getWeights().get(100) ^ 0xff));
-      publish(connection, corrupt);
+      TestCheckpoints.publish(connection, serdes, corrupt);
       int before = events.all().size();
       producer.send(faces, "cam", RatePacer.unlimited(), 40, n -> {});
       events.awaitCount(before + 40);
@@ -144,13 +142,6 @@ class ClassifierClusterTest {
     }
   }
 
-  private static void publish(ConnectionSettings connection, ModelCheckpoint checkpoint) throws Exception {
-    try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
-        connection.clientConfig(Map.of("max.request.size", 16 * 1024 * 1024)),
-        serdes.keys().serializer(), serdes.checkpoints().serializer())) {
-      producer.send(new ProducerRecord<>(connection.topics().checkpoints(), checkpoint.getModelName(), checkpoint)).get();
-    }
-  }
 
   /** Everything committed to the events and dead-letter topics, read as it arrives. */
   private static final class EventLog implements AutoCloseable {

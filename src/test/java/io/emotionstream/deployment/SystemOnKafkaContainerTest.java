@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.junit.jupiter.Container;
@@ -49,11 +47,7 @@ class SystemOnKafkaContainerTest {
       new TopicCreator(connection.clientConfig()).createMissing(connection.topics().all(3, (short) 1));
       TopicSerdes serdes = TopicSerdes.connect(connection);
       ModelCheckpoint checkpoint = TestCheckpoints.deepEmotion(1, 5);
-      try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
-          connection.clientConfig(Map.of("max.request.size", 16 * 1024 * 1024)),
-          serdes.keys().serializer(), serdes.checkpoints().serializer())) {
-        producer.send(new ProducerRecord<>(connection.topics().checkpoints(), checkpoint.getModelName(), checkpoint)).get();
-      }
+      TestCheckpoints.publish(connection, serdes, checkpoint);
 
       try (ClassifierService classifier = ClassifierService.start(connection,
               ClassifierSettings.defaults().withStateDirectory(state), new DjlModelLoader());

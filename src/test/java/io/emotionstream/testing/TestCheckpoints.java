@@ -3,6 +3,8 @@ package io.emotionstream.testing;
 import ai.djl.Device;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.Hyperparameters;
@@ -11,10 +13,25 @@ import io.emotionstream.model.DeepEmotion;
 import io.emotionstream.model.EmotionModel;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Real Deep-Emotion checkpoint records, freshly initialised from a seed, as the trainer would publish them. */
+/** Real Deep-Emotion checkpoint records, freshly initialised from a seed, and their publishing, as the trainer does. */
 public final class TestCheckpoints {
   private TestCheckpoints() {}
+
+  /** Publishes {@code checkpoint} under its model name and waits until the broker has it. */
+  public static void publish(ConnectionSettings connection, TopicSerdes serdes, ModelCheckpoint checkpoint)
+      throws Exception {
+    // A checkpoint record (~270 KB of weights) is within the default 1 MB, but not by a wide margin.
+    try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
+        connection.clientConfig(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024)),
+        serdes.keys().serializer(), serdes.checkpoints().serializer())) {
+      producer.send(new ProducerRecord<>(connection.topics().checkpoints(), checkpoint.getModelName(), checkpoint)).get();
+    }
+  }
 
   public static ModelCheckpoint deepEmotion(long version, long seed) {
     byte[] file;
