@@ -2,7 +2,6 @@ package io.emotionstream.data;
 
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.Usage;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,10 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -36,7 +33,7 @@ import java.util.zip.GZIPInputStream;
  * and splitting them into strings and parsing each costs several times the reading itself. Only a
  * rejected line is decoded, to carry it as text.
  */
-public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
+public final class Fer2013Reader extends RowReader {
   public static final String EMOTION_COLUMN = "emotion";
   public static final String PIXELS_COLUMN = "pixels";
   public static final String USAGE_COLUMN = "usage";
@@ -72,8 +69,6 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
   private int[] fieldStart;
   private int[] fieldEnd;
 
-  private CsvRow next;
-  private boolean finished;
 
   /**
    * Opens {@code csv} (gzip-compressed if its name ends in {@code .gz}) and reads its header.
@@ -134,28 +129,11 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
     return header;
   }
 
+  @Override
   public String source() {
     return source;
   }
 
-  @Override
-  public boolean hasNext() {
-    if (next == null && !finished) {
-      next = readRow();
-      finished = next == null;
-    }
-    return next != null;
-  }
-
-  @Override
-  public CsvRow next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException("no more rows in " + source);
-    }
-    CsvRow row = next;
-    next = null;
-    return row;
-  }
 
   /** The remaining rows as a sequential stream; closing the stream closes the reader. */
   public Stream<CsvRow> stream() {
@@ -174,12 +152,12 @@ public final class Fer2013Reader implements Iterator<CsvRow>, Closeable {
 
   @Override
   public void close() throws IOException {
-    finished = true;
-    next = null;
+    finish();
     in.close();
   }
 
-  private CsvRow readRow() {
+  @Override
+  CsvRow readRow() {
     try {
       while (readLine()) {
         if (!isBlankLine()) {

@@ -3,16 +3,13 @@ package io.emotionstream.data;
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.Usage;
 import java.io.BufferedReader;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -28,7 +25,7 @@ import java.util.Optional;
  *       the image {@code <folder>/<datatype><i>.jpg}, such as val/val12.jpg.
  * </ul>
  */
-public final class ImageIndexReader implements Iterator<CsvRow>, Closeable {
+public final class ImageIndexReader extends RowReader {
   public static final String IMAGE_COLUMN = "image";
 
   private final BufferedReader in;
@@ -42,8 +39,6 @@ public final class ImageIndexReader implements Iterator<CsvRow>, Closeable {
   private final int usageColumn;
   private long lineNumber = 1;
   private long dataRowIndex;
-  private CsvRow next;
-  private boolean finished;
 
   private ImageIndexReader(Path csv, Path imageRoot, String seedDatatype, SplitRule splitRule)
       throws IOException {
@@ -99,36 +94,19 @@ public final class ImageIndexReader implements Iterator<CsvRow>, Closeable {
     return usageColumn >= 0;
   }
 
+  @Override
   public String source() {
     return source;
   }
 
   @Override
-  public boolean hasNext() {
-    if (next == null && !finished) {
-      next = readRow();
-      finished = next == null;
-    }
-    return next != null;
-  }
-
-  @Override
-  public CsvRow next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException("no more rows in " + source);
-    }
-    CsvRow row = next;
-    next = null;
-    return row;
-  }
-
-  @Override
   public void close() throws IOException {
-    finished = true;
+    finish();
     in.close();
   }
 
-  private CsvRow readRow() {
+  @Override
+  CsvRow readRow() {
     try {
       String line;
       while ((line = in.readLine()) != null) {
