@@ -155,20 +155,23 @@ final class KafkaSchemaLog implements AutoCloseable {
   private static void ensureTopic(Map<String, Object> clientProperties, String topic, short replication) {
     try (Admin admin = Admin.create(clientProperties)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      if (!existing.contains(topic)) {
-        NewTopic newTopic =
-            new NewTopic(topic, 1, replication)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        try {
-          admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-          LOG.info("created schema log topic '{}' (compacted, 1 partition, replication {})", topic, replication);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
+      if (existing.contains(topic)) {
+        // Only a topic made by someone else can lack compaction. One created just now is not asked:
+        // right after creation the broker's metadata may not know it yet and would answer "unknown topic".
+        warnUnlessCompacted(admin, topic);
+        return;
+      }
+      NewTopic newTopic =
+          new NewTopic(topic, 1, replication)
+              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      try {
+        admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        LOG.info("created schema log topic '{}' (compacted, 1 partition, replication {})", topic, replication);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
         }
       }
-      warnUnlessCompacted(admin, topic);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while preparing schema log topic '" + topic + "'", e);
