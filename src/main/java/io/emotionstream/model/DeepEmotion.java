@@ -135,7 +135,7 @@ public final class DeepEmotion extends AbstractBlock {
   }
 
   /**
-   * A convolution whose input carries a gradient: in training it runs as {@link UnfoldedConvolution}
+   * A convolution whose input carries a gradient: in training it runs as {@link ChannelPaddedConvolution}
    * (see there why), in inference natively.
    */
   private static NDArray convolve(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
@@ -145,7 +145,7 @@ public final class DeepEmotion extends AbstractBlock {
     var parameters = conv.getParameters();
     NDArray weight = store.getValue(parameters.get("weight"), x.getDevice(), true);
     NDArray bias = store.getValue(parameters.get("bias"), x.getDevice(), true);
-    return UnfoldedConvolution.apply(x, weight, bias);
+    return ChannelPaddedConvolution.apply(x, weight, bias);
   }
 
   private static NDArray relu(NDArray x) {

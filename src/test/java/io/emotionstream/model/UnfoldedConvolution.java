@@ -10,11 +10,8 @@ import ai.djl.ndarray.types.Shape;
  * A 2-D convolution (stride 1, no padding, as torch's Conv2d(c, o, k)) written as shifted slices and
  * one matrix product, so its backward pass is plain slicing and BLAS.
  *
- * <p>Why not the native convolution in training: libtorch 2.7.1's oneDNN convolution, on the AVX2
- * and AVX-512 CPUs measured here, returns a nondeterministic, often wrong (sometimes NaN) gradient
- * with respect to its input for these small layers; restricting oneDNN to SSE4.1 fixes it but makes
- * training forty times slower. The forward pass and the weight gradient are fine, so layers whose
- * input needs no gradient, and all of inference, keep the native convolution.
+ * <p>The reference the native convolution's gradients are checked against: built from slicing and
+ * BLAS only, it shares no code with oneDNN's convolution kernels.
  */
 final class UnfoldedConvolution {
   private UnfoldedConvolution() {}
