@@ -7,40 +7,51 @@ import ai.djl.nn.convolutional.Conv2d;
 
 /**
  * A 2-D convolution (stride 1, no padding, as torch's Conv2d(c, o, k)) for layers whose input needs a
- * gradient, with the output channels padded by zero filters to a multiple of 16 and cut back after.
+ * gradient, run natively on channel counts padded with zeros: output channels to a multiple of 16
+ * (cut back after), and fewer than 8 input channels to 8.
  *
- * <p>Why: libtorch 2.7.1's oneDNN backward-data kernels for AVX2 and AVX-512 return a wrong, run-to-run
- * different (sometimes NaN) gradient with respect to the input when the number of output channels is
- * not a multiple of the kernel's channel block (8 or 16): the padded tail of the blocked gradient
- * buffer is read without being cleared. Deep-Emotion's layers have 10 output channels. With 16 the
- * kernel has no tail, the extra filters' outputs are cut off (so their gradient is a true zero), and
- * the result is exact at native speed: about 1.6 times the arithmetic of the layer, against 10 times
- * the time of computing it as an unfolded matrix product. {@code ChannelPaddedConvolutionTest} checks
- * the gradients against that unfolded form, for every layer shape of the network.
+ * <p>Why the outputs: libtorch 2.7.1's oneDNN backward-data kernels for AVX2 and AVX-512 return a
+ * wrong, run-to-run different (sometimes NaN) gradient with respect to the input when the number of
+ * output channels is not a multiple of the kernel's channel block (8 or 16): the padded tail of the
+ * blocked gradient buffer is read without being cleared. Deep-Emotion's layers have 10 output
+ * channels. With 16 the kernel has no tail, the extra filters' outputs are cut off (so their gradient
+ * is a true zero), and the result is exact at native speed: 1.6 times the arithmetic of the layer,
+ * against ten times the time of computing it as an unfolded matrix product.
+ *
+ * <p>Why the input: with one input channel (the first layer after the spatial transformer) the
+ * backward pass leaves the blocked kernels for a generic one that takes 5 to 20 times longer; with
+ * four it is still 5 times slower than with eight. {@code ChannelPaddedConvolutionTest} checks outputs and
+ * gradients against the unfolded form for every layer shape of the network.
  */
 final class ChannelPaddedConvolution {
-  private static final long CHANNEL_BLOCK = 16;
+  private static final long OUTPUT_BLOCK = 16;
+  private static final long MINIMUM_INPUTS = 8;
 
   private ChannelPaddedConvolution() {}
 
   /** @param x (N, C, H, W); @param weight (O, C, K, K); @param bias (O) */
   static NDArray apply(NDArray x, NDArray weight, NDArray bias) {
-    Shape shape = weight.getShape();
-    long outputs = shape.get(0);
-    long extra = (CHANNEL_BLOCK - outputs % CHANNEL_BLOCK) % CHANNEL_BLOCK;
-    if (extra == 0) {
-      return convolve(x, weight, bias);
-    }
-    NDArray paddedWeight =
-        weight.concat(x.getManager().zeros(new Shape(extra, shape.get(1), shape.get(2), shape.get(3)),
-            weight.getDataType(), weight.getDevice()), 0);
-    NDArray paddedBias =
-        bias.concat(x.getManager().zeros(new Shape(extra), bias.getDataType(), bias.getDevice()), 0);
-    return convolve(x, paddedWeight, paddedBias).get(new NDIndex(":, :{}", outputs));
+    long outputs = weight.getShape().get(0);
+    long extraOutputs = (OUTPUT_BLOCK - outputs % OUTPUT_BLOCK) % OUTPUT_BLOCK;
+    long extraInputs = Math.max(0, MINIMUM_INPUTS - weight.getShape().get(1));
+    NDArray paddedX = padWithZeros(x, 1, extraInputs);
+    NDArray paddedWeight = padWithZeros(padWithZeros(weight, 1, extraInputs), 0, extraOutputs);
+    NDArray paddedBias = padWithZeros(bias, 0, extraOutputs);
+    NDArray out = Conv2d.conv2d(paddedX, paddedWeight, paddedBias, new Shape(1, 1), new Shape(0, 0),
+            new Shape(1, 1), 1)
+        .singletonOrThrow();
+    return extraOutputs == 0 ? out : out.get(new NDIndex(":, :{}", outputs));
   }
 
-  private static NDArray convolve(NDArray x, NDArray weight, NDArray bias) {
-    return Conv2d.conv2d(x, weight, bias, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1)
-        .singletonOrThrow();
+  /** {@code array} with {@code extra} zero slices appended along {@code axis}. */
+  private static NDArray padWithZeros(NDArray array, int axis, long extra) {
+    if (extra == 0) {
+      return array;
+    }
+    // a copy: getShape() hands out the array's own dimensions
+    long[] dimensions = array.getShape().getShape().clone();
+    dimensions[axis] = extra;
+    NDArray zeros = array.getManager().zeros(new Shape(dimensions), array.getDataType(), array.getDevice());
+    return array.concat(zeros, axis);
   }
 }
