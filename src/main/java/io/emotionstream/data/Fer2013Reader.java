@@ -40,8 +40,14 @@ public final class Fer2013Reader extends RowReader {
 
   private static final Emotion[] EMOTION_BY_LABEL = Emotion.values();
   private static final int EMOTIONS = EMOTION_BY_LABEL.length;
-  private static final VarHandle INT_LITTLE_ENDIAN =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_LITTLE_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ZEROS = 0x3030303030303030L;
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
+  private static final long QUOTES = 0x2222222222222222L;
+  /** Room for every value of a field with too many, without a bounds test per value. */
+  private static final int SCRATCH_MASK = 4095;
 
   private final InputStream in;
   private final String source;
@@ -55,7 +61,7 @@ public final class Fer2013Reader extends RowReader {
   /** Positions in {@link #line} of the commas outside double quotes, found while reading it. */
   private int[] separators = new int[16];
 
-  private final byte[] pixelScratch = new byte[FaceSet.PIXELS];
+  private final byte[] pixelScratch = new byte[SCRATCH_MASK + 1];
   private int separatorCount;
   private boolean quoted;
   private long lineNumber;
@@ -254,80 +260,63 @@ public final class Fer2013Reader extends RowReader {
   }
 
   /**
-   * The fast path for the common shape, numbers of 1 to 3 digits each followed by one space. Each
-   * number is read as one 4-byte word (see {@link #number}), so no branch depends on the digits.
-   * Finding where the next number starts waits on the current one, so the field is read as two
-   * halves side by side: two independent chains the processor overlaps. Returns false for anything
-   * else (the careful parser then decides and explains).
+   * The fast path for the common shape, numbers of 1 to 3 digits each followed by one space. Eight
+   * bytes are read as one word, which holds the next two numbers whenever both fit (always, for
+   * numbers of up to 3 digits): one load, a bit mask of the non-digit bytes, and no branch that
+   * depends on the digits. Returns false for anything else (the careful parser then decides and
+   * explains).
    */
   private boolean parseWellFormedPixels(int start, int end, byte[] pixels) {
     byte[] bytes = line;
-    int middle = (start + end) >>> 1;
-    while (middle < end && bytes[middle] != ' ') {
-      middle++;
-    }
+    byte[] values = pixelScratch;
     byte saved = bytes[end];
     bytes[end] = ' ';
-    byte[] secondHalf = pixelScratch;
-    int first = 0;
-    int second = 0;
-    int flags = 0;
+    int count = 0;
+    int malformed = 0;
     int i = start;
-    int j = middle + 1;
-    while (i < middle && j < end) {
-      int a = number(bytes, i);
-      int b = number(bytes, j);
-      flags |= a | b;
-      if (first < FaceSet.PIXELS) {
-        pixels[first] = (byte) a;
-      }
-      if (second < FaceSet.PIXELS) {
-        secondHalf[second] = (byte) b;
-      }
-      first++;
-      second++;
-      i += (a >>> 16) & 0xF;
-      j += (b >>> 16) & 0xF;
-    }
-    for (; i < middle; first++) {
-      int a = number(bytes, i);
-      flags |= a;
-      if (first < FaceSet.PIXELS) {
-        pixels[first] = (byte) a;
-      }
-      i += (a >>> 16) & 0xF;
-    }
-    for (; j < end; second++) {
-      int b = number(bytes, j);
-      flags |= b;
-      if (second < FaceSet.PIXELS) {
-        secondHalf[second] = (byte) b;
-      }
-      j += (b >>> 16) & 0xF;
+    while (i < end) {
+      long x = ((long) LONG_LITTLE_ENDIAN.get(bytes, i)) ^ ZEROS; // digits become bytes 0..9
+      // High bit of each byte that is not a digit. A carry can only flag bytes after a non-digit,
+      // so the first flagged byte is exact, and so is the second once the first is a space.
+      long nonDigits = ((x + 0x7676767676767676L) | x) & 0x8080808080808080L;
+      int firstEnd = Long.numberOfTrailingZeros(nonDigits) >>> 3;
+      int secondEnd = Long.numberOfTrailingZeros(nonDigits & (nonDigits - 1)) >>> 3;
+      int firstLength = firstEnd;
+      int secondLength = secondEnd - firstEnd - 1;
+      int first = digitsValue((int) x, firstLength);
+      int second = digitsValue((int) (x >>> ((firstEnd + 1) << 3)), secondLength);
+      malformed |= outOfShape(firstLength, first, separator(x, firstEnd));
+      int secondMalformed = outOfShape(secondLength, second, separator(x, secondEnd)) | (end - i - secondEnd);
+      values[count & SCRATCH_MASK] = (byte) first;
+      values[(count + 1) & SCRATCH_MASK] = (byte) second;
+      // The second number counts only when wholly in this word and in this field, and well formed;
+      // otherwise the next word starts at it.
+      boolean both = secondEnd < Long.BYTES && secondMalformed >= 0;
+      count += both ? 2 : 1;
+      i += both ? secondEnd + 1 : firstEnd + 1;
     }
     bytes[end] = saved;
-    if (flags < 0 || first + second != FaceSet.PIXELS) {
+    if (malformed < 0 || count != FaceSet.PIXELS) {
       return false;
     }
-    System.arraycopy(secondHalf, 0, pixels, first, second);
+    System.arraycopy(values, 0, pixels, 0, FaceSet.PIXELS);
     return true;
   }
 
-  /**
-   * Reads the number at {@code i} from one little-endian word: its value in bits 0..9, the bytes it
-   * and its separator take in bits 16..19, and bit 31 set unless it is 1 to 3 digits worth at most
-   * 255 followed by a space. The digit count comes from a bit mask of the word's non-digit bytes.
-   */
-  private static int number(byte[] bytes, int i) {
-    int x = ((int) INT_LITTLE_ENDIAN.get(bytes, i)) ^ 0x30303030; // digits become bytes 0..9
-    int nonDigits = ((x + 0x76767676) | x) & 0x80808080; // high bit of each byte >= 10
-    int length = Integer.numberOfTrailingZeros(nonDigits) >>> 3;
-    int separator = (x >>> (length << 3)) & 0xFF;
+  /** The value of the {@code length} (at most 3 meaningful) digit bytes at the bottom of {@code x}. */
+  private static int digitsValue(int x, int length) {
     int digits = x << ((3 - length) << 3); // right-aligned into bytes 0..2
-    int value = (digits & 0xFF) * 100 + ((digits >>> 8) & 0xFF) * 10 + ((digits >>> 16) & 0xFF);
-    int malformed =
-        ((length - 1) | (3 - length) | (255 - value) | -(separator ^ (' ' ^ '0'))) & 0x80000000;
-    return malformed | ((length + 1) << 16) | (value & 0x3FF);
+    return (digits & 0xFF) * 100 + ((digits >>> 8) & 0xFF) * 10 + ((digits >>> 16) & 0xFF);
+  }
+
+  /** The byte at {@code index} of {@code x}, still offset by '0'; 0 past the word's end. */
+  private static int separator(long x, int index) {
+    return index < Long.BYTES ? (int) (x >>> (index << 3)) & 0xFF : 0;
+  }
+
+  /** Negative unless a number is 1 to 3 digits worth at most 255 followed by a space. */
+  private static int outOfShape(int length, int value, int separator) {
+    return ((length - 1) | (3 - length) | (255 - value) | -(separator ^ (' ' ^ '0'))) & 0x80000000;
   }
 
   private String parsePixelsExplaining(int start, int end, byte[] pixels) {
@@ -499,9 +488,17 @@ public final class Fer2013Reader extends RowReader {
       int newline = -1;
       byte[] bytes = chunk;
       int offset = lineLength - chunkPosition;
-      for (int i = chunkPosition; i < chunkLength; i++) {
-        // Tests that are each rarely true keep the branches predictable; a test that tells digits
-        // from spaces would be mispredicted at every other byte.
+      int lastWord = chunkLength - Long.BYTES;
+      int i = chunkPosition;
+      while (i < chunkLength) {
+        // Pixel fields are thousands of digits and spaces: skip them a word at a time, and look at
+        // single bytes only near a newline, comma or quote.
+        while (i <= lastWord && !holdsSpecialByte((long) LONG_LITTLE_ENDIAN.get(bytes, i))) {
+          i += Long.BYTES;
+        }
+        if (i == chunkLength) {
+          break;
+        }
         byte b = bytes[i];
         if (b == '\n') {
           newline = i;
@@ -514,6 +511,7 @@ public final class Fer2013Reader extends RowReader {
         } else if (b == '"') {
           quoted = !quoted;
         }
+        i++;
       }
       int end = newline < 0 ? chunkLength : newline;
       append(chunkPosition, end);
@@ -529,6 +527,16 @@ public final class Fer2013Reader extends RowReader {
     return true;
   }
 
+  /** Whether any byte of {@code word} is a newline, a comma or a double quote. */
+  private static boolean holdsSpecialByte(long word) {
+    return (zeroByteFlags(word ^ NEWLINES) | zeroByteFlags(word ^ COMMAS) | zeroByteFlags(word ^ QUOTES)) != 0;
+  }
+
+  /** Non-zero exactly when some byte of {@code v} is zero. */
+  private static long zeroByteFlags(long v) {
+    return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+  }
+
   private void addSeparator(int position) {
     if (separatorCount == separators.length) {
       separators = java.util.Arrays.copyOf(separators, separators.length * 2);
@@ -538,9 +546,9 @@ public final class Fer2013Reader extends RowReader {
 
   private void append(int from, int to) {
     int length = to - from;
-    // The slack lets the pixel parser read a word past a field's end and place a sentinel there.
-    if (lineLength + length + Integer.BYTES > line.length) {
-      byte[] larger = new byte[Math.max(line.length * 2, lineLength + length + Integer.BYTES)];
+    // The slack lets the pixel parser place a sentinel at a field's end and read a word past it.
+    if (lineLength + length + Long.BYTES + 1 > line.length) {
+      byte[] larger = new byte[Math.max(line.length * 2, lineLength + length + Long.BYTES + 1)];
       System.arraycopy(line, 0, larger, 0, lineLength);
       line = larger;
     }
