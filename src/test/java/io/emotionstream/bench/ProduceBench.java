@@ -31,14 +31,14 @@ import org.apache.kafka.tools.ProducerPerformance;
 /**
  * {@code scripts/bench produce}: rows/s of {@code emotion produce training} for a 30,000-row FER2013 CSV
  * into the embedded broker, beside Kafka's own ProducerPerformance sending records of the same size
- * with the same producer settings to the same broker, alternating, in one run.
+ * with the same producer settings to the same broker, alternating, in one run. Args: [ROWS] [ROUNDS].
  */
 public final class ProduceBench {
   private static final Pattern RATE = Pattern.compile("([0-9.]+) records/sec");
 
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Path dir = Files.createTempDirectory("produce-bench-");
     Path csv = dir.resolve("fer2013.csv");
     writeCsv(csv, rows);
@@ -53,18 +53,24 @@ public final class ProduceBench {
 
       List<Double> ours = new ArrayList<>();
       List<Double> raw = new ArrayList<>();
+      List<Double> ratios = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         double oursRate = produceTraining(cluster, serdes, csv);
         double rawRate = producerPerformance(cluster.connection().bootstrapServers(), rows, recordSize);
         ours.add(oursRate);
         raw.add(rawRate);
+        ratios.add(oursRate / rawRate);
         System.out.printf("round %d: produce training %,.0f rows/s | ProducerPerformance %,.0f records/s | ratio %.2f%n",
             round, oursRate, rawRate, oursRate / rawRate);
       }
       double oursMedian = median(ours);
       double rawMedian = median(raw);
-      System.out.printf("median: produce training %,.0f rows/s, ProducerPerformance %,.0f records/s, ratio %.2f (goal >= 0.70)%n",
-          oursMedian, rawMedian, oursMedian / rawMedian);
+      // Each round's two runs share the machine's state of the moment (this box's speed drifts by 2x
+      // within a minute), so the round's own ratio is the paired figure; the goal is judged on it.
+      System.out.printf("median: produce training %,.0f rows/s, ProducerPerformance %,.0f records/s%n",
+          oursMedian, rawMedian);
+      System.out.printf("median of the rounds' ratios %.2f (goal >= 0.70); ratio of the medians %.2f%n",
+          median(ratios), oursMedian / rawMedian);
     } finally {
       Files.deleteIfExists(csv);
       Files.deleteIfExists(dir);

@@ -25,7 +25,6 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private final boolean autoRegister;
   private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
   private volatile boolean isKey;
-  private volatile int sizeHint = 256;
 
   /**
    * @param autoRegister register the schema when the subject lacks it; when false the schema must already
@@ -58,15 +57,15 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       return null; // a tombstone stays a tombstone
     }
     int id = idByTopic.computeIfAbsent(topic, this::resolveId);
-    // Sized from the previous record: records of one type are alike, so the buffer rarely grows
-    ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+    EncodingBuffer buffer = BUFFERS.get();
+    buffer.reset();
     byte[] header = new byte[WireFormat.HEADER_SIZE];
     WireFormat.writeHeader(header, id);
-    out.writeBytes(header);
+    buffer.writeBytes(header);
     try {
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer.write(data, encoder);
-      encoder.flush();
+      buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer, buffer.encoder);
+      writer.write(data, buffer.encoder);
+      buffer.encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new AvroSerdeException(
           topic,
@@ -74,9 +73,27 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
           schema.getName() + " cannot be encoded: " + e.getMessage(),
           e);
     }
-    sizeHint = Math.max(64, out.size() + out.size() / 8);
-    return out.toByteArray();
+    byte[] bytes = buffer.toByteArray();
+    if (bytes.length > MAX_KEPT_BUFFER) {
+      BUFFERS.remove(); // a rare large record (a checkpoint) should not pin its buffer
+    }
+    return bytes;
   }
+
+  /**
+   * One per thread and reused, so a record costs one allocation, its result: a 2.4 KB training
+   * example would otherwise also allocate, and for the first records grow, a fresh buffer each time.
+   */
+  private static final class EncodingBuffer extends ByteArrayOutputStream {
+    private BinaryEncoder encoder;
+
+    EncodingBuffer() {
+      super(4096);
+    }
+  }
+
+  private static final int MAX_KEPT_BUFFER = 1 << 20;
+  private static final ThreadLocal<EncodingBuffer> BUFFERS = ThreadLocal.withInitial(EncodingBuffer::new);
 
   private int resolveId(String topic) {
     String subject = TopicNameStrategy.subject(topic, isKey);
