@@ -24,7 +24,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--fer2013", paramLabel = "FILE", description = "Train on this FER2013 CSV instead of synthetic faces.")
   Path fer2013;
 
-  @Option(names = "--per-class", defaultValue = "200", description = "Synthetic faces per emotion (default ${DEFAULT-VALUE}).")
+  @Option(names = "--per-class", defaultValue = "600", description = "Synthetic faces per emotion (default ${DEFAULT-VALUE}).")
   int perClass;
 
   @Option(names = "--variation", defaultValue = "mild", paramLabel = "none|mild|full",
@@ -32,7 +32,7 @@ public final class DemoCommand implements Callable<Integer> {
           + "demo's minutes on a laptop CPU, full is the hard task (default ${DEFAULT-VALUE}).")
   String variation;
 
-  @Option(names = "--epochs", defaultValue = "8", description = "Epochs of the retraining (default ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "12", description = "Epochs of the retraining (default ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "64", description = "Training batch size (default ${DEFAULT-VALUE}).")
