@@ -11,6 +11,10 @@ import torch.nn.functional as F
 from deep_emotion_reference import DeepEmotion, normalise
 
 
+# Both benches warm up alike: long enough for the allocator's heap and the JVM's JIT to settle.
+WARMUP = 20
+
+
 def measure(repeats, warmup, images, step):
     for _ in range(warmup):
         step()
@@ -41,9 +45,9 @@ def main():
         with torch.no_grad():
             F.softmax(model(normalise(pixels[:count])), dim=1).numpy()
 
-    print("torch_train_b128_images_per_s %.0f" % measure(batches, 5, 128, train))
-    print("torch_infer_b1_images_per_s %.0f" % measure(batches * 20, 50, 1, lambda: infer(1)))
-    print("torch_infer_b128_images_per_s %.0f" % measure(batches, 5, 128, lambda: infer(128)))
+    print("torch_train_b128_images_per_s %.0f" % measure(batches, WARMUP, 128, train))
+    print("torch_infer_b1_images_per_s %.0f" % measure(batches * 20, WARMUP * 10, 1, lambda: infer(1)))
+    print("torch_infer_b128_images_per_s %.0f" % measure(batches, WARMUP, 128, lambda: infer(128)))
     print("torch_version %s threads %d" % (torch.__version__, torch.get_num_threads()), file=sys.stderr)
 
 

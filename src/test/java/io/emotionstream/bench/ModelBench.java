@@ -17,6 +17,9 @@ import java.util.Random;
 public final class ModelBench {
   private ModelBench() {}
 
+  /** As in bench_reference.py: long enough for the allocator's heap and the JIT to settle. */
+  private static final int WARMUP = 20;
+
   public static void main(String[] args) {
     int trainBatches = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     Random random = new Random(7);
@@ -26,7 +29,7 @@ public final class ModelBench {
     Hyperparameters hp = Hyperparameters.DEFAULTS;
     try (EmotionModel model = EmotionModel.initialised(0.5f, 42, Device.cpu());
         TrainingLoop loop = new TrainingLoop(model, hp)) {
-      double train = measure(trainBatches, 5, 128, () -> {
+      double train = measure(trainBatches, WARMUP, 128, () -> {
         try (NDManager scratch = model.manager().newSubManager()) {
           loop.trainBatch(scratch, FaceTensor.fromPixels(scratch, pixels, 128), scratch.create(labels));
         }
@@ -34,9 +37,9 @@ public final class ModelBench {
       System.out.printf("djl_train_b128_images_per_s %.0f%n", train);
       byte[] one = new byte[FaceSet.PIXELS];
       System.arraycopy(pixels, 0, one, 0, one.length);
-      double infer1 = measure(trainBatches * 20, 50, 1, () -> infer(model, one, 1));
+      double infer1 = measure(trainBatches * 20, WARMUP * 10, 1, () -> infer(model, one, 1));
       System.out.printf("djl_infer_b1_images_per_s %.0f%n", infer1);
-      double infer128 = measure(trainBatches, 5, 128, () -> infer(model, pixels, 128));
+      double infer128 = measure(trainBatches, WARMUP, 128, () -> infer(model, pixels, 128));
       System.out.printf("djl_infer_b128_images_per_s %.0f%n", infer128);
     }
   }
