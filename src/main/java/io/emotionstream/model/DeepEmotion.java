@@ -108,6 +108,16 @@ public final class DeepEmotion extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
+    if (!training && x.getShape().get(0) == 1) {
+      // libtorch sends a lone image's small convolutions past oneDNN to a path that first probes
+      // NNPACK, which this CPU lacks, printing a warning per call (thousands a minute in a live
+      // classifier). As a pair they stay on oneDNN, in the same time (measured).
+      return new NDList(logits(store, x.concat(x, 0), false).get("0:1"));
+    }
+    return new NDList(logits(store, x, training));
+  }
+
+  private NDArray logits(ParameterStore store, NDArray x, boolean training) {
     NDArray out = transform(store, x, training);
     out = relu(convolve(conv1, store, out, training));
     out = relu(maxPool(convolve(conv2, store, out, training)));
@@ -115,7 +125,7 @@ public final class DeepEmotion extends AbstractBlock {
     out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training)));
     out = call(dropout, store, out, training).reshape(-1, FEATURES);
     out = relu(call(fc1, store, out, training));
-    return new NDList(call(fc2, store, out, training));
+    return call(fc2, store, out, training);
   }
 
   /** The spatial transformer: localisation, theta, resampling of the input. */

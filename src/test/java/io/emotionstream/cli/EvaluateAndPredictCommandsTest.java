@@ -1,17 +1,20 @@
 package io.emotionstream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.data.SyntheticDataset;
+import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.TestCheckpoints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -30,13 +33,8 @@ class EvaluateAndPredictCommandsTest {
 
   @Test
   void predictionsAccuracyAndConfusionPictureAgree() throws IOException {
-    Path csv = dir.resolve("faces.csv");
-    SyntheticDataset.writeCsv(csv, 6, 3);
-    Path model = dir.resolve("model.ckpt");
-    ByteBuffer weights = TestCheckpoints.deepEmotion(1, 5).getWeights();
-    byte[] bytes = new byte[weights.remaining()];
-    weights.get(bytes);
-    Files.write(model, bytes);
+    Path csv = writeFaces();
+    Path model = writeModel();
     Path predictions = dir.resolve("predictions.csv");
     Path report = dir.resolve("confusion.png");
 
@@ -81,6 +79,36 @@ class EvaluateAndPredictCommandsTest {
         assertEquals(255 * (1 - share), red, 1.0, "cell true " + t + ", predicted " + p);
       }
     }
+  }
+
+  @Test
+  void predictingALoneFacePrintsNoWarningFromLibtorch() throws Exception {
+    Path csv = dir.resolve("one.csv");
+    Files.write(csv, Files.readAllLines(writeFaces()).subList(0, 2));
+    Path log = dir.resolve("predict.log");
+    // libtorch writes its warnings to the process's own stderr, so only a child process shows them.
+    try (ChildProcess predict = ChildProcess.emotion(log, "predict", "--model", writeModel().toString(),
+        "--csv", csv.toString(), "--out", dir.resolve("one-prediction.csv").toString())) {
+      assertEquals(0, predict.awaitExit(Duration.ofMinutes(2)), Files.readString(log));
+    }
+    String output = Files.readString(log);
+    assertTrue(output.contains("1 predictions written"), output);
+    assertFalse(output.contains("NNPACK"), output);
+  }
+
+  private Path writeFaces() throws IOException {
+    Path csv = dir.resolve("faces.csv");
+    SyntheticDataset.writeCsv(csv, 6, 3);
+    return csv;
+  }
+
+  private Path writeModel() throws IOException {
+    Path model = dir.resolve("model.ckpt");
+    ByteBuffer weights = TestCheckpoints.deepEmotion(1, 5).getWeights();
+    byte[] bytes = new byte[weights.remaining()];
+    weights.get(bytes);
+    Files.write(model, bytes);
+    return model;
   }
 
   private static int emotion(String... args) {

@@ -30,8 +30,9 @@ class EmotionPredictorTest {
       }
       float[] expected = fixture.get("logits").softmax(1).toFloatArray();
       try (EmotionPredictor whole = EmotionPredictor.load(file);
-          EmotionPredictor inThrees = EmotionPredictor.of(imported.weights(), Device.cpu(), 3)) {
-        for (EmotionPredictor predictor : new EmotionPredictor[] {whole, inThrees}) {
+          EmotionPredictor inThrees = EmotionPredictor.of(imported.weights(), Device.cpu(), 3);
+          EmotionPredictor oneByOne = EmotionPredictor.of(imported.weights(), Device.cpu(), 1)) {
+        for (EmotionPredictor predictor : new EmotionPredictor[] {whole, inThrees, oneByOne}) {
           float[][] probabilities = predictor.predict(faces);
           assertEquals(faces.length, probabilities.length);
           for (int i = 0; i < faces.length; i++) {
