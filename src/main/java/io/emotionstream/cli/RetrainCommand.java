@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "retrain", mixinStandardHelpOptions = true,
     description = {"Ask the trainer for a training run (prints the command and run ids), or cancel one.",
-        "Unset hyperparameters take the seed project's defaults; the trainer checks them."})
+        "Hyperparameters default to the seed project's; the trainer checks them and rejects a bad one."})
 public final class RetrainCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
@@ -34,15 +34,7 @@ public final class RetrainCommand implements Callable<Integer> {
       description = "Start from fresh weights or from the latest checkpoint (default ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--epochs", paramLabel = "N") Integer epochs;
-  @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE") Double learningRate;
-  @Option(names = "--batch-size", paramLabel = "N") Integer batchSize;
-  @Option(names = "--optimizer", paramLabel = "adam|sgd|rmsprop") String optimizer;
-  @Option(names = "--momentum", paramLabel = "M") Double momentum;
-  @Option(names = "--weight-decay", paramLabel = "L2") Double weightDecay;
-  @Option(names = "--dropout", paramLabel = "P") Double dropout;
-  @Option(names = "--loss", paramLabel = "cross-entropy|label-smoothing") String loss;
-  @Option(names = "--seed", paramLabel = "SEED") Long seed;
+  @Mixin HyperparameterOptions hyperparameters;
 
   @Option(names = "--follow", description = "Show the run's progress, one line per epoch, until it ends; "
       + "exit 0 when it completes, 1 otherwise.")
@@ -58,11 +50,7 @@ public final class RetrainCommand implements Callable<Integer> {
           + sent.getCommandId());
       return 0;
     }
-    ControlCommand command = RetrainCommands.retrain()
-        .setMode(parseMode(mode))
-        .setEpochs(epochs).setLearningRate(learningRate).setBatchSize(batchSize).setOptimizer(optimizer)
-        .setMomentum(momentum).setWeightDecay(weightDecay).setDropout(dropout).setLoss(loss).setSeed(seed)
-        .build();
+    ControlCommand command = hyperparameters.into(RetrainCommands.retrain().setMode(parseMode(mode))).build();
     control.send(command);
     String runId = RetrainCommands.runId(command.getCommandId());
     System.out.println("command " + command.getCommandId() + " sent; run " + runId);

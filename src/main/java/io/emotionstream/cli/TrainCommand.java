@@ -17,8 +17,6 @@ import picocli.CommandLine.Option;
 /** `emotion train`: trains Deep-Emotion on a FER2013 CSV and saves best and last checkpoints. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train the model on a FER2013 CSV.")
 public final class TrainCommand implements Callable<Integer> {
-  private static final Hyperparameters D = Hyperparameters.DEFAULTS;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--csv", required = true, description = "FER2013 CSV (Training rows train).")
@@ -27,32 +25,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--val-csv", description = "Validation CSV; default: the PublicTest rows of --csv.")
   Path validationCsv;
 
-  @Option(names = "--epochs", description = "Default: ${DEFAULT-VALUE}.")
-  int epochs = D.epochs();
-
-  @Option(names = "--lr", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
-  double learningRate = D.learningRate();
-
-  @Option(names = "--batch-size", description = "Default: ${DEFAULT-VALUE}.")
-  int batchSize = D.batchSize();
-
-  @Option(names = "--optimizer", description = "adam, sgd or rmsprop. Default: ${DEFAULT-VALUE}.")
-  String optimizer = D.optimizer();
-
-  @Option(names = "--momentum", description = "For sgd and rmsprop. Default: ${DEFAULT-VALUE}.")
-  double momentum = D.momentum();
-
-  @Option(names = "--weight-decay", description = "Default: ${DEFAULT-VALUE}.")
-  double weightDecay = D.weightDecay();
-
-  @Option(names = "--dropout", description = "Default: ${DEFAULT-VALUE}.")
-  double dropout = D.dropout();
-
-  @Option(names = "--loss", description = "cross-entropy or label-smoothing. Default: ${DEFAULT-VALUE}.")
-  String loss = D.loss();
-
-  @Option(names = "--seed", description = "Default: ${DEFAULT-VALUE}.")
-  long seed = D.seed();
+  @CommandLine.Mixin HyperparameterOptions options;
 
   @Option(names = "--out", required = true, description = "Directory for best.ckpt and last.ckpt.")
   Path out;
@@ -61,8 +34,7 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Hyperparameters hyperparameters;
     try {
-      hyperparameters =
-          new Hyperparameters(epochs, learningRate, batchSize, optimizer, momentum, weightDecay, dropout, loss, seed);
+      hyperparameters = options.checked();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
