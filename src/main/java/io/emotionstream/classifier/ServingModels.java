@@ -4,6 +4,7 @@ import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.DeadLetters;
 import io.emotionstream.kafka.Sha256;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +29,8 @@ public final class ServingModels implements AutoCloseable {
   private final ModelLoader loader;
   private final Deserializer<ModelCheckpoint> checkpoints;
   private final Map<Thread, Serving> byThread = new ConcurrentHashMap<>();
+  /** The checkpoint record each thread decided on last: while it stays the latest, so does the decision. */
+  private final Map<Thread, byte[]> lastDecided = new ConcurrentHashMap<>();
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
   public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints) {
@@ -47,13 +50,20 @@ public final class ServingModels implements AutoCloseable {
     if (latest == null) {
       return Optional.ofNullable(serving);
     }
+    // Asked before every batch: comparing bytes is far cheaper than decoding a record of ~0.8 MB.
+    byte[] decided = lastDecided.get(thread);
+    if (decided != null && (decided == latest || Arrays.equals(decided, latest))) {
+      return Optional.ofNullable(serving);
+    }
     ModelCheckpoint checkpoint;
     try {
       checkpoint = checkpoints.deserialize(topic, latest);
     } catch (RuntimeException e) {
+      // Not remembered as decided: a registry that is away now may answer for the next batch.
       refuse("unreadable checkpoint of " + latest.length + " bytes", e.getMessage(), e, refusals);
       return Optional.ofNullable(serving);
     }
+    lastDecided.put(thread, latest);
     if (serving != null && serving.version() == checkpoint.getVersion() && serving.sha256().equals(checkpoint.getSha256())) {
       return Optional.of(serving);
     }

@@ -6,6 +6,8 @@ package io.emotionstream.model;
  * instance weights imported from PyTorch).
  *
  * @param epoch epochs completed when it was taken (0 for imported weights)
+ * @param optimizer the optimiser's state when it was taken, so a resumed run continues exactly; null
+ *     when unknown (imported weights, checkpoints written before it was kept)
  */
 public record Checkpoint(
     String architecture,
@@ -17,10 +19,12 @@ public record Checkpoint(
     double trainAccuracy,
     double validationLoss,
     double validationAccuracy,
-    ModelWeights weights) {
+    ModelWeights weights,
+    OptimizerState optimizer) {
 
   /** A checkpoint of the current Deep-Emotion layout after {@code result}'s epoch. */
-  public static Checkpoint of(ModelWeights weights, Hyperparameters hyperparameters, EpochResult result) {
+  public static Checkpoint of(ModelWeights weights, Hyperparameters hyperparameters, EpochResult result,
+      OptimizerState optimizer) {
     return new Checkpoint(
         DeepEmotion.ARCHITECTURE,
         DeepEmotion.ARCHITECTURE_VERSION,
@@ -31,7 +35,8 @@ public record Checkpoint(
         result.trainAccuracy(),
         result.validationLoss(),
         result.validationAccuracy(),
-        weights);
+        weights,
+        optimizer);
   }
 
   /** Weights with no training history, such as imported from the PyTorch reference. */
@@ -46,6 +51,7 @@ public record Checkpoint(
         Double.NaN,
         Double.NaN,
         Double.NaN,
-        weights);
+        weights,
+        null);
   }
 }

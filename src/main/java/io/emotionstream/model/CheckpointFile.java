@@ -26,11 +26,18 @@ import java.util.Map;
  *                    double weight decay, double dropout, UTF loss, long seed
  *   int epoch, int total epochs, double train loss/accuracy, validation loss/accuracy
  *   int tensor count, then per tensor: UTF name, int rank, long[rank] shape, float32 values
+ *   only in "EMOCKPT2": UTF optimizer, int steps, then its state tensors as the weights above,
+ *                       named "&lt;parameter&gt;#&lt;slot&gt;"
  *   32 bytes SHA-256 of everything before it
  * </pre>
+ *
+ * <p>A checkpoint without optimizer state is written as "EMOCKPT1", so files of earlier builds and
+ * imported weights read the same.
  */
 public final class CheckpointFile {
   private static final byte[] MAGIC = "EMOCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC_WITH_OPTIMIZER =
+      "EMOCKPT2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int DIGEST_BYTES = 32;
   private static final int MAX_TENSORS = 1024;
   private static final int MAX_RANK = 8;
@@ -40,7 +47,8 @@ public final class CheckpointFile {
   public static byte[] toBytes(Checkpoint checkpoint) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(300_000);
     try (DataOutputStream out = new DataOutputStream(buffer)) {
-      out.write(MAGIC);
+      OptimizerState optimizer = checkpoint.optimizer();
+      out.write(optimizer == null ? MAGIC : MAGIC_WITH_OPTIMIZER);
       out.writeUTF(checkpoint.architecture());
       out.writeInt(checkpoint.architectureVersion());
       Hyperparameters h = checkpoint.hyperparameters();
@@ -59,18 +67,11 @@ public final class CheckpointFile {
       out.writeDouble(checkpoint.trainAccuracy());
       out.writeDouble(checkpoint.validationLoss());
       out.writeDouble(checkpoint.validationAccuracy());
-      Map<String, ModelWeights.Tensor> tensors = checkpoint.weights().tensors();
-      out.writeInt(tensors.size());
-      for (Map.Entry<String, ModelWeights.Tensor> entry : tensors.entrySet()) {
-        out.writeUTF(entry.getKey());
-        long[] shape = entry.getValue().shape();
-        out.writeInt(shape.length);
-        for (long dimension : shape) {
-          out.writeLong(dimension);
-        }
-        for (float value : entry.getValue().values()) {
-          out.writeFloat(value);
-        }
+      writeTensors(out, checkpoint.weights().tensors());
+      if (optimizer != null) {
+        out.writeUTF(optimizer.optimizer());
+        out.writeInt(optimizer.steps());
+        writeTensors(out, optimizer.slots());
       }
       out.flush();
       out.write(sha256(buffer.toByteArray()));
@@ -81,8 +82,10 @@ public final class CheckpointFile {
   }
 
   public static Checkpoint fromBytes(byte[] bytes) throws CheckpointException {
-    if (bytes.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-      throw new CheckpointException("not an emotion-stream checkpoint (no EMOCKPT1 header)");
+    byte[] magic = Arrays.copyOf(bytes, MAGIC.length);
+    boolean withOptimizer = Arrays.equals(magic, MAGIC_WITH_OPTIMIZER);
+    if (bytes.length < MAGIC.length || !(withOptimizer || Arrays.equals(magic, MAGIC))) {
+      throw new CheckpointException("not an emotion-stream checkpoint (no EMOCKPT1 or EMOCKPT2 header)");
     }
     if (bytes.length < MAGIC.length + DIGEST_BYTES) {
       throw new CheckpointException("checkpoint truncated: only " + bytes.length + " bytes");
@@ -120,46 +123,75 @@ public final class CheckpointFile {
       double trainAccuracy = in.readDouble();
       double validationLoss = in.readDouble();
       double validationAccuracy = in.readDouble();
-      int count = in.readInt();
-      if (count < 0 || count > MAX_TENSORS) {
-        throw new CheckpointException("checkpoint claims " + count + " weight tensors");
-      }
-      Map<String, ModelWeights.Tensor> tensors = new LinkedHashMap<>();
-      for (int t = 0; t < count; t++) {
+      ModelWeights weights = new ModelWeights(readTensors(in, bodyLength));
+      OptimizerState optimizer = null;
+      if (withOptimizer) {
         String name = in.readUTF();
-        int rank = in.readInt();
-        if (rank < 0 || rank > MAX_RANK) {
-          throw new CheckpointException("tensor " + name + " claims rank " + rank);
-        }
-        long[] shape = new long[rank];
-        long size = 1;
-        for (int d = 0; d < rank; d++) {
-          shape[d] = in.readLong();
-          if (shape[d] < 0 || shape[d] > bodyLength) {
-            throw new CheckpointException("tensor " + name + " claims dimension " + shape[d]);
-          }
-          size *= shape[d];
-        }
-        if (size * Float.BYTES > bodyLength) {
-          throw new CheckpointException("tensor " + name + " claims " + size + " values, more than the file holds");
-        }
-        float[] values = new float[(int) size];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = in.readFloat();
-        }
-        tensors.put(name, new ModelWeights.Tensor(shape, values));
+        int steps = in.readInt();
+        optimizer = new OptimizerState(name, steps, readTensors(in, bodyLength));
       }
       if (in.available() > 0) {
         throw new CheckpointException("checkpoint has " + in.available() + " unexpected trailing bytes");
       }
       return new Checkpoint(
           architecture, architectureVersion, hyperparameters, epoch, totalEpochs, trainLoss,
-          trainAccuracy, validationLoss, validationAccuracy, new ModelWeights(tensors));
+          trainAccuracy, validationLoss, validationAccuracy, weights, optimizer);
     } catch (EOFException e) {
       throw new CheckpointException("checkpoint truncated: its content ends early", e);
     } catch (IOException e) {
       throw new CheckpointException("checkpoint unreadable: " + e.getMessage(), e);
     }
+  }
+
+  private static void writeTensors(DataOutputStream out, Map<String, ModelWeights.Tensor> tensors)
+      throws IOException {
+    out.writeInt(tensors.size());
+    for (Map.Entry<String, ModelWeights.Tensor> entry : tensors.entrySet()) {
+      out.writeUTF(entry.getKey());
+      long[] shape = entry.getValue().shape();
+      out.writeInt(shape.length);
+      for (long dimension : shape) {
+        out.writeLong(dimension);
+      }
+      for (float value : entry.getValue().values()) {
+        out.writeFloat(value);
+      }
+    }
+  }
+
+  /** Reads what {@link #writeTensors} wrote, refusing claims larger than the file. */
+  private static Map<String, ModelWeights.Tensor> readTensors(DataInputStream in, int bodyLength)
+      throws IOException {
+    int count = in.readInt();
+    if (count < 0 || count > MAX_TENSORS) {
+      throw new CheckpointException("checkpoint claims " + count + " tensors");
+    }
+    Map<String, ModelWeights.Tensor> tensors = new LinkedHashMap<>();
+    for (int t = 0; t < count; t++) {
+      String name = in.readUTF();
+      int rank = in.readInt();
+      if (rank < 0 || rank > MAX_RANK) {
+        throw new CheckpointException("tensor " + name + " claims rank " + rank);
+      }
+      long[] shape = new long[rank];
+      long size = 1;
+      for (int d = 0; d < rank; d++) {
+        shape[d] = in.readLong();
+        if (shape[d] < 0 || shape[d] > bodyLength) {
+          throw new CheckpointException("tensor " + name + " claims dimension " + shape[d]);
+        }
+        size *= shape[d];
+      }
+      if (size * Float.BYTES > bodyLength) {
+        throw new CheckpointException("tensor " + name + " claims " + size + " values, more than the file holds");
+      }
+      float[] values = new float[(int) size];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = in.readFloat();
+      }
+      tensors.put(name, new ModelWeights.Tensor(shape, values));
+    }
+    return tensors;
   }
 
   /** Writes atomically: a reader never sees half a checkpoint. */

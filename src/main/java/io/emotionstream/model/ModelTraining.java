@@ -44,7 +44,7 @@ public final class ModelTraining {
 
             @Override
             public void epochFinished(EpochResult result) {
-              Checkpoint checkpoint = Checkpoint.of(model.weights(), hyperparameters, result);
+              Checkpoint checkpoint = Checkpoint.of(model.weights(), hyperparameters, result, loop.optimizerState());
               double score = result.hasValidation() ? result.validationAccuracy() : -result.trainLoss();
               try {
                 CheckpointFile.write(checkpoint, outputDirectory.resolve(LAST));

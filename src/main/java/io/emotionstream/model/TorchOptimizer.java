@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -100,6 +102,46 @@ public abstract class TorchOptimizer implements AutoCloseable {
   /** Steps taken so far. */
   public int steps() {
     return steps;
+  }
+
+  /** The state of every parameter stepped so far, under the names of {@code parameters}. */
+  OptimizerState state(String optimizer, Map<String, Parameter> parameters) {
+    Map<String, ModelWeights.Tensor> slots = new LinkedHashMap<>();
+    parameters.forEach((name, parameter) -> {
+      NDArray[] state = states.get(parameter.getId());
+      for (int slot = 0; state != null && slot < state.length; slot++) {
+        slots.put(OptimizerState.key(name, slot), ModelWeights.toTensor(state[slot]));
+      }
+    });
+    return new OptimizerState(optimizer, steps, slots);
+  }
+
+  /**
+   * Takes up {@code saved} for {@code parameters}, which must be the same model layout.
+   *
+   * @throws IllegalArgumentException if a parameter's saved slots are missing or of another shape
+   */
+  void restore(OptimizerState saved, Map<String, Parameter> parameters) {
+    Map<String, NDArray[]> restored = new HashMap<>();
+    parameters.forEach((name, parameter) -> {
+      if (!parameter.requiresGradient()) {
+        return;
+      }
+      NDArray weight = parameter.getArray();
+      NDArray[] state = new NDArray[stateSlots()];
+      for (int slot = 0; slot < state.length; slot++) {
+        ModelWeights.Tensor tensor = saved.slots().get(OptimizerState.key(name, slot));
+        if (tensor == null || !Arrays.equals(tensor.shape(), weight.getShape().getShape())) {
+          throw new IllegalArgumentException("saved optimizer state has no slot " + slot + " of " + name
+              + " in shape " + weight.getShape());
+        }
+        state[slot] = stateMemory.create(tensor.values(), weight.getShape()).toDevice(weight.getDevice(), false);
+      }
+      restored.put(parameter.getId(), state);
+    });
+    states.clear();
+    states.putAll(restored);
+    steps = saved.steps();
   }
 
   @Override

@@ -30,10 +30,31 @@ public final class TrainingLoop implements AutoCloseable {
   private final float smoothing;
 
   public TrainingLoop(EmotionModel model, Hyperparameters hyperparameters) {
+    this(model, hyperparameters, null);
+  }
+
+  /**
+   * @param resume the optimiser's state to continue from, as a checkpoint of the same run saved it;
+   *     null to start afresh. Ignored (with a log line) when it is of another optimiser.
+   */
+  public TrainingLoop(EmotionModel model, Hyperparameters hyperparameters, OptimizerState resume) {
     this.model = model;
     this.hyperparameters = hyperparameters;
     this.optimizer = TorchOptimizer.of(hyperparameters, model.manager());
     this.smoothing = hyperparameters.lossKind().smoothing();
+    if (resume != null) {
+      if (resume.optimizer().equals(hyperparameters.optimizer())) {
+        optimizer.restore(resume, model.parameters());
+      } else {
+        LOG.warn("saved state is of optimizer {}, this run uses {}: starting it afresh", resume.optimizer(),
+            hyperparameters.optimizer());
+      }
+    }
+  }
+
+  /** The optimiser's state now, for a checkpoint. */
+  public OptimizerState optimizerState() {
+    return optimizer.state(hyperparameters.optimizer(), model.parameters());
   }
 
   /**

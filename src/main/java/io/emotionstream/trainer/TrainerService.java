@@ -22,6 +22,7 @@ import io.emotionstream.model.EpochResult;
 import io.emotionstream.model.FaceTensor;
 import io.emotionstream.model.Hyperparameters;
 import io.emotionstream.model.ModelWeights;
+import io.emotionstream.model.OptimizerState;
 import io.emotionstream.model.TrainingLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -254,17 +255,20 @@ public final class TrainerService implements AutoCloseable {
   private void train(Run run) {
     Hyperparameters h = run.hyperparameters;
     ModelWeights start = null;
+    OptimizerState optimizerState = null;
     String origin;
     ModelCheckpoint own = run.resumed ? history.lastOfRun(run.runId).orElse(null) : null;
     if (own != null) {
-      start = weights(own);
+      Checkpoint saved = contents(own);
+      start = saved.weights();
+      optimizerState = saved.optimizer(); // so the run goes on as if never stopped
       run.epochsDone = own.getEpoch();
       run.bestValidation = own.getValidationAccuracy() == null ? Double.NaN : own.getValidationAccuracy();
       origin = "resumed after epoch " + own.getEpoch() + " from its checkpoint version " + own.getVersion();
     } else if (run.mode == TrainingMode.FINE_TUNE) {
       ModelCheckpoint base = history.latest().orElseThrow(() -> new IllegalStateException(
           "no checkpoint of " + trainer.modelName() + " to fine-tune from; retrain with mode SCRATCH first"));
-      start = weights(base);
+      start = contents(base).weights(); // a new run: its optimizer starts afresh
       origin = "fine-tuning checkpoint version " + base.getVersion();
     } else {
       origin = "from scratch";
@@ -276,7 +280,7 @@ public final class TrainerService implements AutoCloseable {
     try (EmotionModel model = start == null
             ? EmotionModel.initialised((float) h.dropout(), h.seed(), device)
             : EmotionModel.withWeights(start, (float) h.dropout(), device);
-        TrainingLoop loop = new TrainingLoop(model, h)) {
+        TrainingLoop loop = new TrainingLoop(model, h, optimizerState)) {
       Engine.getInstance().setRandomSeed((int) (h.seed() + run.epochsDone));
       long runStart = System.nanoTime();
       int epochsHere = 0;
@@ -287,7 +291,7 @@ public final class TrainerService implements AutoCloseable {
         }
         epochsHere++;
         double secondsPerEpoch = (System.nanoTime() - runStart) / 1e9 / epochsHere;
-        publishEpoch(run, result, model, secondsPerEpoch * (h.epochs() - epoch));
+        publishEpoch(run, result, model, loop, secondsPerEpoch * (h.epochs() - epoch));
         run.epochsDone = epoch;
       }
     }
@@ -343,11 +347,11 @@ public final class TrainerService implements AutoCloseable {
         validationLoss, validationAccuracy, seen / seconds, (int) seen);
   }
 
-  private void publishEpoch(Run run, EpochResult result, EmotionModel model, double etaSeconds) {
+  private void publishEpoch(Run run, EpochResult result, EmotionModel model, TrainingLoop loop, double etaSeconds) {
     Hyperparameters h = run.hyperparameters;
     ModelCheckpoint checkpoint = null;
     if (trainer.publish().publishes(result.validationAccuracy(), run.bestValidation)) {
-      checkpoint = publisher.build(run.runId, Checkpoint.of(model.weights(), h, result));
+      checkpoint = publisher.build(run.runId, Checkpoint.of(model.weights(), h, result, loop.optimizerState()));
     }
     List<TrainingStatus> statuses = new ArrayList<>();
     statuses.add(withMetrics(run.status(RunState.EPOCH_COMPLETED), result)
@@ -392,11 +396,11 @@ public final class TrainerService implements AutoCloseable {
     return Double.isFinite(value) ? value : null;
   }
 
-  private static ModelWeights weights(ModelCheckpoint checkpoint) {
+  private static Checkpoint contents(ModelCheckpoint checkpoint) {
     byte[] bytes = new byte[checkpoint.getWeights().remaining()];
     checkpoint.getWeights().duplicate().get(bytes);
     try {
-      return CheckpointFile.fromBytes(bytes).weights();
+      return CheckpointFile.fromBytes(bytes);
     } catch (CheckpointException e) {
       throw new IllegalStateException("checkpoint version " + checkpoint.getVersion() + " of "
           + checkpoint.getModelName() + " is unreadable: " + e.getMessage(), e);

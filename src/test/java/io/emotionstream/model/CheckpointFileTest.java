@@ -2,6 +2,7 @@ package io.emotionstream.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +19,29 @@ class CheckpointFileTest {
   private static Checkpoint sample() throws IOException {
     ModelWeights weights = ModelWeights.readNpz(ReferenceFixture.path("state_dict.npz"));
     EpochResult result = new EpochResult(3, 50, 1.2, 0.41, 1.3, 0.39, 900, 28_000);
-    return Checkpoint.of(weights, Hyperparameters.DEFAULTS.withOptimizer("sgd"), result);
+    return Checkpoint.of(weights, Hyperparameters.DEFAULTS.withOptimizer("sgd"), result, null);
+  }
+
+  @Test
+  void keepsTheOptimizerStateWhenThereIsOne() throws IOException {
+    Checkpoint stateless = sample();
+    ModelWeights.Tensor momentum = new ModelWeights.Tensor(new long[] {2, 3}, new float[] {1, -2, 3.5f, 0, 1e-7f, 9});
+    Checkpoint withState = new Checkpoint(stateless.architecture(), stateless.architectureVersion(),
+        stateless.hyperparameters(), 3, 50, 1.2, 0.41, 1.3, 0.39, stateless.weights(),
+        new OptimizerState("sgd", 417, Map.of("fc2.bias#0", momentum)));
+
+    byte[] bytes = CheckpointFile.toBytes(withState);
+    Checkpoint read = CheckpointFile.fromBytes(bytes);
+
+    assertEquals("EMOCKPT2", new String(bytes, 0, 8, StandardCharsets.US_ASCII));
+    assertEquals("sgd", read.optimizer().optimizer());
+    assertEquals(417, read.optimizer().steps());
+    assertArrayEquals(momentum.shape(), read.optimizer().slots().get("fc2.bias#0").shape());
+    assertArrayEquals(momentum.values(), read.optimizer().slots().get("fc2.bias#0").values());
+    assertEquals(stateless.weights().tensors().keySet(), read.weights().tensors().keySet());
+    // Without state the format is the earlier one, which earlier builds wrote and still read.
+    assertEquals("EMOCKPT1", new String(CheckpointFile.toBytes(stateless), 0, 8, StandardCharsets.US_ASCII));
+    assertNull(CheckpointFile.fromBytes(CheckpointFile.toBytes(stateless)).optimizer());
   }
 
   @Test

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import io.emotionstream.data.FaceSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +60,62 @@ class TrainingLoopTest {
       assertTrue(outcome.epochs().isEmpty());
       assertEquals(3, batches.get());
     }
+  }
+
+  @Test
+  void aLoopResumedWithItsOptimizerStateStepsAsIfNeverStopped() {
+    Hyperparameters adam = Hyperparameters.DEFAULTS.withBatchSize(16).withDropout(0);
+    Random random = new Random(11);
+    byte[][] batches = new byte[2][16 * FaceSet.PIXELS];
+    random.nextBytes(batches[0]);
+    random.nextBytes(batches[1]);
+    long[] labels = random.longs(16, 0, 7).toArray();
+
+    ModelWeights afterFirst;
+    OptimizerState stateAfterFirst;
+    ModelWeights uninterrupted;
+    try (EmotionModel model = EmotionModel.initialised(0f, 42, Device.cpu());
+        TrainingLoop loop = new TrainingLoop(model, adam)) {
+      step(model, loop, batches[0], labels);
+      afterFirst = model.weights();
+      stateAfterFirst = loop.optimizerState();
+      step(model, loop, batches[1], labels);
+      uninterrupted = model.weights();
+    }
+    assertEquals(1, stateAfterFirst.steps());
+
+    ModelWeights resumed = secondStepFrom(afterFirst, adam, stateAfterFirst, batches[1], labels);
+    ModelWeights restarted = secondStepFrom(afterFirst, adam, null, batches[1], labels);
+
+    assertTrue(maxDifference(uninterrupted, resumed) < 1e-6, "resumed differs by " + maxDifference(uninterrupted, resumed));
+    // Without the state Adam's first step moves every weight by about the learning rate again.
+    assertTrue(maxDifference(uninterrupted, restarted) > 1e-4, "restarted differs by " + maxDifference(uninterrupted, restarted));
+  }
+
+  private static ModelWeights secondStepFrom(ModelWeights start, Hyperparameters h, OptimizerState state,
+      byte[] pixels, long[] labels) {
+    try (EmotionModel model = EmotionModel.withWeights(start, 0f, Device.cpu());
+        TrainingLoop loop = new TrainingLoop(model, h, state)) {
+      step(model, loop, pixels, labels);
+      return model.weights();
+    }
+  }
+
+  private static void step(EmotionModel model, TrainingLoop loop, byte[] pixels, long[] labels) {
+    try (NDManager scratch = model.manager().newSubManager()) {
+      loop.trainBatch(scratch, FaceTensor.fromPixels(scratch, pixels, labels.length), scratch.create(labels));
+    }
+  }
+
+  private static float maxDifference(ModelWeights a, ModelWeights b) {
+    float max = 0;
+    for (var entry : a.tensors().entrySet()) {
+      float[] x = entry.getValue().values();
+      float[] y = b.get(entry.getKey()).values();
+      for (int i = 0; i < x.length; i++) {
+        max = Math.max(max, Math.abs(x[i] - y[i]));
+      }
+    }
+    return max;
   }
 }
