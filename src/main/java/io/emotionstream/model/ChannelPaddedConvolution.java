@@ -20,8 +20,10 @@ import ai.djl.nn.convolutional.Conv2d;
  *
  * <p>Why the input: with one input channel (the first layer after the spatial transformer) the
  * backward pass leaves the blocked kernels for a generic one that takes 5 to 20 times longer; with
- * four it is still 5 times slower than with eight. {@code ChannelPaddedConvolutionTest} checks outputs and
- * gradients against the unfolded form for every layer shape of the network.
+ * four it is still 5 times slower than with eight.
+ *
+ * <p>{@code ChannelPaddedConvolutionTest} checks outputs and gradients against an unfolded
+ * convolution for every layer shape of the network.
  */
 final class ChannelPaddedConvolution {
   private static final long OUTPUT_BLOCK = 16;

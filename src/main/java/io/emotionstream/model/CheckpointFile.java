@@ -45,7 +45,7 @@ public final class CheckpointFile {
   private CheckpointFile() {}
 
   public static byte[] toBytes(Checkpoint checkpoint) {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream(300_000);
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream(checkpoint.optimizer() == null ? 300_000 : 900_000);
     try (DataOutputStream out = new DataOutputStream(buffer)) {
       OptimizerState optimizer = checkpoint.optimizer();
       out.write(optimizer == null ? MAGIC : MAGIC_WITH_OPTIMIZER);
