@@ -2,6 +2,7 @@ package io.emotionstream.classifier;
 
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.TopicSpec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -67,7 +68,8 @@ public final class ClassifierService implements AutoCloseable {
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
     // Checkpoint records carry the weights: allow them through the global consumer.
-    config.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 16 * 1024 * 1024);
+    config.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        TopicSpec.MAX_RECORD_BYTES);
     if (settings.stateDirectory() != null) {
       config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDirectory().toString());
     }

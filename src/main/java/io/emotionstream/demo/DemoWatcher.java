@@ -8,6 +8,7 @@ import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.classifier.ClassifierTopology;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.TopicSpec;
 import io.emotionstream.trainer.StatusLines;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ final class DemoWatcher implements AutoCloseable {
         ConsumerConfig.GROUP_ID_CONFIG, "demo-watcher-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024)),
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
         serdes.keys().deserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(connection.topics().trainerStatus(), connection.topics().checkpoints(),
         connection.topics().accuracy(), connection.topics().events(), connection.topics().deadLetters()));

@@ -7,6 +7,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.TopicSpec;
 import io.emotionstream.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ public final class MonitorFeed implements AutoCloseable {
         // The classifier writes in transactions: show only what it committed.
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         // Checkpoint records carry the model's weights.
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024)),
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
         new StringDeserializer(), new ByteArrayDeserializer());
     try {
       List<TopicPartition> streams = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.TopicSpec;
 import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.CheckpointException;
 import io.emotionstream.model.CheckpointFile;
@@ -108,7 +109,7 @@ public final class CheckpointPublisher {
     ModelCheckpoint checkpoint = build("file:" + file.getFileName(), contents, bytes);
     try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
         settings.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024)),
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
         serdes.keys().serializer(), serdes.checkpoints().serializer())) {
       producer.send(new ProducerRecord<>(settings.topics().checkpoints(), modelName, checkpoint)).get();
     } catch (InterruptedException e) {

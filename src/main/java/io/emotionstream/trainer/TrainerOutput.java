@@ -4,6 +4,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.TopicSpec;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -45,7 +46,8 @@ final class TrainerOutput implements AutoCloseable {
     this.producer = new KafkaProducer<>(settings.clientConfig(Map.of(
             ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.ACKS_CONFIG, "all")),
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
         new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
   }
