@@ -11,11 +11,9 @@ public final class DjlModelLoader implements ModelLoader {
 
   @Override
   public FaceClassifier load(ModelCheckpoint record) {
-    byte[] file = new byte[record.getWeights().remaining()];
-    record.getWeights().duplicate().get(file);
     Checkpoint checkpoint;
     try {
-      checkpoint = CheckpointFile.fromBytes(file);
+      checkpoint = CheckpointFile.fromRecord(record);
     } catch (CheckpointException e) {
       throw new RefusedCheckpointException(e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.emotionstream.model;
 
+import io.emotionstream.avro.ModelCheckpoint;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -192,6 +193,13 @@ public final class CheckpointFile {
       tensors.put(name, new ModelWeights.Tensor(shape, values));
     }
     return tensors;
+  }
+
+  /** The checkpoint file a checkpoints-topic record carries. */
+  public static Checkpoint fromRecord(ModelCheckpoint record) throws CheckpointException {
+    byte[] bytes = new byte[record.getWeights().remaining()];
+    record.getWeights().duplicate().get(bytes);
+    return fromBytes(bytes);
   }
 
   /** Writes atomically: a reader never sees half a checkpoint. */

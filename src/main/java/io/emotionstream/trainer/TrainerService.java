@@ -397,10 +397,8 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private static Checkpoint contents(ModelCheckpoint checkpoint) {
-    byte[] bytes = new byte[checkpoint.getWeights().remaining()];
-    checkpoint.getWeights().duplicate().get(bytes);
     try {
-      return CheckpointFile.fromBytes(bytes);
+      return CheckpointFile.fromRecord(checkpoint);
     } catch (CheckpointException e) {
       throw new IllegalStateException("checkpoint version " + checkpoint.getVersion() + " of "
           + checkpoint.getModelName() + " is unreadable: " + e.getMessage(), e);

@@ -78,14 +78,12 @@ public final class ClassifierBench {
   }
 
   private static double rawInference(ModelCheckpoint checkpoint) throws Exception {
-    byte[] file = new byte[checkpoint.getWeights().remaining()];
-    checkpoint.getWeights().duplicate().get(file);
     byte[][] faces = new byte[BATCH][];
     Random random = new Random(1);
     for (int i = 0; i < BATCH; i++) {
       faces[i] = SyntheticFaces.face(io.emotionstream.avro.Emotion.values()[i % 7], random);
     }
-    try (EmotionPredictor predictor = EmotionPredictor.of(CheckpointFile.fromBytes(file).weights(), Device.cpu(), BATCH)) {
+    try (EmotionPredictor predictor = EmotionPredictor.of(CheckpointFile.fromRecord(checkpoint).weights(), Device.cpu(), BATCH)) {
       for (int i = 0; i < 20; i++) {
         predictor.predict(faces);
       }

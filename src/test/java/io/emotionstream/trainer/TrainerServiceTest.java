@@ -111,7 +111,7 @@ class TrainerServiceTest {
         assertEquals(runId, checkpoint.getRunId());
         assertEquals(Sha256.hex(checkpoint.getWeights().duplicate()), checkpoint.getSha256());
         assertEquals(8, checkpoint.getHyperparameters().getBatchSize());
-        Checkpoint file = CheckpointFile.fromBytes(bytes(checkpoint.getWeights())); // whole and readable
+        Checkpoint file = CheckpointFile.fromRecord(checkpoint); // whole and readable
         assertEquals(checkpoint.getEpoch(), file.epoch());
         assertEquals(checkpoint.getValidationAccuracy(), file.validationAccuracy());
       }
@@ -386,11 +386,5 @@ class TrainerServiceTest {
 
   private static boolean isRun(TrainingStatus status, String runId) {
     return status.getRunId().equals(runId);
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
   }
 }
