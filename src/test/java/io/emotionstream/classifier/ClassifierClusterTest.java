@@ -8,13 +8,12 @@ import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.ConnectionSettings;
-import io.emotionstream.kafka.LocalCluster;
-import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,31 +28,19 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The classifier against a real broker and registry, serving the real network through DJL. */
 class ClassifierClusterTest {
-  private static LocalCluster cluster;
-  private static TopicSerdes serdes;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
-    serdes = TopicSerdes.connect(cluster.connection());
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster();
 
   @Test
   void everyFrameGivesExactlyOneEventAcrossACrashAndAJoiningInstance(@TempDir Path dir) throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster, 3);
-    TestCheckpoints.publish(connection, serdes, TestCheckpoints.deepEmotion(1, 11));
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 3);
+    TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
     String applicationId = "classifier-" + UUID.randomUUID();
     int frames = 600;
     List<String> sources = List.of("cam-1", "cam-2", "cam-3");
@@ -85,19 +72,19 @@ class ClassifierClusterTest {
   @Test
   void aNewCheckpointChangesTheVersionOfLaterEventsAndACorruptOneIsRefusedWhileFramesFlow(@TempDir Path dir)
       throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster, 1);
-    TestCheckpoints.publish(connection, serdes, TestCheckpoints.deepEmotion(1, 11));
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 1);
+    TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
     try (EventLog events = new EventLog(connection);
         ClassifierService classifier = ClassifierService.start(connection,
             ClassifierSettings.defaults().withApplicationId("classifier-" + UUID.randomUUID())
                 .withStateDirectory(dir), new DjlModelLoader());
-        FrameProducer producer = new FrameProducer(connection, serdes)) {
+        FrameProducer producer = new FrameProducer(connection, kafka.serdes())) {
       SyntheticFrames faces = new SyntheticFrames(3, 0.5);
       producer.send(faces, "cam", RatePacer.unlimited(), 40, n -> {});
       events.awaitCount(40);
       assertTrue(events.all().stream().allMatch(e -> e.getModelVersion() == 1));
 
-      TestCheckpoints.publish(connection, serdes, TestCheckpoints.deepEmotion(2, 12));
+      TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(2, 12));
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         producer.send(faces, "cam", RatePacer.unlimited(), 5, n -> {});
         events.drainFor(Duration.ofMillis(200));
@@ -110,7 +97,7 @@ class ClassifierClusterTest {
 
       ModelCheckpoint corrupt = TestCheckpoints.deepEmotion(3, 13);
       corrupt.getWeights().put(100, (byte) (corrupt.getWeights().get(100) ^ 0xff));
-      TestCheckpoints.publish(connection, serdes, corrupt);
+      TestCheckpoints.publish(connection, kafka.serdes(), corrupt);
       int before = events.all().size();
       producer.send(faces, "cam", RatePacer.unlimited(), 40, n -> {});
       events.awaitCount(before + 40);
@@ -129,7 +116,7 @@ class ClassifierClusterTest {
   }
 
   private static void produceFrames(ConnectionSettings connection, List<String> sources, int total) {
-    try (FrameProducer producer = new FrameProducer(connection, serdes)) {
+    try (FrameProducer producer = new FrameProducer(connection, kafka.serdes())) {
       SyntheticFrames faces = new SyntheticFrames(5, 0.5);
       for (int sent = 0; sent < total; sent += sources.size()) {
         for (String source : sources) {
@@ -156,7 +143,7 @@ class ClassifierClusterTest {
           ConsumerConfig.GROUP_ID_CONFIG, "event-log-" + UUID.randomUUID(),
           ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
           ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-          serdes.keys().deserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+          kafka.serdes().keys().deserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
       consumer.subscribe(Set.of(eventsTopic, connection.topics().deadLetters()));
     }
 
@@ -189,9 +176,9 @@ class ClassifierClusterTest {
     private void poll() {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
         if (record.topic().equals(eventsTopic)) {
-          events.add(serdes.events().deserializer().deserialize(record.topic(), record.value()));
+          events.add(kafka.serdes().events().deserializer().deserialize(record.topic(), record.value()));
         } else {
-          deadLetters.add(serdes.deadLetters().deserializer().deserialize(record.topic(), record.value()));
+          deadLetters.add(kafka.serdes().deadLetters().deserializer().deserialize(record.topic(), record.value()));
         }
       }
     }

@@ -10,9 +10,9 @@ import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.ModelCheckpoint;
-import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
+import io.emotionstream.testing.SharedCluster;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,17 +29,16 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The topology alone, in TopologyTestDriver, with a real registry for the Avro values. */
 class ClassifierTopologyTest {
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster();
   private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
-  private static LocalCluster registryHost;
-  private static TopicSerdes serdes;
 
   private final Topics topics = Topics.standard();
   private TopologyTestDriver driver;
@@ -51,17 +50,6 @@ class ClassifierTopologyTest {
   private TestOutputTopic<String, AccuracyReport> accuracy;
   private long frameCounter;
 
-  @BeforeAll
-  static void startRegistry() {
-    registryHost = LocalCluster.start(LocalCluster.Settings.temporary());
-    serdes = TopicSerdes.connect(registryHost.connection());
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registryHost.close();
-  }
-
   @BeforeEach
   void buildTopology() {
     start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50))
@@ -69,6 +57,7 @@ class ClassifierTopologyTest {
   }
 
   private void start(ClassifierSettings settings) {
+    TopicSerdes serdes = kafka.serdes();
     models = new ServingModels(new RuleModels(), serdes.checkpoints().deserializer());
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
@@ -255,6 +244,6 @@ class ClassifierTopologyTest {
   }
 
   private byte[] serialize(FaceFrame frame) {
-    return serdes.frames().serializer().serialize(topics.frames(), frame);
+    return kafka.serdes().frames().serializer().serialize(topics.frames(), frame);
   }
 }

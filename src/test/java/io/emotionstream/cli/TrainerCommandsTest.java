@@ -9,12 +9,11 @@ import io.emotionstream.avro.Usage;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
-import io.emotionstream.kafka.LocalCluster;
-import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.model.EmotionModel;
 import io.emotionstream.model.Hyperparameters;
+import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
 import io.emotionstream.testing.FreshTopics;
@@ -31,38 +30,26 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class TrainerCommandsTest {
-  private static LocalCluster cluster;
-  private static TopicSerdes serdes;
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster();
   private ConnectionSettings settings;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
-    serdes = TopicSerdes.connect(cluster.connection());
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
 
   @BeforeEach
   void freshTopics() {
-    settings = FreshTopics.on(cluster);
+    settings = FreshTopics.on(kafka.cluster());
   }
 
   @Test
   void retrainFollowPrintsALinePerEpochAndExitsZeroWhenTheRunCompletes() {
     produceFaces();
-    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
+    try (TrainerService trainer = TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults())) {
       Result result = run("retrain", "--epochs", "2", "--batch-size", "16", "--lr", "0.001", "--follow");
 
       assertEquals(0, result.exitCode(), result.out());
@@ -76,7 +63,7 @@ class TrainerCommandsTest {
 
   @Test
   void retrainFollowExitsNonZeroWithTheReasonWhenTheCommandIsRejected() {
-    try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
+    try (TrainerService trainer = TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults())) {
       Result result = run("retrain", "--optimizer", "adagrad", "--follow");
 
       assertEquals(1, result.exitCode(), result.out());
@@ -129,7 +116,7 @@ class TrainerCommandsTest {
     FaceSet validation = SyntheticFaces.generate(2, 2, SyntheticFaces.Variation.NONE);
     try (KafkaProducer<String, TrainingExample> producer = new KafkaProducer<>(
         settings.clientConfig(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "all")),
-        serdes.keys().serializer(), serdes.trainingExamples().serializer())) {
+        kafka.serdes().keys().serializer(), kafka.serdes().trainingExamples().serializer())) {
       for (FaceSet faces : List.of(training, validation)) {
         Usage usage = faces == training ? Usage.TRAINING : Usage.VALIDATION;
         for (int i = 0; i < faces.size(); i++) {

@@ -15,11 +15,11 @@ import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.data.GrayImage;
 import io.emotionstream.kafka.ConnectionSettings;
-import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.metrics.DashboardMetricFamilies;
 import io.emotionstream.metrics.MetricsEndpoint;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicRecords;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -36,29 +36,19 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The dashboard's HTTP side with a real client, broker and registry. */
 class DashboardServerTest {
-  private static LocalCluster cluster;
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster();
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
-
   @Test
   void servesThePageItsCodeAndTheChartLibraryFromTheWebjar() throws Exception {
-    try (DashboardServer dashboard = start(FreshTopics.on(cluster))) {
+    try (DashboardServer dashboard = start(FreshTopics.on(kafka.cluster()))) {
       HttpResponse<String> page = get(dashboard, "/");
       assertEquals(200, page.statusCode());
       assertTrue(page.body().contains("<canvas id=\"accuracy-chart\">"), page.body());
@@ -74,7 +64,7 @@ class DashboardServerTest {
 
   @Test
   void streamsSnapshotsWithAnEventWrittenWhileThePageIsOpenAndServesItsThumbnail() throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     TopicSerdes serdes = TopicSerdes.connect(connection);
     try (DashboardServer dashboard = start(connection)) {
       HttpResponse<InputStream> stream = http.send(request(dashboard, "/api/events").build(),
@@ -118,7 +108,7 @@ class DashboardServerTest {
 
   @Test
   void theRetrainFormSendsOneRetrainCommandKeyedByModelName() throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     TopicSerdes serdes = TopicSerdes.connect(connection);
     try (DashboardServer dashboard = start(connection);
         MetricsEndpoint metrics = MetricsEndpoint.start("127.0.0.1", 0, DashboardMetricFamilies.of(dashboard))) {
@@ -149,7 +139,7 @@ class DashboardServerTest {
 
   @Test
   void refusesABadFormWithAClearMessageAndSendsNothing() throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     TopicSerdes serdes = TopicSerdes.connect(connection);
     try (DashboardServer dashboard = start(connection)) {
       HttpResponse<String> words = post(dashboard, "application/json", "{\"epochs\":\"three\"}");

@@ -16,9 +16,9 @@ import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.cli.EmotionCli;
 import io.emotionstream.kafka.ConnectionSettings;
-import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.SharedCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -30,27 +30,17 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code emotion monitor} as a user runs it, against a real broker and registry. */
 class MonitorCommandTest {
-  private static LocalCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster();
 
   @Test
   void showsAnAccuracyReportWrittenWhileItRunsButNotOlderOnes() throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     TopicSerdes serdes = TopicSerdes.connect(connection);
     Instant now = Instant.now();
     publish(connection, connection.topics().accuracy(), serdes.accuracyReports().serializer(),
@@ -90,7 +80,7 @@ class MonitorCommandTest {
 
   @Test
   void replaysFromTheBeginningAndSkipsARecordItCannotRead() throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     TopicSerdes serdes = TopicSerdes.connect(connection);
     try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(connection.clientConfig(), new StringSerializer(),
         new ByteArraySerializer())) {
@@ -114,7 +104,7 @@ class MonitorCommandTest {
   @Test
   void aMissingTopicIsAOneLineErrorAndExitCodeOne() {
     StringWriter errors = new StringWriter();
-    ConnectionSettings connection = cluster.connection();
+    ConnectionSettings connection = kafka.cluster().connection();
     int exit = EmotionCli.commandLine().setErr(new PrintWriter(errors, true)).execute("monitor",
         "--bootstrap-servers", connection.bootstrapServers(), "--registry-url", connection.registryUrl(),
         "--topic-prefix", "nothing-here.", "--plain", "--duration", "1s");

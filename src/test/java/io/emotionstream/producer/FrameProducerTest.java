@@ -10,9 +10,8 @@ import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.Usage;
 import io.emotionstream.data.Fer2013Writer;
 import io.emotionstream.kafka.ConnectionSettings;
-import io.emotionstream.kafka.LocalCluster;
-import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicRecords;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -22,36 +21,24 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class FrameProducerTest {
-  private static LocalCluster cluster;
-  private static TopicSerdes serdes;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
-    serdes = TopicSerdes.connect(cluster.connection());
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster();
 
   @Test
   void publishesImagesOfAnySizeAs48x48FramesAndDeadLettersFilesThatAreNotImages(@TempDir Path dir) throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     // Given a colour PNG, a JPEG of another size, and a file that only pretends to be a PNG
     ImageIO.write(drawing(120, 90), "png", dir.resolve("a.png").toFile());
     ImageIO.write(drawing(64, 200), "jpg", dir.resolve("b.jpg").toFile());
     Files.writeString(dir.resolve("c.png"), "not an image");
 
     ProduceSummary summary;
-    try (FrameProducer producer = new FrameProducer(connection, serdes);
+    try (FrameProducer producer = new FrameProducer(connection, kafka.serdes());
         FrameSource frames = ImageFolderFrames.open(dir)) {
       summary = producer.send(frames, "door-cam", RatePacer.unlimited(), 0, read -> {});
     }
@@ -59,7 +46,7 @@ class FrameProducerTest {
     assertEquals(2, summary.sent());
     assertEquals(1, summary.rejected());
     List<ConsumerRecord<String, FaceFrame>> frames = TopicRecords.readAtLeast(connection,
-        connection.topics().frames(), serdes.keys().deserializer(), serdes.frames().deserializer(), 2);
+        connection.topics().frames(), kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), 2);
     assertEquals(2, frames.size());
     for (ConsumerRecord<String, FaceFrame> record : frames) {
       assertEquals("door-cam", record.key());
@@ -69,20 +56,20 @@ class FrameProducerTest {
       assertNull(record.value().getLabel());
     }
     DeadLetter letter = TopicRecords.readAtLeast(connection, connection.topics().deadLetters(),
-        serdes.keys().deserializer(), serdes.deadLetters().deserializer(), 1).get(0).value();
+        kafka.serdes().keys().deserializer(), kafka.serdes().deadLetters().deserializer(), 1).get(0).value();
     assertEquals("c.png", letter.getLocation());
     assertEquals(FrameProducer.STAGE, letter.getStage());
   }
 
   @Test
   void attachesCsvLabelsOnlyWhenAsked(@TempDir Path dir) throws Exception {
-    ConnectionSettings connection = FreshTopics.on(cluster);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     Path csv = dir.resolve("faces.csv");
     try (Fer2013Writer writer = Fer2013Writer.create(csv, true)) {
       writer.write(Emotion.SURPRISE, new byte[48 * 48], Usage.TEST);
     }
     String topic = connection.topics().frames();
-    try (FrameProducer producer = new FrameProducer(connection, serdes)) {
+    try (FrameProducer producer = new FrameProducer(connection, kafka.serdes())) {
       try (FrameSource labelled = CsvFrames.open(csv, true)) {
         producer.send(labelled, "labelled", RatePacer.unlimited(), 0, read -> {});
       }
@@ -91,7 +78,7 @@ class FrameProducerTest {
       }
     }
     List<ConsumerRecord<String, FaceFrame>> frames = TopicRecords.readAtLeast(connection, topic,
-        serdes.keys().deserializer(), serdes.frames().deserializer(), 2);
+        kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), 2);
     assertTrue(frames.stream().anyMatch(r -> r.key().equals("labelled") && r.value().getLabel() == Emotion.SURPRISE));
     assertTrue(frames.stream().anyMatch(r -> r.key().equals("unlabelled") && r.value().getLabel() == null));
   }

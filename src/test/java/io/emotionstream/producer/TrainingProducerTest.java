@@ -9,7 +9,7 @@ import io.emotionstream.avro.Usage;
 import io.emotionstream.data.Fer2013Reader;
 import io.emotionstream.data.SplitRule;
 import io.emotionstream.kafka.LocalCluster;
-import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,25 +22,13 @@ import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainingProducerTest {
-  private static LocalCluster cluster;
-  private static TopicSerdes serdes;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = LocalCluster.start(LocalCluster.Settings.temporary().withPartitions(2));
-    serdes = TopicSerdes.connect(cluster.connection());
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster(LocalCluster.Settings.temporary().withPartitions(2));
 
   @Test
   void sendsEveryValidRowOnceAndEveryMalformedRowToDeadLettersWithItsLineNumber(@TempDir Path dir)
@@ -66,7 +54,7 @@ class TrainingProducerTest {
     // When it is produced
     ProduceSummary summary;
     try (Fer2013Reader reader = Fer2013Reader.open(csv, SplitRule.seedRule());
-        TrainingProducer producer = new TrainingProducer(cluster.connection(), serdes)) {
+        TrainingProducer producer = new TrainingProducer(kafka.cluster().connection(), kafka.serdes())) {
       summary = producer.send(reader, RatePacer.unlimited(), read -> {});
     }
 
@@ -75,9 +63,9 @@ class TrainingProducerTest {
     assertEquals(3, summary.rejected());
     assertTrue(summary.complete());
 
-    List<ConsumerRecord<String, TrainingExample>> examples = TopicRecords.readAtLeast(cluster.connection(),
-        cluster.connection().topics().training(), serdes.keys().deserializer(),
-        serdes.trainingExamples().deserializer(), 50);
+    List<ConsumerRecord<String, TrainingExample>> examples = TopicRecords.readAtLeast(kafka.cluster().connection(),
+        kafka.cluster().connection().topics().training(), kafka.serdes().keys().deserializer(),
+        kafka.serdes().trainingExamples().deserializer(), 50);
     assertEquals(50, examples.size(), "every valid row exactly once");
     Map<String, TrainingExample> byId = examples.stream()
         .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
@@ -87,9 +75,9 @@ class TrainingProducerTest {
     assertEquals(2304, first.getPixels().remaining());
     assertEquals(Usage.VALIDATION, byId.get("faces.csv:3").getUsage());
 
-    List<ConsumerRecord<String, DeadLetter>> letters = TopicRecords.readAtLeast(cluster.connection(),
-        cluster.connection().topics().deadLetters(), serdes.keys().deserializer(),
-        serdes.deadLetters().deserializer(), 3);
+    List<ConsumerRecord<String, DeadLetter>> letters = TopicRecords.readAtLeast(kafka.cluster().connection(),
+        kafka.cluster().connection().topics().deadLetters(), kafka.serdes().keys().deserializer(),
+        kafka.serdes().deadLetters().deserializer(), 3);
     Map<String, DeadLetter> byLocation = letters.stream().map(ConsumerRecord::value)
         .collect(Collectors.toMap(DeadLetter::getLocation, Function.identity()));
     assertEquals(List.of("faces.csv:13", "faces.csv:24", "faces.csv:35"),

@@ -16,12 +16,12 @@ import io.emotionstream.avro.Usage;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
-import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.SharedCluster;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -32,16 +32,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TrainerServiceTest {
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster();
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
-  private static LocalCluster cluster;
-  private static TopicSerdes serdes;
   private static FaceSet training;
   private static FaceSet validation;
 
@@ -50,23 +50,15 @@ class TrainerServiceTest {
   private TopicWatch<ModelCheckpoint> checkpoints;
 
   @BeforeAll
-  static void startCluster() {
-    // One libtorch thread: on a machine whose two cores are shared, spinning OpenMP workers made
-    // training ten times slower (measured). Has no effect if the engine is already loaded.
-    cluster = LocalCluster.start(LocalCluster.Settings.temporary());
-    serdes = TopicSerdes.connect(cluster.connection());
+  static void generateFaces() {
     training = SyntheticFaces.generate(30, 1, SyntheticFaces.Variation.NONE);
     validation = SyntheticFaces.generate(8, 2, SyntheticFaces.Variation.NONE);
   }
 
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
-
   @BeforeEach
   void freshTopics() {
-    settings = FreshTopics.on(cluster, 2);
+    settings = FreshTopics.on(kafka.cluster(), 2);
+    TopicSerdes serdes = kafka.serdes();
     statuses = new TopicWatch<>(settings, settings.topics().trainerStatus(), serdes.keys().deserializer(),
         serdes.trainingStatuses().deserializer());
     checkpoints = new TopicWatch<>(settings, settings.topics().checkpoints(), serdes.keys().deserializer(),
@@ -173,7 +165,7 @@ class TrainerServiceTest {
     produceFaces();
     try (TrainerService trainer = start(TrainerSettings.defaults());
         TopicWatch<DeadLetter> deadLetters = new TopicWatch<>(settings, settings.topics().deadLetters(),
-            serdes.keys().deserializer(), serdes.deadLetters().deserializer())) {
+            kafka.serdes().keys().deserializer(), kafka.serdes().deadLetters().deserializer())) {
       ControlCommand unknownOptimizer = send(quick(1).setOptimizer("adagrad").build());
       ControlCommand negativeRate = send(quick(1).setLearningRate(-0.1).build());
       long poisonOffset = sendRaw(new byte[] {0, 0, 0, 0, 99, 1, 2, 3});
@@ -325,7 +317,7 @@ class TrainerServiceTest {
   }
 
   private TrainerService start(TrainerSettings trainerSettings) {
-    return TrainerService.start(settings, serdes, trainerSettings);
+    return TrainerService.start(settings, kafka.serdes(), trainerSettings);
   }
 
   private static ControlCommand.Builder quick(int epochs) {
@@ -338,7 +330,7 @@ class TrainerServiceTest {
 
   private ControlCommand send(ControlCommand command) {
     try (KafkaProducer<String, ControlCommand> producer = new KafkaProducer<>(settings.clientConfig(),
-        serdes.keys().serializer(), serdes.commands().serializer())) {
+        kafka.serdes().keys().serializer(), kafka.serdes().commands().serializer())) {
       producer.send(new ProducerRecord<>(settings.topics().control(), "deep-emotion", command)).get();
     } catch (Exception e) {
       throw new AssertionError(e);
@@ -359,7 +351,7 @@ class TrainerServiceTest {
         // OutOfOrderSequenceException retries (seen in 1 of 7 tests), each close waiting out the delivery timeout.
         settings.clientConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
             ProducerConfig.ACKS_CONFIG, "all")),
-        serdes.keys().serializer(), serdes.trainingExamples().serializer())) {
+        kafka.serdes().keys().serializer(), kafka.serdes().trainingExamples().serializer())) {
       send(producer, training, Usage.TRAINING);
       send(producer, validation, Usage.VALIDATION);
       send(producer, SyntheticFaces.generate(1, 3, SyntheticFaces.Variation.NONE), Usage.TEST);
