@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,8 @@ final class TrainingData implements AutoCloseable {
     // Raw bytes, deserialized here, so that one bad record is dead-lettered with its exact offset.
     this.consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings), Serdes.String().deserializer(),
         serdes.trainingExamples().deserializer());
-    this.partitions = TopicScan.partitions(consumer, topic);
+    this.partitions = TopicScan.partitions(consumer, topic).stream()
+        .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     partitions.forEach(p -> seenUpTo.put(p, 0L));
@@ -69,7 +71,7 @@ final class TrainingData implements AutoCloseable {
       long started = System.nanoTime();
       int before = training.size() + validation.size();
       partitions.forEach(p -> consumer.seek(p, seenUpTo.get(p)));
-      TopicScan.readUntil(consumer, end, this::take, this::deadLetter);
+      readInPartitionOrder(end);
       partitions.forEach(p -> seenUpTo.put(p, end.get(p)));
       LOG.info("read {} new faces from {} in {} ms ({} training, {} validation in memory)",
           training.size() + validation.size() - before, topic, (System.nanoTime() - started) / 1_000_000,
@@ -85,6 +87,22 @@ final class TrainingData implements AutoCloseable {
     }
     consumer.seekToBeginning(partitions);
     return new StreamedBatches(end, seed);
+  }
+
+  /**
+   * Reads up to {@code end} one partition after another: the faces then sit in the same order on
+   * every run, so a seeded run trains on the same batches however the fetches interleave partitions.
+   */
+  private void readInPartitionOrder(Map<TopicPartition, Long> end) {
+    try {
+      for (TopicPartition partition : partitions) {
+        consumer.pause(partitions);
+        consumer.resume(List.of(partition));
+        TopicScan.readUntil(consumer, Map.of(partition, end.get(partition)), this::take, this::deadLetter);
+      }
+    } finally {
+      consumer.resume(partitions);
+    }
   }
 
   /** Validation faces seen so far: those before the end offsets of the current epoch. */
