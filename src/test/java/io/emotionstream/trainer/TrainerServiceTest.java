@@ -43,6 +43,7 @@ class TrainerServiceTest {
   static final SharedCluster kafka = new SharedCluster();
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
   private static FaceSet training;
+  private static FaceSet learnable;
   private static FaceSet validation;
 
   private ConnectionSettings settings;
@@ -52,6 +53,10 @@ class TrainerServiceTest {
   @BeforeAll
   static void generateFaces() {
     training = SyntheticFaces.generate(30, 1, SyntheticFaces.Variation.NONE);
+    // 30 faces a class learn in most runs yet not with margin: in the full suite float-level
+    // differences once left a run stuck at chance. With 60, six epochs reached 0.71-0.80 for every
+    // model seed tried (at most 0.36 after the first).
+    learnable = SyntheticFaces.generate(60, 1, SyntheticFaces.Variation.NONE);
     validation = SyntheticFaces.generate(8, 2, SyntheticFaces.Variation.NONE);
   }
 
@@ -73,7 +78,7 @@ class TrainerServiceTest {
 
   @Test
   void retrainPublishesAStatusAndARisingCheckpointPerEpochAndLearnsFarBeyondChance() throws Exception {
-    produceFaces();
+    produceFaces(learnable);
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       ControlCommand command = send(quick(6));
       String runId = RetrainCommands.runId(command.getCommandId());
@@ -107,9 +112,9 @@ class TrainerServiceTest {
         assertEquals(checkpoint.getEpoch(), file.epoch());
         assertEquals(checkpoint.getValidationAccuracy(), file.validationAccuracy());
       }
-      // Chance is 1/7 = 0.14; measured 0.41 to 0.50 on these 56 held-out faces.
+      // Chance is 1/7 = 0.14; measured 0.71 to 0.80 on these 56 held-out faces.
       double accuracy = published.get(5).getValidationAccuracy();
-      assertTrue(accuracy >= 0.3, "validation accuracy " + accuracy);
+      assertTrue(accuracy >= 0.4, "validation accuracy " + accuracy);
 
       // The metrics the trainer serves tell the same story as the topic.
       assertEquals(6, trainer.metrics().statuses(RunState.EPOCH_COMPLETED));
@@ -346,6 +351,10 @@ class TrainerServiceTest {
   }
 
   private void produceFaces() {
+    produceFaces(training);
+  }
+
+  private void produceFaces(FaceSet training) {
     try (KafkaProducer<String, TrainingExample> producer = new KafkaProducer<>(
         // Not idempotent: on this shared test broker an idempotent producer here met endless
         // OutOfOrderSequenceException retries (seen in 1 of 7 tests), each close waiting out the delivery timeout.
