@@ -15,6 +15,7 @@ public final class TrainerMetrics {
   private double validationAccuracy = Double.NaN;
   private double examplesPerSecond = Double.NaN;
   private long modelVersion = -1;
+  private long batches;
 
   synchronized void recordCommitted(TrainingStatus status) {
     statuses.merge(status.getState(), 1L, Long::sum);
@@ -26,6 +27,19 @@ public final class TrainerMetrics {
     if (status.getModelVersion() != null) {
       modelVersion = Math.max(modelVersion, status.getModelVersion());
     }
+  }
+
+  /**
+   * Counts one mini-batch trained. Unlike the other figures this one is live, not committed: it
+   * shows progress within an epoch, whose statuses come only at its end.
+   */
+  synchronized void recordBatch() {
+    batches++;
+  }
+
+  /** Mini-batches trained since this trainer started, in every run. */
+  public synchronized long batches() {
+    return batches;
   }
 
   /** How many statuses of {@code state} this trainer committed: EPOCH_COMPLETED counts epochs. */

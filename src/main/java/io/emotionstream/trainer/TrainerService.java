@@ -329,6 +329,7 @@ public final class TrainerService implements AutoCloseable {
         lossSum += outcome.loss() * count;
         correct += outcome.correct();
       }
+      metrics.recordBatch();
       seen += count;
     }
     if (seen == 0) {
