@@ -61,22 +61,27 @@ public final class TrainerBench {
       }
       List<List<Double>> kafka = List.of(new ArrayList<>(), new ArrayList<>());
       List<List<Double>> offline = List.of(new ArrayList<>(), new ArrayList<>());
+      List<List<Double>> ratios = List.of(new ArrayList<>(), new ArrayList<>());
       for (int round = 1; round <= rounds; round++) {
         double[] offlineRates = offlineEpochs(training, hyperparameters);
         double[] kafkaRates = kafkaEpochs(settings, serdes, hyperparameters);
         for (int e = 0; e < EPOCHS; e++) {
           offline.get(e).add(offlineRates[e]);
           kafka.get(e).add(kafkaRates[e]);
+          ratios.get(e).add(kafkaRates[e] / offlineRates[e]);
           System.out.printf("round %d, epoch %d: trainer from Kafka %,.0f faces/s | offline loop %,.0f faces/s | "
               + "ratio %.2f%n", round, e + 1, kafkaRates[e], offlineRates[e], kafkaRates[e] / offlineRates[e]);
         }
       }
+      // The two runs of a round share the machine's state of the moment (this box's speed drifts by
+      // 2x within a minute), so the round's own ratio is the paired figure; the goal is judged on it.
       for (int e = 0; e < EPOCHS; e++) {
         double kafkaMedian = median(kafka.get(e));
         double offlineMedian = median(offline.get(e));
-        System.out.printf("median, epoch %d%s: trainer from Kafka %,.0f faces/s, offline loop %,.0f faces/s, "
-            + "ratio %.2f (goal >= 0.90)%n", e + 1, e == 0 ? " (reading the topic)" : " (steady state)",
-            kafkaMedian, offlineMedian, kafkaMedian / offlineMedian);
+        System.out.printf("median, epoch %d%s: trainer from Kafka %,.0f faces/s, offline loop %,.0f faces/s; "
+            + "median of the rounds' ratios %.2f (goal >= 0.90), ratio of the medians %.2f%n", e + 1,
+            e == 0 ? " (reading the topic)" : " (steady state)", kafkaMedian, offlineMedian, median(ratios.get(e)),
+            kafkaMedian / offlineMedian);
       }
     } finally {
       Files.deleteIfExists(csv);
