@@ -52,8 +52,6 @@ public final class ClassifierBench {
       TopicSerdes serdes = TopicSerdes.connect(connection);
       ModelCheckpoint checkpoint = TestCheckpoints.deepEmotion(1, 7);
 
-      double inference = rawInference(checkpoint);
-      System.out.printf("raw inference, batch %d: %,.0f frames/s%n", BATCH, inference);
       double kafka = rawKafka(connection, frames);
 
       TestCheckpoints.publish(connection, serdes, checkpoint);
@@ -64,10 +62,18 @@ public final class ClassifierBench {
           new DjlModelLoader());
           EventClock events = new EventClock(connection, serdes)) {
         warmUp(connection, serdes, events, frames);
+        // Raw inference just before and just after the end-to-end run, in the same JVM (the classifier
+        // idle meanwhile): this machine's speed drifts within a minute, so the baseline is their mean.
+        double inferenceBefore = rawInference(checkpoint);
         ThreadCpu before = ThreadCpu.snapshot();
         double endToEnd = throughput(connection, serdes, events, frames);
+        String cpu = ThreadCpu.snapshot().since(before);
+        double inferenceAfter = rawInference(checkpoint);
+        double inference = (inferenceBefore + inferenceAfter) / 2;
+        System.out.printf("raw inference, batch %d: %,.0f frames/s before, %,.0f after the end-to-end run%n", BATCH,
+            inferenceBefore, inferenceAfter);
         System.out.printf("end to end (produce -> classify -> committed event), commit interval %d ms: %,.0f frames/s%n"
-            + "  %s%n", commitInterval.toMillis(), endToEnd, ThreadCpu.snapshot().since(before));
+            + "  %s%n", commitInterval.toMillis(), endToEnd, cpu);
         double rate = endToEnd / 2;
         long[] latency = latency(connection, serdes, events, rate, (int) Math.max(2_000, rate * 15));
         System.out.printf("latency at %.0f frames/s (half the maximum): p50 %d ms, p99 %d ms; of which until "
