@@ -30,7 +30,7 @@ public final class ClassifierService implements AutoCloseable {
 
   private ClassifierService(ConnectionSettings connection, ClassifierSettings settings, ModelLoader loader) {
     TopicSerdes serdes = TopicSerdes.connect(connection);
-    this.models = new ServingModels(loader, serdes.checkpoints().deserializer());
+    this.models = new ServingModels(loader, serdes.checkpoints().deserializer(), true);
     this.streams = new KafkaStreams(
         ClassifierTopology.build(settings, connection.topics(), serdes, models, metrics),
         streamsConfig(connection, settings));
@@ -60,8 +60,9 @@ public final class ClassifierService implements AutoCloseable {
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
-    // The thread must wake for the max-delay punctuation even when no frame arrives.
-    config.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, settings.maxDelay().toMillis()));
+    // The thread must wake for the max-delay punctuation even when no frame arrives, and soon after a
+    // batch's inference ends, to forward its events.
+    config.put(StreamsConfig.POLL_MS_CONFIG, FrameBatcher.tickMillis(settings));
     config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 1024 * 1024);
     // A crashed instance's partitions move to the others after this long without heartbeats (45 s by default).
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * a batch closes when it holds {@code batchSize} frames or its oldest frame has waited {@code maxDelay}.
  * Frames wait in a changelogged store, so a crash mid-batch loses none and, under exactly-once, none is
  * classified twice. Before any model exists frames keep waiting; none is dropped.
+ *
+ * <p>A closed batch is classified on the stream thread's inference thread while this processor goes
+ * on storing the next frames; its frames stay in the store until their events are forwarded, in the
+ * same transaction that deletes them. One batch is in flight at a time, so events keep frame order.
  */
 final class FrameBatcher implements Processor<String, byte[], String, ClassifierOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatcher.class);
@@ -52,6 +58,13 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private long pendingCount;
   private long oldestPendingSince;
   private boolean waitingForModelLogged;
+  /** The batch being classified, whose events are not forwarded yet; null if none. */
+  private InFlight inFlight;
+
+  private record InFlight(List<KeyValue<String, byte[]>> stored, List<PendingFrame> frames,
+      ServingModels.Serving model, CompletableFuture<Classified> result) {}
+
+  private record Classified(float[][] probabilities, long classifiedAtMs) {}
 
   FrameBatcher(ClassifierSettings settings, String framesTopic, String checkpointsTopic, String checkpointStoreName,
       Deserializer<FaceFrame> frames, ServingModels models, ClassifierMetrics metrics) {
@@ -72,12 +85,13 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     // Frames restored from the changelog after a crash form the first batch.
     this.pendingCount = pending.approximateNumEntries();
     this.oldestPendingSince = context.currentSystemTimeMs();
-    long tick = Math.max(1, settings.maxDelay().toMillis() / 2);
+    long tick = tickMillis(settings);
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::flushIfDue);
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
+    forwardIfClassified();
     RecordMetadata origin = context.recordMetadata().orElseThrow();
     FaceFrame frame;
     try {
@@ -116,7 +130,13 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     }
   }
 
+  /** How often a batch is checked for being due or classified: a few ms late at most either way. */
+  static long tickMillis(ClassifierSettings settings) {
+    return Math.max(1, Math.min(2, settings.maxDelay().toMillis() / 2));
+  }
+
   private void flushIfDue(long now) {
+    forwardIfClassified();
     if (pendingCount > 0 && now - oldestPendingSince >= settings.maxDelay().toMillis()) {
       classifyPending();
     }
@@ -134,11 +154,13 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       return;
     }
     waitingForModelLogged = false;
+    forwardClassified(); // its frames leave the store, so what remains in it is what waits
     List<KeyValue<String, byte[]>> waiting = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = pending.all()) {
       all.forEachRemaining(waiting::add);
     }
     for (int from = 0; from < waiting.size(); from += settings.batchSize()) {
+      forwardClassified();
       classify(waiting.subList(from, Math.min(waiting.size(), from + settings.batchSize())), model.get());
     }
     pendingCount = 0;
@@ -152,35 +174,79 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       faces[frames.size()] = frame.face();
       frames.add(frame);
     }
-    float[][] probabilities = model.classifier().probabilities(faces);
-    long classifiedAt = System.currentTimeMillis();
-    for (int i = 0; i < frames.size(); i++) {
-      PendingFrame frame = frames.get(i);
-      int predicted = argMax(probabilities[i]);
-      List<Float> probabilityList = new ArrayList<>(probabilities[i].length);
-      for (float p : probabilities[i]) {
+    CompletableFuture<Classified> result = new CompletableFuture<>();
+    models.inference().execute(() -> {
+      try {
+        result.complete(new Classified(model.classifier().probabilities(faces), System.currentTimeMillis()));
+      } catch (RuntimeException | Error e) {
+        result.completeExceptionally(e);
+      }
+    });
+    inFlight = new InFlight(List.copyOf(batch), frames, model, result);
+    forwardIfClassified(); // at once when inference runs on this thread
+  }
+
+  private void forwardIfClassified() {
+    if (inFlight != null && inFlight.result().isDone()) {
+      forwardClassified();
+    }
+  }
+
+  /** Waits for the batch in flight, if any, and forwards its events. */
+  private void forwardClassified() {
+    if (inFlight == null) {
+      return;
+    }
+    InFlight batch = inFlight;
+    inFlight = null;
+    Classified classified;
+    try {
+      classified = batch.result().join();
+    } catch (CompletionException e) {
+      // The task fails and its frames, still stored, are classified again when it restarts.
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
+    long version = batch.model().version();
+    for (int i = 0; i < batch.frames().size(); i++) {
+      PendingFrame frame = batch.frames().get(i);
+      float[] probabilities = classified.probabilities()[i];
+      int predicted = argMax(probabilities);
+      List<Float> probabilityList = new ArrayList<>(probabilities.length);
+      for (float p : probabilities) {
         probabilityList.add(p);
       }
       EmotionEvent event = EmotionEvent.newBuilder()
           .setFrameId(frame.frameId())
           .setSourceId(frame.sourceId())
           .setEmotion(Emotion.values()[predicted])
-          .setConfidence(probabilities[i][predicted])
+          .setConfidence(probabilities[predicted])
           .setProbabilities(probabilityList)
-          .setModelVersion(model.version())
+          .setModelVersion(version)
           .setCaptureTimeMs(Instant.ofEpochMilli(frame.captureTimeMs()))
-          .setClassifiedTimeMs(Instant.ofEpochMilli(classifiedAt))
+          .setClassifiedTimeMs(Instant.ofEpochMilli(classified.classifiedAtMs()))
           .setLabel(frame.label())
           .build();
       context.forward(new Record<>(frame.key(), new ClassifierOutput.Classified(event), frame.timestamp()));
       if (frame.label() != null) {
-        context.forward(new Record<>(String.valueOf(model.version()),
+        context.forward(new Record<>(String.valueOf(version),
             new ClassifierOutput.Scored(frame.label().ordinal(), predicted), frame.timestamp()));
       }
-      metrics.recordLatency(classifiedAt - frame.captureTimeMs());
-      pending.delete(batch.get(i).key);
+      metrics.recordLatency(classified.classifiedAtMs() - frame.captureTimeMs());
+      pending.delete(batch.stored().get(i).key);
     }
-    metrics.recordBatch(frames.size(), model.version());
+    metrics.recordBatch(batch.frames().size(), version);
+  }
+
+  /**
+   * A batch still in flight is not forwarded here (forwarding is not allowed while closing): its frames
+   * stay stored and are classified again by whichever instance gets the task next.
+   */
+  @Override
+  public void close() {
+    if (inFlight != null) {
+      inFlight.result().handle((classified, error) -> null).join(); // the model must not be closed under it
+      inFlight = null;
+    }
   }
 
   private void refuse(Record<String, byte[]> record, RecordMetadata origin, String reason, Throwable cause) {

@@ -9,7 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * The model each stream thread serves: one predictor per thread, swapped for the newest checkpoint
  * between batches. A checkpoint that cannot be served is refused once per process and the thread goes
  * on with the model it had.
+ *
+ * <p>With inference threads, each stream thread's predictor runs on an inference thread of its own,
+ * so that a batch is classified while the stream thread goes on reading, storing and committing
+ * frames; the predictor is only ever used by that one thread, a batch at a time.
  */
 public final class ServingModels implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServingModels.class);
@@ -32,10 +41,39 @@ public final class ServingModels implements AutoCloseable {
   /** The checkpoint record each thread decided on last: while it stays the latest, so does the decision. */
   private final Map<Thread, byte[]> lastDecided = new ConcurrentHashMap<>();
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
+  private final Map<Thread, ExecutorService> inferenceByThread = new ConcurrentHashMap<>();
+  private final Function<Thread, Executor> inferenceFor;
 
+  /** Inference runs on the calling stream thread itself. */
   public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints) {
+    this(loader, checkpoints, false);
+  }
+
+  /** @param inferenceThreads whether each stream thread's inference runs on a thread of its own */
+  public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints, boolean inferenceThreads) {
     this.loader = loader;
     this.checkpoints = checkpoints;
+    this.inferenceFor = inferenceThreads ? this::inferenceThreadOf : streamThread -> Runnable::run;
+  }
+
+  /** Inference runs wherever {@code inference} runs it: for tests that decide when a batch is done. */
+  ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints, Executor inference) {
+    this.loader = loader;
+    this.checkpoints = checkpoints;
+    this.inferenceFor = streamThread -> inference;
+  }
+
+  /** Where the calling stream thread's batches are classified, one after another. */
+  Executor inference() {
+    return inferenceFor.apply(Thread.currentThread());
+  }
+
+  private Executor inferenceThreadOf(Thread streamThread) {
+    return inferenceByThread.computeIfAbsent(streamThread, owner -> Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, owner.getName() + "-inference");
+      thread.setDaemon(true);
+      return thread;
+    }));
   }
 
   /**
@@ -79,7 +117,7 @@ public final class ServingModels implements AutoCloseable {
       Serving loaded = new Serving(checkpoint.getVersion(), checkpoint.getSha256(), loader.load(checkpoint));
       byThread.put(thread, loaded);
       if (serving != null) {
-        serving.classifier().close();
+        inference().execute(serving.classifier()::close); // after a batch it may still be classifying
       }
       LOG.info("{} now serves {} {}", thread.getName(), checkpoint.getModelName(), checkpoint.getVersion());
       return Optional.of(loaded);
@@ -109,6 +147,17 @@ public final class ServingModels implements AutoCloseable {
 
   @Override
   public void close() {
+    inferenceByThread.values().forEach(ExecutorService::shutdown);
+    for (ExecutorService inference : inferenceByThread.values()) {
+      try {
+        if (!inference.awaitTermination(30, TimeUnit.SECONDS)) {
+          LOG.warn("an inference thread did not finish within 30 s; closing its model anyway");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    inferenceByThread.clear();
     byThread.values().forEach(serving -> serving.classifier().close());
     byThread.clear();
   }

@@ -74,9 +74,9 @@ public final class ClassifierBench {
             inferenceBefore, inferenceAfter);
         System.out.printf("end to end (produce -> classify -> committed event), commit interval %d ms: %,.0f frames/s%n"
             + "  %s%n", commitInterval.toMillis(), endToEnd, cpu);
-        double rate = endToEnd / 2;
+        double rate = args.length > 2 ? Double.parseDouble(args[2]) : endToEnd / 2;
         long[] latency = latency(connection, serdes, events, rate, (int) Math.max(2_000, rate * 15));
-        System.out.printf("latency at %.0f frames/s (half the maximum): p50 %d ms, p99 %d ms; of which until "
+        System.out.printf("latency at %.0f frames/s: p50 %d ms, p99 %d ms; of which until "
             + "classified (sending, batching, inference): p50 %d ms, p99 %d ms%n", rate, latency[0], latency[1],
             latency[2], latency[3]);
         System.out.printf("ratios: end-to-end / raw inference %.2f (goal >= 0.60); end-to-end / raw Kafka %.2f; "

@@ -57,8 +57,12 @@ class ClassifierTopologyTest {
   }
 
   private void start(ClassifierSettings settings) {
+    start(settings, new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer()));
+  }
+
+  private void start(ClassifierSettings settings, ServingModels servingModels) {
     TopicSerdes serdes = kafka.serdes();
-    models = new ServingModels(new RuleModels(), serdes.checkpoints().deserializer());
+    models = servingModels;
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -101,6 +105,38 @@ class ClassifierTopologyTest {
     assertEquals(Emotion.SAD, last.getEmotion());
     assertEquals("cam-b", last.getSourceId());
     assertTrue(events.isEmpty());
+  }
+
+  @Test
+  void aBatchBeingClassifiedKeepsItsFramesStoredAndTheNextFramesComingUntilItsEventsGoOutInOrder() {
+    List<Runnable> held = new java.util.ArrayList<>(); // inference runs when the test says so
+    close();
+    start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50)),
+        new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(), held::add));
+    var stored = driver.<String, byte[]>getKeyValueStore(ClassifierTopology.PENDING_STORE);
+    publishModel(1, 0);
+    sendFrame("cam", 1, null, T0);
+    sendFrame("cam", 2, null, T0);
+    sendFrame("cam", 3, null, T0); // the batch closes and goes to inference
+
+    sendFrame("cam", 4, null, T0); // taken while the first batch is classified
+    driver.advanceWallClockTime(Duration.ofMillis(2));
+    assertTrue(events.isEmpty(), "no event before its batch is classified");
+    assertEquals(4, stored.approximateNumEntries(), "the batch in flight is still stored, beside the new frame");
+    assertEquals(1, held.size());
+
+    held.remove(0).run();
+    driver.advanceWallClockTime(Duration.ofMillis(2));
+    assertEquals(List.of(Emotion.DISGUST, Emotion.FEAR, Emotion.HAPPY),
+        events.readValuesToList().stream().map(EmotionEvent::getEmotion).toList());
+    assertEquals(1, stored.approximateNumEntries(), "only the frame not yet classified is left");
+
+    driver.advanceWallClockTime(Duration.ofMillis(50)); // the lone frame's batch closes
+    held.remove(0).run();
+    driver.advanceWallClockTime(Duration.ofMillis(2));
+    assertEquals(Emotion.SAD, events.readValue().getEmotion());
+    assertEquals(0, stored.approximateNumEntries());
+    assertTrue(held.isEmpty());
   }
 
   @Test
