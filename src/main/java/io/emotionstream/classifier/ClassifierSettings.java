@@ -42,7 +42,7 @@ public record ClassifierSettings(
 
   public static ClassifierSettings defaults() {
     return new ClassifierSettings("emotion-classifier", DEFAULT_MODEL_NAME, 64, Duration.ofMillis(10),
-        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(20), 1, null);
+        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(10), 1, null);
   }
 
   public ClassifierSettings withApplicationId(String value) {

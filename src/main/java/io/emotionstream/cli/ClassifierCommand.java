@@ -47,7 +47,7 @@ public final class ClassifierCommand implements Callable<Integer> {
       description = "How late a frame may still count in its window (default ${DEFAULT-VALUE}).")
   Duration accuracyGrace;
 
-  @Option(names = "--commit-interval-ms", defaultValue = "20",
+  @Option(names = "--commit-interval-ms", defaultValue = "10",
       description = "Exactly-once commit interval, ms: events become visible to consumers at each commit (default ${DEFAULT-VALUE}).")
   long commitIntervalMs;
 

@@ -45,7 +45,7 @@ public final class ClassifierBench {
 
   public static void main(String[] args) throws Exception {
     int frames = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-    Duration commitInterval = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 20);
+    Duration commitInterval = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 10);
     Path stateDir = Files.createTempDirectory("classifier-bench-");
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary())) {
       ConnectionSettings connection = cluster.connection();
