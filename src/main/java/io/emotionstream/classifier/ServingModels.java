@@ -115,6 +115,9 @@ public final class ServingModels implements AutoCloseable {
     try {
       verifyChecksum(checkpoint);
       Serving loaded = new Serving(checkpoint.getVersion(), checkpoint.getSha256(), loader.load(checkpoint));
+      if (serving == null) {
+        forgetEndedThreads(); // a thread's first model: it may be the replacement of one that failed
+      }
       byThread.put(thread, loaded);
       if (serving != null) {
         inference().execute(serving.classifier()::close); // after a batch it may still be classifying
@@ -124,6 +127,25 @@ public final class ServingModels implements AutoCloseable {
     } catch (RuntimeException e) {
       refuse(identity, e.getMessage(), e, refusals);
       return Optional.ofNullable(serving);
+    }
+  }
+
+  /**
+   * Closes the predictor and the inference thread of every stream thread that has ended: Kafka Streams
+   * replaces a stream thread that failed, and the maps here would otherwise keep the old one's.
+   */
+  private void forgetEndedThreads() {
+    lastDecided.keySet().removeIf(owner -> !owner.isAlive());
+    for (Thread ended : byThread.keySet().stream().filter(owner -> !owner.isAlive()).toList()) {
+      Serving serving = byThread.remove(ended);
+      ExecutorService inference = inferenceByThread.remove(ended);
+      if (inference == null) {
+        serving.classifier().close();
+      } else {
+        inference.execute(serving.classifier()::close); // after a batch it may still be classifying
+        inference.shutdown();
+      }
+      LOG.info("closed model version {} of ended stream thread {}", serving.version(), ended.getName());
     }
   }
 
