@@ -28,7 +28,6 @@ public final class ChildProcess implements AutoCloseable {
     builder.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
     builder.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
     builder.environment().put("MALLOC_ARENA_MAX", "2");
-    builder.environment().put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
     return new ChildProcess(builder.start());
   }
 
