@@ -61,7 +61,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   /** The batch being classified, whose events are not forwarded yet; null if none. */
   private InFlight inFlight;
 
-  private record InFlight(List<KeyValue<String, byte[]>> stored, List<PendingFrame> frames,
+  private record InFlight(List<String> storeKeys, List<PendingFrame> frames,
       ServingModels.Serving model, CompletableFuture<Classified> result) {}
 
   private record Classified(float[][] probabilities, long classifiedAtMs) {}
@@ -175,9 +175,11 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   }
 
   private void classify(List<KeyValue<String, byte[]>> batch, ServingModels.Serving model) {
+    List<String> storeKeys = new ArrayList<>(batch.size());
     List<PendingFrame> frames = new ArrayList<>(batch.size());
     byte[][] faces = new byte[batch.size()][];
     for (KeyValue<String, byte[]> entry : batch) {
+      storeKeys.add(entry.key);
       PendingFrame frame = PendingFrame.decode(entry.value);
       faces[frames.size()] = frame.face();
       frames.add(frame);
@@ -190,7 +192,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
         result.completeExceptionally(e);
       }
     });
-    inFlight = new InFlight(List.copyOf(batch), frames, model, result);
+    inFlight = new InFlight(storeKeys, frames, model, result);
     forwardIfClassified(); // at once when inference runs on this thread
   }
 
@@ -240,7 +242,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
             new ClassifierOutput.Scored(frame.label().ordinal(), predicted), frame.timestamp()));
       }
       metrics.recordLatency(classified.classifiedAtMs() - frame.captureTimeMs());
-      pending.delete(batch.stored().get(i).key);
+      pending.delete(batch.storeKeys().get(i));
     }
     metrics.recordBatch(batch.frames().size(), version);
   }
