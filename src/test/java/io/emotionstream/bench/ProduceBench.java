@@ -31,9 +31,15 @@ import org.apache.kafka.tools.ProducerPerformance;
 /**
  * {@code scripts/bench produce}: rows/s of {@code emotion produce training} for a 30,000-row FER2013 CSV
  * into the embedded broker, beside Kafka's own ProducerPerformance sending records of the same size
- * with the same producer settings to the same broker, alternating, in one run. Args: [ROWS] [ROUNDS].
+ * with the same producer settings to the same broker, alternating, in one run, after warm-up rounds;
+ * each measured round prints where the CPU went. Args: [ROWS] [ROUNDS].
  */
 public final class ProduceBench {
+  /**
+   * Rounds run first and not counted: the broker, both producers and the parser share this JVM, and
+   * the JIT compilers took 40-55% of the CPU in the first rounds (25-30% still in the third).
+   */
+  private static final int WARM_UP_ROUNDS = 3;
   private static final Pattern RATE = Pattern.compile("([0-9.]+) records/sec");
 
   public static void main(String[] args) throws Exception {
@@ -51,12 +57,21 @@ public final class ProduceBench {
           .createMissing(List.of(TopicSpec.deleted("raw-perf", 1, (short) 1)));
       System.out.printf("record size: %,d bytes (key + Avro value)%n", recordSize);
 
+      for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+        System.out.printf("warm-up round %d: produce training %,.0f rows/s | ProducerPerformance %,.0f records/s%n",
+            round, produceTraining(cluster, serdes, csv),
+            producerPerformance(cluster.connection().bootstrapServers(), rows, recordSize));
+      }
       List<Double> ours = new ArrayList<>();
       List<Double> raw = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
+        ThreadCpu start = ThreadCpu.snapshot();
         double oursRate = produceTraining(cluster, serdes, csv);
+        ThreadCpu middle = ThreadCpu.snapshot();
         double rawRate = producerPerformance(cluster.connection().bootstrapServers(), rows, recordSize);
+        ThreadCpu end = ThreadCpu.snapshot();
+        System.out.printf("  produce training: %s%n  ProducerPerformance: %s%n", middle.since(start), end.since(middle));
         ours.add(oursRate);
         raw.add(rawRate);
         ratios.add(oursRate / rawRate);

@@ -16,55 +16,68 @@ import java.util.stream.Stream;
  */
 final class ThreadCpu {
   private static final Path TASKS = Path.of("/proc/self/task");
+  private static final Path PROCESS = Path.of("/proc/self/stat");
   /** USER_HZ, the unit of /proc's CPU times, is 100 on every Linux platform Java runs on. */
   private static final long MILLIS_PER_TICK = 10;
 
   private final Map<String, Long> millisByThread;
+  /** The whole process's, which keeps the time of threads that have ended since. */
+  private final long processMillis;
   private final long nanos = System.nanoTime();
 
-  private ThreadCpu(Map<String, Long> millisByThread) {
+  private ThreadCpu(Map<String, Long> millisByThread, long processMillis) {
     this.millisByThread = millisByThread;
+    this.processMillis = processMillis;
   }
 
   static ThreadCpu snapshot() {
     Map<String, Long> millis = new HashMap<>();
     if (!Files.isDirectory(TASKS)) {
-      return new ThreadCpu(millis); // not Linux: nothing to report
+      return new ThreadCpu(millis, 0); // not Linux: nothing to report
     }
     try (Stream<Path> tasks = Files.list(TASKS)) {
       for (Path task : tasks.toList()) {
         try {
           String stat = Files.readString(task.resolve("stat"));
-          // pid (comm) state ...: utime and stime are fields 14 and 15, the 12th and 13th after comm.
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-          millis.put(task.getFileName() + " " + name, ticks * MILLIS_PER_TICK);
+          millis.put(task.getFileName() + " " + stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+              cpuMillis(stat));
         } catch (NoSuchFileException e) {
           // the thread ended meanwhile
         }
       }
+      return new ThreadCpu(millis, cpuMillis(Files.readString(PROCESS)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new ThreadCpu(millis);
   }
 
-  /** One line per group of threads, busiest first, for the time since {@code before}. */
+  /** pid (comm) state ...: utime and stime are fields 14 and 15, the 12th and 13th after comm. */
+  private static long cpuMillis(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK;
+  }
+
+  /**
+   * One line: the groups of threads that used at least 1% of the CPU since {@code before}, busiest
+   * first; threads that ended meanwhile count as one group.
+   */
   String since(ThreadCpu before) {
     Map<String, Long> byGroup = new HashMap<>();
-    long total = 0;
+    long live = 0;
     for (Map.Entry<String, Long> thread : millisByThread.entrySet()) {
       long used = thread.getValue() - before.millisByThread.getOrDefault(thread.getKey(), 0L);
       byGroup.merge(group(thread.getKey().substring(thread.getKey().indexOf(' ') + 1)), used, Long::sum);
-      total += used;
+      live += used;
     }
+    long total = Math.max(live, processMillis - before.processMillis);
+    byGroup.merge("threads that have ended", total - live, Long::sum);
     double wallSeconds = (nanos - before.nanos) / 1e9;
     StringBuilder text = new StringBuilder(String.format("CPU used: %.2f of %d cores over %.1f s", total / 1e3
         / wallSeconds, Runtime.getRuntime().availableProcessors(), wallSeconds));
     long all = Math.max(1, total);
-    byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> text.append(String.format("; %s %.0f%%", e.getKey(), 100.0 * e.getValue() / all)));
+    byGroup.entrySet().stream().filter(e -> e.getValue() * 100 >= all)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> text.append(String.format("; %s %.0f%% (%d ms)", e.getKey(), 100.0 * e.getValue() / all, e.getValue())));
     return text.toString();
   }
 
@@ -80,11 +93,14 @@ final class ThreadCpu {
       return "producers' I/O threads";
     }
     if (name.equals("java")) {
-      return "bench main thread (frame producer, event consumer)";
+      return "bench main thread";
     }
     if (name.startsWith("bench-")) {
       return "stream thread with its libtorch workers";
     }
-    return "other";
+    if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+      return "garbage collector";
+    }
+    return name.replaceAll("[-#]?[0-9]+$", "");
   }
 }
