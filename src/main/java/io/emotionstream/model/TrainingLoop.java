@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import io.emotionstream.data.FaceSet;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
@@ -23,11 +22,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+  static final int MAX_SKIPPED_IN_A_ROW = 5;
 
   private final EmotionModel model;
   private final Hyperparameters hyperparameters;
   private final TorchOptimizer optimizer;
   private final float smoothing;
+  private int skippedSteps;
+  private int skippedInARow;
 
   public TrainingLoop(EmotionModel model, Hyperparameters hyperparameters) {
     this(model, hyperparameters, null);
@@ -139,8 +141,14 @@ public final class TrainingLoop implements AutoCloseable {
    * @param labels (N) int64 class indices
    */
   public BatchOutcome trainBatch(NDManager scratch, NDArray input, NDArray labels) {
-    Collection<Parameter> parameters = model.parameters().values();
-    TorchOptimizer.zeroGradients(parameters);
+    BatchOutcome outcome = computeGradients(input, labels);
+    step(scratch);
+    return outcome;
+  }
+
+  /** The forward and backward pass of {@link #trainBatch}: gradients set, weights not yet changed. */
+  BatchOutcome computeGradients(NDArray input, NDArray labels) {
+    TorchOptimizer.zeroGradients(model.parameters().values());
     NDArray logits;
     NDArray loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -153,8 +161,53 @@ public final class TrainingLoop implements AutoCloseable {
       throw new IllegalStateException(
           "training diverged: the loss is " + lossValue + "; try a lower learning rate");
     }
-    optimizer.step(parameters, scratch);
     return new BatchOutcome(lossValue, correct(logits, labels));
+  }
+
+  /**
+   * Updates the weights from the gradients, unless a gradient is not finite while the loss was: then
+   * the batch is skipped, as mixed-precision training skips overflowing steps. One such update would
+   * turn every weight it reaches into NaN for good. It is a fault of the native kernels, not of the
+   * data (seen, rarely, with libtorch 2.7.1 training while another thread infers: docs/BENCHMARKS.md),
+   * so the next batch usually goes on; several in a row end the run with the reason.
+   */
+  void step(NDManager scratch) {
+    List<String> notFinite = parametersWithNonFiniteGradients(scratch);
+    if (notFinite.isEmpty()) {
+      skippedInARow = 0;
+      optimizer.step(model.parameters().values(), scratch);
+      return;
+    }
+    skippedSteps++;
+    skippedInARow++;
+    if (skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+      throw new IllegalStateException("training failed: " + skippedInARow + " batches in a row gave gradients "
+          + "that are not finite (of " + String.join(", ", notFinite) + ") from finite losses; the weights are "
+          + "those before the first of them");
+    }
+    LOG.warn("skipped the update of a batch: the gradients of {} are not finite (the loss is); {} skipped so far",
+        String.join(", ", notFinite), skippedSteps);
+  }
+
+  /** Batches whose update {@link #step} skipped, so far. */
+  public int skippedSteps() {
+    return skippedSteps;
+  }
+
+  private List<String> parametersWithNonFiniteGradients(NDManager scratch) {
+    List<String> names = new ArrayList<>();
+    for (var entry : model.parameters().entrySet()) {
+      NDArray array = entry.getValue().getArray();
+      if (entry.getValue().requiresGradient() && array.hasGradient()) {
+        NDArray gradient = array.getGradient();
+        gradient.attach(scratch);
+        // NaN and infinities survive a sum; finite gradients do not sum to an overflow.
+        if (!Float.isFinite(gradient.sum().getFloat())) {
+          names.add(entry.getKey());
+        }
+      }
+    }
+    return names;
   }
 
   /** Mean loss and correct count over {@code faces}, in inference mode. */

@@ -2,10 +2,13 @@ package io.emotionstream.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import io.emotionstream.data.FaceSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +95,45 @@ class TrainingLoopTest {
     assertTrue(maxDifference(uninterrupted, restarted) > 1e-4, "restarted differs by " + maxDifference(uninterrupted, restarted));
   }
 
+  @Test
+  void aBatchWithGradientsThatAreNotFiniteLeavesTheWeightsAndSeveralInARowEndTheRun() {
+    Hyperparameters h = Hyperparameters.DEFAULTS.withBatchSize(8).withDropout(0);
+    Random random = new Random(3);
+    byte[] pixels = new byte[8 * FaceSet.PIXELS];
+    random.nextBytes(pixels);
+    long[] labels = random.longs(8, 0, 7).toArray();
+    try (EmotionModel model = EmotionModel.initialised(0f, 42, Device.cpu());
+        TrainingLoop loop = new TrainingLoop(model, h)) {
+      ModelWeights start = model.weights();
+      for (int skipped = 1; skipped < TrainingLoop.MAX_SKIPPED_IN_A_ROW; skipped++) {
+        stepWithOneNaNGradient(model, loop, pixels, labels);
+        assertEquals(skipped, loop.skippedSteps());
+      }
+      // (the forward passes did move the batch norm's running statistics, as they do in any training batch)
+      assertEquals(0f, maxWeightDifference(start, model.weights()), "a skipped batch changed the weights");
+
+      step(model, loop, pixels, labels); // a healthy batch updates, and starts the count in a row afresh
+      assertTrue(maxWeightDifference(start, model.weights()) > 1e-4);
+      for (int i = 1; i < TrainingLoop.MAX_SKIPPED_IN_A_ROW; i++) {
+        stepWithOneNaNGradient(model, loop, pixels, labels);
+      }
+      IllegalStateException failure = assertThrows(IllegalStateException.class,
+          () -> stepWithOneNaNGradient(model, loop, pixels, labels));
+      assertTrue(failure.getMessage().contains("fc_loc.2.weight"), failure.getMessage());
+    }
+  }
+
+  /** A training step in which one gradient element turns NaN between the backward pass and the update. */
+  private static void stepWithOneNaNGradient(EmotionModel model, TrainingLoop loop, byte[] pixels, long[] labels) {
+    try (NDManager scratch = model.manager().newSubManager()) {
+      loop.computeGradients(FaceTensor.fromPixels(scratch, pixels, labels.length), scratch.create(labels));
+      NDArray gradient = model.parameters().get("fc_loc.2.weight").getArray().getGradient();
+      gradient.attach(scratch);
+      gradient.set(new NDIndex("0, 0"), Float.NaN);
+      loop.step(scratch);
+    }
+  }
+
   private static ModelWeights secondStepFrom(ModelWeights start, Hyperparameters h, OptimizerState state,
       byte[] pixels, long[] labels) {
     try (EmotionModel model = EmotionModel.withWeights(start, 0f, Device.cpu());
@@ -108,8 +150,20 @@ class TrainingLoopTest {
   }
 
   private static float maxDifference(ModelWeights a, ModelWeights b) {
+    return maxDifference(a, b, false);
+  }
+
+  /** Of the learned weights only, not of the batch norm's running statistics. */
+  private static float maxWeightDifference(ModelWeights a, ModelWeights b) {
+    return maxDifference(a, b, true);
+  }
+
+  private static float maxDifference(ModelWeights a, ModelWeights b, boolean learnedOnly) {
     float max = 0;
     for (var entry : a.tensors().entrySet()) {
+      if (learnedOnly && entry.getKey().contains(".running_")) {
+        continue;
+      }
       float[] x = entry.getValue().values();
       float[] y = b.get(entry.getKey()).values();
       for (int i = 0; i < x.length; i++) {
