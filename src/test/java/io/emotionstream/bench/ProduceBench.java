@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -78,14 +77,14 @@ public final class ProduceBench {
         System.out.printf("round %d: produce training %,.0f rows/s | ProducerPerformance %,.0f records/s | ratio %.2f%n",
             round, oursRate, rawRate, oursRate / rawRate);
       }
-      double oursMedian = median(ours);
-      double rawMedian = median(raw);
+      double oursMedian = Median.of(ours);
+      double rawMedian = Median.of(raw);
       // Each round's two runs share the machine's state of the moment (this box's speed drifts by 2x
       // within a minute), so the round's own ratio is the paired figure; the goal is judged on it.
       System.out.printf("median: produce training %,.0f rows/s, ProducerPerformance %,.0f records/s%n",
           oursMedian, rawMedian);
       System.out.printf("median of the rounds' ratios %.2f (goal >= 0.70); ratio of the medians %.2f%n",
-          median(ratios), oursMedian / rawMedian);
+          Median.of(ratios), oursMedian / rawMedian);
     } finally {
       Files.deleteIfExists(csv);
       Files.deleteIfExists(dir);
@@ -152,9 +151,4 @@ public final class ProduceBench {
     }
   }
 
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    return sorted.get(sorted.size() / 2);
-  }
 }

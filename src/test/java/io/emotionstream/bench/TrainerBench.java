@@ -29,7 +29,6 @@ import io.emotionstream.trainer.TrainerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -80,11 +79,11 @@ public final class TrainerBench {
       // The two runs of a round share the machine's state of the moment (this box's speed drifts by
       // 2x within a minute), so the round's own ratio is the paired figure; the goal is judged on it.
       for (int e = 0; e < EPOCHS; e++) {
-        double kafkaMedian = median(kafka.get(e));
-        double offlineMedian = median(offline.get(e));
+        double kafkaMedian = Median.of(kafka.get(e));
+        double offlineMedian = Median.of(offline.get(e));
         System.out.printf("median, epoch %d%s: trainer from Kafka %,.0f faces/s, offline loop %,.0f faces/s; "
             + "median of the rounds' ratios %.2f (goal >= 0.90), ratio of the medians %.2f%n", e + 1,
-            e == 0 ? " (reading the topic)" : " (steady state)", kafkaMedian, offlineMedian, median(ratios.get(e)),
+            e == 0 ? " (reading the topic)" : " (steady state)", kafkaMedian, offlineMedian, Median.of(ratios.get(e)),
             kafkaMedian / offlineMedian);
       }
     } finally {
@@ -147,10 +146,4 @@ public final class TrainerBench {
     }
   }
 
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 }
