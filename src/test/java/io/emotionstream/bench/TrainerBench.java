@@ -145,5 +145,4 @@ public final class TrainerBench {
       return epochs.stream().mapToDouble(TrainingStatus::getExamplesPerSecond).toArray();
     }
   }
-
 }
