@@ -6,27 +6,54 @@ import io.emotionstream.kafka.TopicSerdes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the checkpoints topic holds for one model: its highest version and each run's last checkpoint. */
-final class CheckpointHistory {
+/**
+ * What the checkpoints topic holds for one model: its highest version and each run's last checkpoint.
+ * It keeps its place on the topic, so {@link #catchUp} takes in what was committed since, by this
+ * trainer or by anyone else (a model file published with {@code emotion publish-checkpoint}).
+ */
+final class CheckpointHistory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointHistory.class);
 
+  private final KafkaConsumer<String, ModelCheckpoint> consumer;
+  private final String modelName;
   private ModelCheckpoint latest;
   private final Map<String, ModelCheckpoint> lastOfRun = new HashMap<>();
 
+  private CheckpointHistory(KafkaConsumer<String, ModelCheckpoint> consumer, String modelName) {
+    this.consumer = consumer;
+    this.modelName = modelName;
+  }
+
+  /** Reads the topic from its beginning up to now; close it when done. */
   static CheckpointHistory read(ConnectionSettings settings, TopicSerdes serdes, String modelName) {
-    CheckpointHistory history = new CheckpointHistory();
-    TopicScan.readAll(settings, settings.topics().checkpoints(), serdes.keys().deserializer(),
-        serdes.checkpoints().deserializer(),
+    KafkaConsumer<String, ModelCheckpoint> consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings),
+        serdes.keys().deserializer(), serdes.checkpoints().deserializer());
+    try {
+      var partitions = TopicScan.partitions(consumer, settings.topics().checkpoints());
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      CheckpointHistory history = new CheckpointHistory(consumer, modelName);
+      history.catchUp();
+      return history;
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+  }
+
+  /** Takes in the checkpoints committed since the last read, up to the topic's end of the moment. */
+  void catchUp() {
+    TopicScan.readUntil(consumer, consumer.endOffsets(consumer.assignment()),
         record -> {
           if (record.value() != null && modelName.equals(record.value().getModelName())) {
-            history.add(record.value());
+            add(record.value());
           }
         },
         unreadable -> LOG.warn("ignoring {}", unreadable.describe()));
-    return history;
   }
 
   void add(ModelCheckpoint checkpoint) {
@@ -48,5 +75,10 @@ final class CheckpointHistory {
 
   Optional<ModelCheckpoint> lastOfRun(String runId) {
     return Optional.ofNullable(lastOfRun.get(runId));
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
   }
 }

@@ -41,7 +41,9 @@ public final class CheckpointPublisher {
 
   /** Reads the checkpoints topic to learn the last version of {@code modelName}. */
   public static CheckpointPublisher connect(ConnectionSettings settings, TopicSerdes serdes, String modelName) {
-    return continuing(settings, serdes, modelName, CheckpointHistory.read(settings, serdes, modelName));
+    try (CheckpointHistory history = CheckpointHistory.read(settings, serdes, modelName)) {
+      return continuing(settings, serdes, modelName, history);
+    }
   }
 
   static CheckpointPublisher continuing(
@@ -62,7 +64,10 @@ public final class CheckpointPublisher {
     return lastVersion + 1;
   }
 
-  /** Marks {@link #nextVersion()} used, once the checkpoint carrying it is committed to the topic. */
+  /**
+   * Marks {@code version} used, once a checkpoint carrying it is committed to the topic, by this
+   * publisher or another: the next version is higher.
+   */
   void versionPublished(long version) {
     lastVersion = Math.max(lastVersion, version);
   }

@@ -152,6 +152,10 @@ public final class TrainerService implements AutoCloseable {
         failure = e;
         LOG.error("trainer of {} stopped: {}", trainer.modelName(), e.getMessage(), e);
       }
+    } finally {
+      if (history != null) {
+        history.close();
+      }
     }
   }
 
@@ -254,6 +258,7 @@ public final class TrainerService implements AutoCloseable {
 
   private void train(Run run) {
     Hyperparameters h = run.hyperparameters;
+    catchUpWithCheckpoints(); // a model published meanwhile is what fine-tuning starts from
     ModelWeights start = null;
     OptimizerState optimizerState = null;
     String origin;
@@ -352,6 +357,7 @@ public final class TrainerService implements AutoCloseable {
     Hyperparameters h = run.hyperparameters;
     ModelCheckpoint checkpoint = null;
     if (trainer.publish().publishes(result.validationAccuracy(), run.bestValidation)) {
+      catchUpWithCheckpoints();
       checkpoint = publisher.build(run.runId, Checkpoint.of(model.weights(), h, result, loop.optimizerState()));
     }
     List<TrainingStatus> statuses = new ArrayList<>();
@@ -367,7 +373,7 @@ public final class TrainerService implements AutoCloseable {
           .setEpoch(result.epoch())
           .setEtaSeconds(0.0)
           .setModelVersion(checkpoint != null ? Long.valueOf(checkpoint.getVersion())
-              : publisher.lastVersion() == 0 ? null : publisher.lastVersion())
+              : history.lastOfRun(run.runId).map(ModelCheckpoint::getVersion).orElse(null))
           .setMessage("completed " + h.epochs() + " epochs")
           .build());
     }
@@ -382,6 +388,15 @@ public final class TrainerService implements AutoCloseable {
       run.bestValidation = Double.isNaN(run.bestValidation) ? result.validationAccuracy()
           : Math.max(run.bestValidation, result.validationAccuracy());
     }
+  }
+
+  /**
+   * Takes in checkpoints committed since the last look, so that versions go on from the highest one
+   * whoever published it: a file published while the trainer runs does not have its number reused.
+   */
+  private void catchUpWithCheckpoints() {
+    history.catchUp();
+    publisher.versionPublished(history.latestVersion());
   }
 
   private static TrainingStatus.Builder withMetrics(TrainingStatus.Builder status, EpochResult result) {

@@ -22,7 +22,10 @@ import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
+import io.emotionstream.testing.TestCheckpoints;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerServiceTest {
   @RegisterExtension
@@ -291,6 +295,38 @@ class TrainerServiceTest {
       assertEquals(List.of(RetrainCommands.runId(scratch.getCommandId()), fineTuneId),
           published.stream().map(ModelCheckpoint::getRunId).toList());
       assertEquals(List.of(1L, 2L), published.stream().map(ModelCheckpoint::getVersion).toList());
+    }
+  }
+
+  @Test
+  void aModelFilePublishedWhileTheTrainerRunsKeepsItsVersionAndIsWhatFineTuningStartsFrom(@TempDir Path dir)
+      throws Exception {
+    produceFaces();
+    try (TrainerService trainer = start(TrainerSettings.defaults())) {
+      ControlCommand scratch = send(quick(1));
+      String scratchId = RetrainCommands.runId(scratch.getCommandId());
+      statuses.await(s -> isRun(s, scratchId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
+
+      // A model trained elsewhere, published with publish-checkpoint while this trainer is up.
+      Path file = dir.resolve("offline.ckpt");
+      ByteBuffer weights = TestCheckpoints.deepEmotion(99, 3).getWeights();
+      byte[] bytes = new byte[weights.remaining()];
+      weights.get(bytes);
+      Files.write(file, bytes);
+      ModelCheckpoint offline = CheckpointPublisher.connect(settings, kafka.serdes(), "deep-emotion").publishFile(file);
+      assertEquals(2, offline.getVersion());
+
+      ControlCommand fineTune = send(quick(1).setMode(TrainingMode.FINE_TUNE));
+      String fineTuneId = RetrainCommands.runId(fineTune.getCommandId());
+      statuses.await(s -> isRun(s, fineTuneId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
+
+      TrainingStatus started = ofRun(fineTuneId).stream()
+          .filter(s -> s.getState() == RunState.STARTED).findFirst().orElseThrow();
+      assertTrue(started.getMessage().startsWith("fine-tuning checkpoint version 2 "), started.getMessage());
+      List<ModelCheckpoint> published = checkpoints.values();
+      assertEquals(List.of(scratchId, "file:offline.ckpt", fineTuneId),
+          published.stream().map(ModelCheckpoint::getRunId).toList());
+      assertEquals(List.of(1L, 2L, 3L), published.stream().map(ModelCheckpoint::getVersion).toList());
     }
   }
 
