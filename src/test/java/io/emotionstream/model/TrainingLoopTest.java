@@ -90,9 +90,14 @@ class TrainingLoopTest {
     ModelWeights resumed = secondStepFrom(afterFirst, adam, stateAfterFirst, batches[1], labels);
     ModelWeights restarted = secondStepFrom(afterFirst, adam, null, batches[1], labels);
 
-    assertTrue(maxDifference(uninterrupted, resumed) < 1e-6, "resumed differs by " + maxDifference(uninterrupted, resumed));
-    // Without the state Adam's first step moves every weight by about the learning rate again.
-    assertTrue(maxDifference(uninterrupted, restarted) > 1e-4, "restarted differs by " + maxDifference(uninterrupted, restarted));
+    // Usually bit-identical; but a weight whose gradient is ~0 moves by about +-lr under Adam, so the
+    // reduction-order noise of libtorch's threaded kernels can flip a few of them (by 0.007, once seen).
+    double resumedDiffering = fractionDiffering(uninterrupted, resumed, 1e-4f);
+    assertTrue(resumedDiffering < 1e-3, "resumed: " + resumedDiffering + " of the weights differ");
+    // Without the state Adam's first step moves every weight by about the learning rate again (74% of
+    // them differ by more than 1e-4).
+    double restartedDiffering = fractionDiffering(uninterrupted, restarted, 1e-4f);
+    assertTrue(restartedDiffering > 0.5, "restarted: only " + restartedDiffering + " of the weights differ");
   }
 
   @Test
@@ -149,19 +154,26 @@ class TrainingLoopTest {
     }
   }
 
-  private static float maxDifference(ModelWeights a, ModelWeights b) {
-    return maxDifference(a, b, false);
+  /** The share of all values that differ by more than {@code by}. */
+  private static double fractionDiffering(ModelWeights a, ModelWeights b, float by) {
+    long differing = 0;
+    long all = 0;
+    for (var entry : a.tensors().entrySet()) {
+      float[] x = entry.getValue().values();
+      float[] y = b.get(entry.getKey()).values();
+      for (int i = 0; i < x.length; i++) {
+        differing += Math.abs(x[i] - y[i]) > by ? 1 : 0;
+        all++;
+      }
+    }
+    return (double) differing / all;
   }
 
   /** Of the learned weights only, not of the batch norm's running statistics. */
   private static float maxWeightDifference(ModelWeights a, ModelWeights b) {
-    return maxDifference(a, b, true);
-  }
-
-  private static float maxDifference(ModelWeights a, ModelWeights b, boolean learnedOnly) {
     float max = 0;
     for (var entry : a.tensors().entrySet()) {
-      if (learnedOnly && entry.getKey().contains(".running_")) {
+      if (entry.getKey().contains(".running_")) {
         continue;
       }
       float[] x = entry.getValue().values();
