@@ -136,7 +136,8 @@ public final class TrainingLoop implements AutoCloseable {
   public record BatchOutcome(double loss, long correct) {}
 
   /**
-   * One optimisation step on one batch (training mode: dropout and batch statistics on).
+   * One optimisation step on one batch (training mode: dropout and batch statistics on); see {@link
+   * #step} for when the update is skipped.
    *
    * @param labels (N) int64 class indices
    */
@@ -190,7 +191,7 @@ public final class TrainingLoop implements AutoCloseable {
   }
 
   /** Batches whose update {@link #step} skipped, so far. */
-  public int skippedSteps() {
+  int skippedSteps() {
     return skippedSteps;
   }
 

@@ -284,13 +284,9 @@ class TrainerServiceTest {
 
       produceFaces();
       ControlCommand scratch = send(quick(1));
-      ControlCommand fineTune = send(quick(1).setMode(TrainingMode.FINE_TUNE));
-      String fineTuneId = RetrainCommands.runId(fineTune.getCommandId());
-      statuses.await(s -> isRun(s, fineTuneId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
-
-      TrainingStatus started = ofRun(fineTuneId).stream()
-          .filter(s -> s.getState() == RunState.STARTED).findFirst().orElseThrow();
-      assertTrue(started.getMessage().startsWith("fine-tuning checkpoint version 1 "), started.getMessage());
+      String fineTuneId = fineTuneOneEpoch();
+      String started = startedMessage(fineTuneId);
+      assertTrue(started.startsWith("fine-tuning checkpoint version 1 "), started);
       List<ModelCheckpoint> published = checkpoints.values();
       assertEquals(List.of(RetrainCommands.runId(scratch.getCommandId()), fineTuneId),
           published.stream().map(ModelCheckpoint::getRunId).toList());
@@ -316,13 +312,9 @@ class TrainerServiceTest {
       ModelCheckpoint offline = CheckpointPublisher.connect(settings, kafka.serdes(), "deep-emotion").publishFile(file);
       assertEquals(2, offline.getVersion());
 
-      ControlCommand fineTune = send(quick(1).setMode(TrainingMode.FINE_TUNE));
-      String fineTuneId = RetrainCommands.runId(fineTune.getCommandId());
-      statuses.await(s -> isRun(s, fineTuneId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
-
-      TrainingStatus started = ofRun(fineTuneId).stream()
-          .filter(s -> s.getState() == RunState.STARTED).findFirst().orElseThrow();
-      assertTrue(started.getMessage().startsWith("fine-tuning checkpoint version 2 "), started.getMessage());
+      String fineTuneId = fineTuneOneEpoch();
+      String started = startedMessage(fineTuneId);
+      assertTrue(started.startsWith("fine-tuning checkpoint version 2 "), started);
       List<ModelCheckpoint> published = checkpoints.values();
       assertEquals(List.of(scratchId, "file:offline.ckpt", fineTuneId),
           published.stream().map(ModelCheckpoint::getRunId).toList());
@@ -433,6 +425,20 @@ class TrainerServiceTest {
           .setExampleId(id).setLabel(faces.label(i)).setPixels(ByteBuffer.wrap(faces.pixels(i)))
           .setUsage(usage).build()));
     }
+  }
+
+  /** Sends a one-epoch fine-tune run, waits until it completes, and returns its run id. */
+  private String fineTuneOneEpoch() {
+    ControlCommand fineTune = send(quick(1).setMode(TrainingMode.FINE_TUNE));
+    String runId = RetrainCommands.runId(fineTune.getCommandId());
+    statuses.await(s -> isRun(s, runId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
+    return runId;
+  }
+
+  /** The message of the run's STARTED status: where it started from. */
+  private String startedMessage(String runId) {
+    return ofRun(runId).stream().filter(s -> s.getState() == RunState.STARTED).findFirst().orElseThrow()
+        .getMessage();
   }
 
   private List<TrainingStatus> ofRun(String runId) {
