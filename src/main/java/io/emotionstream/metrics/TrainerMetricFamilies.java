@@ -12,6 +12,8 @@ public final class TrainerMetricFamilies {
         .counter("emotion_trainer_epochs", "Epochs completed and committed.",
             () -> metrics.statuses(RunState.EPOCH_COMPLETED))
         .counter("emotion_trainer_batches", "Mini-batches trained, counted as they finish.", metrics::batches)
+        .counter("emotion_trainer_skipped_batches",
+            "Mini-batches whose update was skipped: gradients not finite while the loss was.", metrics::skippedBatches)
         .counter("emotion_trainer_runs_completed", "Runs that completed.", () -> metrics.statuses(RunState.COMPLETED))
         .counter("emotion_trainer_runs_failed", "Runs that failed.", () -> metrics.statuses(RunState.FAILED))
         .counter("emotion_trainer_runs_cancelled", "Runs cancelled.", () -> metrics.statuses(RunState.CANCELLED))

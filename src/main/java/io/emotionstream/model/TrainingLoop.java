@@ -191,7 +191,7 @@ public final class TrainingLoop implements AutoCloseable {
   }
 
   /** Batches whose update {@link #step} skipped, so far. */
-  int skippedSteps() {
+  public int skippedSteps() {
     return skippedSteps;
   }
 

@@ -16,6 +16,7 @@ public final class TrainerMetrics {
   private double examplesPerSecond = Double.NaN;
   private long modelVersion = -1;
   private long batches;
+  private long skippedBatches;
 
   synchronized void recordCommitted(TrainingStatus status) {
     statuses.merge(status.getState(), 1L, Long::sum);
@@ -33,13 +34,21 @@ public final class TrainerMetrics {
    * Counts one mini-batch trained. Unlike the other figures this one is live, not committed: it
    * shows progress within an epoch, whose statuses come only at its end.
    */
-  synchronized void recordBatch() {
+  synchronized void recordBatch(boolean updateSkipped) {
     batches++;
+    if (updateSkipped) {
+      skippedBatches++;
+    }
   }
 
   /** Mini-batches trained since this trainer started, in every run. */
   public synchronized long batches() {
     return batches;
+  }
+
+  /** Mini-batches whose update was skipped because their gradients were not finite (TrainingLoop#step). */
+  public synchronized long skippedBatches() {
+    return skippedBatches;
   }
 
   /** How many statuses of {@code state} this trainer committed: EPOCH_COMPLETED counts epochs. */

@@ -330,11 +330,12 @@ public final class TrainerService implements AutoCloseable {
         NDArray input = FaceTensor.fromPixels(scratch,
             count == batchSize ? pixels : Arrays.copyOf(pixels, count * FaceSet.PIXELS), count);
         NDArray labelArray = scratch.create(count == batchSize ? labels : Arrays.copyOf(labels, count));
+        int skippedBefore = loop.skippedSteps();
         TrainingLoop.BatchOutcome outcome = loop.trainBatch(scratch, input, labelArray);
         lossSum += outcome.loss() * count;
         correct += outcome.correct();
+        metrics.recordBatch(loop.skippedSteps() > skippedBefore);
       }
-      metrics.recordBatch();
       seen += count;
     }
     if (seen == 0) {

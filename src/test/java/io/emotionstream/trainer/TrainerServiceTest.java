@@ -126,6 +126,8 @@ class TrainerServiceTest {
       assertEquals(1, trainer.metrics().statuses(RunState.COMPLETED));
       assertEquals(6L, trainer.metrics().modelVersion());
       assertEquals(accuracy, trainer.metrics().lastValidationAccuracy(), 1e-12);
+      assertEquals(0, trainer.metrics().skippedBatches());
+      assertTrue(trainer.metrics().batches() > 0);
     }
   }
 
