@@ -5,12 +5,14 @@ import java.util.Locale;
 /**
  * What a demo run did; its counts must agree: every frame sent became an event or a dead letter.
  *
+ * @param epochsPlanned of the training run; 0 when no status told
  * @param bestValidationAccuracy NaN when no epoch completed
  * @param rollingAccuracy of the latest model version; NaN when no labelled frame was scored
  */
 public record DemoSummary(
     long trainingExamples,
     int epochsCompleted,
+    int epochsPlanned,
     double bestValidationAccuracy,
     long latestModelVersion,
     long framesSent,
@@ -28,7 +30,8 @@ public record DemoSummary(
     return String.join(System.lineSeparator(),
         "── summary ──────────────────────────────────────────────",
         String.format(Locale.ROOT, "training examples in Kafka  %,d", trainingExamples),
-        String.format(Locale.ROOT, "epochs completed            %d", epochsCompleted),
+        String.format(Locale.ROOT, "epochs completed            %d%s", epochsCompleted,
+            epochsPlanned > epochsCompleted ? " of " + epochsPlanned + " (the demo's duration ended first)" : ""),
         String.format(Locale.ROOT, "best validation accuracy    %s", percent(bestValidationAccuracy)),
         String.format(Locale.ROOT, "latest model version        %s", latestModelVersion < 0 ? "none" : "v" + latestModelVersion),
         String.format(Locale.ROOT, "frames sent                 %,d", framesSent),

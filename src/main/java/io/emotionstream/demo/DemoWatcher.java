@@ -38,6 +38,8 @@ final class DemoWatcher implements AutoCloseable {
   private volatile boolean running = true;
 
   private int epochsCompleted;
+  /** Epochs of the run the statuses are about; 0 before any status says. */
+  private int epochsPlanned;
   private double bestValidationAccuracy = Double.NaN;
   private long latestVersion = -1;
   private long events;
@@ -96,6 +98,9 @@ final class DemoWatcher implements AutoCloseable {
       out.accept("dead letter (" + letter.getStage() + "): " + letter.getReason());
     } else if (topic.equals(connection.topics().trainerStatus())) {
       TrainingStatus status = serdes.trainingStatuses().deserializer().deserialize(topic, record.value());
+      if (status.getTotalEpochs() > 0) {
+        epochsPlanned = status.getTotalEpochs();
+      }
       if (status.getState() == RunState.EPOCH_COMPLETED) {
         epochsCompleted++;
         if (status.getValidationAccuracy() != null
@@ -174,7 +179,7 @@ final class DemoWatcher implements AutoCloseable {
         latestAccuracy = report;
       }
     }
-    return new DemoSummary(trainingExamples, epochsCompleted, bestValidationAccuracy, latestVersion, framesSent,
+    return new DemoSummary(trainingExamples, epochsCompleted, epochsPlanned, bestValidationAccuracy, latestVersion, framesSent,
         events, frameDeadLetters, latestAccuracy == null ? Double.NaN : latestAccuracy.getAccuracy(),
         latestAccuracy == null ? 0 : latestAccuracy.getTotal(), dashboardUrl);
   }
