@@ -30,17 +30,13 @@ final class CheckpointHistory implements AutoCloseable {
 
   /** Reads the topic from its beginning up to now; close it when done. */
   static CheckpointHistory read(ConnectionSettings settings, TopicSerdes serdes, String modelName) {
-    KafkaConsumer<String, ModelCheckpoint> consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings),
-        serdes.keys().deserializer(), serdes.checkpoints().deserializer());
+    CheckpointHistory history = new CheckpointHistory(TopicScan.atBeginning(settings,
+        settings.topics().checkpoints(), serdes.keys().deserializer(), serdes.checkpoints().deserializer()), modelName);
     try {
-      var partitions = TopicScan.partitions(consumer, settings.topics().checkpoints());
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      CheckpointHistory history = new CheckpointHistory(consumer, modelName);
       history.catchUp();
       return history;
     } catch (RuntimeException e) {
-      consumer.close();
+      history.close();
       throw e;
     }
   }

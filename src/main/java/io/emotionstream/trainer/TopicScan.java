@@ -24,12 +24,23 @@ final class TopicScan {
 
   static <V> void readAll(ConnectionSettings settings, String topic, Deserializer<String> keys,
       Deserializer<V> values, Consumer<ConsumerRecord<String, V>> handler, Consumer<UnreadableRecord> unreadable) {
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(readerConfig(settings), keys, values)) {
+    try (KafkaConsumer<String, V> consumer = atBeginning(settings, topic, keys, values)) {
+      readUntil(consumer, consumer.endOffsets(consumer.assignment()), handler, unreadable);
+    }
+  }
+
+  /** A committed-only consumer assigned every partition of {@code topic}, at their beginning. */
+  static <V> KafkaConsumer<String, V> atBeginning(ConnectionSettings settings, String topic,
+      Deserializer<String> keys, Deserializer<V> values) {
+    KafkaConsumer<String, V> consumer = new KafkaConsumer<>(readerConfig(settings), keys, values);
+    try {
       List<TopicPartition> partitions = partitions(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      readUntil(consumer, end, handler, unreadable);
+      return consumer;
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
     }
   }
 
