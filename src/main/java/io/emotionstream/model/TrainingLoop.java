@@ -2,6 +2,8 @@ package io.emotionstream.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.emotionstream.data.FaceSet;
@@ -197,18 +199,29 @@ public final class TrainingLoop implements AutoCloseable {
 
   private List<String> parametersWithNonFiniteGradients(NDManager scratch) {
     List<String> names = new ArrayList<>();
+    NDList sums = new NDList();
     for (var entry : model.parameters().entrySet()) {
       NDArray array = entry.getValue().getArray();
       if (entry.getValue().requiresGradient() && array.hasGradient()) {
         NDArray gradient = array.getGradient();
         gradient.attach(scratch);
-        // NaN and infinities survive a sum; finite gradients do not sum to an overflow.
-        if (!Float.isFinite(gradient.sum().getFloat())) {
-          names.add(entry.getKey());
-        }
+        names.add(entry.getKey());
+        sums.add(gradient.sum());
       }
     }
-    return names;
+    if (sums.isEmpty()) {
+      return List.of();
+    }
+    // NaN and infinities survive a sum; finite gradients do not sum to an overflow. One read of all the
+    // sums: a batch waits on the device once, not once per parameter.
+    float[] values = NDArrays.stack(sums).toFloatArray();
+    List<String> notFinite = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        notFinite.add(names.get(i));
+      }
+    }
+    return notFinite;
   }
 
   /** Mean loss and correct count over {@code faces}, in inference mode. */
