@@ -1,6 +1,7 @@
 package io.emotionstream.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -36,24 +37,29 @@ final class ChannelPaddedConvolution {
     long outputs = weight.getShape().get(0);
     long extraOutputs = (OUTPUT_BLOCK - outputs % OUTPUT_BLOCK) % OUTPUT_BLOCK;
     long extraInputs = Math.max(0, MINIMUM_INPUTS - weight.getShape().get(1));
-    NDArray paddedX = padWithZeros(x, 1, extraInputs);
-    NDArray paddedWeight = padWithZeros(padWithZeros(weight, 1, extraInputs), 0, extraOutputs);
-    NDArray paddedBias = padWithZeros(bias, 0, extraOutputs);
+    // The padded copies belong to the batch, like the activations: left with the weights' own
+    // manager they would live as long as the model, 22 arrays and ~12 MB of native memory per batch.
+    NDManager batch = x.getManager();
+    NDArray paddedX = padWithZeros(x, 1, extraInputs, batch);
+    NDArray paddedWeight = padWithZeros(padWithZeros(weight, 1, extraInputs, batch), 0, extraOutputs, batch);
+    NDArray paddedBias = padWithZeros(bias, 0, extraOutputs, batch);
     NDArray out = Conv2d.conv2d(paddedX, paddedWeight, paddedBias, new Shape(1, 1), new Shape(0, 0),
             new Shape(1, 1), 1)
         .singletonOrThrow();
     return extraOutputs == 0 ? out : out.get(new NDIndex(":, :{}", outputs));
   }
 
-  /** {@code array} with {@code extra} zero slices appended along {@code axis}. */
-  private static NDArray padWithZeros(NDArray array, int axis, long extra) {
+  /** {@code array} with {@code extra} zero slices appended along {@code axis}, owned by {@code batch}. */
+  private static NDArray padWithZeros(NDArray array, int axis, long extra, NDManager batch) {
     if (extra == 0) {
       return array;
     }
     // a copy: getShape() hands out the array's own dimensions
     long[] dimensions = array.getShape().getShape().clone();
     dimensions[axis] = extra;
-    NDArray zeros = array.getManager().zeros(new Shape(dimensions), array.getDataType(), array.getDevice());
-    return array.concat(zeros, axis);
+    NDArray zeros = batch.zeros(new Shape(dimensions), array.getDataType(), array.getDevice());
+    NDArray padded = array.concat(zeros, axis);
+    padded.attach(batch);
+    return padded;
   }
 }

@@ -46,6 +46,21 @@ class TrainingLoopTest {
   }
 
   @Test
+  void trainingLeavesNoArraysBehindInTheModelsMemory() {
+    FaceSet training = LearnableFaces.generate(4, 1);
+    try (EmotionModel model = EmotionModel.initialised(0.5f, 42, Device.cpu());
+        TrainingLoop loop = new TrainingLoop(model, QUICK.withEpochs(1).withBatchSize(7))) {
+      loop.run(training, training, new TrainingListener() {}, () -> false);
+      int afterOneEpoch = model.manager().getManagedArrays().size();
+      // A batch is 4 of them here; anything a batch leaves behind in the model's memory lives (and
+      // holds native memory) as long as the model, so a long run would run out of memory.
+      loop.run(training, training, new TrainingListener() {}, () -> false);
+      assertEquals(afterOneEpoch, model.manager().getManagedArrays().size(),
+          "arrays owned by the model after a second epoch");
+    }
+  }
+
+  @Test
   void stopsWithinOneBatchOfCancellation() {
     FaceSet training = LearnableFaces.generate(20, 1);
     AtomicInteger batches = new AtomicInteger();
