@@ -7,7 +7,7 @@ batches="${1:-30}"
 mvn -q -B test-compile
 mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
-export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_ARENA_MAX=2
+export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
 # Both sides get the same intra-op threads (THREADS, default all cores); on a shared, loaded machine
 # THREADS=1 gives steadier figures, as OpenMP's spinning threads suffer most from contention.
 export OMP_NUM_THREADS="${THREADS:-$(nproc)}"

@@ -27,7 +27,7 @@ public final class ChildProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
     builder.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
-    builder.environment().put("MALLOC_ARENA_MAX", "2");
+    builder.environment().put("MALLOC_ARENA_MAX", "1");
     return new ChildProcess(builder.start());
   }
 
