@@ -2,6 +2,7 @@ package io.emotionstream.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -120,9 +121,9 @@ public final class DeepEmotion extends AbstractBlock {
   private NDArray logits(ParameterStore store, NDArray x, boolean training) {
     NDArray out = transform(store, x, training);
     out = relu(convolve(conv1, store, out, training));
-    out = relu(maxPool(convolve(conv2, store, out, training)));
+    out = relu(maxPool(convolve(conv2, store, out, training), training));
     out = relu(convolve(conv3, store, out, training));
-    out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training)));
+    out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training), training));
     out = call(dropout, store, out, training).reshape(-1, FEATURES);
     out = relu(call(fc1, store, out, training));
     return call(fc2, store, out, training);
@@ -130,8 +131,8 @@ public final class DeepEmotion extends AbstractBlock {
 
   /** The spatial transformer: localisation, theta, resampling of the input. */
   private NDArray transform(ParameterStore store, NDArray x, boolean training) {
-    NDArray xs = relu(maxPool(call(locConv1, store, x, training)));
-    xs = relu(maxPool(convolve(locConv2, store, xs, training)));
+    NDArray xs = relu(maxPool(call(locConv1, store, x, training), training));
+    xs = relu(maxPool(convolve(locConv2, store, xs, training), training));
     xs = xs.reshape(-1, LOCALISATION_FEATURES);
     xs = relu(call(fcLoc1, store, xs, training));
     NDArray theta = call(fcLoc2, store, xs, training).reshape(-1, 2, 3);
@@ -162,8 +163,23 @@ public final class DeepEmotion extends AbstractBlock {
     return Activation.relu(x);
   }
 
-  private static NDArray maxPool(NDArray x) {
-    return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+  /**
+   * torch's max_pool2d(x, 2): in inference as the maximum of the four strided views of each 2x2
+   * window, which is exact and several times faster than libtorch 2.7.1's pooling kernel (a third of
+   * all inference time at batch 128 went there); in training natively, whose gradient goes to the
+   * first maximum of a window where the maximum of views would split it between ties.
+   */
+  static NDArray maxPool(NDArray x, boolean training) {
+    if (training) {
+      return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+    }
+    long height = x.getShape().get(2) / 2 * 2;
+    long width = x.getShape().get(3) / 2 * 2;
+    NDArray top = x.get(new NDIndex(":, :, 0:{}:2, 0:{}:2", height, width))
+        .maximum(x.get(new NDIndex(":, :, 0:{}:2, 1:{}:2", height, width)));
+    NDArray bottom = x.get(new NDIndex(":, :, 1:{}:2, 0:{}:2", height, width))
+        .maximum(x.get(new NDIndex(":, :, 1:{}:2, 1:{}:2", height, width)));
+    return top.maximum(bottom);
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,21 @@ class DeepEmotionParityTest {
       float diff = ReferenceFixture.maxAbsDiff(logits, fixture.get("logits"));
       System.out.printf("logits max abs diff %.2e%n", diff);
       assertTrue(diff <= 1e-4, "logits differ by " + diff);
+    }
+  }
+
+  @Test
+  void inferencePoolsExactlyAsTorchsMaxPool() {
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      manager.getEngine().setRandomSeed(5);
+      // the network's pooled shapes: even sides, and 17 whose last row and column are dropped
+      for (long side : new long[] {42, 17}) {
+        NDArray x = manager.randomNormal(new Shape(3, 4, side, side));
+        NDArray torchPooled = DeepEmotion.maxPool(x, true);
+        NDArray fast = DeepEmotion.maxPool(x, false);
+        assertEquals(torchPooled.getShape(), fast.getShape());
+        assertEquals(0f, torchPooled.sub(fast).abs().max().getFloat(), "side " + side);
+      }
     }
   }
 }
