@@ -14,27 +14,31 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The training convolution against an unfolded one built from slicing and BLAS, for each layer of
- * Deep-Emotion whose input carries a gradient. The native kernel's fault shows only once its buffers
- * are reused, so each shape is checked several times in a row.
+ * Deep-Emotion whose input carries a gradient, in the memory layout the layer gets in training (the
+ * layers after a max pool get channels-last input, {@link DeepEmotion#maxPool}). The native kernel's
+ * fault shows only once its buffers are reused, so each shape is checked several times in a row.
  */
 class ChannelPaddedConvolutionTest {
   private static final int REPETITIONS = 4;
 
-  @ParameterizedTest(name = "{0}: {1}->{2} channels, {3}x{3}, kernel {4}")
+  @ParameterizedTest(name = "{0}: {1}->{2} channels, {3}x{3}, kernel {4}, channels-last input {5}")
   @CsvSource({
-    "conv1, 1, 10, 48, 3",
-    "conv2, 10, 10, 46, 3",
-    "conv3, 10, 10, 22, 3",
-    "conv4, 10, 10, 20, 3",
-    "fc_loc conv, 8, 10, 21, 5",
+    "conv1, 1, 10, 48, 3, false",
+    "conv2, 10, 10, 46, 3, false",
+    "conv3, 10, 10, 22, 3, true",
+    "conv4, 10, 10, 20, 3, true",
+    "fc_loc conv, 8, 10, 21, 5, true",
+    "conv3 (as laid out before), 10, 10, 22, 3, false",
   })
-  void gradientsMatchTheUnfoldedConvolution(String layer, int channels, int outputs, int size, int kernel) {
+  void gradientsMatchTheUnfoldedConvolution(
+      String layer, int channels, int outputs, int size, int kernel, boolean channelsLast) {
     Engine engine = Engine.getInstance();
     try (NDManager manager = NDManager.newBaseManager()) {
       engine.setRandomSeed(5);
       for (int repetition = 0; repetition < REPETITIONS; repetition++) {
         try (NDManager batch = manager.newSubManager()) {
-          NDArray x = batch.randomNormal(new Shape(32, channels, size, size));
+          NDArray drawn = batch.randomNormal(new Shape(32, channels, size, size));
+          NDArray x = channelsLast ? DeepEmotion.channelsLast(drawn) : drawn;
           NDArray weight = batch.randomNormal(new Shape(outputs, channels, kernel, kernel)).mul(0.2f);
           NDArray bias = batch.randomNormal(new Shape(outputs));
           int outSize = size - kernel + 1;
