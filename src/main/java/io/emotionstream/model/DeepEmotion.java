@@ -187,13 +187,17 @@ public final class DeepEmotion extends AbstractBlock {
 
   /**
    * {@code x} (N, C, H, W) copied so that each pixel's channels are adjacent in memory, still indexed
-   * N, C, H, W (torch's channels_last memory format, which DJL has no call for: the reshape of the
-   * transposed view is what makes the copy).
+   * N, C, H, W (torch's channels_last memory format, which DJL has no call for). Merging the width and
+   * channel axes of the transposed view is what forces the copy: a reshape that keeps its shape, or
+   * merges axes already adjacent in memory, returns a view.
    */
   static NDArray channelsLast(NDArray x) {
     Shape shape = x.getShape();
-    return x.transpose(0, 2, 3, 1).reshape(shape.get(0), shape.get(2), shape.get(3), shape.get(1))
-        .transpose(0, 3, 1, 2);
+    long n = shape.get(0);
+    long c = shape.get(1);
+    long h = shape.get(2);
+    long w = shape.get(3);
+    return x.transpose(0, 2, 3, 1).reshape(n, h, w * c).reshape(n, h, w, c).transpose(0, 3, 1, 2);
   }
 
   @Override
