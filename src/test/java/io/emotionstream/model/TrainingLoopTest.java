@@ -52,8 +52,8 @@ class TrainingLoopTest {
         TrainingLoop loop = new TrainingLoop(model, QUICK.withEpochs(1).withBatchSize(7))) {
       loop.run(training, training, new TrainingListener() {}, () -> false);
       int afterOneEpoch = model.manager().getManagedArrays().size();
-      // A batch is 4 of them here; anything a batch leaves behind in the model's memory lives (and
-      // holds native memory) as long as the model, so a long run would run out of memory.
+      // Four batches an epoch here. Whatever a batch leaves in the model's memory lives (and holds
+      // native memory) as long as the model: a long run would run out of memory.
       loop.run(training, training, new TrainingListener() {}, () -> false);
       assertEquals(afterOneEpoch, model.manager().getManagedArrays().size(),
           "arrays owned by the model after a second epoch");
