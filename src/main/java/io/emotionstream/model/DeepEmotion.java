@@ -120,9 +120,10 @@ public final class DeepEmotion extends AbstractBlock {
 
   private NDArray logits(ParameterStore store, NDArray x, boolean training) {
     NDArray out = transform(store, x, training);
-    out = relu(convolve(conv1, store, out, training));
-    out = relu(maxPool(convolve(conv2, store, out, training), training));
-    out = relu(convolve(conv3, store, out, training));
+    // In training the activations between conv1 and conv4 carry the padded channels along (zeros).
+    out = relu(convolvePadded(conv1, store, out, training));
+    out = relu(maxPool(convolvePadded(conv2, store, out, training), training));
+    out = relu(convolvePadded(conv3, store, out, training));
     out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training), training));
     out = call(dropout, store, out, training).reshape(-1, FEATURES);
     out = relu(call(fc1, store, out, training));
@@ -147,9 +148,15 @@ public final class DeepEmotion extends AbstractBlock {
 
   /**
    * A convolution whose input carries a gradient: in training it runs as {@link ChannelPaddedConvolution}
-   * (see there why), in inference natively.
+   * (see there why) and is cut back to the layer's channels, in inference natively.
    */
   private static NDArray convolve(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
+    NDArray out = convolvePadded(conv, store, x, training);
+    return training ? ChannelPaddedConvolution.cut(out, conv.getParameters().get("bias").getArray().size()) : out;
+  }
+
+  /** As {@link #convolve}, but in training the padded channels stay, for the next convolution. */
+  private static NDArray convolvePadded(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
     if (!training) {
       return call(conv, store, x, false);
     }
