@@ -152,7 +152,7 @@ public final class DeepEmotion extends AbstractBlock {
    */
   private static NDArray convolve(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
     NDArray out = convolvePadded(conv, store, x, training);
-    return training ? ChannelPaddedConvolution.cut(out, conv.getParameters().get("bias").getArray().size()) : out;
+    return training ? ChannelPaddedConvolution.cut(out, conv.getFilters()) : out;
   }
 
   /** As {@link #convolve}, but in training the padded channels stay, for the next convolution. */

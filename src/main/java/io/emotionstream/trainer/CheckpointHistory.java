@@ -43,7 +43,7 @@ final class CheckpointHistory implements AutoCloseable {
 
   /** Takes in the checkpoints committed since the last read, up to the topic's end of the moment. */
   void catchUp() {
-    TopicScan.readUntil(consumer, consumer.endOffsets(consumer.assignment()),
+    TopicScan.readToEnd(consumer,
         record -> {
           if (record.value() != null && modelName.equals(record.value().getModelName())) {
             add(record.value());

@@ -25,8 +25,14 @@ final class TopicScan {
   static <V> void readAll(ConnectionSettings settings, String topic, Deserializer<String> keys,
       Deserializer<V> values, Consumer<ConsumerRecord<String, V>> handler, Consumer<UnreadableRecord> unreadable) {
     try (KafkaConsumer<String, V> consumer = atBeginning(settings, topic, keys, values)) {
-      readUntil(consumer, consumer.endOffsets(consumer.assignment()), handler, unreadable);
+      readToEnd(consumer, handler, unreadable);
     }
+  }
+
+  /** Polls an assigned consumer up to the end its partitions have now. */
+  static <V> void readToEnd(KafkaConsumer<String, V> consumer, Consumer<ConsumerRecord<String, V>> handler,
+      Consumer<UnreadableRecord> unreadable) {
+    readUntil(consumer, consumer.endOffsets(consumer.assignment()), handler, unreadable);
   }
 
   /** A committed-only consumer assigned every partition of {@code topic}, at their beginning. */
