@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Collects the frames of one partition into micro-batches and classifies each batch with one model:
- * a batch closes when it holds {@code batchSize} frames or its oldest frame has waited {@code maxDelay}.
+ * a batch closes when it holds {@code batchSize} frames or its oldest frame has waited {@code maxDelay}
+ * (and, if another batch is in inference then, is classified as soon as that one ends).
  * Frames wait in a changelogged store, so a crash mid-batch loses none and, under exactly-once, none is
  * classified twice. Before any model exists frames keep waiting; none is dropped.
  *
@@ -86,7 +87,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     this.pendingCount = pending.approximateNumEntries();
     this.oldestPendingSince = context.currentSystemTimeMs();
     long tick = tickMillis(settings);
-    context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::flushIfDue);
+    context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::classifyIfDue);
   }
 
   @Override
@@ -125,7 +126,9 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     pending.put(storeKey(origin.offset()), waiting.encode());
     pendingCount++;
     if (pendingCount >= settings.batchSize()) {
-      classifyPending();
+      classifyPending(); // waits for the batch in inference: a full batch holds the stream thread back
+    } else {
+      classifyIfDue(context.currentSystemTimeMs());
     }
   }
 
@@ -143,9 +146,14 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     return Math.max(1, Math.min(2, settings.maxDelay().toMillis() / 2));
   }
 
-  private void flushIfDue(long now) {
+  /**
+   * Classifies the waiting frames once the oldest has waited the max delay and no batch is in inference.
+   * A batch due while another is classified follows it as soon as that one ends, without holding the
+   * stream thread: it goes on polling and committing meanwhile, and frames taken in that time join it.
+   */
+  private void classifyIfDue(long now) {
     forwardIfClassified();
-    if (pendingCount > 0 && now - oldestPendingSince >= settings.maxDelay().toMillis()) {
+    if (inFlight == null && pendingCount > 0 && now - oldestPendingSince >= settings.maxDelay().toMillis()) {
       classifyPending();
     }
   }

@@ -46,6 +46,7 @@ public final class ClassifierBench {
   public static void main(String[] args) throws Exception {
     int frames = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     Duration commitInterval = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 10);
+    Duration maxDelay = args.length > 3 ? Duration.ofMillis(Long.parseLong(args[3])) : ClassifierSettings.defaults().maxDelay();
     Path stateDir = Files.createTempDirectory("classifier-bench-");
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary())) {
       ConnectionSettings connection = cluster.connection();
@@ -57,7 +58,7 @@ public final class ClassifierBench {
       TestCheckpoints.publish(connection, serdes, checkpoint);
       try (ClassifierService classifier = ClassifierService.start(connection,
           ClassifierSettings.defaults().withApplicationId("bench-" + UUID.randomUUID())
-              .withBatching(BATCH, Duration.ofMillis(10)).withStateDirectory(stateDir)
+              .withBatching(BATCH, maxDelay).withStateDirectory(stateDir)
               .withCommitInterval(commitInterval),
           new DjlModelLoader());
           EventClock events = new EventClock(connection, serdes)) {
@@ -74,11 +75,19 @@ public final class ClassifierBench {
             inferenceBefore, inferenceAfter);
         System.out.printf("end to end (produce -> classify -> committed event), commit interval %d ms: %,.0f frames/s%n"
             + "  %s%n", commitInterval.toMillis(), endToEnd, cpu);
-        double rate = args.length > 2 ? Double.parseDouble(args[2]) : endToEnd / 2;
-        long[] latency = latency(connection, serdes, events, rate, (int) Math.max(2_000, rate * 15));
-        System.out.printf("latency at %.0f frames/s: p50 %d ms, p99 %d ms; of which until "
-            + "classified (sending, batching, inference): p50 %d ms, p99 %d ms%n", rate, latency[0], latency[1],
-            latency[2], latency[3]);
+        double rate = args.length > 2 && Double.parseDouble(args[2]) > 0 ? Double.parseDouble(args[2]) : endToEnd / 2;
+        int latencyFrames = (int) Math.max(2_000, rate * 15);
+        // The first pass at this rate warms up what the full-speed passes did not exercise: it is shown,
+        // and the second one is measured.
+        long[] latency = null;
+        for (String pass : List.of("warm-up", "measured")) {
+          ThreadCpu beforeLatency = ThreadCpu.snapshot();
+          latency = latency(connection, serdes, events, rate, latencyFrames);
+          System.out.printf("latency at %.0f frames/s (%s): p50 %d ms, p99 %d ms; of which until classified (sending, "
+              + "batching, inference): p50 %d ms, p99 %d ms; from classified to read (commit, delivery): p50 %d ms, "
+              + "p99 %d ms%n  %s%n", rate, pass, latency[0], latency[1], latency[2], latency[3], latency[4], latency[5],
+              ThreadCpu.snapshot().since(beforeLatency));
+        }
         System.out.printf("ratios: end-to-end / raw inference %.2f (goal >= 0.60); end-to-end / raw Kafka %.2f; "
             + "p99 %s 50 ms%n", endToEnd / inference, endToEnd / kafka, latency[1] < 50 ? "<" : ">=");
       }
@@ -171,7 +180,8 @@ public final class ClassifierBench {
     sending.get();
     long[] total = percentiles(events.recorded());
     long[] classified = percentiles(events.recordedUntilClassified());
-    return new long[] {total[0], total[1], classified[0], classified[1]};
+    long[] delivered = percentiles(events.recordedSinceClassified());
+    return new long[] {total[0], total[1], classified[0], classified[1], delivered[0], delivered[1]};
   }
 
   /** p50 and p99. */
@@ -224,6 +234,8 @@ public final class ClassifierBench {
     private final List<Long> latencies = new ArrayList<>();
     /** Of the latency, the part until the classifier stamped the event (batching and inference). */
     private final List<Long> untilClassified = new ArrayList<>();
+    /** The rest: forwarding, the exactly-once commit, transaction markers and this consumer's fetch. */
+    private final List<Long> sinceClassified = new ArrayList<>();
     private boolean recording;
     private long total;
 
@@ -244,6 +256,7 @@ public final class ClassifierBench {
     void startRecording() {
       latencies.clear();
       untilClassified.clear();
+      sinceClassified.clear();
       recording = true;
     }
 
@@ -253,6 +266,10 @@ public final class ClassifierBench {
 
     long[] recordedUntilClassified() {
       return untilClassified.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    long[] recordedSinceClassified() {
+      return sinceClassified.stream().mapToLong(Long::longValue).toArray();
     }
 
     void awaitTotal(long count) {
@@ -265,8 +282,11 @@ public final class ClassifierBench {
           total++;
           if (recording) {
             long captured = record.value().getCaptureTimeMs().toEpochMilli();
-            latencies.add(System.currentTimeMillis() - captured);
-            untilClassified.add(record.value().getClassifiedTimeMs().toEpochMilli() - captured);
+            long classified = record.value().getClassifiedTimeMs().toEpochMilli();
+            long now = System.currentTimeMillis();
+            latencies.add(now - captured);
+            untilClassified.add(classified - captured);
+            sinceClassified.add(now - classified);
           }
         }
       }

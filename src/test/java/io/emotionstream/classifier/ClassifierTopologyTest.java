@@ -32,6 +32,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The topology alone, in TopologyTestDriver, with a real registry for the Avro values. */
@@ -136,6 +137,41 @@ class ClassifierTopologyTest {
     driver.advanceWallClockTime(Duration.ofMillis(2));
     assertEquals(Emotion.SAD, events.readValue().getEmotion());
     assertEquals(0, stored.approximateNumEntries());
+    assertTrue(held.isEmpty());
+  }
+
+  /**
+   * Run on a thread of its own with a timeout: were the stream thread to wait for the batch in inference,
+   * which only this test can finish, it would wait forever.
+   */
+  @Test
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aBatchDueWhileAnotherIsClassifiedFollowsItWithoutHoldingTheStreamThread() {
+    List<Runnable> held = new java.util.ArrayList<>();
+    close();
+    start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50)),
+        new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(), held::add));
+    publishModel(1, 0);
+    sendFrame("cam", 1, null, T0);
+    sendFrame("cam", 2, null, T0);
+    sendFrame("cam", 3, null, T0); // the first batch goes to inference
+    sendFrame("cam", 4, null, T0);
+
+    driver.advanceWallClockTime(Duration.ofMillis(60)); // the lone frame is due while the first batch is classified
+    sendFrame("cam", 5, null, T0); // still taken: the stream thread is not held
+    assertEquals(1, held.size(), "one batch in inference at a time");
+    assertTrue(events.isEmpty());
+
+    held.remove(0).run();
+    driver.advanceWallClockTime(Duration.ofMillis(2));
+    assertEquals(List.of(Emotion.DISGUST, Emotion.FEAR, Emotion.HAPPY),
+        events.readValuesToList().stream().map(EmotionEvent::getEmotion).toList());
+    assertEquals(1, held.size(), "the due batch went to inference as soon as the first one ended, at once");
+
+    held.remove(0).run();
+    driver.advanceWallClockTime(Duration.ofMillis(2));
+    assertEquals(List.of(Emotion.SAD, Emotion.SURPRISE),
+        events.readValuesToList().stream().map(EmotionEvent::getEmotion).toList(), "frames 4 and 5 in one batch");
     assertTrue(held.isEmpty());
   }
 
