@@ -54,6 +54,10 @@ public final class ClassifierCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1", description = "Stream threads, one predictor each (default ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--inference-threads", defaultValue = "" + DjlModelLoader.DEFAULT_INFERENCE_THREADS,
+      description = "Threads libtorch uses for one batch, per stream thread (default ${DEFAULT-VALUE}).")
+  int inferenceThreads;
+
   @Option(names = "--state-dir", description = "Kafka Streams state directory (default: Kafka Streams' own).")
   Path stateDir;
 
@@ -62,7 +66,7 @@ public final class ClassifierCommand implements Callable<Integer> {
     ClassifierSettings settings = new ClassifierSettings(applicationId, modelName, batchSize,
         Duration.ofMillis(maxDelayMs), accuracyWindow, accuracyAdvance, accuracyGrace,
         Duration.ofMillis(commitIntervalMs), threads, stateDir);
-    ClassifierService service = ClassifierService.start(connection.settings(), settings, new DjlModelLoader());
+    ClassifierService service = ClassifierService.start(connection.settings(), settings, new DjlModelLoader(inferenceThreads));
     Optional<MetricsEndpoint> metrics;
     try {
       metrics = metricsOptions.start(ClassifierMetricFamilies.of(service.metrics()));

@@ -60,7 +60,7 @@ public final class ClassifierBench {
           ClassifierSettings.defaults().withApplicationId("bench-" + UUID.randomUUID())
               .withBatching(BATCH, maxDelay).withStateDirectory(stateDir)
               .withCommitInterval(commitInterval),
-          new DjlModelLoader());
+          new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
           EventClock events = new EventClock(connection, serdes)) {
         warmUp(connection, serdes, events, frames);
         // Raw inference just before and just after the end-to-end run, in the same JVM (the classifier

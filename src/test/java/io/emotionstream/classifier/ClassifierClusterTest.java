@@ -55,7 +55,7 @@ class ClassifierClusterTest {
         events.awaitCount(frames / 2);
         try (ClassifierService joining = ClassifierService.start(connection,
             ClassifierSettings.defaults().withApplicationId(applicationId).withStateDirectory(dir.resolve("b")),
-            new DjlModelLoader())) {
+            new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS))) {
           producing.get();
           events.awaitCount(frames);
           events.drainFor(Duration.ofSeconds(2));
@@ -77,7 +77,7 @@ class ClassifierClusterTest {
     try (EventLog events = new EventLog(connection);
         ClassifierService classifier = ClassifierService.start(connection,
             ClassifierSettings.defaults().withApplicationId("classifier-" + UUID.randomUUID())
-                .withStateDirectory(dir), new DjlModelLoader());
+                .withStateDirectory(dir), new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
         FrameProducer producer = new FrameProducer(connection, kafka.serdes())) {
       SyntheticFrames faces = new SyntheticFrames(3, 0.5);
       producer.send(faces, "cam", RatePacer.unlimited(), 40, n -> {});
