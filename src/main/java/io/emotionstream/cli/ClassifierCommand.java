@@ -66,7 +66,8 @@ public final class ClassifierCommand implements Callable<Integer> {
     ClassifierSettings settings = new ClassifierSettings(applicationId, modelName, batchSize,
         Duration.ofMillis(maxDelayMs), accuracyWindow, accuracyAdvance, accuracyGrace,
         Duration.ofMillis(commitIntervalMs), threads, stateDir);
-    ClassifierService service = ClassifierService.start(connection.settings(), settings, new DjlModelLoader(inferenceThreads));
+    ClassifierService service = ClassifierService.start(connection.settings(), settings,
+        new DjlModelLoader(inferenceThreads));
     Optional<MetricsEndpoint> metrics;
     try {
       metrics = metricsOptions.start(ClassifierMetricFamilies.of(service.metrics()));

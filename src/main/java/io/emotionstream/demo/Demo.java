@@ -64,7 +64,8 @@ public final class Demo {
       try (DemoWatcher watcher = new DemoWatcher(connection, serdes, out);
           TrainerService trainer = TrainerService.start(connection, serdes, TrainerSettings.defaults());
           ClassifierService classifier = ClassifierService.start(connection, ClassifierSettings.defaults()
-              .withStateDirectory(settings.workDirectory().resolve("classifier-state")), new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
+              .withStateDirectory(settings.workDirectory().resolve("classifier-state")),
+              new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
           DashboardServer dashboard = settings.dashboardPort() < 0 ? null : DashboardServer.start(connection,
               DashboardSettings.defaults(TrainerSettings.DEFAULT_MODEL_NAME).withPort(settings.dashboardPort())
                   .withStart(StartPosition.BEGINNING))) {

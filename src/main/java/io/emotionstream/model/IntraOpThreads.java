@@ -13,7 +13,10 @@ import java.util.function.IntSupplier;
 public final class IntraOpThreads {
   private IntraOpThreads() {}
 
-  /** Has libtorch's operations called from this thread use {@code threads} threads. */
+  /**
+   * Has libtorch's operations called from this thread use {@code threads} threads. Serialised, or two
+   * threads doing it at once could read each other's count as the process-wide one and keep it.
+   */
   public static void useOnCurrentThread(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -21,12 +24,14 @@ public final class IntraOpThreads {
     if (JniUtils.getNumThreads() == threads) {
       return;
     }
-    int processWide = onFreshThread(JniUtils::getNumThreads);
-    JniUtils.setNumThreads(threads);
-    onFreshThread(() -> {
-      JniUtils.setNumThreads(processWide);
-      return processWide;
-    });
+    synchronized (IntraOpThreads.class) {
+      int processWide = onFreshThread(JniUtils::getNumThreads);
+      JniUtils.setNumThreads(threads);
+      onFreshThread(() -> {
+        JniUtils.setNumThreads(processWide);
+        return processWide;
+      });
+    }
   }
 
   private static int onFreshThread(IntSupplier call) {

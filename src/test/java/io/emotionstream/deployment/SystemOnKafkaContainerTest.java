@@ -50,7 +50,8 @@ class SystemOnKafkaContainerTest {
       TestCheckpoints.publish(connection, serdes, checkpoint);
 
       try (ClassifierService classifier = ClassifierService.start(connection,
-              ClassifierSettings.defaults().withStateDirectory(state), new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
+              ClassifierSettings.defaults().withStateDirectory(state),
+              new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
           FrameProducer frames = new FrameProducer(connection, serdes)) {
         frames.send(new SyntheticFrames(2, 1.0), "container-cam", RatePacer.unlimited(), 60, n -> {});
         List<ConsumerRecord<String, EmotionEvent>> events = TopicRecords.readAtLeast(connection,

@@ -27,7 +27,13 @@ class IntraOpThreadsTest {
 
   private static int onNewThread(java.util.function.IntSupplier call) {
     CompletableFuture<Integer> result = new CompletableFuture<>();
-    new Thread(() -> result.complete(call.getAsInt())).start();
+    new Thread(() -> {
+      try {
+        result.complete(call.getAsInt());
+      } catch (RuntimeException | Error e) {
+        result.completeExceptionally(e);
+      }
+    }).start();
     return result.join();
   }
 }
