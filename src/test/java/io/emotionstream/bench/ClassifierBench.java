@@ -75,7 +75,8 @@ public final class ClassifierBench {
             inferenceBefore, inferenceAfter);
         System.out.printf("end to end (produce -> classify -> committed event), commit interval %d ms: %,.0f frames/s%n"
             + "  %s%n", commitInterval.toMillis(), endToEnd, cpu);
-        double rate = args.length > 2 && Double.parseDouble(args[2]) > 0 ? Double.parseDouble(args[2]) : endToEnd / 2;
+        double requestedRate = args.length > 2 ? Double.parseDouble(args[2]) : 0;
+        double rate = requestedRate > 0 ? requestedRate : endToEnd / 2;
         int latencyFrames = (int) Math.max(2_000, rate * 15);
         // The first pass at this rate warms up what the full-speed passes did not exercise: it is shown,
         // and the second one is measured.

@@ -76,6 +76,15 @@ class ClassifierTopologyTest {
     accuracy = driver.createOutputTopic(topics.accuracy(), new StringDeserializer(), serdes.accuracyReports().deserializer());
   }
 
+  /** Restarts the topology with batches of 3 whose inference runs only when the test runs what it holds. */
+  private List<Runnable> startWithHeldInference() {
+    List<Runnable> held = new java.util.ArrayList<>();
+    close();
+    start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50)),
+        new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(), held::add));
+    return held;
+  }
+
   @AfterEach
   void close() {
     driver.close();
@@ -110,10 +119,7 @@ class ClassifierTopologyTest {
 
   @Test
   void aBatchBeingClassifiedKeepsItsFramesStoredAndTheNextFramesComingUntilItsEventsGoOutInOrder() {
-    List<Runnable> held = new java.util.ArrayList<>(); // inference runs when the test says so
-    close();
-    start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50)),
-        new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(), held::add));
+    List<Runnable> held = startWithHeldInference();
     var stored = driver.<String, byte[]>getKeyValueStore(ClassifierTopology.PENDING_STORE);
     publishModel(1, 0);
     sendFrame("cam", 1, null, T0);
@@ -147,10 +153,7 @@ class ClassifierTopologyTest {
   @Test
   @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aBatchDueWhileAnotherIsClassifiedFollowsItWithoutHoldingTheStreamThread() {
-    List<Runnable> held = new java.util.ArrayList<>();
-    close();
-    start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50)),
-        new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(), held::add));
+    List<Runnable> held = startWithHeldInference();
     publishModel(1, 0);
     sendFrame("cam", 1, null, T0);
     sendFrame("cam", 2, null, T0);
