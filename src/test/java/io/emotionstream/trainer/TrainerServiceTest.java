@@ -60,7 +60,7 @@ class TrainerServiceTest {
     training = SyntheticFaces.generate(30, 1, SyntheticFaces.Variation.NONE);
     // 30 faces a class learn in most runs yet not with margin: in the full suite float-level
     // differences once left a run stuck at chance. With 60, six epochs reached 0.71-0.80 for every
-    // model seed tried (at most 0.36 after the first).
+    // model seed tried (at most 0.36 after the first), before the model's speed changes; 0.48 since.
     learnable = SyntheticFaces.generate(60, 1, SyntheticFaces.Variation.NONE);
     validation = SyntheticFaces.generate(8, 2, SyntheticFaces.Variation.NONE);
   }
@@ -117,7 +117,9 @@ class TrainerServiceTest {
         assertEquals(checkpoint.getEpoch(), file.epoch());
         assertEquals(checkpoint.getValidationAccuracy(), file.validationAccuracy());
       }
-      // Chance is 1/7 = 0.14; 0.71 on these 56 held-out faces (0.71 to 0.80 across model seeds).
+      // Chance is 1/7 = 0.14; 0.48 on these 56 held-out faces since the model's speed changes of
+      // 2026-11-26 (0.71 before). About one run in six or eight diverges from epoch 2 on and stays
+      // near chance (the session notes of 2026-11-26 say what was ruled out).
       double accuracy = published.get(5).getValidationAccuracy();
       assertTrue(accuracy >= 0.4, "validation accuracy " + accuracy);
 
