@@ -119,7 +119,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     frame.getPixels().get(pixels);
     byte[] face = FaceResizer.toFace(frame.getWidth(), frame.getHeight(), pixels);
     PendingFrame waiting = new PendingFrame(record.key(), frame.getFrameId(), frame.getSourceId(),
-        frame.getCaptureTimeMs().toEpochMilli(), record.timestamp(), frame.getLabel(), face);
+        frame.getCaptureTimeMs().toEpochMilli(), record.timestamp(), frame.getLabel(), face, frame.getScene());
     if (pendingCount == 0) {
       oldestPendingSince = context.currentSystemTimeMs();
     }
@@ -243,6 +243,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
           .setCaptureTimeMs(Instant.ofEpochMilli(frame.captureTimeMs()))
           .setClassifiedTimeMs(Instant.ofEpochMilli(classified.classifiedAtMs()))
           .setLabel(frame.label())
+          .setScene(frame.scene())
           .build();
       context.forward(new Record<>(frame.key(), new ClassifierOutput.Classified(event), frame.timestamp()));
       if (frame.label() != null) {

@@ -132,6 +132,18 @@ public record GrayImage(int width, int height, byte[] pixels) {
     return of(image);
   }
 
+  /** The pixels of a region of this image, which must lie inside it. */
+  public GrayImage crop(Region region) {
+    if (region.within(width, height) == null || !region.equals(region.within(width, height))) {
+      throw new IllegalArgumentException("region " + region + " is not inside this " + width + "x" + height + " image");
+    }
+    byte[] cropped = new byte[region.width() * region.height()];
+    for (int row = 0; row < region.height(); row++) {
+      System.arraycopy(pixels, (region.y() + row) * width + region.x(), cropped, row * region.width(), region.width());
+    }
+    return new GrayImage(region.width(), region.height(), cropped);
+  }
+
   /** The pixel at column x, row y, as 0..255. */
   public int at(int x, int y) {
     return pixels[y * width + x] & 0xFF;

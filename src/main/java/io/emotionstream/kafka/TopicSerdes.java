@@ -6,6 +6,7 @@ import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.SceneFrame;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.registry.SchemaRegistryClient;
@@ -45,6 +46,10 @@ public final class TopicSerdes {
 
   public Serde<FaceFrame> frames() {
     return AvroSerde.of(registry, FaceFrame.class);
+  }
+
+  public Serde<SceneFrame> scenes() {
+    return AvroSerde.of(registry, SceneFrame.class);
   }
 
   public Serde<EmotionEvent> events() {

@@ -1,5 +1,6 @@
 package io.emotionstream.kafka;
 
+import java.time.Duration;
 import java.util.Map;
 
 /** How one topic is created: partitions, replication and its non-default configs. */
@@ -23,6 +24,19 @@ public record TopicSpec(String name, int partitions, short replication, Map<Stri
 
   public static TopicSpec deleted(String name, int partitions, short replication) {
     return new TopicSpec(name, partitions, replication, Map.of("cleanup.policy", "delete"));
+  }
+
+  /**
+   * Deleted after {@code retention}, in segments of a tenth of it: retention only ever deletes whole closed
+   * segments, and the default segment (1 GB or 7 days) would keep everything far longer. Records may be as
+   * large as a checkpoint (a 4K video frame as JPEG is over Kafka's 1 MB default).
+   */
+  public static TopicSpec shortLived(String name, int partitions, short replication, Duration retention) {
+    return new TopicSpec(name, partitions, replication, Map.of(
+        "cleanup.policy", "delete",
+        "retention.ms", String.valueOf(retention.toMillis()),
+        "segment.ms", String.valueOf(Math.max(1, retention.toMillis() / 10)),
+        "max.message.bytes", String.valueOf(MAX_RECORD_BYTES)));
   }
 
   public static TopicSpec compacted(String name, int partitions, short replication) {

@@ -1,5 +1,6 @@
 package io.emotionstream.kafka;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -8,6 +9,7 @@ import java.util.List;
  */
 public final class Topics {
   public static final String DEFAULT_PREFIX = "emotion.";
+  public static final Duration SCENE_RETENTION = Duration.ofHours(1);
 
   private final String prefix;
 
@@ -32,6 +34,10 @@ public final class Topics {
 
   public String frames() {
     return prefix + "frames";
+  }
+
+  public String scenes() {
+    return prefix + "scenes";
   }
 
   public String events() {
@@ -64,6 +70,8 @@ public final class Topics {
         TopicSpec.deleted(training(), partitions, replication),
         TopicSpec.deleted(frames(), partitions, replication),
         TopicSpec.deleted(events(), partitions, replication),
+        // Whole video frames, only for viewers that draw on them: kept an hour, not the week of the rest.
+        TopicSpec.shortLived(scenes(), partitions, replication, SCENE_RETENTION),
         // Compacted: a consumer starting later still finds the latest model of every name.
         TopicSpec.compacted(checkpoints(), 1, replication),
         // One partition: commands are applied in the order they were sent.

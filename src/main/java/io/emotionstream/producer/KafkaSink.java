@@ -10,7 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Sends records asynchronously and counts what the broker acknowledged, so a long stream never waits
  * on one record yet the summary is exact once {@link #finish} has flushed.
  */
-final class KafkaSink<V> {
+public final class KafkaSink<V> {
   private final Producer<String, V> producer;
   private final String topic;
   private final AtomicLong acknowledged = new AtomicLong();
@@ -19,12 +19,12 @@ final class KafkaSink<V> {
   private final long started = System.nanoTime();
   private long rejected;
 
-  KafkaSink(Producer<String, V> producer, String topic) {
+  public KafkaSink(Producer<String, V> producer, String topic) {
     this.producer = producer;
     this.topic = topic;
   }
 
-  void send(String key, V value) {
+  public void send(String key, V value) {
     producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
       if (error == null) {
         acknowledged.incrementAndGet();
@@ -35,15 +35,15 @@ final class KafkaSink<V> {
     });
   }
 
-  void countRejected() {
+  public void countRejected() {
     rejected++;
   }
 
-  long acknowledged() {
+  public long acknowledged() {
     return acknowledged.get();
   }
 
-  ProduceSummary finish() {
+  public ProduceSummary finish() {
     producer.flush();
     return new ProduceSummary(acknowledged.get(), rejected, failed.get(),
         Duration.ofNanos(System.nanoTime() - started), firstFailure.get());

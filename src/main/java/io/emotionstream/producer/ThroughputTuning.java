@@ -9,10 +9,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * keeps every acknowledged record durable and unduplicated. A 5 ms linger fills batches under load
  * without holding a lone live frame long.
  */
-final class ThroughputTuning {
+public final class ThroughputTuning {
   private ThroughputTuning() {}
 
-  static Map<String, Object> settings() {
+  public static Map<String, Object> settings() {
     return Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,

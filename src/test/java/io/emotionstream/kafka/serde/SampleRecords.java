@@ -6,10 +6,13 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.FaceBox;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.Hyperparameters;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.SceneFace;
+import io.emotionstream.avro.SceneFrame;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
@@ -29,7 +32,7 @@ final class SampleRecords {
   static List<SpecificRecord> everyType() {
     return List.of(
         trainingExample(), faceFrame(), emotionEvent(), modelCheckpoint(), controlCommand(), accuracyReport(),
-        trainingStatus(), deadLetter());
+        trainingStatus(), deadLetter(), sceneFrame());
   }
 
   static TrainingExample trainingExample() {
@@ -37,12 +40,21 @@ final class SampleRecords {
   }
 
   static FaceFrame faceFrame() {
-    return new FaceFrame("frame-1", "camera-7", 64, 32, pixels(64 * 32), TIME, Emotion.HAPPY);
+    return new FaceFrame("frame-1", "camera-7", 64, 32, pixels(64 * 32), TIME, Emotion.HAPPY, sceneFace());
+  }
+
+  static SceneFace sceneFace() {
+    return new SceneFace(1234L, 41_133L, 640, 480, 1, 2, new FaceBox(177, 66, 95, 95));
+  }
+
+  static SceneFrame sceneFrame() {
+    return new SceneFrame("camera-7", 1234L, 41_133L, TIME, 640, 480, 2, pixels(20_000));
   }
 
   static EmotionEvent emotionEvent() {
     List<Float> probabilities = Arrays.asList(0.01f, 0.02f, 0.03f, 0.8f, 0.04f, 0.05f, 0.05f);
-    return new EmotionEvent("frame-1", "camera-7", Emotion.HAPPY, 0.8f, probabilities, 12L, TIME, TIME.plusMillis(9), Emotion.SAD);
+    return new EmotionEvent("frame-1", "camera-7", Emotion.HAPPY, 0.8f, probabilities, 12L, TIME, TIME.plusMillis(9), Emotion.SAD,
+        sceneFace());
   }
 
   static ModelCheckpoint modelCheckpoint() {
