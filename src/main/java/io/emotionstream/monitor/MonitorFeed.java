@@ -7,8 +7,8 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.kafka.TopicSpec;
 import io.emotionstream.kafka.Topics;
+import io.emotionstream.kafka.UngroupedConsumers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,15 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MonitorFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorFeed.class);
-  private static final Duration TOPIC_METADATA_WAIT = Duration.ofSeconds(5);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, Consumer<ConsumerRecord<String, byte[]>>> handlers;
@@ -71,22 +66,13 @@ public final class MonitorFeed implements AutoCloseable {
       handlers.put(topics.frames(), handler(serdes.frames().deserializer(), view::onFrame));
     }
 
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
-        ConsumerConfig.CLIENT_ID_CONFIG, "emotion-monitor",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        // A watcher never creates topics, even on a broker that would (a mistyped prefix must fail, not create).
-        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-        // The classifier writes in transactions: show only what it committed.
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        // Checkpoint records carry the model's weights.
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<String, byte[]> consumer = UngroupedConsumers.open(connection, "emotion-monitor");
     try {
       List<TopicPartition> streams = new ArrayList<>();
-      List<TopicPartition> checkpoints = partitions(consumer, topics.checkpoints(), connection);
+      List<TopicPartition> checkpoints = UngroupedConsumers.partitions(consumer, topics.checkpoints(), connection);
       for (String topic : handlers.keySet()) {
         if (!topic.equals(topics.checkpoints())) {
-          streams.addAll(partitions(consumer, topic, connection));
+          streams.addAll(UngroupedConsumers.partitions(consumer, topic, connection));
         }
       }
       List<TopicPartition> all = new ArrayList<>(streams);
@@ -94,13 +80,8 @@ public final class MonitorFeed implements AutoCloseable {
       consumer.assign(all);
       // The checkpoints topic is compacted state, not a stream: it is read whole so the current model is
       // known at once, whatever the start position of the rest.
-      consumer.seekToBeginning(checkpoints);
-      if (from == StartPosition.BEGINNING) {
-        consumer.seekToBeginning(streams);
-      } else {
-        consumer.seekToEnd(streams);
-      }
-      all.forEach(consumer::position); // seeks are lazy: resolve them now, so "started" means positioned
+      UngroupedConsumers.position(consumer, checkpoints, true);
+      UngroupedConsumers.position(consumer, streams, from == StartPosition.BEGINNING);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
@@ -108,28 +89,6 @@ public final class MonitorFeed implements AutoCloseable {
     MonitorFeed feed = new MonitorFeed(consumer, handlers, view);
     feed.thread.start();
     return feed;
-  }
-
-  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, ConnectionSettings connection) {
-    // A topic created a moment ago may not be in every broker's metadata yet: ask again for a while
-    // before calling it missing.
-    long deadline = System.nanoTime() + TOPIC_METADATA_WAIT.toNanos();
-    while (true) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic);
-      if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topic " + topic + " does not exist on " + connection.bootstrapServers()
-            + ": create the topics with `emotion topics create`, or check --topic-prefix");
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while looking up " + topic, e);
-      }
-    }
   }
 
   private static <T> Consumer<ConsumerRecord<String, byte[]>> handler(Deserializer<T> deserializer, Consumer<T> sink) {
