@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ImportTorchscriptCommand.class,
       MonitorCommand.class,
       DashboardCommand.class,
+      WatchCommand.class,
     })
 public final class EmotionCli implements Runnable {
 

@@ -43,6 +43,12 @@ public final class ChildProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGTERM, as Ctrl-C's SIGINT: shutdown hooks run. Waits for the process to end and returns its exit code. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return awaitExit(timeout);
+  }
+
   /** SIGKILL, and wait until it is gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

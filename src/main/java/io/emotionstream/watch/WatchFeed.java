@@ -1,0 +1,212 @@
+package io.emotionstream.watch;
+
+import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.SceneFrame;
+import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.kafka.UngroupedConsumers;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code emotion.scenes} and {@code emotion.events} into a {@link SceneJoin} on a thread of its own
+ * and hands the joined scenes to a listener, on that thread, once per poll. Like the monitor's feed it
+ * joins no consumer group; records of sources not watched are skipped by their key, before their value is
+ * deserialised. A record that cannot be read is logged with its position and counted; the feed goes on.
+ *
+ * <p>While catching up on the topics, events (small) arrive far ahead of their scenes (whole pictures):
+ * the events' partitions are paused while many events wait and scenes remain to be read, so the join's
+ * bounds are not spent on events whose scene is on its way.
+ */
+public final class WatchFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WatchFeed.class);
+
+  /** Told, on the feed's thread, what the join releases and when the feed ends. */
+  public interface Listener {
+    /** Scenes released by one poll, each source's in index order; an exception stops the feed. */
+    void onScenes(List<AnnotatedScene> scenes) throws Exception;
+
+    /** The feed has ended: closed ({@code failure} null) or failed. */
+    default void onStopped(Throwable failure) {}
+  }
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final String scenesTopic;
+  private final Deserializer<SceneFrame> scenes;
+  private final Deserializer<EmotionEvent> events;
+  private final List<TopicPartition> scenePartitions;
+  private final List<TopicPartition> eventPartitions;
+  private final WatchSettings settings;
+  private final SceneJoin join;
+  private final Clock clock;
+  private final Listener listener;
+  private final Thread thread;
+  private final int pauseAbove;
+  private final AtomicLong recordsRead = new AtomicLong();
+  private final AtomicLong unreadable = new AtomicLong();
+  private volatile String lastProblem;
+  private volatile SceneJoin.Counts counts;
+  private volatile boolean running = true;
+  private boolean eventsPaused;
+
+  private WatchFeed(KafkaConsumer<String, byte[]> consumer, ConnectionSettings connection, TopicSerdes serdes,
+      List<TopicPartition> scenePartitions, List<TopicPartition> eventPartitions, WatchSettings settings, Clock clock,
+      Listener listener) {
+    this.consumer = consumer;
+    this.scenesTopic = connection.topics().scenes();
+    this.scenes = serdes.scenes().deserializer();
+    this.events = serdes.events().deserializer();
+    this.scenePartitions = scenePartitions;
+    this.eventPartitions = eventPartitions;
+    this.settings = settings;
+    this.join = new SceneJoin(settings.joinLimits());
+    this.pauseAbove = settings.joinLimits().maxWaitingEvents() / 2;
+    this.counts = join.counts();
+    this.clock = clock;
+    this.listener = listener;
+    this.thread = new Thread(this::pollUntilClosed, "watch-feed");
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Positions on every partition of both topics, then starts reading; when this returns, any record
+   * written afterwards will be seen.
+   */
+  public static WatchFeed start(ConnectionSettings connection, WatchSettings settings, Clock clock, Listener listener) {
+    KafkaConsumer<String, byte[]> consumer = UngroupedConsumers.open(connection, "emotion-watch");
+    WatchFeed feed;
+    try {
+      List<TopicPartition> scenePartitions = UngroupedConsumers.partitions(consumer, connection.topics().scenes(), connection);
+      List<TopicPartition> eventPartitions = UngroupedConsumers.partitions(consumer, connection.topics().events(), connection);
+      List<TopicPartition> all = new ArrayList<>(scenePartitions);
+      all.addAll(eventPartitions);
+      consumer.assign(all);
+      UngroupedConsumers.position(consumer, all, settings.fromBeginning());
+      feed = new WatchFeed(consumer, connection, TopicSerdes.connect(connection), scenePartitions, eventPartitions,
+          settings, clock, listener);
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+    feed.thread.start();
+    return feed;
+  }
+
+  /** Records read so far, readable or not, watched or not. */
+  public long recordsRead() {
+    return recordsRead.get();
+  }
+
+  /** Records that could not be read, skipped. */
+  public long unreadableRecords() {
+    return unreadable.get();
+  }
+
+  /** The last unreadable record's position and cause, or null. */
+  public String lastProblem() {
+    return lastProblem;
+  }
+
+  /** The join's counts as of the last poll. */
+  public SceneJoin.Counts joinCounts() {
+    return counts;
+  }
+
+  private void pollUntilClosed() {
+    Throwable failure = null;
+    try {
+      while (running) {
+        List<AnnotatedScene> ready = new ArrayList<>();
+        long now = clock.millis();
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          recordsRead.incrementAndGet();
+          if (record.key() != null && settings.watches(record.key())) {
+            read(record, now, ready);
+          }
+        }
+        ready.addAll(join.expire(clock.millis()));
+        deliver(ready);
+        paceEvents();
+      }
+      deliver(join.flush());
+    } catch (WakeupException e) {
+      try {
+        deliver(join.flush()); // close() asked us to stop: what was still waiting is drawn as it is
+      } catch (Exception | Error stop) {
+        failure = stop;
+      }
+    } catch (Exception | Error e) {
+      LOG.error("watch feed stopped", e);
+      failure = e;
+    } finally {
+      counts = join.counts();
+      consumer.close(Duration.ofSeconds(5));
+      listener.onStopped(failure);
+    }
+  }
+
+  private void read(ConsumerRecord<String, byte[]> record, long now, List<AnnotatedScene> ready) {
+    try {
+      if (record.topic().equals(scenesTopic)) {
+        SceneFrame scene = scenes.deserialize(record.topic(), record.value());
+        if (scene != null) {
+          ready.addAll(join.onScene(scene, now));
+        }
+      } else {
+        EmotionEvent event = events.deserialize(record.topic(), record.value());
+        if (event != null) {
+          ready.addAll(join.onEvent(event, now));
+        }
+      }
+    } catch (RuntimeException e) {
+      String problem = record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage();
+      LOG.warn("skipping unreadable record {}", problem);
+      unreadable.incrementAndGet();
+      lastProblem = problem;
+    }
+  }
+
+  private void deliver(List<AnnotatedScene> ready) throws Exception {
+    counts = join.counts();
+    if (!ready.isEmpty()) {
+      listener.onScenes(ready);
+    }
+  }
+
+  private void paceEvents() {
+    boolean scenesBehind = scenePartitions.stream().anyMatch(p -> consumer.currentLag(p).orElse(0) > 0);
+    if (!eventsPaused && scenesBehind && join.waitingEvents() > pauseAbove) {
+      consumer.pause(eventPartitions);
+      eventsPaused = true;
+    } else if (eventsPaused && (!scenesBehind || join.waitingEvents() < pauseAbove / 2)) {
+      consumer.resume(eventPartitions);
+      eventsPaused = false;
+    }
+  }
+
+  /** Stops reading; scenes still waiting for events are handed over as they are, then the feed ends. */
+  @Override
+  public void close() {
+    running = false;
+    if (thread.isAlive()) {
+      consumer.wakeup();
+    }
+    if (Thread.currentThread() != thread) {
+      try {
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
