@@ -136,12 +136,42 @@ function showFrames(frames) {
   }));
 }
 
+// One <img> per source, kept across snapshots: it holds the source's MJPEG stream, which the server
+// pushes a picture into for every annotated frame.
+function showVideo(sources) {
+  document.getElementById('video-card').hidden = sources.length === 0;
+  const box = document.getElementById('videos');
+  const shown = new Map(Array.from(box.children).map((figure) => [figure.dataset.sourceId, figure]));
+  sources.forEach((s) => {
+    let figure = shown.get(s.sourceId);
+    if (!figure) {
+      figure = element('figure', undefined, 'video');
+      figure.dataset.sourceId = s.sourceId;
+      const img = element('img');
+      img.alt = `annotated video of ${s.sourceId}`;
+      img.src = `/video/${encodeURIComponent(s.sourceId)}.mjpg`;
+      // A stream that ended (server restarted, connection lost) is opened again.
+      img.onerror = () => setTimeout(() => { img.src = `/video/${encodeURIComponent(s.sourceId)}.mjpg?t=${Date.now()}`; }, 2000);
+      figure.appendChild(img);
+      figure.appendChild(element('figcaption'));
+      box.appendChild(figure);
+    }
+    shown.delete(s.sourceId);
+    const faces = s.faceCount === 0 ? 'no face' : s.faces.join(', ')
+      + (s.faces.length < s.faceCount ? ` (${s.faces.length} of ${s.faceCount} classified)` : '');
+    figure.querySelector('figcaption').textContent =
+      `${s.sourceId} · frame ${s.sceneIndex} at ${(s.sceneTimeMs / 1000).toFixed(1)} s · ${faces}`;
+  });
+  shown.forEach((figure) => figure.remove());
+}
+
 function show(snapshot) {
   showModel(snapshot.currentModel);
   showEvents(snapshot.events);
   showAccuracy(snapshot.accuracy);
   showRuns(snapshot.runs);
   showFrames(snapshot.recentFrames);
+  showVideo(snapshot.videoSources);
   const problems = snapshot.unreadableRecords ? `, ${snapshot.unreadableRecords} unreadable records` : '';
   document.getElementById('updated').textContent = `updated ${clock(snapshot.timeMs)}${problems}`;
 }

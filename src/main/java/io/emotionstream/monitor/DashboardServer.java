@@ -7,6 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.data.GrayImage;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.monitor.LiveSnapshot.VideoSource;
+import io.emotionstream.watch.LatestPictures.Picture;
+import io.emotionstream.watch.LiveVideo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +19,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/snapshot} the current {@link LiveSnapshot} as JSON; {@code GET /api/events} one
  *       every refresh, as a server-sent event stream
  *   <li>{@code GET /frame/{frameId}.png} the thumbnail of a recent frame
+ *   <li>{@code GET /video/{sourceId}.mjpg} the live annotated picture of a video source, as an MJPEG stream
+ *       ({@code multipart/x-mixed-replace}: each part one JPEG, pushed when the next scene is drawn), which an
+ *       {@code <img>} shows live; {@code GET /video/{sourceId}.jpg} its latest picture
  *   <li>{@code POST /api/retrain} a JSON form; sends a RETRAIN command and answers its id
  * </ul>
  */
@@ -45,10 +52,14 @@ public final class DashboardServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
   private static final int MAX_STREAMS = 32;
   private static final int MAX_FORM_BYTES = 16 * 1024;
+  private static final String MJPEG_BOUNDARY = "emotion-stream-frame";
+  /** An idle video stream sends its picture again this often, which also finds viewers that left. */
+  private static final Duration VIDEO_KEEP_ALIVE = Duration.ofSeconds(5);
 
   private final DashboardSettings settings;
   private final LiveView view;
   private final MonitorFeed feed;
+  private final LiveVideo video;
   private final ControlCommandSender commands;
   private final HttpServer server;
   private final ExecutorService handlers;
@@ -59,11 +70,12 @@ public final class DashboardServer implements AutoCloseable {
   private final AtomicLong commandsSent = new AtomicLong();
   private volatile boolean closing;
 
-  private DashboardServer(DashboardSettings settings, LiveView view, MonitorFeed feed, ControlCommandSender commands,
-      HttpServer server, ExecutorService handlers) {
+  private DashboardServer(DashboardSettings settings, LiveView view, MonitorFeed feed, LiveVideo video,
+      ControlCommandSender commands, HttpServer server, ExecutorService handlers) {
     this.settings = settings;
     this.view = view;
     this.feed = feed;
+    this.video = video;
     this.commands = commands;
     this.server = server;
     this.handlers = handlers;
@@ -72,8 +84,10 @@ public final class DashboardServer implements AutoCloseable {
   public static DashboardServer start(ConnectionSettings connection, DashboardSettings settings) {
     LiveView view = new LiveView(settings.eventWindow(), settings.recentFrames());
     MonitorFeed feed = MonitorFeed.start(connection, view, settings.from(), true);
+    LiveVideo video = null;
     ControlCommandSender commands = null;
     try {
+      video = LiveVideo.start(connection, settings.from() == StartPosition.BEGINNING);
       commands = new ControlCommandSender(connection);
       HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
       AtomicInteger threads = new AtomicInteger();
@@ -84,17 +98,21 @@ public final class DashboardServer implements AutoCloseable {
         return thread;
       });
       server.setExecutor(handlers);
-      DashboardServer dashboard = new DashboardServer(settings, view, feed, commands, server, handlers);
+      DashboardServer dashboard = new DashboardServer(settings, view, feed, video, commands, server, handlers);
       server.createContext("/", dashboard::route);
       server.start();
       return dashboard;
     } catch (IOException e) {
       feed.close();
+      video.close();
       commands.close();
       throw new UncheckedIOException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
           + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       feed.close();
+      if (video != null) {
+        video.close();
+      }
       if (commands != null) {
         commands.close();
       }
@@ -124,7 +142,15 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   public LiveSnapshot snapshot() {
-    return view.snapshot(clock.instant());
+    return view.snapshot(clock.instant()).withVideoSources(video.pictures().all().stream()
+        .map(p -> new VideoSource(p.sourceId(), p.sceneIndex(), p.sceneTimeMs(), p.faceCount(), p.faces(),
+            p.updatedTimeMs()))
+        .toList());
+  }
+
+  /** Scenes of the live video whose picture did not decode. */
+  public long unreadableScenes() {
+    return video.unreadableScenes();
   }
 
   private void route(HttpExchange exchange) throws IOException {
@@ -151,6 +177,10 @@ public final class DashboardServer implements AutoCloseable {
         default -> {
           if (path.startsWith("/frame/") && path.endsWith(".png")) {
             frame(exchange, URLDecoder.decode(path.substring(7, path.length() - 4), StandardCharsets.UTF_8));
+          } else if (path.startsWith("/video/") && path.endsWith(".mjpg")) {
+            videoStream(exchange, URLDecoder.decode(path.substring(7, path.length() - 5), StandardCharsets.UTF_8));
+          } else if (path.startsWith("/video/") && path.endsWith(".jpg")) {
+            videoPicture(exchange, URLDecoder.decode(path.substring(7, path.length() - 4), StandardCharsets.UTF_8));
           } else if (path.endsWith(".js")) {
             asset(exchange, ClasspathAssets.page(path.substring(1)), "text/javascript; charset=utf-8");
           } else if (path.endsWith(".css")) {
@@ -186,6 +216,65 @@ public final class DashboardServer implements AutoCloseable {
     // A frame id names one image for good.
     exchange.getResponseHeaders().set("Cache-Control", "max-age=3600, immutable");
     send(exchange, 200, "image/png", png.toByteArray());
+  }
+
+  private void videoPicture(HttpExchange exchange, String sourceId) throws IOException {
+    Optional<Picture> picture = video.pictures().latest(sourceId);
+    if (picture.isEmpty()) {
+      notFound(exchange);
+      return;
+    }
+    exchange.getResponseHeaders().set("Cache-Control", "no-store"); // the latest: it changes with every scene
+    send(exchange, 200, "image/jpeg", picture.get().jpeg());
+  }
+
+  /**
+   * Each part is followed at once by the next boundary: a browser shows a part when it sees the boundary
+   * after it, so the picture on screen is the newest one, not the one before.
+   */
+  private void videoStream(HttpExchange exchange, String sourceId) throws IOException {
+    Optional<Picture> first = video.pictures().latest(sourceId);
+    if (first.isEmpty()) {
+      notFound(exchange);
+      return;
+    }
+    if (!streamSlots.tryAcquire()) {
+      send(exchange, 503, "text/plain", "too many open dashboards".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    openStreams.incrementAndGet();
+    try {
+      exchange.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace; boundary=" + MJPEG_BOUNDARY);
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+      if (exchange.getRequestMethod().equals("HEAD")) {
+        exchange.sendResponseHeaders(200, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream body = exchange.getResponseBody();
+      body.write(("--" + MJPEG_BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      Picture shown = first.get();
+      while (!closing) {
+        byte[] jpeg = shown.jpeg();
+        body.write(("Content-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        body.write(jpeg);
+        body.write(("\r\n--" + MJPEG_BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.flush();
+        Optional<Picture> next = video.pictures().awaitNewer(sourceId, shown.sequence(), VIDEO_KEEP_ALIVE);
+        if (next.isPresent()) {
+          shown = next.get();
+        } else if (video.pictures().latest(sourceId).isEmpty()) {
+          return; // the source was dropped for newer ones
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      openStreams.decrementAndGet();
+      streamSlots.release();
+    }
   }
 
   private void stream(HttpExchange exchange) throws IOException {
@@ -286,8 +375,9 @@ public final class DashboardServer implements AutoCloseable {
   public void close() {
     closing = true;
     server.stop(0);
-    handlers.shutdownNow(); // wakes the event streams from their wait
+    handlers.shutdownNow(); // wakes the event and video streams from their wait
     feed.close();
+    video.close();
     commands.close();
   }
 }

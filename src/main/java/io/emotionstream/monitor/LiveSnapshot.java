@@ -15,7 +15,14 @@ public record LiveSnapshot(
     EventRate events,
     List<RecentFrame> recentFrames,
     long unreadableRecords,
-    String lastProblem) {
+    String lastProblem,
+    List<VideoSource> videoSources) {
+
+  /** The same snapshot with the live video's sources, which the dashboard reads apart from this view. */
+  public LiveSnapshot withVideoSources(List<VideoSource> sources) {
+    return new LiveSnapshot(timeMs, currentModel, accuracy, runs, events, recentFrames, unreadableRecords, lastProblem,
+        List.copyOf(sources));
+  }
 
   /** The newest checkpoint: which model serves, and how it scored when it was taken. */
   public record CurrentModel(String modelName, long version, String runId, int epoch, int totalEpochs,
@@ -47,4 +54,11 @@ public record LiveSnapshot(
   /** One of the most recent classified frames, newest first; {@code hasImage} once its frame was read. */
   public record RecentFrame(String frameId, String sourceId, String emotion, float confidence, String label,
       long modelVersion, long classifiedTimeMs, boolean hasImage) {}
+
+  /**
+   * A source with an annotated picture at {@code /video/{sourceId}.mjpg}: its latest scene and the labels of
+   * the faces classified in it.
+   */
+  public record VideoSource(String sourceId, long sceneIndex, long sceneTimeMs, int faceCount, List<String> faces,
+      long updatedTimeMs) {}
 }

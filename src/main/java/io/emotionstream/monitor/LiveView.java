@@ -185,7 +185,7 @@ public final class LiveView {
     long nowSecond = now.getEpochSecond();
     pruneBefore(nowSecond - windowSeconds * 4L);
     return new LiveSnapshot(now.toEpochMilli(), currentModel(), accuracy(), runsNewestFirst(),
-        eventRate(nowSecond), recentFrames(), unreadable, lastProblem);
+        eventRate(nowSecond), recentFrames(), unreadable, lastProblem, List.of());
   }
 
   private CurrentModel currentModel() {

@@ -260,31 +260,21 @@ class WatchCommandTest {
       for (Frame frame = grabber.grabImage(); frame != null; frame = grabber.grabImage()) {
         if (decoded == 0) {
           BufferedImage first = converter.convert(frame);
-          EmotionEvent event = events.stream().filter(e -> e.getScene().getSceneIndex() == 0).findFirst().orElseThrow();
           Region face = TestVideos.face(0, FRAMES);
+          EmotionEvent event = events.stream().filter(e -> e.getScene().getSceneIndex() == 0
+              && TestVideos.sameFace(face, region(e.getScene().getBox()))).findFirst().orElseThrow();
+          FaceBox box = event.getScene().getBox();
           assertNotNull(first);
-          assertTrue(near(first, face.x(), face.y() + face.height() / 2, SceneAnnotator.colour(event.getEmotion())),
-              "the box's left edge, in its colour (as near as H.264 keeps it)");
+          assertTrue(DrawnBoxes.colourNear(first, box.getX(), box.getY() + box.getHeight() / 2,
+              SceneAnnotator.colour(event.getEmotion())), "the box's left edge, in its colour (as near as H.264 keeps it)");
+          assertTrue(!DrawnBoxes.colourNear(first, box.getX() + box.getWidth() / 2, box.getY() + box.getHeight() / 2,
+              SceneAnnotator.colour(event.getEmotion())), "not the colour of the face inside the box");
         }
         decoded++;
       }
       assertEquals(frames, decoded);
       grabber.stop();
     }
-  }
-
-  /** Whether a pixel within 3 of (x, y) is within 60 of the colour in every channel. */
-  private static boolean near(BufferedImage image, int x, int y, Color colour) {
-    for (int dy = -3; dy <= 3; dy++) {
-      for (int dx = -3; dx <= 3; dx++) {
-        Color c = new Color(image.getRGB(x + dx, y + dy));
-        if (Math.abs(c.getRed() - colour.getRed()) < 60 && Math.abs(c.getGreen() - colour.getGreen()) < 60
-            && Math.abs(c.getBlue() - colour.getBlue()) < 60) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private static int count(BufferedImage image, Region region, int rgb) {

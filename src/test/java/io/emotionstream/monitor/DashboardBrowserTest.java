@@ -20,8 +20,12 @@ import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.testing.HeadlessChromium;
+import io.emotionstream.data.Region;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.HeadlessChromium;
+import io.emotionstream.testing.SceneRecords;
+import io.emotionstream.testing.TestVideos;
+import io.emotionstream.watch.SceneAnnotator;
 import io.emotionstream.testing.TopicRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +93,57 @@ class DashboardBrowserTest {
         Files.write(screenshot, browser.screenshotPng());
       }
     }
+  }
+
+  @Test
+  void theLiveVideoPanelShowsASourcesAnnotatedPictureAndFollowsItLive() throws Exception {
+    assumeTrue(HeadlessChromium.isInstalled(), "needs Debian's chromium at " + HeadlessChromium.EXECUTABLE);
+    try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary())) {
+      ConnectionSettings connection = FreshTopics.on(cluster);
+      TopicSerdes serdes = TopicSerdes.connect(connection);
+      try (DashboardServer dashboard = DashboardServer.start(connection,
+              DashboardSettings.defaults("deep-emotion").withPort(0));
+          HeadlessChromium browser = HeadlessChromium.start(1400, 1200)) {
+        browser.navigate(dashboard.url());
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+            browser.evaluate("document.getElementById('connection')?.textContent").asText().equals("live"));
+        assertTrue(browser.evaluate("document.getElementById('video-card').hidden").asBoolean(),
+            "no source has scenes yet: no panel");
+
+        SceneRecords.publishVideoFrame(connection, serdes, "cam-1", 0, 10, Emotion.SAD, 0.8f);
+        String image = "document.querySelector('#videos figure[data-source-id=\"cam-1\"] img')";
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.evaluate(
+            "(() => { const img = " + image + "; return img !== null && img.naturalWidth === 640"
+                + " && img.naturalHeight === 480; })()").asBoolean());
+        assertEquals(false, browser.evaluate("document.getElementById('video-card').hidden").asBoolean());
+        assertTrue(browser.evaluate(image + ".src").asText().endsWith("/video/cam-1.mjpg"));
+        String caption = browser.evaluate("document.querySelector('#videos figcaption').textContent").asText();
+        assertTrue(caption.startsWith("cam-1 · frame 0") && caption.endsWith("sad 80%"), caption);
+        assertTrue(shows(browser, image, 0, Emotion.SAD), "the box as drawn, in the picture the browser shows");
+
+        // The next frame reaches the same <img> through its MJPEG stream: no reload, no new request.
+        SceneRecords.publishVideoFrame(connection, serdes, "cam-1", 1, 10, Emotion.HAPPY, 0.9f);
+        await().atMost(Duration.ofSeconds(30)).until(() -> shows(browser, image, 1, Emotion.HAPPY));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.evaluate(
+            "document.querySelector('#videos figcaption').textContent").asText().endsWith("happy 90%"));
+        assertEquals(1, browser.evaluate("document.querySelectorAll('#videos figure').length").asInt());
+        Files.write(Path.of("target", "dashboard-live-video-test.png"), browser.screenshotPng());
+      }
+    }
+  }
+
+  /** Whether the picture the browser shows has frame {@code index}'s box in the emotion's colour, read off a canvas. */
+  private static boolean shows(HeadlessChromium browser, String image, int index, Emotion emotion) {
+    Region face = TestVideos.face(index, 10);
+    java.awt.Color colour = SceneAnnotator.colour(emotion);
+    return browser.evaluate("(() => { const img = " + image + "; const c = document.createElement('canvas');"
+        + " c.width = img.naturalWidth; c.height = img.naturalHeight; const g = c.getContext('2d');"
+        + " g.drawImage(img, 0, 0); const d = g.getImageData(" + (face.x() - 2) + ", " + (face.y() + face.height() / 2)
+        + ", 5, 1).data;"
+        + " for (let i = 0; i < d.length; i += 4) {"
+        + "   if (Math.abs(d[i] - " + colour.getRed() + ") < 60 && Math.abs(d[i + 1] - " + colour.getGreen() + ") < 60"
+        + "       && Math.abs(d[i + 2] - " + colour.getBlue() + ") < 60) return true; }"
+        + " return false; })()").asBoolean();
   }
 
   /** Writes a small but complete picture of a running system: checkpoint, three epochs, accuracy, frames. */

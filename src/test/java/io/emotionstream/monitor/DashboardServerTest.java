@@ -3,6 +3,7 @@ package io.emotionstream.monitor;
 import static io.emotionstream.monitor.MonitorRecords.event;
 import static io.emotionstream.monitor.MonitorRecords.frame;
 import static io.emotionstream.monitor.MonitorRecords.publish;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,15 @@ import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.metrics.DashboardMetricFamilies;
 import io.emotionstream.metrics.MetricsEndpoint;
+import io.emotionstream.data.Region;
+import io.emotionstream.testing.DrawnBoxes;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.SceneRecords;
+import io.emotionstream.testing.TestVideos;
+import io.emotionstream.watch.SceneAnnotator;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicRecords;
 import java.io.BufferedReader;
@@ -59,6 +68,8 @@ class DashboardServerTest {
       assertEquals(200, get(dashboard, "/dashboard.js").statusCode());
       assertEquals(404, get(dashboard, "/..%2Fpom.xml").statusCode());
       assertEquals(404, get(dashboard, "/frame/unknown.png").statusCode());
+      assertEquals(404, get(dashboard, "/video/unknown.jpg").statusCode());
+      assertTrue(page.body().contains("<section class=\"card wide\" id=\"video-card\" hidden>"), "hidden until a source has scenes");
     }
   }
 
@@ -103,6 +114,107 @@ class DashboardServerTest {
         assertEquals(48, image.width());
         assertTrue(java.util.Arrays.equals(face, image.pixels()), "the frame's own pixels");
       }
+    }
+  }
+
+  @Test
+  void servesEachVideoSourcesLatestAnnotatedPictureAsAJpegAndAsALiveMjpegStream() throws Exception {
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
+    try (DashboardServer dashboard = start(connection)) {
+      assertEquals(404, get(dashboard, "/video/cam.mjpg").statusCode(), "no scene of that source yet");
+      assertTrue(json.readTree(get(dashboard, "/api/snapshot").body()).get("videoSources").isEmpty());
+
+      SceneRecords.publishVideoFrame(connection, kafka.serdes(), "cam", 0, 10, Emotion.SAD, 0.8f);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !dashboard.snapshot().videoSources().isEmpty());
+      JsonNode source = json.readTree(get(dashboard, "/api/snapshot").body()).get("videoSources").get(0);
+      assertEquals("cam", source.get("sourceId").asText());
+      assertEquals(0, source.get("sceneIndex").asLong());
+      assertEquals("sad 80%", source.get("faces").get(0).asText());
+
+      HttpResponse<byte[]> jpeg = http.send(request(dashboard, "/video/cam.jpg").build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals("image/jpeg", jpeg.headers().firstValue("Content-Type").orElseThrow());
+      assertShowsFace(ImageIO.read(new ByteArrayInputStream(jpeg.body())), 0, Emotion.SAD);
+
+      HttpResponse<InputStream> stream = http.send(request(dashboard, "/video/cam.mjpg").build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      String type = stream.headers().firstValue("Content-Type").orElseThrow();
+      assertTrue(type.startsWith("multipart/x-mixed-replace; boundary="), type);
+      try (InputStream parts = stream.body()) {
+        String boundary = "--" + type.substring(type.indexOf("boundary=") + 9);
+        assertEquals(boundary, line(parts));
+        assertShowsFace(nextPart(parts, boundary), 0, Emotion.SAD);
+        assertEquals(1, dashboard.openStreams());
+
+        // The next scene is pushed into the open stream.
+        SceneRecords.publishVideoFrame(connection, kafka.serdes(), "cam", 1, 10, Emotion.HAPPY, 0.9f);
+        BufferedImage next = CompletableFuture.supplyAsync(() -> {
+          while (true) {
+            BufferedImage part = nextPart(parts, boundary);
+            if (DrawnBoxes.colourNear(part, TestVideos.face(1, 10).x(), TestVideos.face(1, 10).y() + 40,
+                SceneAnnotator.colour(Emotion.HAPPY))) {
+              return part;
+            }
+          }
+        }).get(30, TimeUnit.SECONDS);
+        assertShowsFace(next, 1, Emotion.HAPPY);
+
+        dashboard.close(); // wakes the stream, which ends
+        assertEquals(-1, CompletableFuture.supplyAsync(() -> {
+          try {
+            while (parts.read() >= 0) {
+              // the rest of what was sent
+            }
+            return -1;
+          } catch (java.io.IOException e) {
+            return -1; // cut off: ended all the same
+          }
+        }).get(30, TimeUnit.SECONDS));
+        assertEquals(0, dashboard.openStreams());
+      }
+    }
+  }
+
+  /** The box of frame {@code index}'s face drawn in the emotion's colour, the face inside left as it was. */
+  private static void assertShowsFace(BufferedImage picture, int index, Emotion emotion) {
+    Region face = TestVideos.face(index, 10);
+    assertEquals(TestVideos.WIDTH, picture.getWidth());
+    assertTrue(DrawnBoxes.colourNear(picture, face.x(), face.y() + face.height() / 2, SceneAnnotator.colour(emotion)),
+        "left edge of the box of frame " + index + " in " + emotion + "'s colour");
+    assertTrue(!DrawnBoxes.colourNear(picture, face.x() + face.width() / 2, face.y() + face.height() / 2,
+        SceneAnnotator.colour(emotion)), "the face inside the box as it was");
+  }
+
+  private static String line(InputStream in) {
+    try {
+      StringBuilder text = new StringBuilder();
+      for (int b = in.read(); b != '\n'; b = in.read()) {
+        if (b < 0) {
+          throw new IllegalStateException("the stream ended");
+        }
+        text.append((char) b);
+      }
+      return text.toString().strip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** One part of a multipart stream: its headers, its JPEG decoded, and the boundary after it. */
+  private static BufferedImage nextPart(InputStream in, String boundary) {
+    try {
+      int length = -1;
+      for (String header = line(in); !header.isEmpty(); header = line(in)) {
+        if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(header.substring(15).strip());
+        }
+      }
+      byte[] jpeg = in.readNBytes(length);
+      assertEquals("", line(in), "the part ends with its CRLF");
+      assertEquals(boundary, line(in), "and the next boundary follows at once");
+      return ImageIO.read(new ByteArrayInputStream(jpeg));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

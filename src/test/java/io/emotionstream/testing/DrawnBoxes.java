@@ -1,6 +1,7 @@
 package io.emotionstream.testing;
 
 import io.emotionstream.data.Region;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,23 @@ public final class DrawnBoxes {
     int top = median(tops);
     int bottom = median(bottoms);
     return new Region(left, top, right - left + 1, bottom - top + 1);
+  }
+
+  /**
+   * Whether a pixel within 2 of (x, y) is within 60 of the colour in every channel: a drawn line as near as a
+   * lossy encoding (JPEG, H.264) keeps it.
+   */
+  public static boolean colourNear(BufferedImage picture, int x, int y, Color colour) {
+    for (int dy = -2; dy <= 2; dy++) {
+      for (int dx = -2; dx <= 2; dx++) {
+        Color c = new Color(picture.getRGB(x + dx, y + dy));
+        if (Math.abs(c.getRed() - colour.getRed()) < 60 && Math.abs(c.getGreen() - colour.getGreen()) < 60
+            && Math.abs(c.getBlue() - colour.getBlue()) < 60) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static int median(List<Integer> values) {

@@ -7,6 +7,7 @@ import io.emotionstream.avro.SceneFace;
 import io.emotionstream.avro.SceneFrame;
 import io.emotionstream.data.Region;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.TopicSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,6 +82,20 @@ public final class SceneRecords {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Publishes frame {@code index} of a {@code frames}-frame test video as a scene with one face, and that
+   * face's event (its box where the test video has the face).
+   */
+  public static void publishVideoFrame(ConnectionSettings connection, TopicSerdes serdes, String sourceId, int index,
+      int frames, Emotion emotion, float confidence) {
+    String scenes = connection.topics().scenes();
+    String events = connection.topics().events();
+    SceneFrame scene = scene(sourceId, index, 1, videoFrameJpeg(index, frames));
+    EmotionEvent event = event(sourceId, index, 0, 1, emotion, confidence, TestVideos.face(index, frames));
+    publish(connection, List.of(new Raw(scenes, sourceId, serdes.scenes().serializer().serialize(scenes, scene)),
+        new Raw(events, sourceId, serdes.events().serializer().serialize(events, event))));
   }
 
   /** A record of raw bytes (Avro or not) to publish. */
