@@ -132,6 +132,13 @@ public final class HeadlessChromium implements AutoCloseable {
     return Base64.getDecoder().decode(call("Page.captureScreenshot", Map.of("format", "png")).get("data").asText());
   }
 
+  /** A screenshot of one rectangle of the page, in CSS pixels from the page's top left, scaled. */
+  public byte[] screenshotPng(double x, double y, double width, double height, double scale) {
+    Map<String, Object> clip = Map.of("x", x, "y", y, "width", width, "height", height, "scale", scale);
+    return Base64.getDecoder().decode(call("Page.captureScreenshot",
+        Map.of("format", "png", "clip", clip, "captureBeyondViewport", true)).get("data").asText());
+  }
+
   private JsonNode call(String method, Map<String, Object> params) {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
