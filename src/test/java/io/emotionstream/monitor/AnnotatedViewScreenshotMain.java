@@ -47,9 +47,7 @@ public final class AnnotatedViewScreenshotMain {
       ConnectionSettings connection = cluster.connection();
       TopicSerdes serdes = TopicSerdes.connect(connection);
       TestCheckpoints.publish(connection, serdes, TestCheckpoints.deepEmotion(1, 11));
-      browser.navigate(dashboard.url());
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          browser.evaluate("document.getElementById('connection')?.textContent").asText().equals("live"));
+      DashboardBrowserTest.openLive(browser, dashboard);
 
       try (ClassifierService classifier = ClassifierService.start(connection, ClassifierSettings.defaults()
               .withStateDirectory(work.resolve("state")), new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));

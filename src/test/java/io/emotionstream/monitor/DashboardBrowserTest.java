@@ -13,20 +13,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.Emotion;
-import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.data.Region;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.data.Region;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.HeadlessChromium;
 import io.emotionstream.testing.SceneRecords;
 import io.emotionstream.testing.TestVideos;
-import io.emotionstream.watch.SceneAnnotator;
 import io.emotionstream.testing.TopicRecords;
+import io.emotionstream.watch.SceneAnnotator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,9 +46,7 @@ class DashboardBrowserTest {
       try (DashboardServer dashboard = DashboardServer.start(connection,
               DashboardSettings.defaults("deep-emotion").withPort(0));
           HeadlessChromium browser = HeadlessChromium.start(1400, 1700)) {
-        browser.navigate(dashboard.url());
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-            browser.evaluate("document.getElementById('connection')?.textContent").asText().equals("live"));
+        openLive(browser, dashboard);
         assertEquals("no checkpoint yet", browser.evaluate("document.getElementById('model-version').textContent").asText());
 
         publishActivity(connection);
@@ -104,9 +102,7 @@ class DashboardBrowserTest {
       try (DashboardServer dashboard = DashboardServer.start(connection,
               DashboardSettings.defaults("deep-emotion").withPort(0));
           HeadlessChromium browser = HeadlessChromium.start(1400, 1200)) {
-        browser.navigate(dashboard.url());
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-            browser.evaluate("document.getElementById('connection')?.textContent").asText().equals("live"));
+        openLive(browser, dashboard);
         assertTrue(browser.evaluate("document.getElementById('video-card').hidden").asBoolean(),
             "no source has scenes yet: no panel");
 
@@ -144,6 +140,13 @@ class DashboardBrowserTest {
         + "   if (Math.abs(d[i] - " + colour.getRed() + ") < 60 && Math.abs(d[i + 1] - " + colour.getGreen() + ") < 60"
         + "       && Math.abs(d[i + 2] - " + colour.getBlue() + ") < 60) return true; }"
         + " return false; })()").asBoolean();
+  }
+
+  /** Opens the dashboard and waits until its event stream is live. */
+  static void openLive(HeadlessChromium browser, DashboardServer dashboard) {
+    browser.navigate(dashboard.url());
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        browser.evaluate("document.getElementById('connection')?.textContent").asText().equals("live"));
   }
 
   /** Writes a small but complete picture of a running system: checkpoint, three epochs, accuracy, frames. */
