@@ -43,6 +43,11 @@ public final class ChildProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGTERM, as Ctrl-C would stop it: its shutdown hooks run. Does not wait. */
+  public void terminate() {
+    process.destroy();
+  }
+
   /** SIGKILL, and wait until it is gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

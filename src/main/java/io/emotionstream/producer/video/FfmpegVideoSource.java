@@ -33,7 +33,10 @@ final class FfmpegVideoSource implements AutoCloseable {
     }
     grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
     try {
-      grabber.start();
+      // JavaCV's start() holds one process-wide lock for the whole open, so a stream slow to answer (up to
+      // its 10 s timeout) would stall every other source and recorder in the process. FFmpeg opens codecs
+      // thread-safely since 4.0, so the lock protects nothing here.
+      grabber.startUnsafe();
     } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
       release(grabber);
       throw new VideoSourceException("cannot open " + spec.describe() + ": " + FfmpegLibraries.describe(e)
