@@ -55,6 +55,9 @@ final class VideoOptions {
       description = "When a stream or camera drops or ends, open it again, waiting 0.5 s, 1 s, … up to 10 s between tries.")
   boolean reconnect;
 
+  @Option(names = "--loop", description = "With a video file: play it again from the start whenever it ends.")
+  boolean loop;
+
   @Option(names = "--queue", defaultValue = "" + VideoSettings.DEFAULT_QUEUE, paramLabel = "N",
       description = "Decoded frames that may wait for face detection; beyond that the oldest is dropped (default ${DEFAULT-VALUE}).")
   int queue;
@@ -78,7 +81,7 @@ final class VideoOptions {
   VideoSettings settings(VideoSourceSpec source, Double rate, long limit) {
     Pacing pacing = asFastAsPossible ? Pacing.asFastAsPossible() : rate != null && rate > 0 ? Pacing.rate(rate) : Pacing.ownRate();
     return new VideoSettings(source, new DetectionSettings(cascade, scaleFactor, minNeighbors, minFace), pacing, every,
-        limit, duration == null ? Duration.ZERO : duration, reconnect, queue,
+        limit, duration == null ? Duration.ZERO : duration, reconnect, loop, queue,
         new ScenePublishing(publishScenes, sceneRate, sceneQuality));
   }
 }

@@ -127,6 +127,30 @@ class VideoProducerTest {
     }
   }
 
+  @Test
+  void aLoopedFilePlaysAgainFromItsStartWithFrameIndicesGoingOn(@TempDir Path dir) throws Exception {
+    TestVideos.Video video = TestVideos.write(dir, "short", TestVideos.Codec.MJPEG, 10, 15);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
+
+    VideoSummary summary;
+    try (VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
+      summary = producer.stream(VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()))
+          .withPacing(Pacing.asFastAsPossible()).withLoop(true).withLimit(25), "loop", n -> {});
+    }
+
+    assertEquals(25, summary.scenesRead(), summary.describe());
+    assertTrue(summary.describe().endsWith("its limit of 25 frames was reached"), summary.describe());
+    List<FaceFrame> faces = TopicRecords.readAtLeast(connection, connection.topics().frames(),
+        kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), (int) summary.facesSent())
+        .stream().map(ConsumerRecord::value).toList();
+    for (long index = 0; index < 25; index++) {
+      Region expected = video.faces().get((int) (index % 10));
+      long scene = index;
+      assertTrue(faces.stream().filter(f -> f.getScene().getSceneIndex() == scene)
+          .anyMatch(f -> TestVideos.sameFace(expected, region(f.getScene().getBox()))), "frame " + index);
+    }
+  }
+
   private static Region region(FaceBox box) {
     return new Region(box.getX(), box.getY(), box.getWidth(), box.getHeight());
   }
