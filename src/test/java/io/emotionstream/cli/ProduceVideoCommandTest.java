@@ -6,24 +6,18 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.ChildProcess;
+import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicRecords;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ProduceVideoCommandTest {
   @RegisterExtension
@@ -34,7 +28,7 @@ class ProduceVideoCommandTest {
     assumeFalse(Files.exists(Path.of("/dev/video0")), "this machine has a camera");
     ConnectionSettings settings = FreshTopics.on(kafka.cluster());
 
-    Result result = run(settings, "produce", "frames", "--camera", "--quiet");
+    CommandRun result = CommandRun.against(settings, "produce", "frames", "--camera", "--quiet");
 
     assertEquals(1, result.exitCode());
     assertEquals(1, result.err().lines().count(), result.err());
@@ -46,8 +40,8 @@ class ProduceVideoCommandTest {
     ConnectionSettings settings = FreshTopics.on(kafka.cluster());
     Path text = Files.writeString(dir.resolve("notes.mp4"), "not a video at all");
 
-    Result missing = run(settings, "produce", "frames", "--video", dir.resolve("gone.mp4").toString(), "--quiet");
-    Result notVideo = run(settings, "produce", "frames", "--video", text.toString(), "--quiet");
+    CommandRun missing = CommandRun.against(settings, "produce", "frames", "--video", dir.resolve("gone.mp4").toString(), "--quiet");
+    CommandRun notVideo = CommandRun.against(settings, "produce", "frames", "--video", text.toString(), "--quiet");
 
     assertEquals(1, missing.exitCode());
     assertTrue(missing.err().startsWith("error: no such file: "), missing.err());
@@ -76,25 +70,5 @@ class ProduceVideoCommandTest {
     assertEquals(published, TopicRecords.readAtLeast(settings, settings.topics().scenes(),
         kafka.serdes().keys().deserializer(), kafka.serdes().scenes().deserializer(), (int) published).size(),
         "every scene the summary counts is in the topic: the producer was flushed");
-  }
-
-  private record Result(int exitCode, String out, String err) {}
-
-  private static Result run(ConnectionSettings settings, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--bootstrap-servers", settings.bootstrapServers(), "--registry-url", settings.registryUrl(),
-        "--topic-prefix", settings.topics().prefix()));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      CommandLine command = EmotionCli.commandLine();
-      command.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-      int code = command.execute(all.toArray(String[]::new));
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(original);
-    }
   }
 }
