@@ -21,6 +21,11 @@ public final class DemoCommand implements Callable<Integer> {
       description = "How long live frames stream (default ${DEFAULT-VALUE}); Ctrl-C ends it earlier.")
   Duration duration;
 
+  @Option(names = "--video", paramLabel = "FILE",
+      description = "Stream the faces found in this video (looped, in real time) instead of synthetic frames; the "
+          + "dashboard shows it annotated.")
+  Path video;
+
   @Option(names = "--fer2013", paramLabel = "FILE", description = "Train on this FER2013 CSV instead of synthetic faces.")
   Path fer2013;
 
@@ -73,7 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Demo demo = new Demo(new DemoSettings(duration, fer2013, perClass, variation(), epochs, batchSize, learningRate, frameRate,
-        labelledFraction, dashboardPort, workDir, seed), System.out::println);
+        labelledFraction, dashboardPort, workDir, seed, video), System.out::println);
     CountDownLatch finished = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       demo.stop();

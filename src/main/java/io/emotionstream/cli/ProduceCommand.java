@@ -11,6 +11,10 @@ import io.emotionstream.producer.ProduceSummary;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.producer.TrainingProducer;
+import io.emotionstream.producer.video.VideoProducer;
+import io.emotionstream.producer.video.VideoSettings;
+import io.emotionstream.producer.video.VideoSourceSpec;
+import io.emotionstream.producer.video.VideoSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,7 +60,8 @@ public final class ProduceCommand {
   }
 
   @Command(name = "frames", mixinStandardHelpOptions = true,
-      description = "Publish live face frames from a FER2013 CSV, a folder of images, or synthetic faces.")
+      description = "Publish live face frames from a video file, stream or camera (faces found in each frame), a FER2013 "
+          + "CSV, a folder of images, or synthetic faces.")
   static final class Frames implements Callable<Integer> {
     @Mixin ConnectionOptions connection;
 
@@ -73,7 +78,18 @@ public final class ProduceCommand {
 
       @Option(names = "--synthetic", description = "Endless synthetic faces (stop with --limit or Ctrl-C).")
       boolean synthetic;
+
+      @Option(names = "--video", paramLabel = "SOURCE",
+          description = "Faces found in a video: a file (mp4, mkv, avi, webm, …) or a stream URL (rtsp://…, http://…, "
+              + "anything FFmpeg opens); each face becomes one frame with its box.")
+      String video;
+
+      @Option(names = "--camera", arity = "0..1", fallbackValue = "0", paramLabel = "N|/dev/videoN",
+          description = "Faces found in a V4L2 camera's picture (default camera 0).")
+      String camera;
     }
+
+    @Mixin VideoOptions videoOptions;
 
     @Option(names = "--labelled-fraction", defaultValue = "0.5", paramLabel = "F",
         description = "With --synthetic: the fraction of frames that carry their true label (default ${DEFAULT-VALUE}).")
@@ -95,27 +111,51 @@ public final class ProduceCommand {
     @Option(names = "--source-id", defaultValue = "camera-1", description = "Source (camera) id, the record key (default ${DEFAULT-VALUE}).")
     String sourceId;
 
-    @Option(names = "--rate", defaultValue = "0", paramLabel = "FRAMES/S",
-        description = "Frames per second; 0 for as fast as possible (default).")
-    double rate;
+    @Option(names = "--rate", paramLabel = "FRAMES/S",
+        description = "Frames per second; 0 for as fast as possible (the default, but for a video file, which plays at "
+            + "its own rate).")
+    Double rate;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Stop after this many frames; 0 for all (default).")
+    @Option(names = "--limit", defaultValue = "0",
+        description = "Stop after this many frames (of a video: decoded frames); 0 for all (default).")
     long limit;
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+      if (source.video != null || source.camera != null) {
+        return streamVideo();
+      }
       ConnectionSettings settings = connection.settings();
       ProduceSummary summary;
       try (FrameProducer producer = new FrameProducer(settings, TopicSerdes.connect(settings));
           ProgressDisplay progress = new ProgressDisplay("frames", "frames", -1, quiet);
           FrameSource frames = openSource()) {
-        summary = producer.send(frames, sourceId, RatePacer.perSecond(rate), limit, progress::stepTo);
+        summary = producer.send(frames, sourceId, RatePacer.perSecond(rate == null ? 0 : rate), limit, progress::stepTo);
       }
       System.out.println(summary.describe("frames") + " -> " + settings.topics().frames());
       return summary.complete() ? 0 : 1;
+    }
+
+    private int streamVideo() throws Exception {
+      VideoSourceSpec spec = source.camera != null
+          ? VideoSourceSpec.camera(source.camera, videoOptions.inputOptions)
+          : VideoSourceSpec.of(source.video, videoOptions.inputFormat, videoOptions.inputOptions);
+      VideoSettings video = videoOptions.settings(spec, rate, limit);
+      ConnectionSettings settings = connection.settings();
+      VideoProducer producer = new VideoProducer(settings, TopicSerdes.connect(settings));
+      // Ctrl-C ends the run cleanly: queued frames sent, the producer flushed, the source closed, the summary shown.
+      return UntilStopped.call(producer::stop, () -> {
+        VideoSummary summary;
+        try (producer; ProgressDisplay progress = new ProgressDisplay("frames", "frames", -1, quiet)) {
+          summary = producer.stream(video, sourceId, progress::stepTo);
+        }
+        System.out.println(summary.describe() + " -> " + settings.topics().frames()
+            + (video.scenes().enabled() ? " and " + settings.topics().scenes() : ""));
+        return summary.complete() ? 0 : 1;
+      });
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.emotionstream.cli;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a long-running command alive until Ctrl-C (or SIGTERM), then closes its service. Kafka's and
@@ -23,5 +25,33 @@ final class UntilStopped {
     System.out.println("running; Ctrl-C stops");
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Runs a task that ends by itself, or soon after {@code stop} when Ctrl-C (or SIGTERM) comes: the JVM
+   * waits for the task to finish cleanly (up to half a minute) before it exits. The JVM halts as soon as
+   * its shutdown hooks return, so whatever must still happen (a summary printed) belongs in the task.
+   */
+  static <T> T call(Runnable stop, Callable<T> task) throws Exception {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.run();
+      try {
+        finished.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return task.call();
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook is running and has just been released
+      }
+    }
   }
 }

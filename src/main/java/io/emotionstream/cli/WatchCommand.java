@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -67,7 +65,7 @@ public final class WatchCommand implements Callable<Integer> {
   boolean quiet;
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws Exception {
     Set<String> ids = sources.all ? Set.of() : Set.copyOf(sources.ids);
     WatchSettings settings = new WatchSettings(ids, fromBeginning, sceneWait, limit,
         duration == null ? Duration.ZERO : duration);
@@ -93,29 +91,12 @@ public final class WatchCommand implements Callable<Integer> {
       throw e;
     }
 
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      watch.stop();
-      try {
-        finished.await(60, TimeUnit.SECONDS); // the output must be finished before the JVM ends
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "watch-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    WatchSummary summary;
-    try {
-      summary = watch.awaitEnd();
+    // The summary is printed inside: the JVM halts once the shutdown hook returns.
+    return UntilStopped.call(watch::stop, () -> {
+      WatchSummary summary = watch.awaitEnd();
       lines.println(summary.describe());
       lines.flush();
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it has what it waits for
-      }
-    }
-    return summary.failed() ? 1 : 0;
+      return summary.failed() ? 1 : 0;
+    });
   }
 }

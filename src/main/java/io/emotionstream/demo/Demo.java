@@ -19,6 +19,12 @@ import io.emotionstream.producer.ProduceSummary;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.producer.TrainingProducer;
+import io.emotionstream.producer.video.ScenePublishing;
+import io.emotionstream.producer.video.VideoProducer;
+import io.emotionstream.producer.video.VideoSettings;
+import io.emotionstream.producer.video.VideoSourceException;
+import io.emotionstream.producer.video.VideoSourceSpec;
+import io.emotionstream.producer.video.VideoSummary;
 import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.TrainerControl;
 import io.emotionstream.trainer.TrainerService;
@@ -27,7 +33,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -79,9 +88,12 @@ public final class Demo {
         new TrainerControl(connection, serdes, TrainerSettings.DEFAULT_MODEL_NAME).send(RetrainCommands.retrain()
             .setEpochs(settings.epochs()).setBatchSize(settings.batchSize())
             .setLearningRate(settings.learningRate()).setSeed(settings.seed()).build());
-        out.accept(String.format(Locale.ROOT, "sent RETRAIN: %d epochs, batch %d, lr %s; streaming live frames at %.0f/s "
-            + "(%.0f%% labelled) for %s", settings.epochs(), settings.batchSize(), settings.learningRate(),
-            settings.frameRate(), settings.labelledFraction() * 100, settings.duration()));
+        out.accept(String.format(Locale.ROOT, "sent RETRAIN: %d epochs, batch %d, lr %s; streaming %s for %s",
+            settings.epochs(), settings.batchSize(), settings.learningRate(), settings.video() == null
+                ? String.format(Locale.ROOT, "live frames at %.0f/s (%.0f%% labelled)", settings.frameRate(),
+                    settings.labelledFraction() * 100)
+                : "the faces of " + settings.video() + " (looped, in real time, with its scenes)",
+            settings.duration()));
 
         long framesSent = streamFramesUntilDone(connection, serdes);
         out.accept(String.format(Locale.ROOT, "%,d frames sent; waiting for the classifier to account for every one…",
@@ -118,6 +130,36 @@ public final class Demo {
   }
 
   private long streamFramesUntilDone(ConnectionSettings connection, TopicSerdes serdes) throws Exception {
+    return settings.video() == null ? streamSyntheticFramesUntilDone(connection, serdes) : streamVideoUntilDone(connection, serdes);
+  }
+
+  /** The video's faces, the file looped in real time, its scenes published for the live picture. */
+  private long streamVideoUntilDone(ConnectionSettings connection, TopicSerdes serdes) throws Exception {
+    VideoSettings video = VideoSettings.of(VideoSourceSpec.of(settings.video().toString(), null, Map.of()))
+        .withLoop(true).withScenes(ScenePublishing.every(0));
+    try (VideoProducer producer = new VideoProducer(connection, serdes)) {
+      CompletableFuture<VideoSummary> sending = CompletableFuture.supplyAsync(() -> {
+        try {
+          return producer.stream(video, "demo-video", n -> {});
+        } catch (VideoSourceException e) {
+          throw new CompletionException(e);
+        }
+      });
+      stop.await(settings.duration().toMillis(), TimeUnit.MILLISECONDS);
+      stop.countDown();
+      producer.stop();
+      VideoSummary summary;
+      try {
+        summary = sending.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
+      out.accept("video: " + summary.describe());
+      return summary.facesSent();
+    }
+  }
+
+  private long streamSyntheticFramesUntilDone(ConnectionSettings connection, TopicSerdes serdes) throws Exception {
     FrameSource frames = new UntilStopped(new SyntheticFrames(settings.seed() + 1, settings.labelledFraction(), settings.variation()));
     CompletableFuture<ProduceSummary> sending = CompletableFuture.supplyAsync(() -> {
       try (FrameProducer producer = new FrameProducer(connection, serdes)) {

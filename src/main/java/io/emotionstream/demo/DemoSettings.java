@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param frameRate live frames per second while it runs
  * @param labelledFraction share of live frames that carry their true emotion, for rolling accuracy
  * @param dashboardPort 0 for a free port; negative for no dashboard
+ * @param video a video file whose faces are streamed (looped, in real time, with its scenes for the
+ *     dashboard's live picture) instead of synthetic frames; null for synthetic frames
  */
 public record DemoSettings(
     Duration duration,
@@ -27,11 +29,15 @@ public record DemoSettings(
     double labelledFraction,
     int dashboardPort,
     Path workDirectory,
-    long seed) {
+    long seed,
+    Path video) {
 
   public DemoSettings {
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("duration must be positive");
+    }
+    if (video != null && !java.nio.file.Files.isRegularFile(video)) {
+      throw new IllegalArgumentException("no such video file: " + video);
     }
     if (perClass < 10) {
       throw new IllegalArgumentException("at least 10 faces per class, got " + perClass);

@@ -16,15 +16,13 @@ import io.emotionstream.model.Hyperparameters;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
+import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.FreshTopics;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TrainerCommandsTest {
   @RegisterExtension
@@ -50,7 +47,7 @@ class TrainerCommandsTest {
   void retrainFollowPrintsALinePerEpochAndExitsZeroWhenTheRunCompletes() {
     produceFaces();
     try (TrainerService trainer = TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults())) {
-      Result result = run("retrain", "--epochs", "2", "--batch-size", "16", "--lr", "0.001", "--follow");
+      CommandRun result = run("retrain", "--epochs", "2", "--batch-size", "16", "--lr", "0.001", "--follow");
 
       assertEquals(0, result.exitCode(), result.out());
       List<String> lines = result.out().lines().toList();
@@ -64,7 +61,7 @@ class TrainerCommandsTest {
   @Test
   void retrainFollowExitsNonZeroWithTheReasonWhenTheCommandIsRejected() {
     try (TrainerService trainer = TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults())) {
-      Result result = run("retrain", "--optimizer", "adagrad", "--follow");
+      CommandRun result = run("retrain", "--optimizer", "adagrad", "--follow");
 
       assertEquals(1, result.exitCode(), result.out());
       assertTrue(result.out().contains("REJECTED: unknown optimizer 'adagrad'"), result.out());
@@ -79,10 +76,10 @@ class TrainerCommandsTest {
       CheckpointFile.write(Checkpoint.untrained(model.weights(), Hyperparameters.DEFAULTS), file);
     }
 
-    Result first = run("publish-checkpoint", "--model", file.toString());
-    Result second = run("publish-checkpoint", "--model", file.toString(), "--model-name", "deep-emotion");
+    CommandRun first = run("publish-checkpoint", "--model", file.toString());
+    CommandRun second = run("publish-checkpoint", "--model", file.toString(), "--model-name", "deep-emotion");
     Path broken = Files.write(dir.resolve("broken.ckpt"), "not a model".getBytes(StandardCharsets.UTF_8));
-    Result refused = run("publish-checkpoint", "--model", broken.toString());
+    CommandRun refused = run("publish-checkpoint", "--model", broken.toString());
 
     assertEquals(0, first.exitCode(), first.err());
     assertTrue(first.out().contains("deep-emotion version 1 "), first.out());
@@ -91,24 +88,8 @@ class TrainerCommandsTest {
     assertTrue(refused.err().contains("broken.ckpt: not an emotion-stream checkpoint"), refused.err());
   }
 
-  private record Result(int exitCode, String out, String err) {}
-
-  private Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--bootstrap-servers", settings.bootstrapServers(), "--registry-url", settings.registryUrl(),
-        "--topic-prefix", settings.topics().prefix()));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      CommandLine command = EmotionCli.commandLine();
-      command.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-      int code = command.execute(all.toArray(String[]::new));
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(original);
-    }
+  private CommandRun run(String... args) {
+    return CommandRun.against(settings, args);
   }
 
   private void produceFaces() {

@@ -21,6 +21,7 @@ import io.emotionstream.producer.video.VideoSettings;
 import io.emotionstream.producer.video.VideoSourceSpec;
 import io.emotionstream.producer.video.VideoSummary;
 import io.emotionstream.testing.ChildProcess;
+import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.DrawnBoxes;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SceneRecords;
@@ -32,8 +33,6 @@ import io.emotionstream.testing.TopicRecords;
 import io.emotionstream.watch.SceneAnnotator;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,12 +91,12 @@ class WatchCommandTest {
   @Test
   void watchOutDirDrawsEachFacesBoxWhereTheFaceIsWithItsLabelInItsEmotionsColour(@TempDir Path dir) throws Exception {
     Path frames = dir.resolve("frames");
-    Result result = run(pipeline, "watch", "--source-id", SOURCE, "--out", frames.toString(), "--from-beginning",
+    CommandRun result = CommandRun.against(pipeline, "watch", "--source-id", SOURCE, "--out", frames.toString(), "--from-beginning",
         "--limit", String.valueOf(FRAMES));
 
-    assertEquals(0, result.exitCode(), result.describe());
+    assertEquals(0, result.exitCode(), describe(result));
     assertTrue(result.out().contains(FRAMES + " annotated scenes (0 with faces missing); " + FRAMES + " PNGs in "),
-        result.describe());
+        describe(result));
     List<String> expectedNames = new ArrayList<>();
     for (int i = 0; i < FRAMES; i++) {
       expectedNames.add(String.format("frame-%06d.png", i));
@@ -156,21 +155,21 @@ class WatchCommandTest {
   @Test
   void watchOutMp4WritesAVideoOfOneFramePerSceneThatDecodes(@TempDir Path dir) throws Exception {
     Path mp4 = dir.resolve("watch.mp4");
-    Result result = run(pipeline, "watch", "--source-id", SOURCE, "--out", mp4.toString(), "--from-beginning",
+    CommandRun result = CommandRun.against(pipeline, "watch", "--source-id", SOURCE, "--out", mp4.toString(), "--from-beginning",
         "--limit", String.valueOf(FRAMES), "--quiet");
 
-    assertEquals(0, result.exitCode(), result.describe());
-    assertEquals(2, result.out().lines().count(), "--quiet: the start and the summary only\n" + result.describe());
+    assertEquals(0, result.exitCode(), describe(result));
+    assertEquals(2, result.out().lines().count(), "--quiet: the start and the summary only\n" + describe(result));
     assertDecodes(mp4, FRAMES);
   }
 
   @Test
   void withoutOutItPrintsOneLinePerSceneAndSaysThePictureIsInTheDashboard() {
-    Result result = run(pipeline, "watch", "--source-id", SOURCE, "--from-beginning", "--limit", "3");
+    CommandRun result = CommandRun.against(pipeline, "watch", "--source-id", SOURCE, "--from-beginning", "--limit", "3");
 
-    assertEquals(0, result.exitCode(), result.describe());
+    assertEquals(0, result.exitCode(), describe(result));
     List<String> lines = result.out().lines().toList();
-    assertEquals(5, lines.size(), result.describe());
+    assertEquals(5, lines.size(), describe(result));
     assertTrue(lines.get(0).startsWith("watching " + SOURCE + " on ") && lines.get(0).contains("dashboard"), lines.get(0));
     for (int i = 0; i < 3; i++) {
       long index = i;
@@ -204,11 +203,11 @@ class WatchCommandTest {
         new Raw(eventsTopic, "cam", eventBytes.serialize(eventsTopic, SceneRecords.event("cam", 2, 0, 1, Emotion.FEAR, 0.7f,
             TestVideos.face(2, 5))))));
 
-    Result result = run(topics, "watch", "--source-id", "cam", "--out", dir.toString(), "--from-beginning", "--limit", "2");
+    CommandRun result = CommandRun.against(topics, "watch", "--source-id", "cam", "--out", dir.toString(), "--from-beginning", "--limit", "2");
 
-    assertEquals(0, result.exitCode(), result.describe());
+    assertEquals(0, result.exitCode(), describe(result));
     assertEquals(List.of("frame-000000.png", "frame-000002.png"), names(dir));
-    assertTrue(result.out().contains("skipped 1 unreadable scene pictures and 2 unreadable records"), result.describe());
+    assertTrue(result.out().contains("skipped 1 unreadable scene pictures and 2 unreadable records"), describe(result));
     BufferedImage last = ImageIO.read(dir.resolve("frame-000002.png").toFile());
     assertTrue(TestVideos.sameFace(TestVideos.face(2, 5),
         DrawnBoxes.find(last, SceneAnnotator.colour(Emotion.FEAR).getRGB(), TestVideos.face(2, 5))));
@@ -216,18 +215,18 @@ class WatchCommandTest {
 
   @Test
   void refusesAnOutputItCannotWriteAndTopicsThatDoNotExistWithAClearMessage(@TempDir Path dir) {
-    Result mov = run(pipeline, "watch", "--source-id", SOURCE, "--out", dir.resolve("watch.mov").toString());
-    assertEquals(1, mov.exitCode(), mov.describe());
+    CommandRun mov = CommandRun.against(pipeline, "watch", "--source-id", SOURCE, "--out", dir.resolve("watch.mov").toString());
+    assertEquals(1, mov.exitCode(), describe(mov));
     assertTrue(mov.err().contains("error: --out " + dir.resolve("watch.mov") + ": .mov is not a video type written here"),
-        mov.describe());
+        describe(mov));
 
-    Result several = run(pipeline, "watch", "--all", "--out", dir.resolve("watch.mp4").toString());
-    assertEquals(1, several.exitCode(), several.describe());
-    assertTrue(several.err().contains("a video file shows one source"), several.describe());
+    CommandRun several = CommandRun.against(pipeline, "watch", "--all", "--out", dir.resolve("watch.mp4").toString());
+    assertEquals(1, several.exitCode(), describe(several));
+    assertTrue(several.err().contains("a video file shows one source"), describe(several));
 
-    Result missing = run(pipeline.withTopics(new io.emotionstream.kafka.Topics("nothing-here.")), "watch", "--all");
-    assertEquals(1, missing.exitCode(), missing.describe());
-    assertTrue(missing.err().contains("topic nothing-here.scenes does not exist"), missing.describe());
+    CommandRun missing = CommandRun.against(pipeline.withTopics(new io.emotionstream.kafka.Topics("nothing-here.")), "watch", "--all");
+    assertEquals(1, missing.exitCode(), describe(missing));
+    assertTrue(missing.err().contains("topic nothing-here.scenes does not exist"), describe(missing));
   }
 
   @Test
@@ -242,7 +241,8 @@ class WatchCommandTest {
           .filter(line -> line.startsWith(SOURCE + " scene ")).count() == FRAMES);
       assertTrue(watch.isAlive(), "no limit: it runs until stopped");
 
-      int exit = watch.terminate(Duration.ofSeconds(60));
+      watch.terminate();
+      int exit = watch.awaitExit(Duration.ofSeconds(60));
       assertEquals(143, exit, "ended by SIGTERM, after its shutdown hook:\n" + Files.readString(log));
     }
     assertTrue(Files.readString(log).contains(FRAMES + " annotated scenes"), Files.readString(log));
@@ -297,10 +297,8 @@ class WatchCommandTest {
     }
   }
 
-  private record Result(int exitCode, String out, String err) {
-    String describe() {
-      return "exit " + exitCode + "\nout:\n" + out + "\nerr:\n" + err;
-    }
+  private static String describe(CommandRun run) {
+    return "exit " + run.exitCode() + "\nout:\n" + run.out() + "\nerr:\n" + run.err();
   }
 
   private static List<String> connectionArgs(ConnectionSettings connection) {
@@ -308,15 +306,4 @@ class WatchCommandTest {
         "--topic-prefix", connection.topics().prefix());
   }
 
-  private static Result run(ConnectionSettings connection, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(connectionArgs(connection));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    var command = EmotionCli.commandLine();
-    command.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-    command.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-    int code = command.execute(all.toArray(String[]::new));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 }

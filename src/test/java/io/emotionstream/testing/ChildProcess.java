@@ -43,10 +43,9 @@ public final class ChildProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** SIGTERM, as Ctrl-C's SIGINT: shutdown hooks run. Waits for the process to end and returns its exit code. */
-  public int terminate(Duration timeout) throws InterruptedException {
+  /** SIGTERM, as Ctrl-C would stop it: its shutdown hooks run. Does not wait. */
+  public void terminate() {
     process.destroy();
-    return awaitExit(timeout);
   }
 
   /** SIGKILL, and wait until it is gone. */

@@ -30,8 +30,9 @@ final class FfmpegLibraries {
       } catch (UnsatisfiedLinkError e) {
         throw new VideoSourceException("cannot load FFmpeg's native libraries: " + e.getMessage(), e);
       }
-      // Without this FFmpeg writes its banner and a warning per damaged packet to stderr.
-      avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+      // FFmpeg would print its banner, a warning per damaged packet (which the decoder conceals) and its
+      // own line for every failure we report in words anyway.
+      avutil.av_log_set_level(avutil.AV_LOG_FATAL);
       loaded = true;
     }
     if (devices && devicesMissing != null) {
@@ -46,7 +47,16 @@ final class FfmpegLibraries {
   /** FFmpeg's own words for an error code, such as "No such file or directory". */
   static String describe(int code) {
     try (BytePointer text = new BytePointer(256)) {
-      return avutil.av_strerror(code, text, 256) == 0 ? text.getString() : "FFmpeg error " + code;
+      if (avutil.av_strerror(code, text, 256) != 0) {
+        return "FFmpeg error " + code;
+      }
+      byte[] bytes = new byte[256];
+      text.get(bytes);
+      int end = 0;
+      while (end < bytes.length && bytes[end] != 0) {
+        end++;
+      }
+      return new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 

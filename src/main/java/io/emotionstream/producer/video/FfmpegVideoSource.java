@@ -8,7 +8,9 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Decodes a source's video frames with FFmpeg (JavaCV's grabber), as BGR pictures. One thread reads it.
+ * Decodes a source's video frames with FFmpeg (JavaCV's grabber), as BGR pictures, or straight to gray when
+ * nobody needs the colour (FFmpeg then only scales the luma plane, and no conversion follows). One thread
+ * reads it.
  * Opening fails with what is wrong in words ("no such file", "connection refused", "not a video"); a
  * read that fails after that is the stream dropping.
  */
@@ -22,7 +24,7 @@ final class FfmpegVideoSource implements AutoCloseable {
     this.grabber = grabber;
   }
 
-  static FfmpegVideoSource open(VideoSourceSpec spec) throws VideoSourceException {
+  static FfmpegVideoSource open(VideoSourceSpec spec, boolean colour) throws VideoSourceException {
     FfmpegLibraries.load(spec.kind() == VideoSourceSpec.Kind.CAMERA || spec.kind() == VideoSourceSpec.Kind.DEVICE);
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(spec.address());
     if (spec.format() != null) {
@@ -31,9 +33,12 @@ final class FfmpegVideoSource implements AutoCloseable {
     for (Map.Entry<String, String> option : spec.effectiveOptions().entrySet()) {
       grabber.setOption(option.getKey(), option.getValue());
     }
-    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    grabber.setPixelFormat(colour ? avutil.AV_PIX_FMT_BGR24 : avutil.AV_PIX_FMT_GRAY8);
     try {
-      grabber.start();
+      // JavaCV's start() holds one process-wide lock for the whole open, so a stream slow to answer (up to
+      // its 10 s timeout) would stall every other source and recorder in the process. FFmpeg opens codecs
+      // thread-safely since 4.0, so the lock protects nothing here.
+      grabber.startUnsafe();
     } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
       release(grabber);
       throw new VideoSourceException("cannot open " + spec.describe() + ": " + FfmpegLibraries.describe(e)

@@ -81,7 +81,7 @@ public final class VideoProducer implements AutoCloseable {
    */
   public VideoSummary stream(VideoSettings settings, String sourceId, LongConsumer progress)
       throws VideoSourceException {
-    FfmpegVideoSource source = FfmpegVideoSource.open(settings.source());
+    FfmpegVideoSource source = FfmpegVideoSource.open(settings.source(), settings.scenes().enabled());
     LOG.info("{}: {}x{}{}", settings.source().describe(), source.width(), source.height(),
         source.frameRate() > 0 ? String.format(" at %.2f frames/s", source.frameRate()) : "");
     try (HaarFaceDetector detector = new HaarFaceDetector(settings.detection())) {
@@ -190,6 +190,11 @@ public final class VideoProducer implements AutoCloseable {
             failure = e.getMessage();
           }
           if (scene == null) {
+            if (failure == null && settings.loop() && !settings.source().live() && index > 0) {
+              source.close();
+              source = FfmpegVideoSource.open(settings.source(), settings.scenes().enabled());
+              continue;
+            }
             if (settings.source().live() && settings.reconnect()) {
               if (!reopen(failure == null ? settings.source().describe() + " ended" : failure)) {
                 return;
@@ -218,6 +223,9 @@ public final class VideoProducer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         ending = "interrupted";
+      } catch (VideoSourceException e) {
+        ending = "the file could not be opened again to loop: " + e.getMessage();
+        lost = true;
       } catch (RuntimeException e) {
         LOG.error("reading {} failed", settings.source().describe(), e);
         ending = "reading failed: " + e;
@@ -238,7 +246,7 @@ public final class VideoProducer implements AutoCloseable {
         while (sleep(Math.min(wait.toNanos(), Math.max(0, deadline - System.nanoTime())))
             && System.nanoTime() < deadline) {
           try {
-            source = FfmpegVideoSource.open(settings.source());
+            source = FfmpegVideoSource.open(settings.source(), settings.scenes().enabled());
             reconnections++;
             LOG.info("{} is back after {} s", settings.source().describe(),
                 String.format("%.1f", (System.nanoTime() - downSince) / 1e9));
@@ -269,10 +277,18 @@ public final class VideoProducer implements AutoCloseable {
     private void search(DecodedScene scene) {
       List<Region> found;
       GrayImage gray;
-      try (Mat grayMat = new Mat()) {
-        opencv_imgproc.cvtColor(scene.bgr(), grayMat, opencv_imgproc.COLOR_BGR2GRAY);
+      boolean colour = scene.picture().channels() == 3;
+      Mat grayMat = colour ? new Mat() : scene.picture();
+      try {
+        if (colour) {
+          opencv_imgproc.cvtColor(scene.picture(), grayMat, opencv_imgproc.COLOR_BGR2GRAY);
+        }
         found = detector.detect(grayMat);
         gray = found.isEmpty() ? null : grayImage(grayMat);
+      } finally {
+        if (colour) {
+          grayMat.close();
+        }
       }
       if (found.isEmpty()) {
         withoutFace++;
@@ -300,7 +316,7 @@ public final class VideoProducer implements AutoCloseable {
         faces.send(sourceId, faceSerializer.serialize(framesTopic, frame));
       }
       if (sceneDue(scene)) {
-        byte[] jpeg = jpeg(scene.bgr(), settings.scenes().jpegQuality());
+        byte[] jpeg = jpeg(scene.picture(), settings.scenes().jpegQuality());
         SceneFrame whole = SceneFrame.newBuilder()
             .setSourceId(sourceId)
             .setSceneIndex(scene.index())
@@ -330,7 +346,13 @@ public final class VideoProducer implements AutoCloseable {
 
   private static GrayImage grayImage(Mat gray) {
     byte[] pixels = new byte[gray.cols() * gray.rows()];
-    gray.data().get(pixels); // cvtColor writes a new, continuous matrix
+    if (gray.isContinuous()) {
+      gray.data().get(pixels);
+    } else {
+      for (int row = 0; row < gray.rows(); row++) {
+        gray.ptr(row).get(pixels, row * gray.cols(), gray.cols());
+      }
+    }
     return new GrayImage(gray.cols(), gray.rows(), pixels);
   }
 

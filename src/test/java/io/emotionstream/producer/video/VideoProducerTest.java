@@ -127,6 +127,52 @@ class VideoProducerTest {
     }
   }
 
+  @Test
+  void aLoopedFilePlaysAgainFromItsStartWithFrameIndicesGoingOn(@TempDir Path dir) throws Exception {
+    TestVideos.Video video = TestVideos.write(dir, "short", TestVideos.Codec.MJPEG, 10, 15);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
+
+    VideoSummary summary;
+    try (VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
+      summary = producer.stream(VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()))
+          .withPacing(Pacing.asFastAsPossible()).withLoop(true).withLimit(25), "loop", n -> {});
+    }
+
+    assertEquals(25, summary.scenesRead(), summary.describe());
+    assertTrue(summary.describe().endsWith("its limit of 25 frames was reached"), summary.describe());
+    List<FaceFrame> faces = TopicRecords.readAtLeast(connection, connection.topics().frames(),
+        kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), (int) summary.facesSent())
+        .stream().map(ConsumerRecord::value).toList();
+    for (long index = 0; index < 25; index++) {
+      Region expected = video.faces().get((int) (index % 10));
+      long scene = index;
+      assertTrue(faces.stream().filter(f -> f.getScene().getSceneIndex() == scene)
+          .anyMatch(f -> TestVideos.sameFace(expected, region(f.getScene().getBox()))), "frame " + index);
+    }
+  }
+
+  @Test
+  void everyNthFrameIsKeptAtTheRateAskedFor(@TempDir Path dir) throws Exception {
+    TestVideos.Video video = TestVideos.write(dir, "clip", TestVideos.Codec.MJPEG, 30, 15);
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
+    VideoSettings base = VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()));
+
+    VideoSummary summary;
+    try (VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
+      summary = producer.stream(new VideoSettings(base.source(), base.detection(), Pacing.rate(60), 3, 0,
+          base.duration(), false, false, 30, ScenePublishing.every(0)), "every", n -> {});
+    }
+
+    assertEquals(30, summary.scenesRead());
+    assertEquals(20, summary.scenesSkipped());
+    assertEquals(10, summary.scenesSearched(), "a queue as long as the file drops nothing: " + summary.describe());
+    assertTrue(summary.elapsed().toMillis() >= 29 * 1000 / 60, "30 frames at 60 a second take half a second at least");
+    List<Long> indices = TopicRecords.readAtLeast(connection, connection.topics().scenes(),
+        kafka.serdes().keys().deserializer(), kafka.serdes().scenes().deserializer(), 10)
+        .stream().map(record -> record.value().getSceneIndex()).toList();
+    assertEquals(List.of(0L, 3L, 6L, 9L, 12L, 15L, 18L, 21L, 24L, 27L), indices);
+  }
+
   private static Region region(FaceBox box) {
     return new Region(box.getX(), box.getY(), box.getWidth(), box.getHeight());
   }
