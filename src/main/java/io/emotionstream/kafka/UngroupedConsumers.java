@@ -2,6 +2,7 @@ package io.emotionstream.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,16 +24,23 @@ public final class UngroupedConsumers {
   private UngroupedConsumers() {}
 
   public static KafkaConsumer<String, byte[]> open(ConnectionSettings connection, String clientId) {
-    return new KafkaConsumer<>(connection.clientConfig(Map.of(
+    return open(connection, clientId, Map.of());
+  }
+
+  /** @param overrides consumer settings of this viewer's own, which win */
+  public static KafkaConsumer<String, byte[]> open(ConnectionSettings connection, String clientId,
+      Map<String, ?> overrides) {
+    Map<String, Object> config = new HashMap<>(Map.of(
         ConsumerConfig.CLIENT_ID_CONFIG, clientId,
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         // A watcher never creates topics, even on a broker that would (a mistyped prefix must fail, not create).
         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
         // The classifier writes in transactions: show only what it committed.
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        // Checkpoint records carry a model's weights, scene records a whole picture.
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
-        new StringDeserializer(), new ByteArrayDeserializer());
+        // Checkpoint records carry a model's weights.
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES));
+    config.putAll(overrides);
+    return new KafkaConsumer<>(connection.clientConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /** Every partition of {@code topic}; a clear error naming the fix when the topic does not exist. */

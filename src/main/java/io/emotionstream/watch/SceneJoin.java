@@ -64,7 +64,7 @@ public final class SceneJoin {
     public static Limits of(Duration sceneWait, int supersedeAfter) {
       Duration eventWait = sceneWait.multipliedBy(5).compareTo(Duration.ofSeconds(10)) > 0
           ? sceneWait.multipliedBy(5) : Duration.ofSeconds(10);
-      return new Limits(sceneWait, eventWait, supersedeAfter, 64, 64L * 1024 * 1024, 4096, 256);
+      return new Limits(sceneWait, eventWait, supersedeAfter, 128, 64L * 1024 * 1024, 4096, 256);
     }
 
     public static Limits defaults() {

@@ -9,8 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -25,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * joins no consumer group; records of sources not watched are skipped by their key, before their value is
  * deserialised. A record that cannot be read is logged with its position and counted; the feed goes on.
  *
- * <p>While catching up on the topics, events (small) arrive far ahead of their scenes (whole pictures):
- * the events' partitions are paused while many events wait and scenes remain to be read, so the join's
- * bounds are not spent on events whose scene is on its way.
+ * <p>While catching up on the topics (from their beginning, or after falling behind), one topic runs ahead
+ * of the other: events are small and many fit in a fetch, scenes are whole pictures. Then the topic that is
+ * ahead is paused while many of its records wait in the join and the other still has records to read, so
+ * the join's bounds are not spent on records whose partners are on their way. Never both are paused: the
+ * one read always catches up.
  */
 public final class WatchFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchFeed.class);
@@ -52,17 +56,21 @@ public final class WatchFeed implements AutoCloseable {
   private final Clock clock;
   private final Listener listener;
   private final Thread thread;
-  private final int pauseAbove;
+  /** Small polls, so a pause takes effect before a poll's records overrun the join's bounds. */
+  private static final int MAX_POLL_RECORDS = 64;
+  private final int holdEventsAbove;
+  private final int holdScenesAbove;
   private final AtomicLong recordsRead = new AtomicLong();
   private final AtomicLong unreadable = new AtomicLong();
   private volatile String lastProblem;
   private volatile SceneJoin.Counts counts;
   private volatile boolean running = true;
   private boolean eventsPaused;
+  private boolean scenesPaused;
 
   private WatchFeed(KafkaConsumer<String, byte[]> consumer, ConnectionSettings connection, TopicSerdes serdes,
-      List<TopicPartition> scenePartitions, List<TopicPartition> eventPartitions, WatchSettings settings, Clock clock,
-      Listener listener) {
+      List<TopicPartition> scenePartitions, List<TopicPartition> eventPartitions, WatchSettings settings,
+      SceneJoin.Limits limits, Clock clock, Listener listener) {
     this.consumer = consumer;
     this.scenesTopic = connection.topics().scenes();
     this.scenes = serdes.scenes().deserializer();
@@ -70,8 +78,9 @@ public final class WatchFeed implements AutoCloseable {
     this.scenePartitions = scenePartitions;
     this.eventPartitions = eventPartitions;
     this.settings = settings;
-    this.join = new SceneJoin(settings.joinLimits());
-    this.pauseAbove = settings.joinLimits().maxWaitingEvents() / 2;
+    this.join = new SceneJoin(limits);
+    this.holdEventsAbove = limits.maxWaitingEvents() / 4;
+    this.holdScenesAbove = Math.max(1, Math.min(16, limits.maxScenesPerSource() - MAX_POLL_RECORDS));
     this.counts = join.counts();
     this.clock = clock;
     this.listener = listener;
@@ -84,7 +93,15 @@ public final class WatchFeed implements AutoCloseable {
    * written afterwards will be seen.
    */
   public static WatchFeed start(ConnectionSettings connection, WatchSettings settings, Clock clock, Listener listener) {
-    KafkaConsumer<String, byte[]> consumer = UngroupedConsumers.open(connection, "emotion-watch");
+    return start(connection, settings, settings.joinLimits(), clock, listener);
+  }
+
+  static WatchFeed start(ConnectionSettings connection, WatchSettings settings, SceneJoin.Limits limits, Clock clock,
+      Listener listener) {
+    KafkaConsumer<String, byte[]> consumer = UngroupedConsumers.open(connection, "emotion-watch",
+        Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS,
+            // A few pictures a fetch, so a fetch does not hold hundreds of scenes ahead of their events.
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024));
     WatchFeed feed;
     try {
       List<TopicPartition> scenePartitions = UngroupedConsumers.partitions(consumer, connection.topics().scenes(), connection);
@@ -94,7 +111,7 @@ public final class WatchFeed implements AutoCloseable {
       consumer.assign(all);
       UngroupedConsumers.position(consumer, all, settings.fromBeginning());
       feed = new WatchFeed(consumer, connection, TopicSerdes.connect(connection), scenePartitions, eventPartitions,
-          settings, clock, listener);
+          settings, limits, clock, listener);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
@@ -137,7 +154,7 @@ public final class WatchFeed implements AutoCloseable {
         }
         ready.addAll(join.expire(clock.millis()));
         deliver(ready);
-        paceEvents();
+        pace();
       }
       deliver(join.flush());
     } catch (WakeupException e) {
@@ -184,15 +201,28 @@ public final class WatchFeed implements AutoCloseable {
     }
   }
 
-  private void paceEvents() {
-    boolean scenesBehind = scenePartitions.stream().anyMatch(p -> consumer.currentLag(p).orElse(0) > 0);
-    if (!eventsPaused && scenesBehind && join.waitingEvents() > pauseAbove) {
-      consumer.pause(eventPartitions);
-      eventsPaused = true;
-    } else if (eventsPaused && (!scenesBehind || join.waitingEvents() < pauseAbove / 2)) {
-      consumer.resume(eventPartitions);
-      eventsPaused = false;
+  private void pace() {
+    boolean scenesBehind = behind(scenePartitions);
+    boolean eventsBehind = behind(eventPartitions);
+    // Held while above the mark, let go below half of it.
+    boolean holdEvents = scenesBehind && join.waitingEvents() > (eventsPaused ? holdEventsAbove / 2 : holdEventsAbove);
+    boolean holdScenes = !holdEvents && eventsBehind
+        && join.pendingScenes() > (scenesPaused ? holdScenesAbove / 2 : holdScenesAbove);
+    eventsPaused = hold(eventPartitions, eventsPaused, holdEvents);
+    scenesPaused = hold(scenePartitions, scenesPaused, holdScenes);
+  }
+
+  private boolean behind(List<TopicPartition> partitions) {
+    return partitions.stream().anyMatch(p -> consumer.currentLag(p).orElse(0) > 0);
+  }
+
+  private boolean hold(List<TopicPartition> partitions, boolean paused, boolean wanted) {
+    if (wanted && !paused) {
+      consumer.pause(partitions);
+    } else if (!wanted && paused) {
+      consumer.resume(partitions);
     }
+    return wanted;
   }
 
   /** Stops reading; scenes still waiting for events are handed over as they are, then the feed ends. */
