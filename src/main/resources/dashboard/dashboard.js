@@ -136,6 +136,15 @@ function showFrames(frames) {
   }));
 }
 
+const videoUrl = (sourceId) => `/video/${encodeURIComponent(sourceId)}.mjpg`;
+
+// After a lost connection the video streams have ended too (showing their last picture): open them again.
+function reopenVideos() {
+  document.querySelectorAll('#videos figure').forEach((figure) => {
+    figure.querySelector('img').src = `${videoUrl(figure.dataset.sourceId)}?t=${Date.now()}`;
+  });
+}
+
 // One <img> per source, kept across snapshots: it holds the source's MJPEG stream, which the server
 // pushes a picture into for every annotated frame.
 function showVideo(sources) {
@@ -149,9 +158,9 @@ function showVideo(sources) {
       figure.dataset.sourceId = s.sourceId;
       const img = element('img');
       img.alt = `annotated video of ${s.sourceId}`;
-      img.src = `/video/${encodeURIComponent(s.sourceId)}.mjpg`;
-      // A stream that ended (server restarted, connection lost) is opened again.
-      img.onerror = () => setTimeout(() => { img.src = `/video/${encodeURIComponent(s.sourceId)}.mjpg?t=${Date.now()}`; }, 2000);
+      img.src = videoUrl(s.sourceId);
+      // A stream refused (too many open, the server restarting) is asked for again.
+      img.onerror = () => setTimeout(() => { img.src = `${videoUrl(s.sourceId)}?t=${Date.now()}`; }, 2000);
       figure.appendChild(img);
       figure.appendChild(element('figcaption'));
       box.appendChild(figure);
@@ -179,13 +188,19 @@ function show(snapshot) {
 function connect() {
   const state = document.getElementById('connection');
   const source = new EventSource('/api/events');
+  let lost = false;
   source.addEventListener('snapshot', (message) => {
+    if (lost) {
+      lost = false;
+      reopenVideos();
+    }
     state.textContent = 'live';
     state.className = 'state live';
     show(JSON.parse(message.data));
   });
   // EventSource reconnects by itself; say so meanwhile.
   source.onerror = () => {
+    lost = true;
     state.textContent = 'reconnecting…';
     state.className = 'state lost';
   };

@@ -138,7 +138,7 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   public long recordsRead() {
-    return feed.recordsRead();
+    return feed.recordsRead() + video.recordsRead();
   }
 
   public LiveSnapshot snapshot() {
@@ -148,9 +148,9 @@ public final class DashboardServer implements AutoCloseable {
         .toList());
   }
 
-  /** Scenes of the live video whose picture did not decode. */
+  /** Scene pictures that did not decode, and scene and event records the live video could not read. */
   public long unreadableScenes() {
-    return video.unreadableScenes();
+    return video.unreadableScenes() + video.unreadableRecords();
   }
 
   private void route(HttpExchange exchange) throws IOException {

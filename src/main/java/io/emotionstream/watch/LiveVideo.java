@@ -54,8 +54,14 @@ public final class LiveVideo implements AutoCloseable {
     return unreadableScenes.get();
   }
 
-  public WatchFeed feed() {
-    return feed;
+  /** Scene and event records read, readable or not. */
+  public long recordsRead() {
+    return feed.recordsRead();
+  }
+
+  /** Scene and event records that could not be read, skipped. */
+  public long unreadableRecords() {
+    return feed.unreadableRecords();
   }
 
   private void show(List<AnnotatedScene> scenes) {

@@ -62,7 +62,6 @@ public final class WatchFeed implements AutoCloseable {
   private final int holdScenesAbove;
   private final AtomicLong recordsRead = new AtomicLong();
   private final AtomicLong unreadable = new AtomicLong();
-  private volatile String lastProblem;
   private volatile SceneJoin.Counts counts;
   private volatile boolean running = true;
   private boolean eventsPaused;
@@ -130,11 +129,6 @@ public final class WatchFeed implements AutoCloseable {
     return unreadable.get();
   }
 
-  /** The last unreadable record's position and cause, or null. */
-  public String lastProblem() {
-    return lastProblem;
-  }
-
   /** The join's counts as of the last poll. */
   public SceneJoin.Counts joinCounts() {
     return counts;
@@ -190,7 +184,6 @@ public final class WatchFeed implements AutoCloseable {
       String problem = record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage();
       LOG.warn("skipping unreadable record {}", problem);
       unreadable.incrementAndGet();
-      lastProblem = problem;
     }
   }
 

@@ -120,6 +120,7 @@ class DashboardServerTest {
   @Test
   void servesEachVideoSourcesLatestAnnotatedPictureAsAJpegAndAsALiveMjpegStream() throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
+    TopicSerdes serdes = kafka.serdes();
     try (DashboardServer dashboard = start(connection)) {
       assertEquals(404, get(dashboard, "/video/cam.mjpg").statusCode(), "no scene of that source yet");
       assertTrue(json.readTree(get(dashboard, "/api/snapshot").body()).get("videoSources").isEmpty());
@@ -159,18 +160,39 @@ class DashboardServerTest {
         }).get(30, TimeUnit.SECONDS);
         assertShowsFace(next, 1, Emotion.HAPPY);
 
+        // A scene whose picture does not decode is counted and skipped; the next one is shown.
+        String scenes = connection.topics().scenes();
+        String events = connection.topics().events();
+        SceneRecords.publish(connection, List.of(
+            new SceneRecords.Raw(scenes, "cam", serdes.scenes().serializer().serialize(scenes,
+                SceneRecords.scene("cam", 2, 1, "no picture".getBytes(StandardCharsets.UTF_8)))),
+            new SceneRecords.Raw(events, "cam", serdes.events().serializer().serialize(events,
+                SceneRecords.event("cam", 2, 0, 1, Emotion.FEAR, 0.5f, TestVideos.face(2, 10))))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.unreadableScenes() == 1);
+        SceneRecords.publishVideoFrame(connection, kafka.serdes(), "cam", 3, 10, Emotion.ANGRY, 0.6f);
+        BufferedImage afterCorrupt = CompletableFuture.supplyAsync(() -> {
+          while (true) {
+            BufferedImage part = nextPart(parts, boundary);
+            if (DrawnBoxes.colourNear(part, TestVideos.face(3, 10).x(), TestVideos.face(3, 10).y() + 40,
+                SceneAnnotator.colour(Emotion.ANGRY))) {
+              return part;
+            }
+          }
+        }).get(30, TimeUnit.SECONDS);
+        assertShowsFace(afterCorrupt, 3, Emotion.ANGRY);
+        assertEquals(3, dashboard.snapshot().videoSources().get(0).sceneIndex());
+
         dashboard.close(); // wakes the stream, which ends
-        assertEquals(-1, CompletableFuture.supplyAsync(() -> {
+        CompletableFuture.runAsync(() -> {
           try {
             while (parts.read() >= 0) {
               // the rest of what was sent
             }
-            return -1;
           } catch (java.io.IOException e) {
-            return -1; // cut off: ended all the same
+            // cut off: ended all the same
           }
-        }).get(30, TimeUnit.SECONDS));
-        assertEquals(0, dashboard.openStreams());
+        }).get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dashboard.openStreams() == 0);
       }
     }
   }
