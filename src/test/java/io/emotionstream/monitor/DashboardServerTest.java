@@ -149,16 +149,7 @@ class DashboardServerTest {
 
         // The next scene is pushed into the open stream.
         SceneRecords.publishVideoFrame(connection, kafka.serdes(), "cam", 1, 10, Emotion.HAPPY, 0.9f);
-        BufferedImage next = CompletableFuture.supplyAsync(() -> {
-          while (true) {
-            BufferedImage part = nextPart(parts, boundary);
-            if (DrawnBoxes.colourNear(part, TestVideos.face(1, 10).x(), TestVideos.face(1, 10).y() + 40,
-                SceneAnnotator.colour(Emotion.HAPPY))) {
-              return part;
-            }
-          }
-        }).get(30, TimeUnit.SECONDS);
-        assertShowsFace(next, 1, Emotion.HAPPY);
+        assertShowsFace(nextPartShowing(parts, boundary, 1, Emotion.HAPPY), 1, Emotion.HAPPY);
 
         // A scene whose picture does not decode is counted and skipped; the next one is shown.
         String scenes = connection.topics().scenes();
@@ -170,16 +161,7 @@ class DashboardServerTest {
                 SceneRecords.event("cam", 2, 0, 1, Emotion.FEAR, 0.5f, TestVideos.face(2, 10))))));
         await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.unreadableScenes() == 1);
         SceneRecords.publishVideoFrame(connection, kafka.serdes(), "cam", 3, 10, Emotion.ANGRY, 0.6f);
-        BufferedImage afterCorrupt = CompletableFuture.supplyAsync(() -> {
-          while (true) {
-            BufferedImage part = nextPart(parts, boundary);
-            if (DrawnBoxes.colourNear(part, TestVideos.face(3, 10).x(), TestVideos.face(3, 10).y() + 40,
-                SceneAnnotator.colour(Emotion.ANGRY))) {
-              return part;
-            }
-          }
-        }).get(30, TimeUnit.SECONDS);
-        assertShowsFace(afterCorrupt, 3, Emotion.ANGRY);
+        assertShowsFace(nextPartShowing(parts, boundary, 3, Emotion.ANGRY), 3, Emotion.ANGRY);
         assertEquals(3, dashboard.snapshot().videoSources().get(0).sceneIndex());
 
         dashboard.close(); // wakes the stream, which ends
@@ -220,6 +202,23 @@ class DashboardServerTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The first part to come within 30 s with frame {@code index}'s box in the emotion's colour (the stream
+   * sends the picture before it again while it waits).
+   */
+  private static BufferedImage nextPartShowing(InputStream parts, String boundary, int index, Emotion emotion)
+      throws Exception {
+    Region face = TestVideos.face(index, 10);
+    return CompletableFuture.supplyAsync(() -> {
+      while (true) {
+        BufferedImage part = nextPart(parts, boundary);
+        if (DrawnBoxes.colourNear(part, face.x(), face.y() + face.height() / 2, SceneAnnotator.colour(emotion))) {
+          return part;
+        }
+      }
+    }).get(30, TimeUnit.SECONDS);
   }
 
   /** One part of a multipart stream: its headers, its JPEG decoded, and the boundary after it. */
