@@ -4,8 +4,10 @@ import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.demo.Demo;
 import io.emotionstream.demo.DemoSettings;
 import io.emotionstream.demo.DemoSummary;
+import io.emotionstream.producer.video.VideoSourceSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +23,10 @@ public final class DemoCommand implements Callable<Integer> {
       description = "How long live frames stream (default ${DEFAULT-VALUE}); Ctrl-C ends it earlier.")
   Duration duration;
 
-  @Option(names = "--video", paramLabel = "FILE",
-      description = "Stream the faces found in this video (looped, in real time) instead of synthetic frames; the "
-          + "dashboard shows it annotated.")
-  Path video;
+  @Option(names = "--video", paramLabel = "FILE|URL",
+      description = "Stream the faces found in this video file (looped) or stream (rtsp://…, reconnected), in real "
+          + "time, instead of synthetic frames; the dashboard shows it annotated.")
+  String video;
 
   @Option(names = "--fer2013", paramLabel = "FILE", description = "Train on this FER2013 CSV instead of synthetic faces.")
   Path fer2013;
@@ -78,7 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Demo demo = new Demo(new DemoSettings(duration, fer2013, perClass, variation(), epochs, batchSize, learningRate, frameRate,
-        labelledFraction, dashboardPort, workDir, seed, video), System.out::println);
+        labelledFraction, dashboardPort, workDir, seed,
+        video == null ? null : VideoSourceSpec.of(video, null, Map.of())), System.out::println);
     CountDownLatch finished = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       demo.stop();

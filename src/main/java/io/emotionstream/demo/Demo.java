@@ -23,7 +23,6 @@ import io.emotionstream.producer.video.ScenePublishing;
 import io.emotionstream.producer.video.VideoProducer;
 import io.emotionstream.producer.video.VideoSettings;
 import io.emotionstream.producer.video.VideoSourceException;
-import io.emotionstream.producer.video.VideoSourceSpec;
 import io.emotionstream.producer.video.VideoSummary;
 import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.TrainerControl;
@@ -33,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -92,7 +90,7 @@ public final class Demo {
             settings.epochs(), settings.batchSize(), settings.learningRate(), settings.video() == null
                 ? String.format(Locale.ROOT, "live frames at %.0f/s (%.0f%% labelled)", settings.frameRate(),
                     settings.labelledFraction() * 100)
-                : "the faces of " + settings.video() + " (looped, in real time, with its scenes)",
+                : "the faces of " + settings.video().describe() + " (in real time, with its scenes)",
             settings.duration()));
 
         long framesSent = streamFramesUntilDone(connection, serdes);
@@ -133,10 +131,13 @@ public final class Demo {
     return settings.video() == null ? streamSyntheticFramesUntilDone(connection, serdes) : streamVideoUntilDone(connection, serdes);
   }
 
-  /** The video's faces, the file looped in real time, its scenes published for the live picture. */
+  /**
+   * The video's faces in real time, a file looped and a stream reconnected, its scenes published for the
+   * live picture.
+   */
   private long streamVideoUntilDone(ConnectionSettings connection, TopicSerdes serdes) throws Exception {
-    VideoSettings video = VideoSettings.of(VideoSourceSpec.of(settings.video().toString(), null, Map.of()))
-        .withLoop(true).withScenes(ScenePublishing.every(0));
+    VideoSettings video = VideoSettings.of(settings.video()).withLoop(true).withReconnect(true)
+        .withScenes(ScenePublishing.every(0));
     try (VideoProducer producer = new VideoProducer(connection, serdes)) {
       CompletableFuture<VideoSummary> sending = CompletableFuture.supplyAsync(() -> {
         try {

@@ -1,6 +1,7 @@
 package io.emotionstream.demo;
 
 import io.emotionstream.data.SyntheticFaces;
+import io.emotionstream.producer.video.VideoSourceSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -14,8 +15,9 @@ import java.time.Duration;
  * @param frameRate live frames per second while it runs
  * @param labelledFraction share of live frames that carry their true emotion, for rolling accuracy
  * @param dashboardPort 0 for a free port; negative for no dashboard
- * @param video a video file whose faces are streamed (looped, in real time, with its scenes for the
- *     dashboard's live picture) instead of synthetic frames; null for synthetic frames
+ * @param video a video file or stream whose faces are streamed (a file looped, a stream reconnected, in
+ *     real time, with its scenes for the dashboard's live picture) instead of synthetic frames; null for
+ *     synthetic frames
  */
 public record DemoSettings(
     Duration duration,
@@ -30,14 +32,11 @@ public record DemoSettings(
     int dashboardPort,
     Path workDirectory,
     long seed,
-    Path video) {
+    VideoSourceSpec video) {
 
   public DemoSettings {
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("duration must be positive");
-    }
-    if (video != null && !java.nio.file.Files.isRegularFile(video)) {
-      throw new IllegalArgumentException("no such video file: " + video);
     }
     if (perClass < 10) {
       throw new IllegalArgumentException("at least 10 faces per class, got " + perClass);

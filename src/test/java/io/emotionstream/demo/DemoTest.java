@@ -37,7 +37,7 @@ class DemoTest {
         "--dashboard-port", "-1", "--work-dir", dir.resolve("work").toString(), "--video", video.file().toString());
 
     assertEquals(0, run.exitCode(), run.out());
-    assertTrue(run.out().contains("streaming the faces of " + video.file()), run.out());
+    assertTrue(run.out().contains("streaming the faces of video file " + video.file()), run.out());
     Matcher summary = Pattern.compile("video: (\\d+) scene frames read, .*; ([\\d,]+) faces sent").matcher(run.out());
     assertTrue(summary.find(), run.out());
     assertTrue(Long.parseLong(summary.group(1)) > 15, "the 1 s clip is looped for the demo's 15 s");

@@ -209,14 +209,15 @@ public final class VideoProducer implements AutoCloseable {
           }
           index++;
           read++;
+          // Paced before --every: a rate is of decoded frames, as a file's own rate is.
+          if (!pacer.awaitDue(scene, this::sleep)) {
+            scene.close();
+            continue; // stopped while waiting: the loop says so
+          }
           if (scene.index() % settings.every() != 0) {
             skipped++;
             scene.close();
             continue;
-          }
-          if (!pacer.awaitDue(scene, this::sleep)) {
-            scene.close();
-            continue; // stopped while waiting: the loop says so
           }
           queue.put(scene);
         }
