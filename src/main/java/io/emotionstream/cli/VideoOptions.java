@@ -39,6 +39,10 @@ final class VideoOptions {
           + "cascade's window, so larger values search faster (default ${DEFAULT-VALUE}).")
   int minFace;
 
+  @Option(names = "--detection-threads", paramLabel = "N",
+      description = "Frames searched for faces at once, one per thread (default: one per core, up to 4).")
+  Integer detectionThreads;
+
   @Option(names = "--as-fast-as-possible",
       description = "With a video file: read it as fast as faces are found, dropping nothing (default: at its own frame rate).")
   boolean asFastAsPossible;
@@ -80,7 +84,8 @@ final class VideoOptions {
    */
   VideoSettings settings(VideoSourceSpec source, Double rate, long limit) {
     Pacing pacing = asFastAsPossible ? Pacing.asFastAsPossible() : rate != null && rate > 0 ? Pacing.rate(rate) : Pacing.ownRate();
-    return new VideoSettings(source, new DetectionSettings(cascade, scaleFactor, minNeighbors, minFace), pacing, every,
+    return new VideoSettings(source, new DetectionSettings(cascade, scaleFactor, minNeighbors, minFace,
+        detectionThreads == null ? DetectionSettings.DEFAULT_THREADS : detectionThreads), pacing, every,
         limit, duration == null ? Duration.ZERO : duration, reconnect, loop, queue,
         new ScenePublishing(publishScenes, sceneRate, sceneQuality));
   }

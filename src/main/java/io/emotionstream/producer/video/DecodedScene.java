@@ -20,6 +20,11 @@ record DecodedScene(Mat picture, long index, long sourceTimeMs, long captureTime
     return picture.rows();
   }
 
+  /** The same frame, stamped as captured at this moment. */
+  DecodedScene capturedNow() {
+    return new DecodedScene(picture, index, sourceTimeMs, System.currentTimeMillis());
+  }
+
   @Override
   public void close() {
     picture.close();

@@ -84,8 +84,8 @@ public final class VideoProducer implements AutoCloseable {
     FfmpegVideoSource source = FfmpegVideoSource.open(settings.source(), settings.scenes().enabled());
     LOG.info("{}: {}x{}{}", settings.source().describe(), source.width(), source.height(),
         source.frameRate() > 0 ? String.format(" at %.2f frames/s", source.frameRate()) : "");
-    try (HaarFaceDetector detector = new HaarFaceDetector(settings.detection())) {
-      Run run = new Run(settings, sourceId, source, detector);
+    try (ParallelFaceSearch search = new ParallelFaceSearch(settings.detection())) {
+      Run run = new Run(settings, sourceId, source, search);
       return run.execute(progress);
     } catch (VideoSourceException | RuntimeException e) {
       source.close();
@@ -102,7 +102,7 @@ public final class VideoProducer implements AutoCloseable {
   private final class Run {
     private final VideoSettings settings;
     private final String sourceId;
-    private final HaarFaceDetector detector;
+    private final ParallelFaceSearch search;
     private final SceneQueue queue;
     private final KafkaSink<byte[]> faces;
     private final KafkaSink<byte[]> scenes;
@@ -116,15 +116,16 @@ public final class VideoProducer implements AutoCloseable {
     private long downNanos;
     private String ending = "the source ended";
     private boolean lost;
-    // Written and read by the sending thread only.
+    // Written by the frames' hand-on, one frame after the other; read once all are handed on.
     private long withoutFace;
+    private long searched;
     private long lastSceneMs = Long.MIN_VALUE;
 
-    Run(VideoSettings settings, String sourceId, FfmpegVideoSource source, HaarFaceDetector detector) {
+    Run(VideoSettings settings, String sourceId, FfmpegVideoSource source, ParallelFaceSearch search) {
       this.settings = settings;
       this.sourceId = sourceId;
       this.source = source;
-      this.detector = detector;
+      this.search = search;
       this.queue = new SceneQueue(settings.queueCapacity(), settings.pacing().realTime(settings.source()));
       this.faces = new KafkaSink<>(producer, framesTopic);
       this.scenes = new KafkaSink<>(producer, scenesTopic);
@@ -135,14 +136,18 @@ public final class VideoProducer implements AutoCloseable {
       Thread reader = new Thread(this::readAll, "video-reader");
       reader.setDaemon(true);
       reader.start();
-      long searched = 0;
       try {
-        for (DecodedScene next = queue.take(); next != null; next = queue.take()) {
-          try (DecodedScene scene = next) {
-            search(scene);
+        for (DecodedScene scene = queue.take(); scene != null; scene = queue.take()) {
+          if (search.failed()) {
+            scene.close();
+            break; // finish() says why
           }
-          progress.accept(++searched);
+          search.submit(scene, found -> {
+            send(found);
+            progress.accept(++searched);
+          });
         }
+        search.finish(); // rethrows what failed
         reader.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -219,7 +224,8 @@ public final class VideoProducer implements AutoCloseable {
             scene.close();
             continue;
           }
-          queue.put(scene);
+          // A paced file's frame is "captured" when it is due, as a camera would deliver it, not when decoded.
+          queue.put(settings.source().live() ? scene : scene.capturedNow());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -274,23 +280,11 @@ public final class VideoProducer implements AutoCloseable {
       }
     }
 
-    /** The sending thread: one frame's faces, and the frame itself when scenes are published. */
-    private void search(DecodedScene scene) {
-      List<Region> found;
-      GrayImage gray;
-      boolean colour = scene.picture().channels() == 3;
-      Mat grayMat = colour ? new Mat() : scene.picture();
-      try {
-        if (colour) {
-          opencv_imgproc.cvtColor(scene.picture(), grayMat, opencv_imgproc.COLOR_BGR2GRAY);
-        }
-        found = detector.detect(grayMat);
-        gray = found.isEmpty() ? null : grayImage(grayMat);
-      } finally {
-        if (colour) {
-          grayMat.close();
-        }
-      }
+    /** One frame's faces, and the frame itself when scenes are published; frames come in order. */
+    private void send(ParallelFaceSearch.Found searchResult) {
+      DecodedScene scene = searchResult.scene();
+      List<Region> found = searchResult.faces();
+      GrayImage gray = searchResult.gray();
       if (found.isEmpty()) {
         withoutFace++;
       }
@@ -343,18 +337,6 @@ public final class VideoProducer implements AutoCloseable {
       lastSceneMs = scene.captureTimeMs();
       return true;
     }
-  }
-
-  private static GrayImage grayImage(Mat gray) {
-    byte[] pixels = new byte[gray.cols() * gray.rows()];
-    if (gray.isContinuous()) {
-      gray.data().get(pixels);
-    } else {
-      for (int row = 0; row < gray.rows(); row++) {
-        gray.ptr(row).get(pixels, row * gray.cols(), gray.cols());
-      }
-    }
-    return new GrayImage(gray.cols(), gray.rows(), pixels);
   }
 
   private static byte[] jpeg(Mat bgr, int quality) {

@@ -43,7 +43,7 @@ class HaarFaceDetectorTest {
   @Test
   void anUnknownCascadeIsRefusedByName() {
     VideoSourceException e = assertThrows(VideoSourceException.class,
-        () -> new HaarFaceDetector(new DetectionSettings("haarcascade_nothing", 1.1, 4, 48)));
+        () -> new HaarFaceDetector(new DetectionSettings("haarcascade_nothing", 1.1, 4, 48, 1)));
     assertTrue(e.getMessage().contains("haarcascade_nothing"), e.getMessage());
   }
 }

@@ -36,7 +36,7 @@ class LiveSourceTest {
     double rate = 400;
     // Searched at full size (a 24-pixel minimum face), far slower than 400 frames a second.
     VideoSourceSpec source = VideoSourceSpec.of("testsrc2=size=320x240:rate=" + (int) rate + ",realtime", "lavfi", Map.of());
-    VideoSettings settings = new VideoSettings(source, new DetectionSettings(DetectionSettings.DEFAULT_CASCADE, 1.1, 4, 24),
+    VideoSettings settings = new VideoSettings(source, new DetectionSettings(DetectionSettings.DEFAULT_CASCADE, 1.1, 4, 24, 2),
         Pacing.ownRate(), 1, 600, Duration.ZERO, false, false, 2, ScenePublishing.every(0));
 
     VideoSummary summary;
