@@ -19,6 +19,7 @@ import io.emotionstream.producer.ProduceSummary;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.producer.TrainingProducer;
+import io.emotionstream.producer.video.DetectionSettings;
 import io.emotionstream.producer.video.ScenePublishing;
 import io.emotionstream.producer.video.VideoProducer;
 import io.emotionstream.producer.video.VideoSettings;
@@ -136,8 +137,10 @@ public final class Demo {
    * live picture.
    */
   private long streamVideoUntilDone(ConnectionSettings connection, TopicSerdes serdes) throws Exception {
+    // One detection thread: face search could take every core, and the model must learn meanwhile. Frames
+    // the search cannot keep up with are dropped, as from any live source.
     VideoSettings video = VideoSettings.of(settings.video()).withLoop(true).withReconnect(true)
-        .withScenes(ScenePublishing.every(0));
+        .withDetection(DetectionSettings.seed().withThreads(1)).withScenes(ScenePublishing.every(0));
     try (VideoProducer producer = new VideoProducer(connection, serdes)) {
       CompletableFuture<VideoSummary> sending = CompletableFuture.supplyAsync(() -> {
         try {

@@ -30,6 +30,10 @@ public record DetectionSettings(String cascade, double scaleFactor, int minNeigh
     }
   }
 
+  public DetectionSettings withThreads(int newThreads) {
+    return new DetectionSettings(cascade, scaleFactor, minNeighbors, minFace, newThreads);
+  }
+
   public static DetectionSettings seed() {
     return new DetectionSettings(DEFAULT_CASCADE, 1.1, 4, 48, DEFAULT_THREADS);
   }

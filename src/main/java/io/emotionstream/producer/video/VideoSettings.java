@@ -49,6 +49,10 @@ public record VideoSettings(VideoSourceSpec source, DetectionSettings detection,
     return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
 
+  public VideoSettings withDetection(DetectionSettings detection) {
+    return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
+  }
+
   public VideoSettings withLoop(boolean loop) {
     return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
