@@ -25,14 +25,14 @@ public record AnnotatedScene(SceneFrame scene, List<EmotionEvent> faces) {
   }
 
   public boolean complete() {
-    return faces.size() >= scene.getFaceCount();
+    return faces.size() >= scene.getFaces().size();
   }
 
   /** One line: source, scene index and time, then each face as emotion, confidence and box. */
   public String describe() {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s scene %d at %.3f s:", sourceId(),
         sceneIndex(), scene.getSceneTimeMs() / 1000.0));
-    if (scene.getFaceCount() == 0) {
+    if (scene.getFaces().size() == 0) {
       line.append(" no face");
     }
     for (int i = 0; i < faces.size(); i++) {
@@ -42,7 +42,7 @@ public record AnnotatedScene(SceneFrame scene, List<EmotionEvent> faces) {
           " at %d,%d %dx%d", box.getX(), box.getY(), box.getWidth(), box.getHeight()));
     }
     if (!complete()) {
-      line.append(String.format(Locale.ROOT, " (%d of %d faces classified)", faces.size(), scene.getFaceCount()));
+      line.append(String.format(Locale.ROOT, " (%d of %d faces classified)", faces.size(), scene.getFaces().size()));
     }
     return line.toString();
   }

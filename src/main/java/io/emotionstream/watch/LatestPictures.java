@@ -35,7 +35,7 @@ public final class LatestPictures {
     List<String> faces = scene.faces().stream().map(SceneAnnotator::label).toList();
     bySource.remove(scene.sourceId()); // re-inserted: the most recently updated last
     bySource.put(scene.sourceId(), new Picture(scene.sourceId(), scene.sceneIndex(), scene.scene().getSceneTimeMs(),
-        scene.scene().getFaceCount(), faces, jpeg, ++sequence, nowMs));
+        scene.scene().getFaces().size(), faces, jpeg, ++sequence, nowMs));
     if (bySource.size() > maxSources) {
       bySource.remove(bySource.keySet().iterator().next());
     }

@@ -15,7 +15,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Draws a scene's classified faces on its picture, as the seed's {@code visualize.py} did: each face's
  * box in its emotion's colour and a label such as "happy 87%" above it (below when there is no room
- * above, inside the box's top when neither fits). Line width and text size follow the picture's size.
+ * above, inside the box's top when neither fits). A face found but not classified (yet: no model, or its
+ * event not in before the wait ended) gets a dashed white outline and no label. Line width and text size
+ * follow the picture's size.
  */
 public final class SceneAnnotator {
   private static final Logger LOG = LoggerFactory.getLogger(SceneAnnotator.class);
@@ -42,6 +47,8 @@ public final class SceneAnnotator {
     new Color(0xdb2777), // surprise
     new Color(0x6b7280), // neutral
   };
+
+  private static final Color UNCLASSIFIED = Color.WHITE;
 
   private boolean labelsFailed;
 
@@ -81,6 +88,7 @@ public final class SceneAnnotator {
         g.setColor(colour(face.getEmotion()));
         g.drawRect(box.getX(), box.getY(), box.getWidth(), box.getHeight());
       }
+      drawUnclassified(g, annotated, width, height, line);
       if (!labelsFailed) {
         drawLabels(g, annotated, width, height, line);
       }
@@ -88,6 +96,20 @@ public final class SceneAnnotator {
       g.dispose();
     }
     return out;
+  }
+
+  private static void drawUnclassified(Graphics2D g, AnnotatedScene annotated, int width, int height, int line) {
+    Set<Integer> classified = annotated.faces().stream().map(face -> face.getScene().getFaceIndex())
+        .collect(Collectors.toSet());
+    List<FaceBox> found = annotated.scene().getFaces();
+    g.setColor(UNCLASSIFIED);
+    g.setStroke(new BasicStroke(line, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {3f * line, 2f * line}, 0));
+    for (int i = 0; i < found.size(); i++) {
+      if (!classified.contains(i)) {
+        FaceBox box = scaled(found.get(i), annotated.scene().getWidth(), annotated.scene().getHeight(), width, height);
+        g.drawRect(box.getX(), box.getY(), box.getWidth(), box.getHeight());
+      }
+    }
   }
 
   private void drawLabels(Graphics2D g, AnnotatedScene annotated, int width, int height, int line) {
@@ -121,13 +143,15 @@ public final class SceneAnnotator {
 
   /** The face's box in the decoded picture's pixels (a scene is normally decoded at the size it was found in). */
   private static FaceBox scaled(SceneFace face, int width, int height) {
-    FaceBox box = face.getBox();
-    if (face.getSceneWidth() == width && face.getSceneHeight() == height || face.getSceneWidth() <= 0
-        || face.getSceneHeight() <= 0) {
+    return scaled(face.getBox(), face.getSceneWidth(), face.getSceneHeight(), width, height);
+  }
+
+  private static FaceBox scaled(FaceBox box, int sceneWidth, int sceneHeight, int width, int height) {
+    if (sceneWidth == width && sceneHeight == height || sceneWidth <= 0 || sceneHeight <= 0) {
       return box;
     }
-    double sx = (double) width / face.getSceneWidth();
-    double sy = (double) height / face.getSceneHeight();
+    double sx = (double) width / sceneWidth;
+    double sy = (double) height / sceneHeight;
     return new FaceBox((int) Math.round(box.getX() * sx), (int) Math.round(box.getY() * sy),
         (int) Math.round(box.getWidth() * sx), (int) Math.round(box.getHeight() * sy));
   }

@@ -386,7 +386,7 @@ public final class SceneJoin {
 
     void add(EmotionEvent event) {
       int face = event.getScene().getFaceIndex();
-      if (face < 0 || face >= scene.getFaceCount()) {
+      if (face < 0 || face >= scene.getFaces().size()) {
         invalidEvents++;
       } else if (faces.putIfAbsent(face, event) != null) {
         duplicateEvents++;
@@ -394,7 +394,7 @@ public final class SceneJoin {
     }
 
     boolean complete() {
-      return faces.size() >= scene.getFaceCount();
+      return faces.size() >= scene.getFaces().size();
     }
   }
 

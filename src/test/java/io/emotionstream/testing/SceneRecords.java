@@ -38,7 +38,10 @@ public final class SceneRecords {
 
   private SceneRecords() {}
 
-  /** A scene of {@code faceCount} faces with the given picture, captured at T0 plus 100 ms per index. */
+  /**
+   * A scene of {@code faceCount} faces with the given picture, captured at T0 plus 100 ms per index. Its
+   * faces' boxes are a pixel each in its corner: where they are is what the events say in these tests.
+   */
   public static SceneFrame scene(String sourceId, long index, int faceCount, byte[] jpeg) {
     return scene(sourceId, index, faceCount, jpeg, T0.plusMillis(100 * index));
   }
@@ -46,7 +49,7 @@ public final class SceneRecords {
   public static SceneFrame scene(String sourceId, long index, int faceCount, byte[] jpeg, Instant capture) {
     return SceneFrame.newBuilder().setSourceId(sourceId).setSceneIndex(index).setSceneTimeMs(100 * index)
         .setCaptureTimeMs(capture).setWidth(TestVideos.WIDTH).setHeight(TestVideos.HEIGHT)
-        .setFaceCount(faceCount).setJpeg(ByteBuffer.wrap(jpeg)).build();
+        .setFaces(Collections.nCopies(faceCount, new FaceBox(0, 0, 1, 1))).setJpeg(ByteBuffer.wrap(jpeg)).build();
   }
 
   /** The classification of face {@code faceIndex} of {@code faceCount} in scene {@code index}. */

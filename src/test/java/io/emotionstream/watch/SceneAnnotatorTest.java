@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.FaceBox;
 import io.emotionstream.avro.SceneFrame;
 import io.emotionstream.data.Region;
 import io.emotionstream.testing.SceneRecords;
@@ -111,6 +112,37 @@ class SceneAnnotatorTest {
     assertEquals(TestVideos.WIDTH / 2, drawn.getWidth());
     assertEquals(SceneAnnotator.colour(Emotion.NEUTRAL).getRGB(), drawn.getRGB(100, 125),
         "the left edge at half the scene's coordinates, in colour on a gray picture");
+  }
+
+  @Test
+  void aFaceFoundButNotClassifiedGetsADashedWhiteOutlineAndNoLabel() throws Exception {
+    byte[] jpeg = SceneRecords.videoFrameJpeg(0, FRAMES);
+    Region classified = TestVideos.face(0, FRAMES);
+    Region waiting = new Region(420, 250, 120, 120);
+    SceneFrame scene = SceneFrame.newBuilder(SceneRecords.scene("cam", 0, 2, jpeg)).setFaces(List.of(
+        new FaceBox(classified.x(), classified.y(), classified.width(), classified.height()),
+        new FaceBox(waiting.x(), waiting.y(), waiting.width(), waiting.height()))).build();
+    EmotionEvent first = SceneRecords.event("cam", 0, 0, 2, Emotion.HAPPY, 0.9f, classified);
+
+    BufferedImage drawn = annotator.annotate(new AnnotatedScene(scene, List.of(first)));
+    BufferedImage original = ImageIO.read(new ByteArrayInputStream(jpeg));
+
+    int happy = SceneAnnotator.colour(Emotion.HAPPY).getRGB();
+    int line = SceneAnnotator.lineWidth(TestVideos.WIDTH, TestVideos.HEIGHT);
+    assertEquals(happy, drawn.getRGB(classified.x(), classified.y() + classified.height() / 2), "the classified face");
+    long white = 0;
+    long other = 0;
+    for (int x = waiting.x() + line; x < waiting.x() + waiting.width() - line; x++) {
+      if (drawn.getRGB(x, waiting.y()) == Color.WHITE.getRGB() && original.getRGB(x, waiting.y()) != Color.WHITE.getRGB()) {
+        white++;
+      } else if (drawn.getRGB(x, waiting.y()) == original.getRGB(x, waiting.y())) {
+        other++;
+      }
+    }
+    assertTrue(white > waiting.width() / 3 && other > waiting.width() / 6,
+        "a dashed white top edge: " + white + " pixels turned white, " + other + " left as they were");
+    assertTrue(Arrays.stream(Emotion.values()).noneMatch(emotion ->
+        drawn.getRGB(waiting.x() + 4, waiting.y() - 3 * line) == SceneAnnotator.colour(emotion).getRGB()), "no label");
   }
 
   @Test

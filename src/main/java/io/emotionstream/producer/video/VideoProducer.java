@@ -319,7 +319,7 @@ public final class VideoProducer implements AutoCloseable {
             .setCaptureTimeMs(capture)
             .setWidth(scene.width())
             .setHeight(scene.height())
-            .setFaceCount(found.size())
+            .setFaces(found.stream().map(box -> new FaceBox(box.x(), box.y(), box.width(), box.height())).toList())
             .setJpeg(ByteBuffer.wrap(jpeg))
             .build();
         scenes.send(sourceId, sceneSerializer.serialize(scenesTopic, whole));

@@ -48,7 +48,8 @@ final class SampleRecords {
   }
 
   static SceneFrame sceneFrame() {
-    return new SceneFrame("camera-7", 1234L, 41_133L, TIME, 640, 480, 2, pixels(20_000));
+    return new SceneFrame("camera-7", 1234L, 41_133L, TIME, 640, 480,
+        List.of(new FaceBox(12, 40, 80, 80), new FaceBox(177, 66, 95, 95)), pixels(20_000));
   }
 
   static EmotionEvent emotionEvent() {
