@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Draws a scene's classified faces on its picture, as the seed's {@code visualize.py} did: each face's
  * box in its emotion's colour and a label such as "happy 87%" above it (below when there is no room
  * above, inside the box's top when neither fits). A face found but not classified (yet: no model, or its
- * event not in before the wait ended) gets a dashed white outline and no label. Line width and text size
+ * event not in before the wait ended) gets an outline dashed white and black, and no label. Line width and text size
  * follow the picture's size.
  */
 public final class SceneAnnotator {
@@ -102,11 +102,18 @@ public final class SceneAnnotator {
     Set<Integer> classified = annotated.faces().stream().map(face -> face.getScene().getFaceIndex())
         .collect(Collectors.toSet());
     List<FaceBox> found = annotated.scene().getFaces();
-    g.setColor(UNCLASSIFIED);
-    g.setStroke(new BasicStroke(line, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {3f * line, 2f * line}, 0));
+    BasicStroke solid = new BasicStroke(line, BasicStroke.CAP_SQUARE, BasicStroke.JOIN_MITER);
+    BasicStroke dashes = new BasicStroke(line, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+        new float[] {3f * line, 2f * line}, 0);
     for (int i = 0; i < found.size(); i++) {
       if (!classified.contains(i)) {
         FaceBox box = scaled(found.get(i), annotated.scene().getWidth(), annotated.scene().getHeight(), width, height);
+        // White dashes on a black outline: seen on a light background as on a dark one.
+        g.setColor(Color.BLACK);
+        g.setStroke(solid);
+        g.drawRect(box.getX(), box.getY(), box.getWidth(), box.getHeight());
+        g.setColor(UNCLASSIFIED);
+        g.setStroke(dashes);
         g.drawRect(box.getX(), box.getY(), box.getWidth(), box.getHeight());
       }
     }
