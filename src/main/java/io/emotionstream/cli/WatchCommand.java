@@ -4,7 +4,6 @@ import io.emotionstream.watch.AnnotatedSceneWriter;
 import io.emotionstream.watch.SceneWatch;
 import io.emotionstream.watch.WatchSettings;
 import io.emotionstream.watch.WatchSummary;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

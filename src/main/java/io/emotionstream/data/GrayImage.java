@@ -134,7 +134,7 @@ public record GrayImage(int width, int height, byte[] pixels) {
 
   /** The pixels of a region of this image, which must lie inside it. */
   public GrayImage crop(Region region) {
-    if (region.within(width, height) == null || !region.equals(region.within(width, height))) {
+    if (!region.equals(region.within(width, height))) {
       throw new IllegalArgumentException("region " + region + " is not inside this " + width + "x" + height + " image");
     }
     byte[] cropped = new byte[region.width() * region.height()];

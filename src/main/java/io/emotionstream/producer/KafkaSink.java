@@ -35,11 +35,11 @@ public final class KafkaSink<V> {
     });
   }
 
-  public void countRejected() {
+  void countRejected() {
     rejected++;
   }
 
-  public long acknowledged() {
+  long acknowledged() {
     return acknowledged.get();
   }
 

@@ -10,11 +10,11 @@ import io.emotionstream.avro.SceneFace;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.registry.SchemaRegistryClient;
+import io.emotionstream.testing.ConfluentAvro;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicRecords;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,11 +24,8 @@ import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -70,7 +67,7 @@ class VersionOneClientsTest {
       old.put("height", FaceSet.SIDE);
       old.put("pixels", ByteBuffer.wrap(new byte[FaceSet.PIXELS]));
       old.put("captureTimeMs", System.currentTimeMillis());
-      oldProducer.send(new ProducerRecord<>(connection.topics().frames(), "old-camera", wire(frameV1Id, frameV1, old))).get();
+      oldProducer.send(new ProducerRecord<>(connection.topics().frames(), "old-camera", ConfluentAvro.encode(frameV1Id, frameV1, old))).get();
 
       List<byte[]> events = TopicRecords.readAtLeast(connection, connection.topics().events(),
           kafka.serdes().keys().deserializer(), new ByteArrayDeserializer(), 1).stream().map(ConsumerRecord::value).toList();
@@ -112,15 +109,5 @@ class VersionOneClientsTest {
     try (InputStream in = VersionOneClientsTest.class.getResourceAsStream("/schemas/v1/" + name + ".avsc")) {
       return parser.parse(in);
     }
-  }
-
-  private static byte[] wire(int schemaId, Schema schema, GenericRecord record) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
-    encoder.flush();
-    return out.toByteArray();
   }
 }

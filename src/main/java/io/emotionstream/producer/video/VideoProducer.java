@@ -17,6 +17,7 @@ import io.emotionstream.producer.ThroughputTuning;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * faces, and each face becomes one {@code FaceFrame} (its crop, grayscale, area-resized to 48x48, with
  * its box and scene position); optionally the whole frame goes to the scenes topic as JPEG.
  *
- * <p>Two threads: a reader decodes (and paces a file), the calling thread detects and sends. Between them
- * a small queue drops the oldest frame when the caller falls behind a real-time source, so faces sent are
- * always recent. {@link #stop} (Ctrl-C) ends the run cleanly: the reader stops, frames already queued are
- * sent, the producer flushed and the source closed.
+ * <p>A reader thread decodes (and paces a file); the calling thread hands the frames to a
+ * {@link ParallelFaceSearch}, which searches several at once and sends each frame's faces in frame order.
+ * Between reader and search a small queue drops the oldest frame when the search falls behind a real-time
+ * source, so faces sent are always recent. {@link #stop} (Ctrl-C) ends the run cleanly: the reader stops,
+ * frames already queued are sent, the producer flushed and the source closed.
  */
 public final class VideoProducer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VideoProducer.class);
@@ -63,12 +65,15 @@ public final class VideoProducer implements AutoCloseable {
     Map<String, Object> config = new HashMap<>(ThroughputTuning.settings());
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES); // a large frame's JPEG
     this.producer = new KafkaProducer<>(settings.clientConfig(config), serdes.keys().serializer(),
-        new org.apache.kafka.common.serialization.ByteArraySerializer());
+        new ByteArraySerializer());
     this.faceSerializer = serdes.frames().serializer();
     this.sceneSerializer = serdes.scenes().serializer();
   }
 
-  /** Ends a running {@link #stream} soon and cleanly; safe from any thread (a shutdown hook). */
+  /**
+   * Ends a running {@link #stream} soon and cleanly, and any later one at once; safe from any thread (a
+   * shutdown hook).
+   */
   public void stop() {
     stopped.countDown();
   }
@@ -260,7 +265,7 @@ public final class VideoProducer implements AutoCloseable {
             return true;
           } catch (VideoSourceException e) {
             LOG.debug("still away: {}", e.getMessage());
-            wait = wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait.multipliedBy(2);
+            wait = Collections.min(List.of(wait.multipliedBy(2), LONGEST_RETRY));
           }
         }
         ending = stopped.getCount() == 0 ? "stopped while the source was away" : "its duration ended while the source was away";

@@ -60,8 +60,4 @@ public record VideoSettings(VideoSourceSpec source, DetectionSettings detection,
   public VideoSettings withLimit(long limit) {
     return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
-
-  public VideoSettings withDuration(Duration duration) {
-    return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
-  }
 }

@@ -18,6 +18,7 @@ import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.registry.CompatibilityLevel;
 import io.emotionstream.kafka.registry.SchemaRegistryClient;
 import io.emotionstream.kafka.registry.SchemaRegistryServer;
+import io.emotionstream.testing.ConfluentAvro;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,6 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -169,7 +169,7 @@ class AvroSerdeTest {
     written.put("captureTimeMs", SampleRecords.TIME.toEpochMilli());
 
     FaceFrame read = new AvroDeserializer<>(newClient(), FaceFrame.class)
-        .deserialize("evolution.older", frame(olderId, older, written));
+        .deserialize("evolution.older", ConfluentAvro.encode(olderId, older, written));
 
     assertEquals("f-old", read.getFrameId());
     assertEquals(SampleRecords.TIME, read.getCaptureTimeMs());
@@ -195,7 +195,7 @@ class AvroSerdeTest {
     written.put("exposure", 2.0);
 
     FaceFrame read = new AvroDeserializer<>(newClient(), FaceFrame.class)
-        .deserialize("evolution.newer", frame(newerId, newer, written));
+        .deserialize("evolution.newer", ConfluentAvro.encode(newerId, newer, written));
 
     assertEquals(sample, read);
   }
@@ -549,17 +549,6 @@ class AvroSerdeTest {
     out.write(0);
     out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
     return out;
-  }
-
-  /** Wire-format bytes of a generic record, as another client with its own schema would write them. */
-  private static byte[] frame(int id, Schema schema, GenericRecord record) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0);
-    out.write(ByteBuffer.allocate(4).putInt(id).array());
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
-    encoder.flush();
-    return out.toByteArray();
   }
 
   private static Schema withoutField(Schema schema, String field) throws Exception {
