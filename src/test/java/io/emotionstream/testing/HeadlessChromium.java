@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -188,12 +189,24 @@ public final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends the browser with all its processes, then deletes its profile. Chromium's network service and
+   * renderers are processes of their own that outlive the main one for a moment, still writing to the
+   * profile: deleting it before they are gone races with their files appearing and vanishing.
+   */
   @Override
   public void close() throws IOException, InterruptedException {
     socket.abort();
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    for (ProcessHandle child : children) {
+      child.destroyForcibly(); // the browser is gone: nothing of theirs is worth keeping
+    }
+    for (ProcessHandle child : children) {
+      child.onExit().completeOnTimeout(child, 10, TimeUnit.SECONDS).join();
     }
     try (Stream<Path> files = Files.walk(profile)) {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
