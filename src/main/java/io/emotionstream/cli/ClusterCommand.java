@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = "Run a single-node Kafka broker (KRaft) and a schema registry in this process, with the "
-        + "product's topics, until Ctrl-C.")
+        + "product's topics and their schemas, until Ctrl-C.")
 public final class ClusterCommand implements Callable<Integer> {
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data/kafka",
@@ -41,6 +41,7 @@ public final class ClusterCommand implements Callable<Integer> {
     System.out.println("registry url:      " + cluster.connection().registryUrl());
     System.out.println("topics:            " + String.join(", ", settings.topics().all(partitions, (short) 1)
         .stream().map(spec -> spec.name()).toList()));
+    System.out.println("schemas:           registered under <topic>-value");
     return UntilStopped.run(cluster);
   }
 }

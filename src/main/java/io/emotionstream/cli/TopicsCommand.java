@@ -1,7 +1,9 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.SchemaRegistration;
 import io.emotionstream.kafka.TopicCreator;
+import io.emotionstream.kafka.TopicSerdes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Option;
 public final class TopicsCommand {
 
   @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Create every topic of the product on any cluster; existing topics are left as they are.")
+      description = "Create every topic of the product on any cluster and register each topic's value schema "
+          + "under <topic>-value; existing topics and schemas are left as they are.")
   static final class Create implements Callable<Integer> {
     @Mixin ConnectionOptions connection;
 
@@ -31,7 +34,10 @@ public final class TopicsCommand {
       List<String> created = new TopicCreator(settings.clientConfig())
           .createMissing(settings.topics().all(partitions, replication));
       settings.topics().all(partitions, replication).forEach(spec -> System.out.printf(
-          "%-28s %s%n", spec.name(), created.contains(spec.name()) ? "created" : "exists"));
+          "%-34s %s%n", spec.name(), created.contains(spec.name()) ? "created" : "exists"));
+      new SchemaRegistration(TopicSerdes.connect(settings).registry()).registerAll(settings.topics())
+          .forEach(subject -> System.out.printf("%-34s %s (schema id %d)%n",
+              subject.name(), subject.added() ? "registered" : "registered already", subject.schemaId()));
       return 0;
     }
   }

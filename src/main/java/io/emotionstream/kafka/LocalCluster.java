@@ -1,5 +1,6 @@
 package io.emotionstream.kafka;
 
+import io.emotionstream.kafka.registry.SchemaRegistryClient;
 import io.emotionstream.kafka.registry.SchemaRegistryServer;
 import java.nio.file.Path;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Map;
 
 /**
  * The single-machine default: an embedded broker, a schema registry stored on it, and the product's
- * topics, all in this process. Tests, {@code emotion cluster} and the demo all start it this way.
+ * topics with their schemas registered, all in this process. Tests, {@code emotion cluster} and the demo all start it this way.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -51,6 +52,7 @@ public final class LocalCluster implements AutoCloseable {
             new ConnectionSettings(kafka.bootstrapServers(), registry.url(), Map.of(), settings.topics());
         List<String> created = new TopicCreator(connection.clientConfig())
             .createMissing(settings.topics().all(settings.partitions(), (short) 1));
+        new SchemaRegistration(new SchemaRegistryClient(registry.url())).registerAll(settings.topics());
         return new LocalCluster(kafka, registry, connection, created);
       } catch (RuntimeException e) {
         registry.close();

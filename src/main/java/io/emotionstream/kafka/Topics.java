@@ -1,7 +1,19 @@
 package io.emotionstream.kafka;
 
+import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.avro.ControlCommand;
+import io.emotionstream.avro.DeadLetter;
+import io.emotionstream.avro.EmotionEvent;
+import io.emotionstream.avro.FaceFrame;
+import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.SceneFrame;
+import io.emotionstream.avro.TrainingExample;
+import io.emotionstream.avro.TrainingStatus;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
 
 /**
  * The names of the product's topics. Every name is the prefix (default {@code emotion.}) plus a fixed
@@ -79,5 +91,20 @@ public final class Topics {
         TopicSpec.deleted(accuracy(), partitions, replication),
         TopicSpec.deleted(trainerStatus(), 1, replication),
         TopicSpec.deleted(deadLetters(), partitions, replication));
+  }
+
+  /** The Avro schema of every topic's values, in the order of {@link #all}. */
+  public Map<String, Schema> valueSchemas() {
+    Map<String, Schema> schemas = new LinkedHashMap<>();
+    schemas.put(training(), TrainingExample.getClassSchema());
+    schemas.put(frames(), FaceFrame.getClassSchema());
+    schemas.put(events(), EmotionEvent.getClassSchema());
+    schemas.put(scenes(), SceneFrame.getClassSchema());
+    schemas.put(checkpoints(), ModelCheckpoint.getClassSchema());
+    schemas.put(control(), ControlCommand.getClassSchema());
+    schemas.put(accuracy(), AccuracyReport.getClassSchema());
+    schemas.put(trainerStatus(), TrainingStatus.getClassSchema());
+    schemas.put(deadLetters(), DeadLetter.getClassSchema());
+    return schemas;
   }
 }

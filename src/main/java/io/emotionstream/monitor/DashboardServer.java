@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.data.GrayImage;
+import io.emotionstream.http.HttpServers;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.monitor.LiveSnapshot.VideoSource;
 import io.emotionstream.watch.LatestPictures.Picture;
@@ -89,7 +90,7 @@ public final class DashboardServer implements AutoCloseable {
     try {
       video = LiveVideo.start(connection, settings.from() == StartPosition.BEGINNING);
       commands = new ControlCommandSender(connection);
-      HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
+      HttpServer server = HttpServers.create(new InetSocketAddress(settings.bindAddress(), settings.port()));
       AtomicInteger threads = new AtomicInteger();
       // One thread per open event stream (each waits between snapshots), so a bounded cached pool.
       ExecutorService handlers = Executors.newCachedThreadPool(runnable -> {

@@ -1,6 +1,7 @@
 package io.emotionstream.kafka.registry;
 
 import com.sun.net.httpserver.HttpServer;
+import io.emotionstream.http.HttpServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -96,7 +97,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     try {
       SchemaStore store = SchemaStore.replayedFrom(schemaLog);
       HttpServer http =
-          HttpServer.create(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), 0);
+          HttpServers.create(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()));
       workers = Executors.newFixedThreadPool(4, daemonThreads());
       http.setExecutor(workers);
       http.createContext("/", new RegistryEndpoints(store));
