@@ -7,13 +7,17 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,8 @@ public final class ClassifierService implements AutoCloseable {
   private final ServingModels models;
   private final ClassifierMetrics metrics = new ClassifierMetrics();
   private final ScheduledExecutorService reporter;
+  private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+  private final CompletableFuture<Throwable> terminated = new CompletableFuture<>();
   private long framesAtLastReport;
   private long lastReportNanos = System.nanoTime();
 
@@ -44,13 +50,55 @@ public final class ClassifierService implements AutoCloseable {
   /** Starts classifying; returns at once, while the instance joins its group. */
   public static ClassifierService start(ConnectionSettings connection, ClassifierSettings settings, ModelLoader loader) {
     ClassifierService service = new ClassifierService(connection, settings, loader);
-    service.streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    service.streams.setUncaughtExceptionHandler(service::onThreadFailure);
+    service.streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.ERROR) {
+        Throwable cause = service.lastFailure.get();
+        LOG.error("the Kafka Streams client has stopped for good{}; the classifier stops so that it can be restarted",
+            cause == null ? "" : ": " + cause);
+        service.terminated.complete(cause == null ? new IllegalStateException("Kafka Streams client in state ERROR") : cause);
+      }
     });
     service.streams.start();
     service.reporter.scheduleAtFixedRate(service::logMetrics, 10, 10, TimeUnit.SECONDS);
     return service;
+  }
+
+  /**
+   * A stream thread that failed on an exception is replaced: the next one resumes from the last commit,
+   * and exactly-once holds. An {@link Error} (a native library that cannot load, memory exhausted) would
+   * fail every replacement the same way, so the client stops instead; the global checkpoints thread is
+   * never replaced, and its failure stops the client too.
+   */
+  private StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
+    lastFailure.set(failure);
+    if (isError(failure)) {
+      LOG.error("a stream thread failed on an error that a new thread would meet again; stopping", failure);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+    LOG.error("stream thread failed; replacing it", failure);
+    return StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  private static boolean isError(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof Error) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Blocks until the service stops: returns null when it was closed, or why it stopped by itself (its
+   * Kafka Streams client reached ERROR and classifies nothing any more).
+   */
+  public Throwable awaitTermination() throws InterruptedException {
+    try {
+      return terminated.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static Properties streamsConfig(ConnectionSettings connection, ClassifierSettings settings) {
@@ -104,5 +152,6 @@ public final class ClassifierService implements AutoCloseable {
     reporter.shutdownNow();
     streams.close(Duration.ofSeconds(30));
     models.close();
+    terminated.complete(null);
   }
 }

@@ -76,10 +76,10 @@ public final class ClassifierCommand implements Callable<Integer> {
       throw e;
     }
     System.out.println("classifier " + applicationId + " serving model '" + modelName + "'");
-    return UntilStopped.run(() -> {
+    return UntilStopped.run("classifier", () -> {
       try (service) {
         metrics.ifPresent(MetricsEndpoint::close);
       }
-    });
+    }, service::awaitTermination);
   }
 }

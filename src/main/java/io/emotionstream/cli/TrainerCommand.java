@@ -49,18 +49,12 @@ public final class TrainerCommand implements Callable<Integer> {
       service.close();
       throw e;
     }
-    Thread hook = new Thread(() -> {
+    System.out.println("trainer of " + modelName + " reading " + settings.topics().control());
+    return UntilStopped.run("trainer", () -> {
       try (service) {
         metrics.ifPresent(MetricsEndpoint::close);
       }
-    }, "trainer-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    System.out.println("trainer of " + modelName + " reading " + settings.topics().control() + "; Ctrl-C stops it");
-    Throwable failure = service.awaitTermination();
-    if (failure != null) {
-      throw new IllegalStateException("trainer stopped: " + failure.getMessage(), failure);
-    }
-    return 0;
+    }, service::awaitTermination);
   }
 
   static final class PublishConverter implements picocli.CommandLine.ITypeConverter<PublishPolicy> {

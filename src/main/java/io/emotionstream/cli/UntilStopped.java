@@ -13,18 +13,52 @@ final class UntilStopped {
 
   static int run(AutoCloseable service) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        service.close();
-      } catch (Exception e) {
-        System.err.println("error while stopping: " + e.getMessage());
-      } finally {
-        stopped.countDown();
-      }
-    }, "shutdown"));
+    return run("service", service, () -> {
+      stopped.await();
+      return null;
+    }, stopped::countDown);
+  }
+
+  /** How a service that may stop by itself tells it has: blocks until then; its failure, or null when closed. */
+  interface Termination {
+    Throwable await() throws InterruptedException;
+  }
+
+  /**
+   * Like {@link #run(AutoCloseable)} for a service that may also stop by itself: then it is closed and its
+   * failure thrown, so the command exits non-zero and a supervisor restarts it.
+   */
+  static int run(String name, AutoCloseable service, Termination termination) throws InterruptedException {
+    return run(name, service, termination, () -> {});
+  }
+
+  private static int run(String name, AutoCloseable service, Termination termination, Runnable afterClose)
+      throws InterruptedException {
+    Thread hook = new Thread(() -> {
+      close(service);
+      afterClose.run();
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     System.out.println("running; Ctrl-C stops");
-    stopped.await();
-    return 0;
+    Throwable failure = termination.await();
+    if (failure == null) {
+      return 0;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook closes the service
+    }
+    close(service);
+    throw new IllegalStateException(name + " stopped: " + failure.getMessage(), failure);
+  }
+
+  private static void close(AutoCloseable service) {
+    try {
+      service.close();
+    } catch (Exception e) {
+      System.err.println("error while stopping: " + e.getMessage());
+    }
   }
 
   /**
