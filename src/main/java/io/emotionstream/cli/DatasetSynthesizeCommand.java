@@ -1,6 +1,7 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.data.SyntheticDataset;
+import io.emotionstream.data.SyntheticFaces;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,9 +28,13 @@ final class DatasetSynthesizeCommand extends DatasetSubcommand {
       description = "Seed; the same seed writes the same file (default ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--variation", defaultValue = "mild", paramLabel = "none|mild|full",
+      converter = VariationConverter.class, description = VariationConverter.DESCRIPTION)
+  SyntheticFaces.Variation variation;
+
   @Override
   int execute() throws Exception {
-    long rows = SyntheticDataset.writeCsv(out, perClass, seed);
+    long rows = SyntheticDataset.writeCsv(out, perClass, seed, variation);
     out().printf("wrote %,d faces (%,d per emotion) to %s%n", rows, perClass, out);
     out().flush();
     return 0;

@@ -35,9 +35,8 @@ public final class DemoCommand implements Callable<Integer> {
   int perClass;
 
   @Option(names = "--variation", defaultValue = "mild", paramLabel = "none|mild|full",
-      description = "How much pose, lighting, quality and occlusion vary in the synthetic faces: mild learns within the "
-          + "demo's minutes on a laptop CPU, full is the hard task (default ${DEFAULT-VALUE}).")
-  String variation;
+      converter = VariationConverter.class, description = VariationConverter.DESCRIPTION)
+  SyntheticFaces.Variation variation;
 
   @Option(names = "--epochs", defaultValue = "12", description = "Epochs of the retraining (default ${DEFAULT-VALUE}).")
   int epochs;
@@ -65,21 +64,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of data, training and frames (default ${DEFAULT-VALUE}).")
   long seed;
 
-  private SyntheticFaces.Variation variation() {
-    return switch (variation) {
-      case "none" -> SyntheticFaces.Variation.NONE;
-      case "mild" -> new SyntheticFaces.Variation(0.3, 0.5, 0.5, 0.0);
-      case "full" -> SyntheticFaces.Variation.FULL;
-      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--variation must be none, mild or full, not " + variation);
-    };
-  }
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Demo demo = new Demo(new DemoSettings(duration, fer2013, perClass, variation(), epochs, batchSize, learningRate, frameRate,
+    Demo demo = new Demo(new DemoSettings(duration, fer2013, perClass, variation, epochs, batchSize, learningRate, frameRate,
         labelledFraction, dashboardPort, workDir, seed,
         video == null ? null : VideoSourceSpec.of(video, null, Map.of())), System.out::println);
     CountDownLatch finished = new CountDownLatch(1);

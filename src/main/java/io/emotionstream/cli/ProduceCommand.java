@@ -1,6 +1,7 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.data.Fer2013Reader;
+import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.producer.CsvFrames;
@@ -95,12 +96,16 @@ public final class ProduceCommand {
         description = "With --synthetic: the fraction of frames that carry their true label (default ${DEFAULT-VALUE}).")
     double labelledFraction;
 
+    @Option(names = "--variation", defaultValue = "mild", paramLabel = "none|mild|full",
+        converter = VariationConverter.class, description = "With --synthetic: " + VariationConverter.DESCRIPTION)
+    SyntheticFaces.Variation variation;
+
     @Option(names = "--seed", defaultValue = "1", description = "With --synthetic: seed of the faces (default ${DEFAULT-VALUE}).")
     long seed;
 
     FrameSource openSource() throws IOException {
       if (source.synthetic) {
-        return new SyntheticFrames(seed, labelledFraction);
+        return new SyntheticFrames(seed, labelledFraction, variation);
       }
       return source.csv != null ? CsvFrames.open(source.csv, withLabels) : ImageFolderFrames.open(source.images);
     }

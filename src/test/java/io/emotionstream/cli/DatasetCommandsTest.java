@@ -3,6 +3,7 @@ package io.emotionstream.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.Emotion;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -381,6 +383,26 @@ class DatasetCommandsTest {
     assertEquals(7, splits.faces(Usage.VALIDATION).size());
     assertEquals(7, splits.faces(Usage.TEST).size());
     assertTrue(out.toString().contains("wrote 70 faces"), out.toString());
+  }
+
+  @Test
+  void synthesizeDrawsTheDemosMildFacesUnlessAnotherVariationIsNamed() throws IOException {
+    Path byDefault = dir.resolve("default.csv");
+    Path mild = dir.resolve("mild.csv");
+    Path full = dir.resolve("full.csv");
+    for (String[] args : new String[][] {
+        {"--out", byDefault.toString()}, {"--out", mild.toString(), "--variation", "mild"},
+        {"--out", full.toString(), "--variation", "full"}}) {
+      List<String> command = new ArrayList<>(List.of("dataset", "synthesize", "--per-class", "4", "--seed", "3"));
+      command.addAll(List.of(args));
+      assertEquals(0, emotion(command.toArray(String[]::new)), err.toString());
+    }
+
+    assertEquals(Files.readString(mild), Files.readString(byDefault), "the demo's variation is the default");
+    assertNotEquals(Files.readString(mild), Files.readString(full));
+    assertEquals(2, emotion("dataset", "synthesize", "--out", full.toString(), "--per-class", "4",
+        "--variation", "hard"));
+    assertTrue(err.toString().contains("'hard' is not a variation: use none, mild or full"), err.toString());
   }
 
   @Test
