@@ -1,22 +1,25 @@
 package io.emotionstream.classifier;
 
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the classifier has done, shared by its stream threads: frames, batches, the model version and
- * the latency from capture to classification over the most recent frames.
+ * the latency from capture to classification over the last {@link #LATENCY_WINDOW}. Frames that
+ * waited for a model to exist are counted apart: their latency is that wait, which would otherwise
+ * dwarf the classifier's own.
  */
 public final class ClassifierMetrics {
-  private static final int LATENCY_SAMPLES = 4096;
+  /** The span of the latency percentiles, also how often the classifier logs them. */
+  public static final Duration LATENCY_WINDOW = Duration.ofSeconds(10);
 
   private final LongAdder frames = new LongAdder();
   private final LongAdder batches = new LongAdder();
   private final LongAdder deadLetters = new LongAdder();
   private final AtomicLong modelVersion = new AtomicLong(-1);
-  private final long[] latencies = new long[LATENCY_SAMPLES];
-  private long latencyCount;
+  private final LatencyWindow latencies = new LatencyWindow(LATENCY_WINDOW, System::nanoTime);
+  private final LongAdder framesThatWaitedForAModel = new LongAdder();
 
   void recordBatch(int size, long version) {
     frames.add(size);
@@ -28,8 +31,12 @@ public final class ClassifierMetrics {
     deadLetters.increment();
   }
 
-  synchronized void recordLatency(long millis) {
-    latencies[(int) (latencyCount++ % LATENCY_SAMPLES)] = millis;
+  void recordLatency(long millis) {
+    latencies.record(millis);
+  }
+
+  void recordFramesThatWaitedForAModel(int count) {
+    framesThatWaitedForAModel.add(count);
   }
 
   public long frames() {
@@ -44,6 +51,11 @@ public final class ClassifierMetrics {
     return deadLetters.sum();
   }
 
+  /** Frames classified as soon as a model existed, having waited for it; not in the latency percentiles. */
+  public long framesThatWaitedForAModel() {
+    return framesThatWaitedForAModel.sum();
+  }
+
   /** -1 before the first batch. */
   public long modelVersion() {
     return modelVersion.get();
@@ -54,15 +66,8 @@ public final class ClassifierMetrics {
     return count == 0 ? 0 : (double) frames.sum() / count;
   }
 
-  /** A latency percentile (0..100) over the most recent frames, in milliseconds; -1 before any. */
-  public synchronized long latencyPercentile(double percentile) {
-    int size = (int) Math.min(latencyCount, LATENCY_SAMPLES);
-    if (size == 0) {
-      return -1;
-    }
-    long[] sorted = Arrays.copyOf(latencies, size);
-    Arrays.sort(sorted);
-    int index = (int) Math.ceil(percentile / 100.0 * size) - 1;
-    return sorted[Math.max(0, Math.min(size - 1, index))];
+  /** A latency percentile (0..100) over the last {@link #LATENCY_WINDOW}, in milliseconds; -1 if no frame. */
+  public long latencyPercentile(double percentile) {
+    return latencies.percentile(percentile);
   }
 }

@@ -60,7 +60,8 @@ public final class ClassifierService implements AutoCloseable {
       }
     });
     service.streams.start();
-    service.reporter.scheduleAtFixedRate(service::logMetrics, 10, 10, TimeUnit.SECONDS);
+    long interval = ClassifierMetrics.LATENCY_WINDOW.toMillis();
+    service.reporter.scheduleAtFixedRate(service::logMetrics, interval, interval, TimeUnit.MILLISECONDS);
     return service;
   }
 
@@ -141,10 +142,10 @@ public final class ClassifierService implements AutoCloseable {
     double perSecond = (frames - framesAtLastReport) / ((now - lastReportNanos) / 1e9);
     framesAtLastReport = frames;
     lastReportNanos = now;
-    LOG.info("{} frames/s; {} frames in {} batches (mean batch {}), model version {}, latency p50 {} ms p99 {} ms, "
-            + "{} dead letters", String.format("%.1f", perSecond), frames, metrics.batches(),
+    LOG.info("{} frames/s; {} frames in {} batches (mean batch {}), model version {}, latency p50 {} ms p99 {} ms "
+            + "(last {} s), {} dead letters", String.format("%.1f", perSecond), frames, metrics.batches(),
         String.format("%.1f", metrics.meanBatchSize()), metrics.modelVersion(), metrics.latencyPercentile(50),
-        metrics.latencyPercentile(99), metrics.deadLetters());
+        metrics.latencyPercentile(99), ClassifierMetrics.LATENCY_WINDOW.toSeconds(), metrics.deadLetters());
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -61,9 +62,17 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private boolean waitingForModelLogged;
   /** The batch being classified, whose events are not forwarded yet; null if none. */
   private InFlight inFlight;
+  /** The frames that waited for a model, classified so far once it came, and the longest wait among them. */
+  private int waitedFramesServed;
+  private long longestWaitMs;
 
+  /**
+   * @param modelWait whether its frames waited for a model to exist, and whether it is the last batch of them
+   */
   private record InFlight(List<String> storeKeys, List<PendingFrame> frames,
-      ServingModels.Serving model, CompletableFuture<Classified> result) {}
+      ServingModels.Serving model, CompletableFuture<Classified> result, ModelWait modelWait) {}
+
+  private enum ModelWait { NONE, WAITED, WAITED_LAST }
 
   private record Classified(float[][] probabilities, long classifiedAtMs) {}
 
@@ -169,6 +178,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       }
       return;
     }
+    boolean waitedForModel = waitingForModelLogged;
     waitingForModelLogged = false;
     forwardClassified(); // its frames leave the store, so what remains in it is what waits
     List<KeyValue<String, byte[]>> waiting = new ArrayList<>();
@@ -177,12 +187,15 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     }
     for (int from = 0; from < waiting.size(); from += settings.batchSize()) {
       forwardClassified();
-      classify(waiting.subList(from, Math.min(waiting.size(), from + settings.batchSize())), model.get());
+      int to = Math.min(waiting.size(), from + settings.batchSize());
+      ModelWait wait = !waitedForModel ? ModelWait.NONE
+          : to == waiting.size() ? ModelWait.WAITED_LAST : ModelWait.WAITED;
+      classify(waiting.subList(from, to), model.get(), wait);
     }
     pendingCount = 0;
   }
 
-  private void classify(List<KeyValue<String, byte[]>> batch, ServingModels.Serving model) {
+  private void classify(List<KeyValue<String, byte[]>> batch, ServingModels.Serving model, ModelWait wait) {
     List<String> storeKeys = new ArrayList<>(batch.size());
     List<PendingFrame> frames = new ArrayList<>(batch.size());
     byte[][] faces = new byte[batch.size()][];
@@ -200,7 +213,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
         result.completeExceptionally(e);
       }
     });
-    inFlight = new InFlight(storeKeys, frames, model, result);
+    inFlight = new InFlight(storeKeys, frames, model, result, wait);
     forwardIfClassified(); // at once when inference runs on this thread
   }
 
@@ -250,10 +263,26 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
         context.forward(new Record<>(String.valueOf(version),
             new ClassifierOutput.Scored(frame.label().ordinal(), predicted), frame.timestamp()));
       }
-      metrics.recordLatency(classified.classifiedAtMs() - frame.captureTimeMs());
+      long latency = classified.classifiedAtMs() - frame.captureTimeMs();
+      if (batch.modelWait() == ModelWait.NONE) {
+        metrics.recordLatency(latency);
+      } else {
+        longestWaitMs = Math.max(longestWaitMs, latency);
+      }
       pending.delete(batch.storeKeys().get(i));
     }
     metrics.recordBatch(batch.frames().size(), version);
+    if (batch.modelWait() != ModelWait.NONE) {
+      metrics.recordFramesThatWaitedForAModel(batch.frames().size());
+      waitedFramesServed += batch.frames().size();
+    }
+    if (batch.modelWait() == ModelWait.WAITED_LAST) {
+      LOG.info("model version {} has classified the {} frames that waited for a model, the longest {} s after its "
+          + "capture; the latency percentiles leave them out", version, waitedFramesServed,
+          String.format(Locale.ROOT, "%.1f", longestWaitMs / 1000.0));
+      waitedFramesServed = 0;
+      longestWaitMs = 0;
+    }
   }
 
   /**

@@ -3,8 +3,10 @@ package io.emotionstream.cli;
 import io.emotionstream.classifier.ClassifierService;
 import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
+import io.emotionstream.classifier.InstanceStateDirectory;
 import io.emotionstream.metrics.ClassifierMetricFamilies;
 import io.emotionstream.metrics.MetricsEndpoint;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -58,28 +60,41 @@ public final class ClassifierCommand implements Callable<Integer> {
       description = "Threads libtorch uses for one batch, per stream thread (default ${DEFAULT-VALUE}).")
   int inferenceThreads;
 
-  @Option(names = "--state-dir", description = "Kafka Streams state directory (default: Kafka Streams' own).")
-  Path stateDir;
+  @Option(names = "--state-dir", paramLabel = "ROOT", defaultValue = "${sys:user.home}/.emotion-stream/state",
+      description = "Where the instances on this host keep their Kafka Streams state: each takes the first "
+          + "ROOT/APPLICATION-ID/instance-N no running instance holds, its own again after a restart "
+          + "(default ${DEFAULT-VALUE}).")
+  Path stateRoot;
 
   @Override
-  public Integer call() throws InterruptedException {
-    ClassifierSettings settings = new ClassifierSettings(applicationId, modelName, batchSize,
-        Duration.ofMillis(maxDelayMs), accuracyWindow, accuracyAdvance, accuracyGrace,
-        Duration.ofMillis(commitIntervalMs), threads, stateDir);
-    ClassifierService service = ClassifierService.start(connection.settings(), settings,
-        new DjlModelLoader(inferenceThreads));
+  public Integer call() throws InterruptedException, IOException {
+    InstanceStateDirectory state = InstanceStateDirectory.claim(stateRoot, applicationId);
+    ClassifierService service;
+    try {
+      service = ClassifierService.start(connection.settings(), settings(state.path()),
+          new DjlModelLoader(inferenceThreads));
+    } catch (RuntimeException e) {
+      state.close();
+      throw e;
+    }
     Optional<MetricsEndpoint> metrics;
     try {
       metrics = metricsOptions.start(ClassifierMetricFamilies.of(service.metrics()));
     } catch (RuntimeException e) {
       service.close();
+      state.close();
       throw e;
     }
-    System.out.println("classifier " + applicationId + " serving model '" + modelName + "'");
+    System.out.println("classifier " + applicationId + " serving model '" + modelName + "', state in " + state.path());
     return UntilStopped.run("classifier", () -> {
-      try (service) {
+      try (state; service) {
         metrics.ifPresent(MetricsEndpoint::close);
       }
     }, service::awaitTermination);
+  }
+
+  private ClassifierSettings settings(Path stateDirectory) {
+    return new ClassifierSettings(applicationId, modelName, batchSize, Duration.ofMillis(maxDelayMs), accuracyWindow,
+        accuracyAdvance, accuracyGrace, Duration.ofMillis(commitIntervalMs), threads, stateDirectory);
   }
 }

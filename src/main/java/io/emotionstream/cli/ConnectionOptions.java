@@ -19,7 +19,7 @@ public final class ConnectionOptions {
       description = "Schema registry URL, Confluent API (env EMOTION_REGISTRY_URL; default ${DEFAULT-VALUE}).")
   String registryUrl;
 
-  @Option(names = "--client-config", paramLabel = "FILE",
+  @Option(names = "--client-config", paramLabel = "FILE", converter = InputPath.File.class,
       defaultValue = "${env:EMOTION_CLIENT_CONFIG}",
       description = "Kafka client properties file, for SASL/SSL and any other client setting (env EMOTION_CLIENT_CONFIG).")
   Path clientConfig;

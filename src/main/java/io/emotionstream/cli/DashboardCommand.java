@@ -7,6 +7,8 @@ import io.emotionstream.monitor.DashboardServer;
 import io.emotionstream.monitor.DashboardSettings;
 import io.emotionstream.monitor.StartPosition;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,10 +48,15 @@ public final class DashboardCommand implements Callable<Integer> {
       description = "How often the page is updated (default ${DEFAULT-VALUE}).")
   Duration refresh;
 
+  @Option(names = "--allowed-host", paramLabel = "NAME",
+      description = "A name the page may be reached by besides the --bind address, localhost and 127.0.0.1, such as "
+          + "a proxy's; repeatable. Requests naming any other host are refused, which keeps DNS-rebinding pages out.")
+  List<String> allowedHosts = new ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     DashboardSettings settings = new DashboardSettings(bind, port, modelName,
-        fromBeginning ? StartPosition.BEGINNING : StartPosition.END, window, frames, refresh);
+        fromBeginning ? StartPosition.BEGINNING : StartPosition.END, window, frames, refresh, allowedHosts);
     DashboardServer dashboard = DashboardServer.start(connection.settings(), settings);
     Optional<MetricsEndpoint> metrics;
     try {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
       "listed in OUT/index.csv (image,emotion,Usage,source_line)."
     })
 final class DatasetExportImagesCommand extends DatasetSubcommand {
-  @Option(names = "--csv", required = true, description = "FER2013 CSV")
+  @Option(names = "--csv", required = true, converter = InputPath.File.class, description = "FER2013 CSV")
   Path csv;
 
   @Option(names = "--out", required = true, description = "Output folder")

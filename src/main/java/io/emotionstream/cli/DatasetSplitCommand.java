@@ -21,6 +21,7 @@ final class DatasetSplitCommand extends DatasetSubcommand {
   @Option(
       names = "--csv",
       required = true,
+      converter = InputPath.File.class,
       description = "FER2013 CSV (fer2013.csv, train.csv, icml_face_data.csv; .gz too)")
   Path csv;
 

@@ -3,10 +3,6 @@ package io.emotionstream.cli;
 import io.emotionstream.data.DatasetReport;
 import io.emotionstream.data.RejectedRow;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -27,26 +23,9 @@ abstract class DatasetSubcommand implements Callable<Integer> {
     } catch (Exception e) {
       err()
           .println(
-              "emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + describe(e));
+              "emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + FileErrors.describe(e));
       return 1;
     }
-  }
-
-  /** The exception in words: file-system exceptions carry only a path as their message. */
-  static String describe(Exception e) {
-    if (e instanceof NoSuchFileException missing) {
-      return "no such file or folder: " + missing.getFile();
-    }
-    if (e instanceof AccessDeniedException denied) {
-      return "permission denied: " + denied.getFile();
-    }
-    if (e instanceof FileAlreadyExistsException exists) {
-      return "already exists and is in the way: " + exists.getFile();
-    }
-    if (e instanceof NotDirectoryException notFolder) {
-      return "not a folder: " + notFolder.getFile();
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   PrintWriter out() {

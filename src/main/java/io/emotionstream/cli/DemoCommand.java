@@ -28,7 +28,8 @@ public final class DemoCommand implements Callable<Integer> {
           + "time, instead of synthetic frames; the dashboard shows it annotated.")
   String video;
 
-  @Option(names = "--fer2013", paramLabel = "FILE", description = "Train on this FER2013 CSV instead of synthetic faces.")
+  @Option(names = "--fer2013", paramLabel = "FILE", converter = InputPath.File.class,
+      description = "Train on this FER2013 CSV instead of synthetic faces.")
   Path fer2013;
 
   @Option(names = "--per-class", defaultValue = "600", description = "Synthetic faces per emotion (default ${DEFAULT-VALUE}).")

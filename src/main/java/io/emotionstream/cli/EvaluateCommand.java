@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
 /** `emotion evaluate`: accuracy, per-class precision/recall/F1 and the confusion matrix. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a checkpoint on a labelled CSV.")
 public final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Checkpoint file.")
+  @Option(names = "--model", required = true, converter = InputPath.File.class, description = "Checkpoint file.")
   Path model;
 
-  @Option(names = "--csv", required = true, description = "FER2013 CSV; every row is evaluated.")
+  @Option(names = "--csv", required = true, converter = InputPath.FileOrFolder.class,
+      description = "FER2013 CSV; every row is evaluated.")
   Path csv;
 
   @Option(names = "--report", description = "Also write the confusion matrix as a PNG here.")

@@ -40,7 +40,7 @@ final class HyperparameterOptions {
     return new Hyperparameters(epochs, learningRate, batchSize, optimizer, momentum, weightDecay, dropout, loss, seed);
   }
 
-  /** Writes every value, unchecked: the trainer checks a command and rejects it with the reason. */
+  /** Writes every value as given: the command is checked as a whole, as the trainer checks it. */
   ControlCommand.Builder into(ControlCommand.Builder command) {
     return command.setEpochs(epochs).setLearningRate(learningRate).setBatchSize(batchSize).setOptimizer(optimizer)
         .setMomentum(momentum).setWeightDecay(weightDecay).setDropout(dropout).setLoss(loss).setSeed(seed);

@@ -14,10 +14,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Import PyTorch reference weights (TorchScript + np.savez state_dict) as a checkpoint.")
 public final class ImportTorchscriptCommand implements Callable<Integer> {
-  @Option(names = "--model", description = "TorchScript file; checked against the state_dict.")
+  @Option(names = "--model", converter = InputPath.File.class,
+      description = "TorchScript file; checked against the state_dict.")
   Path torchScript;
 
-  @Option(names = "--state-dict", description = "state_dict saved with np.savez (holds BatchNorm's running statistics).")
+  @Option(names = "--state-dict", converter = InputPath.File.class,
+      description = "state_dict saved with np.savez (holds BatchNorm's running statistics).")
   Path stateDict;
 
   @Option(names = "--out", required = true, description = "Checkpoint file to write.")

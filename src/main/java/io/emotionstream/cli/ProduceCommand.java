@@ -34,7 +34,8 @@ public final class ProduceCommand {
   static final class Training implements Callable<Integer> {
     @Mixin ConnectionOptions connection;
 
-    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "The CSV (.csv or .csv.gz).")
+    @Option(names = "--csv", required = true, paramLabel = "FILE", converter = InputPath.File.class,
+        description = "The CSV (.csv or .csv.gz).")
     Path csv;
 
     @Mixin SplitOptions split;
@@ -70,10 +71,11 @@ public final class ProduceCommand {
     Source source;
 
     static final class Source {
-      @Option(names = "--csv", paramLabel = "FILE", description = "Frames from the rows of a FER2013 CSV.")
+      @Option(names = "--csv", paramLabel = "FILE", converter = InputPath.File.class,
+          description = "Frames from the rows of a FER2013 CSV.")
       Path csv;
 
-      @Option(names = "--images", paramLabel = "DIR",
+      @Option(names = "--images", paramLabel = "DIR", converter = InputPath.Folder.class,
           description = "Frames from every image file (PNG, JPG, …, any size) in a folder, in name order.")
       Path images;
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 public final class PublishCheckpointCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file (a checkpoint file).")
+  @Option(names = "--model", required = true, paramLabel = "FILE", converter = InputPath.File.class,
+      description = "The model file (a checkpoint file).")
   Path model;
 
   @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",

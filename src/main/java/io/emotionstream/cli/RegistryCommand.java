@@ -19,7 +19,8 @@ public final class RegistryCommand implements Callable<Integer> {
       description = "Kafka bootstrap servers (env EMOTION_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
-  @Option(names = "--client-config", paramLabel = "FILE", defaultValue = "${env:EMOTION_CLIENT_CONFIG}",
+  @Option(names = "--client-config", paramLabel = "FILE", converter = InputPath.File.class,
+      defaultValue = "${env:EMOTION_CLIENT_CONFIG}",
       description = "Kafka client properties file, for SASL/SSL (env EMOTION_CLIENT_CONFIG).")
   Path clientConfig;
 

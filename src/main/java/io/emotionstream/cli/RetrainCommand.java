@@ -10,15 +10,20 @@ import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.StatusLines;
 import io.emotionstream.trainer.TrainerControl;
 import io.emotionstream.trainer.TrainerSettings;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "retrain", mixinStandardHelpOptions = true,
     description = {"Ask the trainer for a training run (prints the command and run ids), or cancel one.",
-        "Hyperparameters default to the seed project's; the trainer checks them and rejects a bad one."})
+        "Hyperparameters default to the seed project's; a bad one is refused with the trainer's own rules before "
+            + "anything is sent."})
 public final class RetrainCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
@@ -40,26 +45,47 @@ public final class RetrainCommand implements Callable<Integer> {
       + "exit 0 when it completes, 1 otherwise.")
   boolean follow;
 
+  @Option(names = "--timeout", converter = DurationConverter.class, paramLabel = "D",
+      description = "With --follow: stop following after D if the run has not ended (exit 1); the command stays "
+          + "on the control topic for a trainer to run. Default: no limit.")
+  Duration timeout;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
-    ConnectionSettings settings = connection.settings();
-    TrainerControl control = new TrainerControl(settings, TopicSerdes.connect(settings), modelName);
     if (cancel != null) {
-      ControlCommand sent = control.send(RetrainCommands.cancel(cancel.isEmpty() ? null : cancel));
+      ControlCommand sent = control().send(RetrainCommands.cancel(cancel.isEmpty() ? null : cancel));
       System.out.println("cancel " + (cancel.isEmpty() ? "of the current run" : cancel) + " sent as command "
           + sent.getCommandId());
       return 0;
     }
     ControlCommand command = hyperparameters.into(RetrainCommands.retrain().setMode(parseMode(mode))).build();
+    try {
+      RetrainCommands.hyperparameters(command); // what the trainer checks: a command it would reject is not sent
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    TrainerControl control = control();
     control.send(command);
     String runId = RetrainCommands.runId(command.getCommandId());
     System.out.println("command " + command.getCommandId() + " sent; run " + runId);
     if (!follow) {
       return 0;
     }
-    TrainingStatus last = control.follow(runId, command.getIssuedTimeMs(),
-        status -> System.out.println(StatusLines.describe(status)));
+    String notPickedUp = "no trainer has picked up command " + command.getCommandId() + " yet (is a trainer running "
+        + "for model '" + modelName + "'?); still waiting" + (timeout == null ? ", Ctrl-C stops" : "");
+    TrainingStatus last = control.follow(runId, command.getIssuedTimeMs(), timeout,
+            status -> System.out.println(StatusLines.describe(status)), () -> System.out.println(notPickedUp))
+        .orElseThrow(() -> new IllegalStateException("run " + runId + " has not ended after " + timeout.toSeconds()
+            + "s; the command stays on the control topic for a trainer to run (emotion retrain --cancel " + runId
+            + " withdraws it)"));
     return last.getState() == RunState.COMPLETED ? 0 : 1;
+  }
+
+  private TrainerControl control() {
+    ConnectionSettings settings = connection.settings();
+    return new TrainerControl(settings, TopicSerdes.connect(settings), modelName);
   }
 
   private static TrainingMode parseMode(String value) {

@@ -19,10 +19,12 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--csv", required = true, description = "FER2013 CSV (Training rows train).")
+  @Option(names = "--csv", required = true, converter = InputPath.FileOrFolder.class,
+      description = "FER2013 CSV (Training rows train).")
   Path csv;
 
-  @Option(names = "--val-csv", description = "Validation CSV; default: the PublicTest rows of --csv.")
+  @Option(names = "--val-csv", converter = InputPath.FileOrFolder.class,
+      description = "Validation CSV; default: the PublicTest rows of --csv.")
   Path validationCsv;
 
   @CommandLine.Mixin HyperparameterOptions options;

@@ -12,8 +12,7 @@ final class UserErrorHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    command.getErr().println(command.getColorScheme().errorText("error: " + message));
+    command.getErr().println(command.getColorScheme().errorText("error: " + FileErrors.describe(e)));
     LOG.debug("{} failed", command.getCommandName(), e);
     return 1;
   }

@@ -16,9 +16,12 @@ public final class ClassifierMetricFamilies {
             metrics::modelVersion)
         .gauge("emotion_classifier_mean_batch_size", "Mean frames per inference batch.", metrics::meanBatchSize)
         .labelledGauge("emotion_classifier_latency_seconds",
-            "Capture-to-classification latency over the most recent frames; NaN before any.",
+            "Capture-to-classification latency over the last " + ClassifierMetrics.LATENCY_WINDOW.toSeconds()
+                + " s, frames that waited for a model left out; NaN if none.",
             "quantile", List.of("0.5", "0.99"),
-            List.of(() -> seconds(metrics.latencyPercentile(50)), () -> seconds(metrics.latencyPercentile(99))));
+            List.of(() -> seconds(metrics.latencyPercentile(50)), () -> seconds(metrics.latencyPercentile(99))))
+        .counter("emotion_classifier_frames_waited_for_model", "Frames that waited for a model to exist.",
+            metrics::framesThatWaitedForAModel);
   }
 
   private static double seconds(long millis) {

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -48,16 +50,20 @@ import org.slf4j.LoggerFactory;
  *       {@code <img>} shows live; {@code GET /video/{sourceId}.jpg} its latest picture
  *   <li>{@code POST /api/retrain} a JSON form; sends a RETRAIN command and answers its id
  * </ul>
+ *
+ * <p>Any request whose Host header is not one of the {@link AllowedHosts} is refused with 421.
  */
 public final class DashboardServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
   private static final int MAX_STREAMS = 32;
   private static final int MAX_FORM_BYTES = 16 * 1024;
+  private static final int MAX_REFUSED_HOSTS_LOGGED = 100;
   private static final String MJPEG_BOUNDARY = "emotion-stream-frame";
   /** An idle video stream sends its picture again this often, which also finds viewers that left. */
   private static final Duration VIDEO_KEEP_ALIVE = Duration.ofSeconds(5);
 
   private final DashboardSettings settings;
+  private final AllowedHosts allowedHosts;
   private final LiveView view;
   private final MonitorFeed feed;
   private final LiveVideo video;
@@ -69,11 +75,14 @@ public final class DashboardServer implements AutoCloseable {
   private final Semaphore streamSlots = new Semaphore(MAX_STREAMS);
   private final AtomicInteger openStreams = new AtomicInteger();
   private final AtomicLong commandsSent = new AtomicLong();
+  /** The Host names refused so far, each logged once: a rebinding page may ask again and again. */
+  private final Set<String> refusedHosts = ConcurrentHashMap.newKeySet();
   private volatile boolean closing;
 
   private DashboardServer(DashboardSettings settings, LiveView view, MonitorFeed feed, LiveVideo video,
       ControlCommandSender commands, HttpServer server, ExecutorService handlers) {
     this.settings = settings;
+    this.allowedHosts = new AllowedHosts(settings.bindAddress(), settings.allowedHosts());
     this.view = view;
     this.feed = feed;
     this.video = video;
@@ -156,6 +165,11 @@ public final class DashboardServer implements AutoCloseable {
 
   private void route(HttpExchange exchange) throws IOException {
     try (exchange) {
+      String host = exchange.getRequestHeaders().getFirst("Host");
+      if (!allowedHosts.allows(host)) {
+        refuseHost(exchange, host);
+        return;
+      }
       String path = exchange.getRequestURI().getRawPath();
       String method = exchange.getRequestMethod();
       if (path.equals("/api/retrain")) {
@@ -196,6 +210,15 @@ public final class DashboardServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("request {} failed", exchange.getRequestURI(), e);
     }
+  }
+
+  private void refuseHost(HttpExchange exchange, String host) throws IOException {
+    if (refusedHosts.size() < MAX_REFUSED_HOSTS_LOGGED && refusedHosts.add(String.valueOf(host))) {
+      LOG.warn("refused a request from {} for host {}: the dashboard answers to {} (add names with --allowed-host)",
+          exchange.getRemoteAddress(), host, allowedHosts);
+    }
+    send(exchange, 421, "text/plain", ("this dashboard answers to " + allowedHosts + ", not to "
+        + (host == null ? "requests without a Host header" : host) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   private void asset(HttpExchange exchange, byte[] body, String type) throws IOException {

@@ -1,6 +1,7 @@
 package io.emotionstream.monitor;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * @param bindAddress the interface to listen on; 127.0.0.1 keeps the dashboard (and its retrain button)
@@ -11,9 +12,11 @@ import java.time.Duration;
  * @param eventWindow how far back events/s and the distribution look
  * @param recentFrames how many thumbnails the strip shows
  * @param refresh how often the page gets a new snapshot
+ * @param allowedHosts names the dashboard answers to besides the bound address and the loopback names,
+ *     such as the name of a proxy in front of it
  */
 public record DashboardSettings(String bindAddress, int port, String modelName, StartPosition from,
-    Duration eventWindow, int recentFrames, Duration refresh) {
+    Duration eventWindow, int recentFrames, Duration refresh, List<String> allowedHosts) {
 
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -25,18 +28,25 @@ public record DashboardSettings(String bindAddress, int port, String modelName, 
     if (refresh.toMillis() < 100) {
       throw new IllegalArgumentException("refresh must be at least 100ms, got " + refresh);
     }
+    allowedHosts = List.copyOf(allowedHosts);
   }
 
   public static DashboardSettings defaults(String modelName) {
     return new DashboardSettings(DEFAULT_BIND_ADDRESS, DEFAULT_PORT, modelName, StartPosition.END,
-        Duration.ofSeconds(60), 16, Duration.ofSeconds(1));
+        Duration.ofSeconds(60), 16, Duration.ofSeconds(1), List.of());
   }
 
   public DashboardSettings withPort(int newPort) {
-    return new DashboardSettings(bindAddress, newPort, modelName, from, eventWindow, recentFrames, refresh);
+    return new DashboardSettings(bindAddress, newPort, modelName, from, eventWindow, recentFrames, refresh,
+        allowedHosts);
   }
 
   public DashboardSettings withStart(StartPosition newFrom) {
-    return new DashboardSettings(bindAddress, port, modelName, newFrom, eventWindow, recentFrames, refresh);
+    return new DashboardSettings(bindAddress, port, modelName, newFrom, eventWindow, recentFrames, refresh,
+        allowedHosts);
+  }
+
+  public DashboardSettings withAllowedHosts(List<String> names) {
+    return new DashboardSettings(bindAddress, port, modelName, from, eventWindow, recentFrames, refresh, names);
   }
 }

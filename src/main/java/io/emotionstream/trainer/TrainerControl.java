@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -25,6 +26,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class TrainerControl {
   private static final Set<RunState> FINISHED =
       EnumSet.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED);
+  /** How long a follower waits for a trainer's first answer before saying that none has come. */
+  public static final Duration PICKUP_NOTICE = Duration.ofSeconds(5);
   /** How far before a command's own timestamp to start looking for its statuses, for clock skew. */
   private static final Duration SKEW = Duration.ofMinutes(1);
 
@@ -55,11 +58,15 @@ public final class TrainerControl {
   }
 
   /**
-   * Shows every status of {@code runId} from {@code since} on, until the run finishes.
+   * Shows every status of {@code runId} from {@code since} on, until the run finishes or {@code timeout}
+   * passes. A trainer answers a RETRAIN at once (QUEUED or REJECTED), so if no status has come after
+   * {@link #PICKUP_NOTICE}, {@code onNotPickedUp} is told once: no trainer has taken the command yet.
    *
-   * @return the final status
+   * @param timeout how long to follow at most; null for as long as the run takes
+   * @return the final status, or empty if the timeout passed first
    */
-  public TrainingStatus follow(String runId, Instant since, Consumer<TrainingStatus> onStatus) {
+  public Optional<TrainingStatus> follow(String runId, Instant since, Duration timeout,
+      Consumer<TrainingStatus> onStatus, Runnable onNotPickedUp) {
     String topic = settings.topics().trainerStatus();
     try (KafkaConsumer<String, TrainingStatus> consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings),
         serdes.keys().deserializer(), serdes.trainingStatuses().deserializer())) {
@@ -74,17 +81,26 @@ public final class TrainerControl {
         OffsetAndTimestamp found = offsets.get(p);
         consumer.seek(p, found == null ? end.get(p) : found.offset());
       });
-      while (true) {
+      long start = System.nanoTime();
+      boolean pickedUp = false;
+      boolean told = false;
+      while (timeout == null || System.nanoTime() - start < timeout.toNanos()) {
         for (var record : consumer.poll(Duration.ofMillis(500))) {
           TrainingStatus status = record.value();
           if (status != null && runId.equals(status.getRunId())) {
+            pickedUp = true;
             onStatus.accept(status);
             if (FINISHED.contains(status.getState())) {
-              return status;
+              return Optional.of(status);
             }
           }
         }
+        if (!pickedUp && !told && System.nanoTime() - start >= PICKUP_NOTICE.toNanos()) {
+          onNotPickedUp.run();
+          told = true;
+        }
       }
+      return Optional.empty();
     }
   }
 }

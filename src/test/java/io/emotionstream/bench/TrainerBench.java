@@ -134,11 +134,11 @@ public final class TrainerBench {
           .setBatchSize(h.batchSize()).setSeed(h.seed()).build());
       List<TrainingStatus> epochs = new ArrayList<>();
       TrainingStatus last = control.follow(RetrainCommands.runId(command.getCommandId()), command.getIssuedTimeMs(),
-          status -> {
+          null, status -> {
             if (status.getState() == RunState.EPOCH_COMPLETED) {
               epochs.add(status);
             }
-          });
+          }, () -> {}).orElseThrow();
       if (last.getState() != RunState.COMPLETED) {
         throw new IllegalStateException("bench run ended " + last.getState() + ": " + last.getMessage());
       }

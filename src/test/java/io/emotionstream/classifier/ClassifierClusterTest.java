@@ -15,6 +15,9 @@ import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
+import io.emotionstream.testing.TopicRecords;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,11 +26,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +80,41 @@ class ClassifierClusterTest {
   }
 
   @Test
+  void twoInstancesOnOneHostEachTakeAStateDirectoryOfTheirOwnAndShareTheFrames(@TempDir Path dir) throws Exception {
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 2);
+    TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
+    String applicationId = "classifier-" + UUID.randomUUID();
+    Path root = dir.resolve("state");
+    List<String> sources = IntStream.range(0, 8).mapToObj(i -> "cam-" + i).toList();
+    assertEquals(Set.of(0, 1), sources.stream().map(ClassifierClusterTest::partitionOf)
+        .collect(Collectors.toSet()), "the sources' frames fill both partitions");
+
+    try (ChildProcess first = classifierProcess(connection, applicationId, root, dir.resolve("first.log"));
+        ChildProcess second = classifierProcess(connection, applicationId, root, dir.resolve("second.log"));
+        Admin admin = Admin.create(connection.clientConfig())) {
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        assertTrue(first.isAlive() && second.isAlive(), "both instances running: " + logs(dir));
+        return eachOfTwoMembersHoldsAFramesPartition(admin, applicationId, connection.topics().frames());
+      });
+      int perSource = 5;
+      try (FrameProducer producer = new FrameProducer(connection, kafka.serdes())) {
+        for (String source : sources) {
+          producer.send(new SyntheticFrames(7, 0.5), source, RatePacer.unlimited(), perSource, n -> {});
+        }
+      }
+
+      List<EmotionEvent> events = TopicRecords.readAtLeast(connection, connection.topics().events(),
+          kafka.serdes().keys().deserializer(), kafka.serdes().events().deserializer(), sources.size() * perSource)
+          .stream().map(ConsumerRecord::value).toList();
+      assertEquals(sources.size() * perSource, events.stream().map(EmotionEvent::getFrameId).distinct().count());
+      assertTrue(first.isAlive() && second.isAlive(), logs(dir));
+      String logs = logs(dir);
+      assertTrue(logs.contains("state in " + root.resolve(applicationId).resolve("instance-0")), logs);
+      assertTrue(logs.contains("state in " + root.resolve(applicationId).resolve("instance-1")), logs);
+    }
+  }
+
+  @Test
   void aNewCheckpointChangesTheVersionOfLaterEventsAndACorruptOneIsRefusedWhileFramesFlow(@TempDir Path dir)
       throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 1);
@@ -108,11 +153,35 @@ class ClassifierClusterTest {
     }
   }
 
-  private static ChildProcess classifierProcess(ConnectionSettings connection, String applicationId, Path stateDir,
+  private static ChildProcess classifierProcess(ConnectionSettings connection, String applicationId, Path stateRoot,
       Path log) throws Exception {
     return ChildProcess.emotion(log, "classifier", "--bootstrap-servers", connection.bootstrapServers(),
         "--registry-url", connection.registryUrl(), "--topic-prefix", connection.topics().prefix(),
-        "--application-id", applicationId, "--state-dir", stateDir.toString());
+        "--application-id", applicationId, "--state-dir", stateRoot.toString());
+  }
+
+  private static boolean eachOfTwoMembersHoldsAFramesPartition(Admin admin, String group, String framesTopic)
+      throws Exception {
+    ConsumerGroupDescription description;
+    try {
+      description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return false; // no instance has joined yet
+      }
+      throw e;
+    }
+    return description.groupState() == GroupState.STABLE && description.members().size() == 2
+        && description.members().stream().allMatch(member -> member.assignment().topicPartitions().stream()
+            .anyMatch(partition -> partition.topic().equals(framesTopic)));
+  }
+
+  private static int partitionOf(String key) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2;
+  }
+
+  private static String logs(Path dir) throws Exception {
+    return Files.readString(dir.resolve("first.log")) + Files.readString(dir.resolve("second.log"));
   }
 
   private static void produceFrames(ConnectionSettings connection, List<String> sources, int total) {

@@ -44,6 +44,7 @@ class ClassifierTopologyTest {
   private final Topics topics = Topics.standard();
   private TopologyTestDriver driver;
   private ServingModels models;
+  private ClassifierMetrics metrics;
   private TestInputTopic<String, byte[]> frames;
   private TestInputTopic<String, ModelCheckpoint> checkpoints;
   private TestOutputTopic<String, EmotionEvent> events;
@@ -64,11 +65,12 @@ class ClassifierTopologyTest {
   private void start(ClassifierSettings settings, ServingModels servingModels) {
     TopicSerdes serdes = kafka.serdes();
     models = servingModels;
+    metrics = new ClassifierMetrics();
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     driver = new TopologyTestDriver(
-        ClassifierTopology.build(settings, topics, serdes, models, new ClassifierMetrics()), config, T0);
+        ClassifierTopology.build(settings, topics, serdes, models, metrics), config, T0);
     frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
     checkpoints = driver.createInputTopic(topics.checkpoints(), new StringSerializer(), serdes.checkpoints().serializer());
     events = driver.createOutputTopic(topics.events(), new StringDeserializer(), serdes.events().deserializer());
@@ -191,6 +193,28 @@ class ClassifierTopologyTest {
     List<EmotionEvent> classified = events.readValuesToList();
     assertEquals(5, classified.size());
     assertTrue(classified.stream().allMatch(e -> e.getModelVersion() == 1));
+  }
+
+  @Test
+  void framesThatWaitedForTheFirstModelAreCountedApartFromTheLatencyPercentiles() {
+    for (int i = 0; i < 5; i++) {
+      sendFrame("cam", i, null, T0);
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    publishModel(1, 0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    assertEquals(5, events.readValuesToList().size());
+
+    assertEquals(5, metrics.framesThatWaitedForAModel());
+    assertEquals(-1, metrics.latencyPercentile(99), "their wait for a model is not the classifier's latency");
+
+    for (int i = 0; i < 3; i++) {
+      sendFrame("cam", i, null, T0);
+    }
+    assertEquals(3, events.readValuesToList().size());
+    assertEquals(5, metrics.framesThatWaitedForAModel());
+    assertTrue(metrics.latencyPercentile(50) > 0, "frames a model was already there for count");
+    assertEquals(8, metrics.frames());
   }
 
   @Test

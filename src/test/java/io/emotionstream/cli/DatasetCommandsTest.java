@@ -33,7 +33,7 @@ class DatasetCommandsTest {
   private final StringWriter err = new StringWriter();
 
   private int emotion(String... args) {
-    CommandLine cli = new CommandLine(new EmotionCli());
+    CommandLine cli = EmotionCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
@@ -172,11 +172,10 @@ class DatasetCommandsTest {
             "--out",
             dir.toString());
 
-    assertEquals(1, code);
+    assertEquals(2, code);
     String message = err.toString().strip();
     assertFalse(message.contains("\n"), message);
-    assertEquals(
-        "emotion dataset split: no such file or folder: " + dir.resolve("nope.csv"), message);
+    assertEquals("error: --csv: no such file: " + dir.resolve("nope.csv"), message);
   }
 
   @Test

@@ -43,11 +43,12 @@ class ImportTorchscriptCommandTest {
   }
 
   @Test
-  void refusesAnUnknownOptimizerBeforeReadingAnything(@TempDir Path dir) {
+  void refusesAnUnknownOptimizerBeforeReadingAnything(@TempDir Path dir) throws Exception {
     StringWriter err = new StringWriter();
     var cli = EmotionCli.commandLine();
     cli.setErr(new PrintWriter(err));
-    int exit = cli.execute("train", "--csv", "missing.csv", "--optimizer", "adagrad", "--out", dir.toString());
+    Path csv = Files.writeString(dir.resolve("faces.csv"), "not read");
+    int exit = cli.execute("train", "--csv", csv.toString(), "--optimizer", "adagrad", "--out", dir.toString());
 
     assertEquals(2, exit);
     assertTrue(err.toString().contains("unknown optimizer 'adagrad'"), err.toString());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.Usage;
 import io.emotionstream.data.FaceSet;
@@ -18,6 +19,7 @@ import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
 import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.TopicRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,13 +62,30 @@ class TrainerCommandsTest {
   }
 
   @Test
-  void retrainFollowExitsNonZeroWithTheReasonWhenTheCommandIsRejected() {
-    try (TrainerService trainer = TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults())) {
-      CommandRun result = run("retrain", "--optimizer", "adagrad", "--follow");
+  void retrainRefusesWhatTheTrainerWouldRejectAndSendsNothing() {
+    CommandRun negativeRate = run("retrain", "--lr", "-1");
+    CommandRun unknownOptimizer = run("retrain", "--optimizer", "adagrad");
 
-      assertEquals(1, result.exitCode(), result.out());
-      assertTrue(result.out().contains("REJECTED: unknown optimizer 'adagrad'"), result.out());
-    }
+    assertEquals(2, negativeRate.exitCode(), negativeRate.out());
+    assertEquals("error: learning rate must be a finite number greater than 0, got -1.0", negativeRate.err().strip());
+    assertEquals(2, unknownOptimizer.exitCode(), unknownOptimizer.out());
+    assertTrue(unknownOptimizer.err().contains("unknown optimizer 'adagrad'"), unknownOptimizer.err());
+    assertEquals(List.of(), commandsSent(0), "no command sent");
+  }
+
+  @Test
+  void retrainFollowSaysWhenNoTrainerHasPickedTheCommandUpAndStopsAtTheTimeout() {
+    CommandRun result = run("retrain", "--follow", "--timeout", "7s");
+
+    assertEquals(1, result.exitCode(), result.out());
+    List<String> lines = result.out().lines().toList();
+    assertEquals(2, lines.size(), result.out());
+    String commandId = lines.get(0).split(" ")[1];
+    assertEquals("no trainer has picked up command " + commandId + " yet (is a trainer running for model "
+        + "'deep-emotion'?); still waiting", lines.get(1));
+    assertTrue(result.err().startsWith("error: run run-" + commandId + " has not ended after 7s; the command stays"),
+        result.err());
+    assertEquals(commandId, commandsSent(1).get(0).getCommandId(), "the command stays for a trainer to run");
   }
 
   @Test
@@ -86,6 +106,11 @@ class TrainerCommandsTest {
     assertTrue(second.out().contains("deep-emotion version 2 "), second.out());
     assertEquals(1, refused.exitCode());
     assertTrue(refused.err().contains("broken.ckpt: not an emotion-stream checkpoint"), refused.err());
+  }
+
+  private List<ControlCommand> commandsSent(int atLeast) {
+    return TopicRecords.readAtLeast(settings, settings.topics().control(), kafka.serdes().keys().deserializer(),
+        kafka.serdes().commands().deserializer(), atLeast).stream().map(ConsumerRecord::value).toList();
   }
 
   private CommandRun run(String... args) {

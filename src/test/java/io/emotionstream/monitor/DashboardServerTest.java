@@ -32,6 +32,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -293,6 +294,42 @@ class DashboardServerTest {
       List<ConsumerRecord<String, ControlCommand>> commands = TopicRecords.readAtLeast(connection,
           connection.topics().control(), serdes.keys().deserializer(), serdes.commands().deserializer(), 1);
       assertEquals(List.of(good), commands.stream().map(r -> r.value().getCommandId()).toList());
+    }
+  }
+
+  @Test
+  void answersOnlyRequestsNamingItsOwnHostSoADnsRebindingPageGetsNothing() throws Exception {
+    try (DashboardServer dashboard = DashboardServer.start(FreshTopics.on(kafka.cluster()),
+        DashboardSettings.defaults("deep-emotion").withPort(0).withAllowedHosts(List.of("Emotion.Example.org")))) {
+      int port = dashboard.port();
+      String rebound = rawRequest(dashboard, "GET /api/snapshot", "evil.example:" + port);
+      assertTrue(rebound.startsWith("HTTP/1.1 421 "), rebound);
+      assertTrue(rebound.endsWith("this dashboard answers to localhost, 127.0.0.1, [::1], emotion.example.org, "
+          + "not to evil.example:" + port + "\n"), rebound);
+      String post = rawRequest(dashboard, "POST /api/retrain", "evil.example",
+          "Content-Type: application/json", "Content-Length: 2", "", "{}");
+      assertTrue(post.startsWith("HTTP/1.1 421 "), post);
+      assertEquals(0, dashboard.commandsSent());
+      assertTrue(rawRequest(dashboard, "GET /", "localhost.evil.example").startsWith("HTTP/1.1 421 "));
+
+      for (String host : List.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, "LOCALHOST",
+          "emotion.example.org", "emotion.example.org.:443")) {
+        String answer = rawRequest(dashboard, "GET /api/snapshot", host);
+        assertTrue(answer.startsWith("HTTP/1.1 200 "), host + ": " + answer);
+      }
+    }
+  }
+
+  /** One HTTP/1.1 request written by hand, as the JDK's client will not send a Host header of the caller's. */
+  private static String rawRequest(DashboardServer dashboard, String requestLine, String host, String... rest)
+      throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", dashboard.port())) {
+      socket.setSoTimeout(30_000);
+      String head = requestLine + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
+      String request = rest.length == 0 ? head + "\r\n" : head + String.join("\r\n", rest);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
