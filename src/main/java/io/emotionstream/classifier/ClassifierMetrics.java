@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the classifier has done, shared by its stream threads: frames, batches, the model version and
- * the latency from capture to classification over the most recent frames.
+ * What the classifier has done, shared by its stream threads: frames, batches, the model version,
+ * checkpoint reads put off while the registry was away, and the latency from capture to classification
+ * over the most recent frames.
  */
 public final class ClassifierMetrics {
   private static final int LATENCY_SAMPLES = 4096;
@@ -14,6 +15,7 @@ public final class ClassifierMetrics {
   private final LongAdder frames = new LongAdder();
   private final LongAdder batches = new LongAdder();
   private final LongAdder deadLetters = new LongAdder();
+  private final LongAdder checkpointRetries = new LongAdder();
   private final AtomicLong modelVersion = new AtomicLong(-1);
   private final long[] latencies = new long[LATENCY_SAMPLES];
   private long latencyCount;
@@ -26,6 +28,10 @@ public final class ClassifierMetrics {
 
   void recordDeadLetter() {
     deadLetters.increment();
+  }
+
+  void recordCheckpointRetry() {
+    checkpointRetries.increment();
   }
 
   synchronized void recordLatency(long millis) {
@@ -42,6 +48,11 @@ public final class ClassifierMetrics {
 
   public long deadLetters() {
     return deadLetters.sum();
+  }
+
+  /** Reads of the latest checkpoint that failed because the schema registry could not be reached. */
+  public long checkpointRetries() {
+    return checkpointRetries.sum();
   }
 
   /** -1 before the first batch. */
