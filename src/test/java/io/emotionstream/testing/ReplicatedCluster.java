@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
  * Three brokers and a controller in this JVM, configured as a production cluster is (internal topics
  * replicated three times, two in-sync replicas needed for a write), with the product's registry on it; a
  * test stops and starts brokers and the registry under running services. Shared by the tests of one class
- * like {@link SharedCluster}; tests keep apart by taking {@link #freshTopics}. A stopped broker shuts down
- * the way a broker process told to stop does (its partitions' leadership moves first); it comes back on
- * the same port.
+ * like {@link SharedCluster}; tests keep apart by taking {@link #freshTopics}. A stopped broker comes back
+ * on the same port.
  */
 public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatedCluster.class);
@@ -57,6 +56,11 @@ public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCall
         .setConfigProp("offsets.topic.num.partitions", "5")
         .setConfigProp("transaction.state.log.num.partitions", "5")
         .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        // A stopped broker hands nothing over, as a crashed one cannot: its partitions stay without a
+        // leader until the controller misses its heartbeats for the session timeout.
+        .setConfigProp("controlled.shutdown.enable", "false")
+        .setConfigProp("broker.session.timeout.ms", "6000")
+        .setConfigProp("broker.heartbeat.interval.ms", "1000")
         .build();
     brokers.format();
     brokers.startup();
@@ -107,7 +111,10 @@ public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCall
     return description.partitions().get(partition).leader().id();
   }
 
-  /** Stops broker {@code id} and returns once it is down; the partitions it led have other leaders then. */
+  /**
+   * Stops broker {@code id} without a controlled shutdown and returns once it is down; the partitions it led
+   * have no leader until the controller fences it, a session timeout later.
+   */
   public void stopBroker(int id) {
     long start = System.nanoTime();
     brokers.brokers().get(id).shutdown();
