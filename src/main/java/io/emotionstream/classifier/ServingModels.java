@@ -92,7 +92,7 @@ public final class ServingModels implements AutoCloseable {
    * The calling thread's model, first swapped to {@code latest} if that is a new, servable checkpoint.
    *
    * @param latest the checkpoints topic's latest record for the served model name, null if none yet
-   * @param nowMs the stream time of the wall clock, which paces reads put off for the registry
+   * @param nowMs the stream thread's wall-clock time, which paces the reads put off for the registry
    * @param refusals told of a checkpoint refused for the first time
    */
   Optional<Serving> current(String topic, byte[] latest, long nowMs, Consumer<DeadLetter> refusals) {
