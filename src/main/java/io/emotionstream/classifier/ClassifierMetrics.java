@@ -5,10 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the classifier has done, shared by its stream threads: frames, batches, the model version and
- * the latency from capture to classification over the last {@link #LATENCY_WINDOW}. Frames that
- * waited for a model to exist are counted apart: their latency is that wait, which would otherwise
- * dwarf the classifier's own.
+ * What the classifier has done, shared by its stream threads: frames, batches, the model version,
+ * checkpoint reads put off while the registry was away, and the latency from capture to classification
+ * over the last {@link #LATENCY_WINDOW}. Frames that waited for a model to exist are counted apart: their
+ * latency is that wait, which would otherwise dwarf the classifier's own.
  */
 public final class ClassifierMetrics {
   /** The span of the latency percentiles, also how often the classifier logs them. */
@@ -17,6 +17,7 @@ public final class ClassifierMetrics {
   private final LongAdder frames = new LongAdder();
   private final LongAdder batches = new LongAdder();
   private final LongAdder deadLetters = new LongAdder();
+  private final LongAdder checkpointRetries = new LongAdder();
   private final AtomicLong modelVersion = new AtomicLong(-1);
   private final LatencyWindow latencies = new LatencyWindow(LATENCY_WINDOW, System::nanoTime);
   private final LongAdder framesThatWaitedForAModel = new LongAdder();
@@ -39,6 +40,10 @@ public final class ClassifierMetrics {
     framesThatWaitedForAModel.add(count);
   }
 
+  void recordCheckpointRetry() {
+    checkpointRetries.increment();
+  }
+
   public long frames() {
     return frames.sum();
   }
@@ -54,6 +59,11 @@ public final class ClassifierMetrics {
   /** Frames classified as soon as a model existed, having waited for it; not in the latency percentiles. */
   public long framesThatWaitedForAModel() {
     return framesThatWaitedForAModel.sum();
+  }
+
+  /** Reads of the latest checkpoint that failed because the schema registry could not be reached. */
+  public long checkpointRetries() {
+    return checkpointRetries.sum();
   }
 
   /** -1 before the first batch. */

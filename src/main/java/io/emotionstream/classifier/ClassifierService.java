@@ -36,7 +36,7 @@ public final class ClassifierService implements AutoCloseable {
 
   private ClassifierService(ConnectionSettings connection, ClassifierSettings settings, ModelLoader loader) {
     TopicSerdes serdes = TopicSerdes.connect(connection);
-    this.models = new ServingModels(loader, serdes.checkpoints().deserializer(), true);
+    this.models = new ServingModels(loader, serdes.checkpoints().deserializer(), metrics, true);
     this.streams = new KafkaStreams(
         ClassifierTopology.build(settings, connection.topics(), serdes, models, metrics),
         streamsConfig(connection, settings));

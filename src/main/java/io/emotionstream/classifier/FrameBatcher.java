@@ -170,7 +170,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private void classifyPending() {
     ValueAndTimestamp<byte[]> latest = checkpoints.get(settings.modelName());
     Optional<ServingModels.Serving> model = models.current(checkpointsTopic,
-        latest == null ? null : latest.value(), this::forwardRefusedCheckpoint);
+        latest == null ? null : latest.value(), context.currentSystemTimeMs(), this::forwardRefusedCheckpoint);
     if (model.isEmpty()) {
       if (!waitingForModelLogged) {
         LOG.info("{} frames wait for the first checkpoint of model '{}'", pendingCount, settings.modelName());

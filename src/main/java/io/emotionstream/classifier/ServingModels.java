@@ -4,6 +4,7 @@ import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.DeadLetters;
 import io.emotionstream.kafka.Sha256;
+import io.emotionstream.kafka.serde.AvroSerdeException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model each stream thread serves: one predictor per thread, swapped for the newest checkpoint
- * between batches. A checkpoint that cannot be served is refused once per process and the thread goes
- * on with the model it had.
+ * between batches. A checkpoint that cannot be served is refused once per process (known by the SHA-256
+ * of its record) and the thread goes on with the model it had. One that cannot be read only because the
+ * schema registry is away is no fault of the record: it is read again later, less often the longer the
+ * registry stays away, while the current model goes on serving.
  *
  * <p>With inference threads, each stream thread's predictor runs on an inference thread of its own,
  * so that a batch is classified while the stream thread goes on reading, storing and committing
@@ -40,19 +43,27 @@ public final class ServingModels implements AutoCloseable {
   private final Map<Thread, Serving> byThread = new ConcurrentHashMap<>();
   /** The checkpoint record each thread decided on last: while it stays the latest, so does the decision. */
   private final Map<Thread, byte[]> lastDecided = new ConcurrentHashMap<>();
+  /** SHA-256 of every checkpoint record refused. */
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
+  private final RegistryRetries registryRetries = new RegistryRetries();
+  private final ClassifierMetrics metrics;
   private final Map<Thread, ExecutorService> inferenceByThread = new ConcurrentHashMap<>();
   private final Function<Thread, Executor> inferenceFor;
 
   /** Inference runs on the calling stream thread itself. */
   public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints) {
-    this(loader, checkpoints, false);
+    this(loader, checkpoints, new ClassifierMetrics(), false);
   }
 
-  /** @param inferenceThreads whether each stream thread's inference runs on a thread of its own */
-  public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints, boolean inferenceThreads) {
+  /**
+   * @param metrics counts the checkpoint reads put off for the registry
+   * @param inferenceThreads whether each stream thread's inference runs on a thread of its own
+   */
+  public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints, ClassifierMetrics metrics,
+      boolean inferenceThreads) {
     this.loader = loader;
     this.checkpoints = checkpoints;
+    this.metrics = metrics;
     this.inferenceFor = inferenceThreads ? this::inferenceThreadOf : streamThread -> Runnable::run;
   }
 
@@ -60,6 +71,7 @@ public final class ServingModels implements AutoCloseable {
   ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints, Executor inference) {
     this.loader = loader;
     this.checkpoints = checkpoints;
+    this.metrics = new ClassifierMetrics();
     this.inferenceFor = streamThread -> inference;
   }
 
@@ -80,9 +92,10 @@ public final class ServingModels implements AutoCloseable {
    * The calling thread's model, first swapped to {@code latest} if that is a new, servable checkpoint.
    *
    * @param latest the checkpoints topic's latest record for the served model name, null if none yet
+   * @param nowMs the stream thread's wall-clock time, which paces the reads put off for the registry
    * @param refusals told of a checkpoint refused for the first time
    */
-  Optional<Serving> current(String topic, byte[] latest, Consumer<DeadLetter> refusals) {
+  Optional<Serving> current(String topic, byte[] latest, long nowMs, Consumer<DeadLetter> refusals) {
     Thread thread = Thread.currentThread();
     Serving serving = byThread.get(thread);
     if (latest == null) {
@@ -93,21 +106,35 @@ public final class ServingModels implements AutoCloseable {
     if (decided != null && (decided == latest || Arrays.equals(decided, latest))) {
       return Optional.ofNullable(serving);
     }
+    if (!registryRetries.due(nowMs)) {
+      return Optional.ofNullable(serving);
+    }
+    String recordSha256 = Sha256.hex(latest);
+    if (refused.contains(recordSha256)) {
+      lastDecided.put(thread, latest);
+      return Optional.ofNullable(serving);
+    }
     ModelCheckpoint checkpoint;
     try {
       checkpoint = checkpoints.deserialize(topic, latest);
-    } catch (RuntimeException e) {
-      // Not remembered as decided: a registry that is away now may answer for the next batch.
-      refuse("unreadable checkpoint of " + latest.length + " bytes", e.getMessage(), e, refusals);
+    } catch (AvroSerdeException e) {
+      if (!e.problem().isRecordAtFault()) {
+        long retryInMs = registryRetries.failed(nowMs);
+        metrics.recordCheckpointRetry();
+        LOG.warn("cannot read the latest checkpoint now, will try again in {} ms; {}: {}", retryInMs,
+            serving == null ? "frames wait for a first model" : "version " + serving.version() + " serves meanwhile",
+            e.getMessage());
+        return Optional.ofNullable(serving);
+      }
+      lastDecided.put(thread, latest);
+      refuse(recordSha256, "unreadable checkpoint record of " + latest.length + " bytes with SHA-256 " + recordSha256,
+          e.getMessage(), e, refusals);
       return Optional.ofNullable(serving);
     }
+    registryRetries.succeeded();
     lastDecided.put(thread, latest);
     if (serving != null && serving.version() == checkpoint.getVersion() && serving.sha256().equals(checkpoint.getSha256())) {
       return Optional.of(serving);
-    }
-    String identity = checkpoint.getModelName() + " version " + checkpoint.getVersion() + " (" + checkpoint.getSha256() + ")";
-    if (refused.contains(identity)) {
-      return Optional.ofNullable(serving);
     }
     if (serving != null && checkpoint.getVersion() < serving.version()) {
       return Optional.of(serving);
@@ -125,7 +152,8 @@ public final class ServingModels implements AutoCloseable {
       LOG.info("{} now serves {} {}", thread.getName(), checkpoint.getModelName(), checkpoint.getVersion());
       return Optional.of(loaded);
     } catch (RuntimeException e) {
-      refuse(identity, e.getMessage(), e, refusals);
+      String identity = checkpoint.getModelName() + " version " + checkpoint.getVersion() + " (" + checkpoint.getSha256() + ")";
+      refuse(recordSha256, identity, e.getMessage(), e, refusals);
       return Optional.ofNullable(serving);
     }
   }
@@ -158,8 +186,9 @@ public final class ServingModels implements AutoCloseable {
     }
   }
 
-  private void refuse(String identity, String reason, Throwable cause, Consumer<DeadLetter> refusals) {
-    if (refused.add(identity)) {
+  private void refuse(String recordSha256, String identity, String reason, Throwable cause,
+      Consumer<DeadLetter> refusals) {
+    if (refused.add(recordSha256)) {
       LOG.error("refused checkpoint {}: {}; keeping the current model", identity, reason);
       DeadLetter letter = DeadLetters.fromInput(STAGE, "checkpoint refused: " + reason, identity, null);
       letter.setErrorClass(cause.getClass().getName());

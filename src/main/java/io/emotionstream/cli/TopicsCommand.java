@@ -25,7 +25,8 @@ public final class TopicsCommand {
     int partitions;
 
     @Option(names = "--replication", defaultValue = "1",
-        description = "Replication factor of every topic (default ${DEFAULT-VALUE}; use 3 on a real cluster).")
+        description = "Replication factor of every topic (default ${DEFAULT-VALUE}; use 3 on a real cluster, where "
+            + "a write then waits for 2 in-sync replicas).")
     short replication;
 
     @Override

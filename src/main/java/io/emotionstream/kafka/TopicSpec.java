@@ -1,10 +1,18 @@
 package io.emotionstream.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
-/** How one topic is created: partitions, replication and its non-default configs. */
+/**
+ * How one topic is created: partitions, replication and its non-default configs. With three replicas or
+ * more, a write is acknowledged only once two of them have it ({@code min.insync.replicas=2}), whatever the
+ * broker's default: one broker may be down without stopping writes, and no acknowledged record lives on
+ * one broker alone.
+ */
 public record TopicSpec(String name, int partitions, short replication, Map<String, String> configs) {
+  static final String MIN_IN_SYNC_REPLICAS = "min.insync.replicas";
+
   /**
    * The largest record the product writes, a checkpoint: its topic, the producers that send one and
    * the consumers that read one all allow this much (a checkpoint with optimizer state is ~0.8 MB,
@@ -18,6 +26,11 @@ public record TopicSpec(String name, int partitions, short replication, Map<Stri
     }
     if (replication < 1) {
       throw new IllegalArgumentException(name + ": replication must be at least 1, got " + replication);
+    }
+    if (replication >= 3 && !configs.containsKey(MIN_IN_SYNC_REPLICAS)) {
+      Map<String, String> durable = new HashMap<>(configs);
+      durable.put(MIN_IN_SYNC_REPLICAS, "2");
+      configs = durable;
     }
     configs = Map.copyOf(configs);
   }

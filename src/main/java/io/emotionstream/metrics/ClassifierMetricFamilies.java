@@ -12,6 +12,9 @@ public final class ClassifierMetricFamilies {
         .counter("emotion_classifier_frames", "Frames classified.", metrics::frames)
         .counter("emotion_classifier_batches", "Inference batches run.", metrics::batches)
         .counter("emotion_classifier_dead_letters", "Frames refused to the dead-letter topic.", metrics::deadLetters)
+        .counter("emotion_classifier_checkpoint_retries",
+            "Reads of the latest checkpoint put off because the schema registry could not be reached.",
+            metrics::checkpointRetries)
         .gauge("emotion_classifier_model_version", "Version of the model serving; -1 before the first batch.",
             metrics::modelVersion)
         .gauge("emotion_classifier_mean_batch_size", "Mean frames per inference batch.", metrics::meanBatchSize)

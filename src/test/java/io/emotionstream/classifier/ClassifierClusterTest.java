@@ -12,6 +12,7 @@ import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.testing.ChildProcess;
+import io.emotionstream.testing.EventLog;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
@@ -20,21 +21,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.utils.Utils;
@@ -55,7 +52,7 @@ class ClassifierClusterTest {
     int frames = 600;
     List<String> sources = List.of("cam-1", "cam-2", "cam-3");
 
-    try (EventLog events = new EventLog(connection)) {
+    try (EventLog events = new EventLog(connection, kafka.serdes())) {
       ChildProcess crashing = classifierProcess(connection, applicationId, dir.resolve("a"), dir.resolve("a.log"));
       CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produceFrames(connection, sources, frames));
 
@@ -119,7 +116,7 @@ class ClassifierClusterTest {
       throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 1);
     TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
-    try (EventLog events = new EventLog(connection);
+    try (EventLog events = new EventLog(connection, kafka.serdes());
         ClassifierService classifier = ClassifierService.start(connection,
             ClassifierSettings.defaults().withApplicationId("classifier-" + UUID.randomUUID())
                 .withStateDirectory(dir), new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
@@ -195,66 +192,6 @@ class ClassifierClusterTest {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-
-  /** Everything committed to the events and dead-letter topics, read as it arrives. */
-  private static final class EventLog implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final String eventsTopic;
-    private final List<EmotionEvent> events = new ArrayList<>();
-    private final List<DeadLetter> deadLetters = new ArrayList<>();
-
-    EventLog(ConnectionSettings connection) {
-      eventsTopic = connection.topics().events();
-      consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
-          ConsumerConfig.GROUP_ID_CONFIG, "event-log-" + UUID.randomUUID(),
-          ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-          kafka.serdes().keys().deserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-      consumer.subscribe(Set.of(eventsTopic, connection.topics().deadLetters()));
-    }
-
-    void awaitCount(int count) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> {
-        poll();
-        return events.size() >= count;
-      });
-    }
-
-    DeadLetter awaitDeadLetter(Predicate<DeadLetter> wanted) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        poll();
-        return deadLetters.stream().anyMatch(wanted);
-      });
-      return deadLetters.stream().filter(wanted).findFirst().orElseThrow();
-    }
-
-    void drainFor(Duration duration) {
-      long end = System.nanoTime() + duration.toNanos();
-      while (System.nanoTime() < end) {
-        poll();
-      }
-    }
-
-    List<EmotionEvent> all() {
-      return events;
-    }
-
-    private void poll() {
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-        if (record.topic().equals(eventsTopic)) {
-          events.add(kafka.serdes().events().deserializer().deserialize(record.topic(), record.value()));
-        } else {
-          deadLetters.add(kafka.serdes().deadLetters().deserializer().deserialize(record.topic(), record.value()));
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
     }
   }
 }

@@ -48,6 +48,7 @@ class MetricsEndpointTest {
       assertEquals(0.0, value(body, "emotion_classifier_frames_total"));
       assertEquals(0.0, value(body, "emotion_classifier_batches_total"));
       assertEquals(0.0, value(body, "emotion_classifier_dead_letters_total"));
+      assertEquals(0.0, value(body, "emotion_classifier_checkpoint_retries_total"));
       assertEquals(-1.0, value(body, "emotion_classifier_model_version"));
       assertTrue(body.contains("emotion_classifier_latency_seconds{quantile=\"0.99\"} NaN"), body);
     }

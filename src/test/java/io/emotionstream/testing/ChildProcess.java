@@ -21,7 +21,9 @@ public final class ChildProcess implements AutoCloseable {
   public static ChildProcess emotion(Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // One libtorch thread, as in the test JVM (surefire's argLine): two would fight the brokers for the cores.
         "-Xmx1g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.graph_optimizer=false",
+        "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
         "-cp", System.getProperty("java.class.path"), "io.emotionstream.cli.EmotionCli"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -13,9 +13,14 @@ public final class FreshTopics {
   private FreshTopics() {}
 
   public static ConnectionSettings on(LocalCluster cluster, int partitions) {
+    return on(cluster.connection(), partitions, (short) 1);
+  }
+
+  /** The product's topics under a new prefix on the cluster {@code connection} reaches, each with {@code replication}. */
+  public static ConnectionSettings on(ConnectionSettings connection, int partitions, short replication) {
     Topics topics = new Topics("t" + COUNTER.incrementAndGet() + ".emotion.");
-    ConnectionSettings settings = cluster.connection().withTopics(topics);
-    new TopicCreator(settings.clientConfig()).createMissing(topics.all(partitions, (short) 1));
+    ConnectionSettings settings = connection.withTopics(topics);
+    new TopicCreator(settings.clientConfig()).createMissing(topics.all(partitions, replication));
     return settings;
   }
 

@@ -23,6 +23,7 @@ import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
+import io.emotionstream.testing.TopicWatch;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

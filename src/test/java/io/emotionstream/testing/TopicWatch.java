@@ -1,6 +1,4 @@
-package io.emotionstream.trainer;
-
-import org.awaitility.Awaitility;
+package io.emotionstream.testing;
 
 import io.emotionstream.kafka.ConnectionSettings;
 import java.time.Duration;
@@ -13,13 +11,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.awaitility.Awaitility;
 
 /** Follows one topic from its beginning in a test (committed records only), keeping all values in order. */
-final class TopicWatch<V> implements AutoCloseable {
+public final class TopicWatch<V> implements AutoCloseable {
   private final KafkaConsumer<String, V> consumer;
   private final List<V> values = new ArrayList<>();
 
-  TopicWatch(ConnectionSettings settings, String topic, Deserializer<String> keys, Deserializer<V> valueDeserializer) {
+  public TopicWatch(ConnectionSettings settings, String topic, Deserializer<String> keys, Deserializer<V> valueDeserializer) {
     consumer = new KafkaConsumer<>(settings.clientConfig(Map.of(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50)), keys, valueDeserializer);
@@ -30,7 +29,7 @@ final class TopicWatch<V> implements AutoCloseable {
   }
 
   /** Waits until some value read so far matches, and returns it. */
-  V await(Predicate<V> condition, Duration atMost) {
+  public V await(Predicate<V> condition, Duration atMost) {
     Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
       read(Duration.ofMillis(100));
       return values.stream().anyMatch(condition);
@@ -39,7 +38,7 @@ final class TopicWatch<V> implements AutoCloseable {
   }
 
   /** Everything committed to the topic up to now. */
-  List<V> values() {
+  public List<V> values() {
     // For a read_committed consumer the end offsets are the last stable offsets.
     Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
