@@ -41,9 +41,10 @@ final class MemorySummary {
       }
       line.append(String.format(Locale.ROOT, "; RSS peak %.0f MB", peak));
       if (service.getKey().equals("trainer") && last.trainerBatches() > first.trainerBatches()) {
-        line.append(String.format(Locale.ROOT, "; %,d batches after warm-up, RSS %+.3f MB per batch",
+        line.append(String.format(Locale.ROOT, "; %,d batches after warm-up, per batch RSS %+.3f MB, malloc %+.3f MB",
             last.trainerBatches() - first.trainerBatches(),
-            Trend.slope(after, Sample::trainerBatches, sample -> sample.memory().rss())));
+            Trend.slope(after, Sample::trainerBatches, sample -> sample.memory().rss()),
+            Trend.slope(after, Sample::trainerBatches, sample -> sample.memory().mallocHeap())));
       }
       lines.add(line.toString());
     }

@@ -50,26 +50,14 @@ final class Retraining {
   }
 
   synchronized boolean allCompleted() {
-    return runs.stream().allMatch(run -> exitCode(run) == 0);
+    return runs.stream().allMatch(run -> run.exitCode() == 0);
   }
 
   synchronized String describe() {
-    long completed = runs.stream().filter(run -> exitCode(run) == 0).count();
+    long completed = runs.stream().filter(run -> run.exitCode() == 0).count();
     long running = runs.stream().filter(run -> run.process().isAlive()).count();
     return String.format(Locale.ROOT, "training runs: %d asked for (%d late, the one before still running), %d "
         + "completed, %d still running at the end, %d failed", runs.size(), late, completed, running,
         runs.size() - completed - running);
-  }
-
-  private static int exitCode(Services.Service run) {
-    if (run.process().isAlive()) {
-      return -1;
-    }
-    try {
-      return run.process().awaitExit(Duration.ZERO);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 }

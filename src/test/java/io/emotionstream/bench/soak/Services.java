@@ -24,6 +24,19 @@ final class Services implements AutoCloseable {
 
   /** One started command. */
   record Service(String name, ChildProcess process, Path log) {
+    /** The exit code of a service that has ended, -1 while it runs. */
+    int exitCode() {
+      if (process.isAlive()) {
+        return -1;
+      }
+      try {
+        return process.awaitExit(Duration.ZERO);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+    }
+
     String tail() {
       try {
         List<String> lines = Files.readAllLines(log);
@@ -50,7 +63,7 @@ final class Services implements AutoCloseable {
     environment.put(name, value);
   }
 
-  Service start(String name, String... args) throws IOException {
+  synchronized Service start(String name, String... args) throws IOException {
     Service service = new Service(name, ChildProcess.script(root, logs.resolve(name + ".log"), environment, args),
         logs.resolve(name + ".log"));
     started.push(service);
@@ -87,8 +100,20 @@ final class Services implements AutoCloseable {
     }
   }
 
+  /** Stops every service when this JVM is stopped (Ctrl-C) before the soak ends, so that none is left running. */
+  Services stoppedWithThisJvm() {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "soak-shutdown"));
+    return this;
+  }
+
   @Override
-  public void close() throws InterruptedException {
+  public synchronized void close() throws InterruptedException {
     while (!started.isEmpty()) {
       started.pop().process().close();
     }

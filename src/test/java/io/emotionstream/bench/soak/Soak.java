@@ -88,7 +88,7 @@ public final class Soak implements Callable<Integer> {
 
     Map<String, String> environment = nativeTracking
         ? Map.of("JAVA_TOOL_OPTIONS", "-XX:NativeMemoryTracking=summary") : Map.of();
-    try (Services services = new Services(root, out, environment)) {
+    try (Services services = new Services(root, out, environment).stoppedWithThisJvm()) {
       Services.Service cluster = services.start("cluster", "cluster", "--temporary", "--kafka-port", "0",
           "--registry-port", "0");
       ConnectionSettings connection = ConnectionSettings.of(services.awaitLine(cluster, "bootstrap servers:"),
@@ -151,7 +151,8 @@ public final class Soak implements Callable<Integer> {
         summary.addAll(MemorySummary.lines(sampler.samples(), warmUp.toSeconds(), sampler.liveHeaps()));
         List<String> failures = new ArrayList<>(sampler.problems());
         List.of(cluster, trainer, classifier).stream().filter(service -> !service.process().isAlive())
-            .forEach(service -> failures.add(service.name() + " ended during the soak:\n" + service.tail()));
+            .forEach(service -> failures.add(service.name() + " ended during the soak (exit code "
+                + service.exitCode() + "):\n" + service.tail()));
         if (!failures.isEmpty()) {
           summary.add("problems:");
           summary.addAll(failures);
