@@ -40,11 +40,12 @@ final class MemorySummary {
         line.append(String.format(Locale.ROOT, "; live heap at the end %.1f MB", liveHeaps.get(service.getKey())));
       }
       line.append(String.format(Locale.ROOT, "; RSS peak %.0f MB", peak));
-      if (service.getKey().equals("trainer") && last.trainerBatches() > first.trainerBatches()) {
+      List<Sample> counted = after.stream().filter(sample -> sample.trainerBatches() >= 0).toList();
+      if (service.getKey().equals("trainer") && counted.size() >= 2) {
         line.append(String.format(Locale.ROOT, "; %,d batches after warm-up, per batch RSS %+.3f MB, malloc %+.3f MB",
-            last.trainerBatches() - first.trainerBatches(),
-            Trend.slope(after, Sample::trainerBatches, sample -> sample.memory().rss()),
-            Trend.slope(after, Sample::trainerBatches, sample -> sample.memory().mallocHeap())));
+            counted.get(counted.size() - 1).trainerBatches() - counted.get(0).trainerBatches(),
+            Trend.slope(counted, Sample::trainerBatches, sample -> sample.memory().rss()),
+            Trend.slope(counted, Sample::trainerBatches, sample -> sample.memory().mallocHeap())));
       }
       lines.add(line.toString());
     }

@@ -49,8 +49,9 @@ final class Retraining {
     due = seconds + everySeconds;
   }
 
-  synchronized boolean allCompleted() {
-    return runs.stream().allMatch(run -> run.exitCode() == 0);
+  /** Whether every run that has ended completed; one still running at the end is not a failure. */
+  synchronized boolean noneFailed() {
+    return runs.stream().allMatch(run -> run.process().isAlive() || run.exitCode() == 0);
   }
 
   synchronized String describe() {

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,6 +74,14 @@ public final class Soak implements Callable<Integer> {
     System.exit(new CommandLine(new Soak()).execute(args));
   }
 
+  /** The long-running services, started and ready, and where to reach them. */
+  private record Pipeline(ConnectionSettings connection, Services.Service cluster, Services.Service trainer,
+      Services.Service classifier, URI trainerMetrics, URI classifierMetrics) {
+    List<Services.Service> services() {
+      return List.of(cluster, trainer, classifier);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Path root = Path.of("").toAbsolutePath();
@@ -81,88 +90,105 @@ public final class Soak implements Callable<Integer> {
     }
     Files.createDirectories(out);
     Duration length = Duration.ofMillis(Math.round(minutes * 60_000));
-    long frames = Math.round(rate * length.toMillis() / 1000.0);
-    System.out.printf(Locale.ROOT, "soak: %s of %,d frames at %.0f/s, RETRAIN (%d epochs, %d faces per emotion) every "
-        + "%s, warm-up %s%s; logs and samples in %s%n", length, frames, rate, epochs, perClass, every, warmUp,
+    System.out.printf(Locale.ROOT, "soak: %s at %.0f frames/s, RETRAIN (%d epochs, %d faces per emotion) every %s, "
+        + "warm-up %s%s; logs and samples in %s%n", length, rate, epochs, perClass, every, warmUp,
         nativeTracking ? ", native memory tracking on" : "", out);
-
     Map<String, String> environment = nativeTracking
         ? Map.of("JAVA_TOOL_OPTIONS", "-XX:NativeMemoryTracking=summary") : Map.of();
     try (Services services = new Services(root, out, environment).stoppedWithThisJvm()) {
-      Services.Service cluster = services.start("cluster", "cluster", "--temporary", "--kafka-port", "0",
-          "--registry-port", "0");
-      ConnectionSettings connection = ConnectionSettings.of(services.awaitLine(cluster, "bootstrap servers:"),
-          services.awaitLine(cluster, "registry url:"));
-      services.setenv("EMOTION_BOOTSTRAP_SERVERS", connection.bootstrapServers());
-      services.setenv("EMOTION_REGISTRY_URL", connection.registryUrl());
-
-      Path csv = out.resolve("faces.csv");
-      services.run("synthesize", Duration.ofMinutes(5), "dataset", "synthesize", "--out", csv.toString(),
-          "--per-class", String.valueOf(perClass), "--seed", "1");
-      int trainerPort = freePort();
-      int classifierPort = freePort();
-      Services.Service trainer = services.start("trainer", "trainer", "--metrics-port", String.valueOf(trainerPort));
-      Services.Service classifier = services.start("classifier", "classifier", "--metrics-port",
-          String.valueOf(classifierPort), "--state-dir", out.resolve("classifier-state").toString());
-      services.run("produce-training", Duration.ofMinutes(5), "produce", "training", "--csv", csv.toString(), "--quiet");
-      services.awaitLine(trainer, "trainer of");
-      services.awaitLine(classifier, "classifier");
-
-      try (Sampler sampler = new Sampler(out.resolve("samples.csv"), nativeTracking, metricsUri(trainerPort),
-              metricsUri(classifierPort));
-          FrameAccounting accounting = new FrameAccounting(connection, TopicSerdes.connect(connection))) {
-        List<Services.Service> watched = List.of(cluster, trainer, classifier);
-        watched.forEach(service -> sampler.watch(service.name(), service.process().pid()));
+      Pipeline pipeline = start(services);
+      try (Sampler sampler = new Sampler(out.resolve("samples.csv"), nativeTracking, pipeline.trainerMetrics(),
+              pipeline.classifierMetrics());
+          FrameAccounting accounting = new FrameAccounting(pipeline.connection(),
+              TopicSerdes.connect(pipeline.connection()))) {
+        pipeline.services().forEach(service -> sampler.watch(service.name(), service.process().pid()));
         Retraining retraining = new Retraining(services, epochs, every);
-        ScheduledExecutorService schedule = Executors.newScheduledThreadPool(2);
-        long start = System.nanoTime();
-        Services.Service producer = services.start("producer", "produce", "frames", "--synthetic", "--rate",
-            String.valueOf(rate), "--limit", String.valueOf(frames), "--source-id", "soak", "--quiet");
-        sampler.watch("producer", producer.process().pid());
-        List<Services.Service> all = List.of(cluster, trainer, classifier, producer);
-        try {
-          schedule.scheduleAtFixedRate(() -> sampler.tick((System.nanoTime() - start) / 1e9), 0,
-              SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-          schedule.scheduleAtFixedRate(() -> retraining.tick((System.nanoTime() - start) / 1e9), 0,
-              SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-          if (nativeTracking) {
-            // The diff is taken a little before the end, while the producer, which ends by itself, still runs.
-            schedule.schedule(() -> nativeMemory(sampler, all, "baseline"), warmUp.toMillis(), TimeUnit.MILLISECONDS);
-            schedule.schedule(() -> nativeMemory(sampler, all, "summary.diff"),
-                length.minus(SAMPLE_EVERY).toMillis(), TimeUnit.MILLISECONDS);
-          }
-          int produced = producer.process().awaitExit(length.plusMinutes(5));
-          sampler.unwatch(producer.name());
-          if (produced != 0) {
-            throw new IllegalStateException("the producer exited " + produced + ":\n" + producer.tail());
-          }
-        } finally {
-          schedule.shutdownNow();
-          schedule.awaitTermination(1, TimeUnit.MINUTES);
-        }
-        System.out.println("producer: " + producer.tail().lines().reduce((a, b) -> b).orElse(""));
-
-        FrameAccounting.Counts counts = awaitBalanced(accounting);
-        List<String> summary = new ArrayList<>();
-        summary.add(String.format(Locale.ROOT, "frames %,d = events %,d + dead letters %,d: %s", counts.frames(),
-            counts.events(), counts.deadLetters(), counts.balanced() ? "yes" : "NO"));
-        summary.add(retraining.describe());
-        summary.add(String.format(Locale.ROOT, "memory after the warm-up (%s) to the end:", warmUp));
-        summary.addAll(MemorySummary.lines(sampler.samples(), warmUp.toSeconds(), sampler.liveHeaps()));
-        List<String> failures = new ArrayList<>(sampler.problems());
-        List.of(cluster, trainer, classifier).stream().filter(service -> !service.process().isAlive())
-            .forEach(service -> failures.add(service.name() + " ended during the soak (exit code "
-                + service.exitCode() + "):\n" + service.tail()));
-        if (!failures.isEmpty()) {
-          summary.add("problems:");
-          summary.addAll(failures);
-        }
-        Files.write(out.resolve("summary.txt"), summary);
-        System.out.println();
-        summary.forEach(System.out::println);
-        return counts.balanced() && failures.isEmpty() && retraining.allCompleted() ? 0 : 1;
+        streamFrames(services, sampler, retraining, pipeline, length);
+        return report(pipeline, sampler, retraining, awaitBalanced(accounting));
       }
     }
+  }
+
+  /** The cluster, a training set in its topic, the trainer and the classifier, each ready. */
+  private Pipeline start(Services services) throws Exception {
+    Services.Service cluster = services.start("cluster", "cluster", "--temporary", "--kafka-port", "0",
+        "--registry-port", "0");
+    ConnectionSettings connection = ConnectionSettings.of(services.awaitLine(cluster, "bootstrap servers:"),
+        services.awaitLine(cluster, "registry url:"));
+    services.setenv("EMOTION_BOOTSTRAP_SERVERS", connection.bootstrapServers());
+    services.setenv("EMOTION_REGISTRY_URL", connection.registryUrl());
+    Path csv = out.resolve("faces.csv");
+    services.run("synthesize", Duration.ofMinutes(5), "dataset", "synthesize", "--out", csv.toString(),
+        "--per-class", String.valueOf(perClass), "--seed", "1");
+    int trainerPort = freePort();
+    int classifierPort = freePort();
+    Services.Service trainer = services.start("trainer", "trainer", "--metrics-port", String.valueOf(trainerPort));
+    Services.Service classifier = services.start("classifier", "classifier", "--metrics-port",
+        String.valueOf(classifierPort), "--state-dir", out.resolve("classifier-state").toString());
+    services.run("produce-training", Duration.ofMinutes(5), "produce", "training", "--csv", csv.toString(), "--quiet");
+    services.awaitLine(trainer, "trainer of");
+    services.awaitLine(classifier, "classifier");
+    return new Pipeline(connection, cluster, trainer, classifier, metricsUri(trainerPort), metricsUri(classifierPort));
+  }
+
+  /**
+   * Streams frames for {@code length}, the producer ending by itself, while samples are taken and runs asked
+   * for; with native memory tracking, its baseline at the warm-up's end and its diff a little before the end,
+   * while the producer still runs.
+   */
+  private void streamFrames(Services services, Sampler sampler, Retraining retraining, Pipeline pipeline,
+      Duration length) throws Exception {
+    long frames = Math.round(rate * length.toMillis() / 1000.0);
+    ScheduledExecutorService schedule = Executors.newScheduledThreadPool(2);
+    long start = System.nanoTime();
+    Services.Service producer = services.start("producer", "produce", "frames", "--synthetic", "--rate",
+        String.valueOf(rate), "--limit", String.valueOf(frames), "--source-id", "soak", "--quiet");
+    sampler.watch(producer.name(), producer.process().pid());
+    List<Services.Service> all = new ArrayList<>(pipeline.services());
+    all.add(producer);
+    try {
+      schedule.scheduleAtFixedRate(() -> sampler.tick((System.nanoTime() - start) / 1e9), 0,
+          SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      schedule.scheduleAtFixedRate(() -> retraining.tick((System.nanoTime() - start) / 1e9), 0,
+          SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      if (nativeTracking) {
+        schedule.schedule(() -> nativeMemory(sampler, all, "baseline"), warmUp.toMillis(), TimeUnit.MILLISECONDS);
+        schedule.schedule(() -> nativeMemory(sampler, all, "summary.diff"), length.minus(SAMPLE_EVERY).toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+      int produced = producer.process().awaitExit(length.plusMinutes(5));
+      sampler.unwatch(producer.name());
+      if (produced != 0) {
+        throw new IllegalStateException("the producer exited " + produced + ":\n" + producer.tail());
+      }
+    } finally {
+      schedule.shutdownNow();
+      schedule.awaitTermination(1, TimeUnit.MINUTES);
+    }
+    System.out.println("producer: " + producer.tail().lines().reduce((a, b) -> b).orElse(""));
+  }
+
+  /** Prints and writes the summary; 0 when every frame came out once and no service or run failed. */
+  private int report(Pipeline pipeline, Sampler sampler, Retraining retraining, FrameAccounting.Counts counts)
+      throws IOException {
+    List<String> summary = new ArrayList<>();
+    summary.add(String.format(Locale.ROOT, "frames %,d = events %,d + dead letters %,d: %s", counts.frames(),
+        counts.events(), counts.deadLetters(), counts.balanced() ? "yes" : "NO"));
+    summary.add(retraining.describe());
+    summary.add(String.format(Locale.ROOT, "memory after the warm-up (%s) to the end:", warmUp));
+    summary.addAll(MemorySummary.lines(sampler.samples(), warmUp.toSeconds(), sampler.liveHeaps()));
+    List<String> failures = new ArrayList<>(sampler.problems());
+    pipeline.services().stream().filter(service -> !service.process().isAlive())
+        .forEach(service -> failures.add(service.name() + " ended during the soak (exit code "
+            + service.exitCode() + "):\n" + service.tail()));
+    if (!failures.isEmpty()) {
+      summary.add("problems:");
+      summary.addAll(failures);
+    }
+    Files.write(out.resolve("summary.txt"), summary);
+    System.out.println();
+    summary.forEach(System.out::println);
+    return counts.balanced() && failures.isEmpty() && retraining.noneFailed() ? 0 : 1;
   }
 
   /** Waits for the classifier to account for every frame, reading the events it committed meanwhile. */
@@ -173,7 +199,7 @@ public final class Soak implements Callable<Integer> {
         latest[0] = accounting.count();
         return latest[0].events() + latest[0].deadLetters() >= latest[0].frames();
       });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       return latest[0];
     }
     // More than the frames would be a duplicate: give one to show up.
