@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,7 +42,7 @@ public final class CheckpointPublisher {
 
   /** Reads the checkpoints topic to learn the last version of {@code modelName}. */
   public static CheckpointPublisher connect(ConnectionSettings settings, TopicSerdes serdes, String modelName) {
-    try (CheckpointHistory history = CheckpointHistory.read(settings, serdes, modelName)) {
+    try (CheckpointHistory history = CheckpointHistory.read(settings, serdes, modelName, Set.of())) {
       return continuing(settings, serdes, modelName, history);
     }
   }

@@ -18,6 +18,8 @@ final class Run {
   /** The best validation accuracy among the checkpoints published so far; NaN before the first. */
   double bestValidation = Double.NaN;
   boolean resumed;
+  /** The version of the run's latest checkpoint, by this process or the one it took the run over from. */
+  Long lastCheckpointVersion;
   volatile boolean cancelRequested;
 
   Run(ControlCommand command, Hyperparameters hyperparameters) {

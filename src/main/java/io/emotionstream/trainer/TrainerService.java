@@ -35,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,10 +132,12 @@ public final class TrainerService implements AutoCloseable {
       inbox = commands;
       data = faces;
       LOG.info("trainer of {} training on {}", trainer.modelName(), EmotionModel.preferredDevice());
-      // Read only after initTransactions has fenced any earlier trainer and aborted what it left open.
-      history = CheckpointHistory.read(settings, serdes, trainer.modelName());
-      publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), history);
+      // Statuses and checkpoints are read only after initTransactions has fenced any earlier trainer and
+      // aborted what it left open; only the checkpoints of the runs to resume are kept.
       recover(inbox.history());
+      history = CheckpointHistory.read(settings, serdes, trainer.modelName(),
+          queue.stream().filter(run -> run.resumed).map(run -> run.runId).collect(Collectors.toSet()));
+      publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), history);
       committedPosition = inbox.position();
       ready.countDown();
       while (!stopping) {
@@ -262,8 +265,9 @@ public final class TrainerService implements AutoCloseable {
     ModelWeights start = null;
     OptimizerState optimizerState = null;
     String origin;
-    ModelCheckpoint own = run.resumed ? history.lastOfRun(run.runId).orElse(null) : null;
+    ModelCheckpoint own = run.resumed ? history.takeLastOfRun(run.runId).orElse(null) : null;
     if (own != null) {
+      run.lastCheckpointVersion = own.getVersion();
       Checkpoint saved = contents(own);
       start = saved.weights();
       optimizerState = saved.optimizer(); // so the run goes on as if never stopped
@@ -373,8 +377,7 @@ public final class TrainerService implements AutoCloseable {
       statuses.add(withMetrics(run.status(RunState.COMPLETED), result)
           .setEpoch(result.epoch())
           .setEtaSeconds(0.0)
-          .setModelVersion(checkpoint != null ? Long.valueOf(checkpoint.getVersion())
-              : history.lastOfRun(run.runId).map(ModelCheckpoint::getVersion).orElse(null))
+          .setModelVersion(checkpoint != null ? Long.valueOf(checkpoint.getVersion()) : run.lastCheckpointVersion)
           .setMessage("completed " + h.epochs() + " epochs")
           .build());
     }
@@ -386,6 +389,7 @@ public final class TrainerService implements AutoCloseable {
     if (checkpoint != null) {
       publisher.versionPublished(checkpoint.getVersion());
       history.add(checkpoint);
+      run.lastCheckpointVersion = checkpoint.getVersion();
       run.bestValidation = Double.isNaN(run.bestValidation) ? result.validationAccuracy()
           : Math.max(run.bestValidation, result.validationAccuracy());
     }

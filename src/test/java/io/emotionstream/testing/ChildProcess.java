@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,27 @@ public final class ChildProcess implements AutoCloseable {
     builder.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
     builder.environment().put("MALLOC_ARENA_MAX", "1");
     return new ChildProcess(builder.start());
+  }
+
+  /**
+   * The command as a user starts it, through {@code scripts/emotion}: the jar, with the JVM options and
+   * allocator settings the project runs that service with. The script execs the JVM, so {@link #pid()}
+   * is the JVM's.
+   *
+   * @param environment added to this process's environment, such as {@code EMOTION_BOOTSTRAP_SERVERS}
+   */
+  public static ChildProcess script(Path root, Path log, Map<String, String> environment, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(root.resolve("scripts/emotion").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    return new ChildProcess(builder.start());
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {
