@@ -5,9 +5,9 @@ import io.emotionstream.classifier.ClassifierTopology;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,6 +22,7 @@ final class FrameAccounting implements AutoCloseable {
   private final ConnectionSettings connection;
   private final TopicSerdes serdes;
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final List<TopicPartition> outputs;
   private long events;
   private long frameDeadLetters;
 
@@ -36,33 +37,40 @@ final class FrameAccounting implements AutoCloseable {
     this.connection = connection;
     this.serdes = serdes;
     this.consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
-        ConsumerConfig.GROUP_ID_CONFIG, "soak-accounting-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(connection.topics().events(), connection.topics().deadLetters()));
+    this.outputs = new ArrayList<>(partitions(connection.topics().events()));
+    outputs.addAll(partitions(connection.topics().deadLetters()));
+    consumer.assign(outputs);
+    consumer.seekToBeginning(outputs);
   }
 
   /**
-   * Reads what has been committed since the last call. Frames are counted by the end offsets of their
-   * topic: the frame producer is idempotent and not transactional, so each offset is one frame.
+   * Reads everything committed up to now (its end offsets are the last stable ones, read_committed);
+   * frames are counted by the end offsets of their topic: the frame producer is idempotent and not
+   * transactional, so each offset is one frame.
    */
   Counts count() {
-    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-      if (record.topic().equals(connection.topics().events())) {
-        events++;
-      } else {
-        DeadLetter letter = serdes.deadLetters().deserializer().deserialize(record.topic(), record.value());
-        if (ClassifierTopology.FRAME_STAGE.equals(letter.getStage())) {
-          frameDeadLetters++;
+    long produced = consumer.endOffsets(partitions(connection.topics().frames())).values().stream()
+        .mapToLong(Long::longValue).sum();
+    Map<TopicPartition, Long> committed = consumer.endOffsets(outputs);
+    while (outputs.stream().anyMatch(p -> consumer.position(p) < committed.get(p))) {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+        if (record.topic().equals(connection.topics().events())) {
+          events++;
+        } else {
+          DeadLetter letter = serdes.deadLetters().deserializer().deserialize(record.topic(), record.value());
+          if (ClassifierTopology.FRAME_STAGE.equals(letter.getStage())) {
+            frameDeadLetters++;
+          }
         }
       }
     }
-    String frames = connection.topics().frames();
-    List<TopicPartition> partitions = consumer.partitionsFor(frames).stream()
-        .map(info -> new TopicPartition(frames, info.partition())).toList();
-    long produced = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     return new Counts(produced, events, frameDeadLetters);
+  }
+
+  private List<TopicPartition> partitions(String topic) {
+    return consumer.partitionsFor(topic).stream().map(info -> new TopicPartition(topic, info.partition())).toList();
   }
 
   @Override
