@@ -4,7 +4,9 @@
 Writes into the directory given as the first argument (default src/test/resources/reference):
   model.pt          TorchScript trace of the reference in eval mode; input is the normalised
                     (N, 1, 48, 48) float tensor, output the 7 logits
-  state_dict.npz    every parameter and BatchNorm buffer under torch's state_dict names
+  state_dict.npz    the whole state_dict under torch's names: every parameter and BatchNorm buffer
+                    (float32) and BatchNorm's batch counter (int64), as a user's file holds them
+  state_dict.pth    the same state_dict as torch.save writes it (net.state_dict(), zip format)
   forward.npz       pixels (uint8 as float32, N x 1 x 48 x 48) and the eval-mode logits
   grid_sample.npz   affine_grid + grid_sample cases: input, theta, upstream gradient, output and
                     the gradients with respect to input and theta
@@ -89,8 +91,7 @@ def fixed_model():
 
 
 def state_dict_arrays(model, prefix=""):
-    return {prefix + k: v.detach().numpy().astype(np.float32)
-            for k, v in model.state_dict().items() if v.dtype == torch.float32}
+    return {prefix + k: v.detach().numpy() for k, v in model.state_dict().items()}
 
 
 def fixed_pixels():
@@ -161,6 +162,7 @@ def main():
         traced = torch.jit.trace(model, normalise(torch.tensor(pixels)))
     traced.save(os.path.join(out_dir, "model.pt"))
     np.savez(os.path.join(out_dir, "state_dict.npz"), **state_dict_arrays(model))
+    torch.save(model.state_dict(), os.path.join(out_dir, "state_dict.pth"))
     np.savez(os.path.join(out_dir, "forward.npz"), pixels=pixels, logits=logits.numpy())
     np.savez(os.path.join(out_dir, "grid_sample.npz"), **grid_sample_cases())
     np.savez(os.path.join(out_dir, "adam_step.npz"), **adam_step(pixels, labels))

@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       PredictCommand.class,
       ImportTorchscriptCommand.class,
+      ImportPytorchCommand.class,
+      ExportCommand.class,
       MonitorCommand.class,
       DashboardCommand.class,
       WatchCommand.class,

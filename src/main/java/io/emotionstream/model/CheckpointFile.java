@@ -9,7 +9,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -204,15 +203,7 @@ public final class CheckpointFile {
 
   /** Writes atomically: a reader never sees half a checkpoint. */
   public static void write(Checkpoint checkpoint, Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".part");
-    try {
-      Files.write(temporary, toBytes(checkpoint));
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    AtomicFile.write(file, toBytes(checkpoint));
   }
 
   public static Checkpoint read(Path file) throws IOException {

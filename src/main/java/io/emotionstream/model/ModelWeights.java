@@ -48,22 +48,25 @@ public final class ModelWeights {
     return tensor;
   }
 
-  /** Reads a state_dict saved with numpy's {@code np.savez} (float32 arrays, torch names). */
+  /**
+   * The network's weights from the reference's state_dict saved with numpy's {@code np.savez} (arrays
+   * under torch's names, as float32), checked as {@link StateDictLayout#toWeights} checks them.
+   */
   public static ModelWeights readNpz(Path file) throws IOException {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
     try (InputStream in = Files.newInputStream(file);
         NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       NDList arrays = NDList.decode(manager, in);
-      Map<String, Tensor> tensors = new LinkedHashMap<>();
       for (NDArray array : arrays) {
         if (array.getName() == null) {
           throw new IOException(file + " holds an unnamed array: not an np.savez state_dict");
         }
         tensors.put(array.getName(), toTensor(array));
       }
-      return new ModelWeights(tensors);
     } catch (RuntimeException e) {
       throw new IOException("cannot read " + file + " as an np.savez state_dict: " + e.getMessage(), e);
     }
+    return StateDictLayout.toWeights(tensors, file.toString());
   }
 
   static Tensor toTensor(NDArray array) {

@@ -48,6 +48,8 @@ class CommandLineMistakesTest {
         List.of("train", "--csv", missing, "--out", dir.toString()),
         List.of("evaluate", "--model", missing, "--csv", dir.toString()),
         List.of("publish-checkpoint", "--model", missing),
+        List.of("import-pytorch", "--state-dict", missing, "--out", dir.resolve("m.ckpt").toString()),
+        List.of("export", "--model", missing, "--format", "pytorch", "--out", dir.resolve("m.pth").toString()),
         List.of("demo", "--fer2013", missing),
         List.of("topics", "create", "--client-config", missing));
     for (List<String> command : commands) {

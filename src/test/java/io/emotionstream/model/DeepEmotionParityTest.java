@@ -27,10 +27,7 @@ class DeepEmotionParityTest {
     try (EmotionModel model = EmotionModel.withWeights(reference, 0.5f, Device.cpu());
         NDManager manager = model.manager().newSubManager()) {
       ReferenceFixture fixture = ReferenceFixture.load(manager, "forward.npz");
-      NDArray pixels = fixture.get("pixels");
-      NDArray input =
-          FaceTensor.fromPixels(manager, ReferenceFixture.pixelBytes(pixels), (int) pixels.getShape().get(0));
-      NDArray logits = model.forward(input, false);
+      NDArray logits = model.forward(fixture.faces(manager), false);
       float diff = ReferenceFixture.maxAbsDiff(logits, fixture.get("logits"));
       System.out.printf("logits max abs diff %.2e%n", diff);
       assertTrue(diff <= 1e-4, "logits differ by " + diff);

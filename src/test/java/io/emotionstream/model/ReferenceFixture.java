@@ -1,5 +1,6 @@
 package io.emotionstream.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -49,6 +50,12 @@ final class ReferenceFixture {
     return arrays;
   }
 
+  /** The fixture's pixels (forward.npz, adam_step.npz) normalised into the network's (N, 1, 48, 48) input. */
+  NDArray faces(NDManager manager) {
+    NDArray pixels = get("pixels");
+    return FaceTensor.fromPixels(manager, pixelBytes(pixels), (int) pixels.getShape().get(0));
+  }
+
   /** The fixture's float pixel values (integers 0..255) as the bytes a face carries. */
   static byte[] pixelBytes(NDArray pixels) {
     float[] values = pixels.toFloatArray();
@@ -59,11 +66,24 @@ final class ReferenceFixture {
     return bytes;
   }
 
+  /** The eval-mode logits, row after row, of a network holding {@code weights} on forward.npz's faces. */
+  static float[] logitsOnForwardFaces(ModelWeights weights) {
+    try (EmotionModel model = EmotionModel.withWeights(weights, 0.5f, Device.cpu());
+        NDManager manager = model.manager().newSubManager()) {
+      return model.forward(load(manager, "forward.npz").faces(manager), false).toFloatArray();
+    }
+  }
+
   static float maxAbsDiff(NDArray a, NDArray b) {
-    float[] x = a.toFloatArray();
-    float[] y = b.toFloatArray();
-    if (x.length != y.length) {
+    if (a.size() != b.size()) {
       throw new AssertionError("sizes differ: " + a.getShape() + " vs " + b.getShape());
+    }
+    return maxAbsDiff(a.toFloatArray(), b.toFloatArray());
+  }
+
+  static float maxAbsDiff(float[] x, float[] y) {
+    if (x.length != y.length) {
+      throw new AssertionError("sizes differ: " + x.length + " vs " + y.length);
     }
     float max = 0;
     for (int i = 0; i < x.length; i++) {
