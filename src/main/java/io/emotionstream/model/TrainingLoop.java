@@ -1,15 +1,15 @@
 package io.emotionstream.model;
 
 import ai.djl.engine.Engine;
-import io.emotionstream.data.EpochBatches;
-import io.emotionstream.data.Seeds;
-import io.emotionstream.data.TrainingFaces;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.emotionstream.data.EpochBatches;
 import io.emotionstream.data.FaceSet;
+import io.emotionstream.data.Seeds;
+import io.emotionstream.data.TrainingFaces;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
