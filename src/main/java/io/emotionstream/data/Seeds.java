@@ -25,4 +25,19 @@ public final class Seeds {
   public static Random random(long seed, long index) {
     return new Random(mix(seed, index));
   }
+
+  /** 0 to size - 1 in an order drawn from {@code random} (Fisher-Yates: every order equally likely). */
+  public static int[] permutation(int size, Random random) {
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    for (int i = size - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    return order;
+  }
 }

@@ -76,6 +76,6 @@ public final class BilinearSampler {
   // align_corners=False: -1 is the outer edge of the first pixel. Written (coord + 1) * size/2 - 0.5
   // as torch's CPU kernel writes it, so the float rounding agrees too.
   private static NDArray unnormalise(NDArray coordinate, long size) {
-    return coordinate.add(1).mul(size / 2f).sub(0.5f);
+    return coordinate.add(1).mul(Scalars.like(coordinate, size / 2f)).sub(0.5f);
   }
 }

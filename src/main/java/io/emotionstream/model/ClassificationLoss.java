@@ -18,7 +18,7 @@ final class ClassificationLoss {
       return truth.mean().neg();
     }
     long classes = logits.getShape().get(1);
-    NDArray uniform = logProbabilities.sum(new int[] {1}).mul(smoothing / classes);
-    return truth.mul(1 - smoothing).add(uniform).mean().neg();
+    NDArray uniform = logProbabilities.sum(new int[] {1}).mul(Scalars.like(logits, smoothing / classes));
+    return truth.mul(Scalars.like(logits, 1 - smoothing)).add(uniform).mean().neg();
   }
 }

@@ -13,7 +13,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -25,7 +24,8 @@ import java.util.Map;
  * The Deep-Emotion network of the seed project, layer for layer: a spatial transformer (localisation
  * CNN, fc_loc regressing an affine theta, bilinear resampling) in front of a four-convolution
  * classifier with batch norm, dropout and two fully connected layers. Input: normalised (N, 1, 48, 48)
- * faces (see {@link FaceTensor}); output: (N, 7) logits in FER2013 class order.
+ * faces (see {@link FaceTensor}) and, in training, dropout's scaled keep-mask over the 810 features
+ * (see {@link EmotionModel#forwardTraining}); output: (N, 7) logits in FER2013 class order.
  */
 public final class DeepEmotion extends AbstractBlock {
   public static final String ARCHITECTURE = "deep-emotion";
@@ -35,7 +35,7 @@ public final class DeepEmotion extends AbstractBlock {
   public static final int PARAMETER_COUNT = 66_877;
 
   private static final int LOCALISATION_FEATURES = 640;
-  private static final int FEATURES = 810;
+  static final int FEATURES = 810;
 
   private final Conv2d locConv1 = conv(8, 7);
   private final Conv2d locConv2 = conv(10, 5);
@@ -49,17 +49,12 @@ public final class DeepEmotion extends AbstractBlock {
   private final BatchNorm norm = BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build();
   private final Linear fc1 = linear(50);
   private final Linear fc2 = linear(CLASSES);
-  private final Dropout dropout;
 
   /** The layers under the names the PyTorch reference's state_dict gives them. */
   private final Map<String, Block> torchLayers = new LinkedHashMap<>();
 
-  public DeepEmotion(float dropoutRate) {
+  public DeepEmotion() {
     super((byte) ARCHITECTURE_VERSION);
-    if (!(dropoutRate >= 0f && dropoutRate < 1f)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropoutRate);
-    }
-    dropout = Dropout.builder().optRate(dropoutRate).build();
     layer("localization.0", locConv1);
     layer("localization.3", locConv2);
     layer("fc_loc.0", fcLoc1);
@@ -71,7 +66,14 @@ public final class DeepEmotion extends AbstractBlock {
     layer("norm", norm);
     layer("fc1", fc1);
     layer("fc2", fc2);
-    addChildBlock("dropout", dropout);
+  }
+
+  /** A dropout rate, checked: in [0, 1). */
+  static float checkedDropout(float rate) {
+    if (!(rate >= 0f && rate < 1f)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
+    }
+    return rate;
   }
 
   private void layer(String torchName, Block block) {
@@ -108,24 +110,29 @@ public final class DeepEmotion extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
+    NDArray x = inputs.get(0);
+    NDArray keepMask = inputs.size() > 1 ? inputs.get(1) : null;
     if (!training && x.getShape().get(0) == 1) {
       // libtorch sends a lone image's small convolutions past oneDNN to a path that first probes
       // NNPACK, which this CPU lacks, printing a warning per call (thousands a minute in a live
       // classifier). As a pair they stay on oneDNN, in the same time (measured).
-      return new NDList(logits(store, x.concat(x, 0), false).get("0:1"));
+      return new NDList(logits(store, x.concat(x, 0), false, null).get("0:1"));
     }
-    return new NDList(logits(store, x, training));
+    return new NDList(logits(store, x, training, training ? keepMask : null));
   }
 
-  private NDArray logits(ParameterStore store, NDArray x, boolean training) {
+  /** @param keepMask dropout's (N, 810) mask, scaled; null for none */
+  private NDArray logits(ParameterStore store, NDArray x, boolean training, NDArray keepMask) {
     NDArray out = transform(store, x, training);
     // In training the activations between conv1 and conv4 carry the padded channels along (zeros).
     out = relu(convolvePadded(conv1, store, out, training));
     out = relu(maxPool(convolvePadded(conv2, store, out, training), training));
     out = relu(convolvePadded(conv3, store, out, training));
     out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training), training));
-    out = call(dropout, store, out, training).reshape(-1, FEATURES);
+    out = out.reshape(-1, FEATURES);
+    if (keepMask != null) {
+      out = out.mul(keepMask);
+    }
     out = relu(call(fc1, store, out, training));
     return call(fc2, store, out, training);
   }
@@ -220,7 +227,6 @@ public final class DeepEmotion extends AbstractBlock {
     conv3.initialize(manager, dataType, new Shape(n, 10, 22, 22));
     conv4.initialize(manager, dataType, new Shape(n, 10, 20, 20));
     norm.initialize(manager, dataType, new Shape(n, 10, 18, 18));
-    dropout.initialize(manager, dataType, new Shape(n, 10, 9, 9));
     fc1.initialize(manager, dataType, new Shape(n, FEATURES));
     fc2.initialize(manager, dataType, new Shape(n, 50));
   }

@@ -13,6 +13,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
@@ -26,11 +27,13 @@ public final class EmotionModel implements AutoCloseable {
   private final DeepEmotion block;
   private final ParameterStore store;
   private final Map<String, Parameter> parameters;
+  private final float dropout;
 
   private EmotionModel(float dropout, Device device) {
     Engine.getInstance(); // loads libtorch before anything touches the JNI layer
     manager = NDManager.newBaseManager(device);
-    block = new DeepEmotion(dropout);
+    block = new DeepEmotion();
+    this.dropout = DeepEmotion.checkedDropout(dropout);
     for (Parameter.Type type : Parameter.Type.values()) {
       block.setInitializer(new ConstantInitializer(0f), type);
     }
@@ -126,9 +129,29 @@ public final class EmotionModel implements AutoCloseable {
     return new ModelWeights(tensors);
   }
 
-  /** (N, 1, 48, 48) normalised faces to (N, 7) logits; training turns on dropout and batch statistics. */
+  /** (N, 1, 48, 48) normalised faces to (N, 7) logits; training uses batch statistics, and no dropout. */
   public NDArray forward(NDArray input, boolean training) {
     return block.forward(store, new NDList(input), training).singletonOrThrow();
+  }
+
+  /**
+   * The forward pass of a training step: batch statistics, and dropout whose keep-mask is drawn from
+   * {@code random}. The mask is drawn here rather than by libtorch, whose generator is one for the whole
+   * process: any other thread drawing from it, or seeding it, would change this run's masks.
+   */
+  public NDArray forwardTraining(NDArray input, Random random) {
+    if (dropout == 0f) {
+      return forward(input, true);
+    }
+    int faces = Math.toIntExact(input.getShape().get(0));
+    float keep = 1f - dropout;
+    float[] mask = new float[faces * DeepEmotion.FEATURES];
+    for (int i = 0; i < mask.length; i++) {
+      // torch's dropout: kept with probability 1 - p and scaled by 1 / (1 - p), so expectations hold
+      mask[i] = random.nextFloat() < keep ? 1f / keep : 0f;
+    }
+    NDArray keepMask = input.getManager().create(mask, new Shape(faces, DeepEmotion.FEATURES));
+    return block.forward(store, new NDList(input, keepMask), true).singletonOrThrow();
   }
 
   /** Parameters and buffers under the reference's state_dict names. */

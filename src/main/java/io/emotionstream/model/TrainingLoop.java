@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.emotionstream.data.EpochBatches;
 import io.emotionstream.data.FaceSet;
-import ai.djl.nn.Parameter;
+import io.emotionstream.data.Seeds;
+import io.emotionstream.data.TrainingFaces;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
@@ -16,15 +19,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains an {@link EmotionModel} over {@link FaceSet}s: each epoch shuffles the training faces with
- * the run's seed, feeds them in mini-batches (each moved to the device whole, its arrays freed with
- * the batch), and measures loss and accuracy on the validation faces. The run can be cancelled
- * between any two batches. It starts from whatever weights the model holds, so fine-tuning and
- * resuming are a matter of loading them first.
+ * Trains an {@link EmotionModel}: each epoch takes the training faces from a {@link TrainingFaces} in
+ * an order drawn with the run's seed, feeds them in mini-batches (each moved to the device whole, its
+ * arrays freed with the batch), and measures loss and accuracy on the validation faces. The run can be
+ * cancelled between any two batches. It starts from whatever weights the model holds, so fine-tuning
+ * and resuming are a matter of loading them first. {@code emotion train} and the trainer service both
+ * run it, so one seed and the same faces give the same weights in either, bit for bit.
  */
 public final class TrainingLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
   static final int MAX_SKIPPED_IN_A_ROW = 5;
+  private static final long ORDER = 0;
+  private static final long DROPOUT = 1;
 
   private final EmotionModel model;
   private final Hyperparameters hyperparameters;
@@ -32,6 +38,7 @@ public final class TrainingLoop implements AutoCloseable {
   private final float smoothing;
   private int skippedSteps;
   private int skippedInARow;
+  private Random dropout;
 
   public TrainingLoop(EmotionModel model, Hyperparameters hyperparameters) {
     this(model, hyperparameters, null);
@@ -46,6 +53,7 @@ public final class TrainingLoop implements AutoCloseable {
     this.hyperparameters = hyperparameters;
     this.optimizer = TorchOptimizer.of(hyperparameters, model.manager());
     this.smoothing = hyperparameters.lossKind().smoothing();
+    this.dropout = stream(DROPOUT, 0);
     if (resume != null) {
       if (resume.optimizer().equals(hyperparameters.optimizer())) {
         optimizer.restore(resume, model.parameters());
@@ -62,25 +70,17 @@ public final class TrainingLoop implements AutoCloseable {
   }
 
   /**
-   * Runs {@code hyperparameters.epochs()} epochs, or fewer if {@code cancelled} turns true.
-   *
-   * @param validation may be empty or null: validation figures are then NaN
+   * Runs epochs {@code firstEpoch} to {@code hyperparameters.epochs()}, or fewer if {@code cancelled}
+   * turns true (it is asked before every batch). Each epoch's shuffle and dropout come from random
+   * streams that depend on the seed and the epoch alone, so a run resumed at an epoch boundary, with its
+   * weights and optimiser state, goes on exactly as one never stopped, whatever thread runs it.
    */
   public TrainingOutcome run(
-      FaceSet training, FaceSet validation, TrainingListener listener, BooleanSupplier cancelled) {
-    if (training.size() == 0) {
-      throw new IllegalArgumentException("no training faces: nothing to learn from");
-    }
-    LOG.info(
-        "training {} on {} ({} training, {} validation faces)",
-        DeepEmotion.ARCHITECTURE,
-        model.device(),
-        training.size(),
-        validation == null ? 0 : validation.size());
-    Engine.getInstance().setRandomSeed((int) hyperparameters.seed());
+      TrainingFaces faces, int firstEpoch, TrainingListener listener, BooleanSupplier cancelled) {
+    LOG.info("training {} on {} with {}", DeepEmotion.ARCHITECTURE, model.device(), faces.describe());
     List<EpochResult> results = new ArrayList<>();
-    for (int epoch = 1; epoch <= hyperparameters.epochs(); epoch++) {
-      EpochResult result = runEpoch(epoch, training, validation, listener, cancelled);
+    for (int epoch = firstEpoch; epoch <= hyperparameters.epochs(); epoch++) {
+      EpochResult result = runEpoch(epoch, faces, listener, cancelled);
       if (result == null) {
         return new TrainingOutcome(results, true);
       }
@@ -90,35 +90,54 @@ public final class TrainingLoop implements AutoCloseable {
     return new TrainingOutcome(results, false);
   }
 
+  /** All epochs over faces held in memory; {@code validation} may be null. */
+  public TrainingOutcome run(
+      FaceSet training, FaceSet validation, TrainingListener listener, BooleanSupplier cancelled) {
+    return run(TrainingFaces.of(training, validation), 1, listener, cancelled);
+  }
+
   /** One epoch; null when cancelled part-way. */
   private EpochResult runEpoch(
-      int epoch, FaceSet training, FaceSet validation, TrainingListener listener, BooleanSupplier cancelled) {
-    int[] order = shuffled(training.size(), hyperparameters.seed() * 1_000_003L + epoch);
+      int epoch, TrainingFaces faces, TrainingListener listener, BooleanSupplier cancelled) {
     int batchSize = hyperparameters.batchSize();
-    int batches = (order.length + batchSize - 1) / batchSize;
+    byte[] pixels = new byte[batchSize * FaceSet.PIXELS];
+    long[] labels = new long[batchSize];
+    dropout = stream(DROPOUT, epoch);
+    // Throughput counts getting the faces too: reading a topic is part of what an epoch costs.
+    long start = System.nanoTime();
+    EpochBatches batches = faces.nextEpoch(stream(ORDER, epoch));
+    int expectedBatches = (batches.faces() + batchSize - 1) / batchSize;
     double lossSum = 0;
     long correct = 0;
-    long start = System.nanoTime();
-    for (int b = 0; b < batches; b++) {
+    int seen = 0;
+    for (int batch = 1; ; batch++) {
       if (cancelled.getAsBoolean()) {
-        LOG.info("training cancelled in epoch {} after {} of {} batches", epoch, b, batches);
+        LOG.info("training cancelled in epoch {} after {} faces", epoch, seen);
         return null;
       }
-      int from = b * batchSize;
-      int to = Math.min(order.length, from + batchSize);
+      int count = batches.fill(pixels, labels);
+      if (count == 0) {
+        break;
+      }
       try (NDManager scratch = model.manager().newSubManager()) {
-        NDArray input = FaceTensor.fromFaces(scratch, training, order, from, to);
-        NDArray labels = labels(scratch, training, order, from, to);
-        BatchOutcome outcome = trainBatch(scratch, input, labels);
-        lossSum += outcome.loss() * (to - from);
+        NDArray input = FaceTensor.fromPixels(scratch,
+            count == batchSize ? pixels : Arrays.copyOf(pixels, count * FaceSet.PIXELS), count);
+        NDArray labelArray = scratch.create(count == batchSize ? labels : Arrays.copyOf(labels, count));
+        BatchOutcome outcome = trainBatch(scratch, input, labelArray);
+        lossSum += outcome.loss() * count;
         correct += outcome.correct();
-        listener.batchFinished(epoch, b + 1, batches, outcome.loss());
+        seen += count;
+        listener.batchFinished(epoch, batch, Math.max(batch, expectedBatches), outcome.loss());
       }
     }
+    if (seen == 0) {
+      throw new IllegalStateException("no TRAINING examples, nothing to learn from: " + faces.describe());
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
+    FaceSet validation = faces.validation();
     double validationLoss = Double.NaN;
     double validationAccuracy = Double.NaN;
-    if (validation != null && validation.size() > 0) {
+    if (validation.size() > 0) {
       BatchOutcome total = evaluate(validation);
       validationLoss = total.loss();
       validationAccuracy = (double) total.correct() / validation.size();
@@ -126,12 +145,17 @@ public final class TrainingLoop implements AutoCloseable {
     return new EpochResult(
         epoch,
         hyperparameters.epochs(),
-        lossSum / order.length,
-        (double) correct / order.length,
+        lossSum / seen,
+        (double) correct / seen,
         validationLoss,
         validationAccuracy,
-        order.length / seconds,
-        order.length);
+        seen / seconds,
+        seen);
+  }
+
+  /** The random stream {@code purpose} of {@code epoch} in this run (epoch 0: batches trained outside {@link #run}). */
+  private Random stream(long purpose, int epoch) {
+    return Seeds.random(Seeds.mix(hyperparameters.seed(), purpose), epoch);
   }
 
   /** Mean loss and number of correct predictions of one batch, or of a whole evaluation. */
@@ -155,7 +179,7 @@ public final class TrainingLoop implements AutoCloseable {
     NDArray logits;
     NDArray loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      logits = model.forward(input, true);
+      logits = model.forwardTraining(input, dropout);
       loss = ClassificationLoss.mean(logits, labels, smoothing);
       collector.backward(loss);
     }
@@ -255,21 +279,6 @@ public final class TrainingLoop implements AutoCloseable {
       labels[i - from] = faces.labelIndex(order[i]);
     }
     return manager.create(labels);
-  }
-
-  private static int[] shuffled(int size, long seed) {
-    int[] order = new int[size];
-    for (int i = 0; i < size; i++) {
-      order[i] = i;
-    }
-    Random random = new Random(seed);
-    for (int i = size - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
-    }
-    return order;
   }
 
   @Override

@@ -13,10 +13,10 @@ final class ShuffleBuffer {
   private final Random random;
   private int size;
 
-  ShuffleBuffer(int capacity, long seed) {
+  ShuffleBuffer(int capacity, Random random) {
     this.pixels = new byte[capacity * FaceSet.PIXELS];
     this.labels = new byte[capacity];
-    this.random = new Random(seed);
+    this.random = random;
   }
 
   boolean isFull() {

@@ -1,16 +1,12 @@
 package io.emotionstream.trainer;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.emotionstream.avro.CommandType;
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
-import io.emotionstream.data.FaceSet;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
 import io.emotionstream.kafka.TopicSerdes;
@@ -19,15 +15,14 @@ import io.emotionstream.model.CheckpointException;
 import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.model.EmotionModel;
 import io.emotionstream.model.EpochResult;
-import io.emotionstream.model.FaceTensor;
 import io.emotionstream.model.Hyperparameters;
 import io.emotionstream.model.ModelWeights;
 import io.emotionstream.model.OptimizerState;
+import io.emotionstream.model.TrainingListener;
 import io.emotionstream.model.TrainingLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -290,72 +285,44 @@ public final class TrainerService implements AutoCloseable {
             ? EmotionModel.initialised((float) h.dropout(), h.seed(), device)
             : EmotionModel.withWeights(start, (float) h.dropout(), device);
         TrainingLoop loop = new TrainingLoop(model, h, optimizerState)) {
-      Engine.getInstance().setRandomSeed((int) (h.seed() + run.epochsDone));
-      long runStart = System.nanoTime();
-      int epochsHere = 0;
-      for (int epoch = run.epochsDone + 1; epoch <= h.epochs(); epoch++) {
-        EpochResult result = epoch(run, epoch, model, loop);
-        if (result == null) {
-          return; // cancelled (its status is written) or the service is closing
+      loop.run(data, run.epochsDone + 1, new Publishing(run, model, loop), () -> {
+        if (stopping) {
+          return true;
         }
-        epochsHere++;
-        double secondsPerEpoch = (System.nanoTime() - runStart) / 1e9 / epochsHere;
-        publishEpoch(run, result, model, loop, secondsPerEpoch * (h.epochs() - epoch));
-        run.epochsDone = epoch;
-      }
+        apply(inbox.poll(Duration.ZERO));
+        return run.cancelRequested; // its status is written by the command
+      });
     }
   }
 
-  /** One epoch over the topic; null when it stopped before its end. */
-  private EpochResult epoch(Run run, int epoch, EmotionModel model, TrainingLoop loop) {
-    int batchSize = run.hyperparameters.batchSize();
-    // Throughput counts reading the topic too: it is what an epoch from Kafka costs.
-    long start = System.nanoTime();
-    EpochBatches batches = data.nextEpoch(run.hyperparameters.seed() * 1_000_003L + epoch);
-    byte[] pixels = new byte[batchSize * FaceSet.PIXELS];
-    long[] labels = new long[batchSize];
-    double lossSum = 0;
-    long correct = 0;
-    long seen = 0;
-    while (true) {
-      if (stopping) {
-        return null;
-      }
-      apply(inbox.poll(Duration.ZERO));
-      if (run.cancelRequested) {
-        LOG.info("run {} cancelled in epoch {} after {} faces", run.runId, epoch, seen);
-        return null;
-      }
-      int count = batches.fill(pixels, labels);
-      if (count == 0) {
-        break;
-      }
-      try (NDManager scratch = model.manager().newSubManager()) {
-        NDArray input = FaceTensor.fromPixels(scratch,
-            count == batchSize ? pixels : Arrays.copyOf(pixels, count * FaceSet.PIXELS), count);
-        NDArray labelArray = scratch.create(count == batchSize ? labels : Arrays.copyOf(labels, count));
-        int skippedBefore = loop.skippedSteps();
-        TrainingLoop.BatchOutcome outcome = loop.trainBatch(scratch, input, labelArray);
-        lossSum += outcome.loss() * count;
-        correct += outcome.correct();
-        metrics.recordBatch(loop.skippedSteps() > skippedBefore);
-      }
-      seen += count;
+  /** Hears the run's batches for the metrics, and publishes each epoch as it ends. */
+  private final class Publishing implements TrainingListener {
+    private final Run run;
+    private final EmotionModel model;
+    private final TrainingLoop loop;
+    private final long start = System.nanoTime();
+    private int epochsHere;
+    private int skippedSeen;
+
+    Publishing(Run run, EmotionModel model, TrainingLoop loop) {
+      this.run = run;
+      this.model = model;
+      this.loop = loop;
     }
-    if (seen == 0) {
-      throw new IllegalStateException("no TRAINING examples on " + settings.topics().training());
+
+    @Override
+    public void batchFinished(int epoch, int batch, int batches, double batchLoss) {
+      metrics.recordBatch(loop.skippedSteps() > skippedSeen);
+      skippedSeen = loop.skippedSteps();
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    FaceSet validation = data.validation();
-    double validationLoss = Double.NaN;
-    double validationAccuracy = Double.NaN;
-    if (validation.size() > 0) {
-      TrainingLoop.BatchOutcome scored = loop.evaluate(validation);
-      validationLoss = scored.loss();
-      validationAccuracy = (double) scored.correct() / validation.size();
+
+    @Override
+    public void epochFinished(EpochResult result) {
+      epochsHere++;
+      double secondsPerEpoch = (System.nanoTime() - start) / 1e9 / epochsHere;
+      publishEpoch(run, result, model, loop, secondsPerEpoch * (run.hyperparameters.epochs() - result.epoch()));
+      run.epochsDone = result.epoch();
     }
-    return new EpochResult(epoch, run.hyperparameters.epochs(), lossSum / seen, (double) correct / seen,
-        validationLoss, validationAccuracy, seen / seconds, (int) seen);
   }
 
   private void publishEpoch(Run run, EpochResult result, EmotionModel model, TrainingLoop loop, double etaSeconds) {

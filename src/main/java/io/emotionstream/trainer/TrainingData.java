@@ -2,7 +2,10 @@ package io.emotionstream.trainer;
 
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.Usage;
+import io.emotionstream.data.EpochBatches;
 import io.emotionstream.data.FaceSet;
+import io.emotionstream.data.ShuffledFaces;
+import io.emotionstream.data.TrainingFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
 import io.emotionstream.kafka.DeadLetters;
@@ -17,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * through a {@link ShuffleBuffer}. Validation faces are always kept, test faces ignored. A record that
  * cannot be read, or holds no 48x48 face, goes to the dead letters once and is skipped.
  */
-final class TrainingData implements AutoCloseable {
+final class TrainingData implements TrainingFaces, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
   static final String STAGE = "trainer";
 
@@ -46,7 +50,8 @@ final class TrainingData implements AutoCloseable {
   private final Map<TopicPartition, Long> seenUpTo = new HashMap<>();
   private FaceSet training = new FaceSet();
   private final FaceSet validation = new FaceSet();
-  private long epochEndTotal;
+  /** Training faces of the last streamed pass: the size of the next one, as far as known. */
+  private long lastPassFaces;
 
   TrainingData(ConnectionSettings settings, TopicSerdes serdes, DeadLetterPublisher deadLetters,
       int cacheLimit, int shuffleBuffer) {
@@ -65,7 +70,8 @@ final class TrainingData implements AutoCloseable {
   }
 
   /** Starts an epoch: takes the end offsets now and returns the training faces up to them, shuffled. */
-  EpochBatches nextEpoch(long seed) {
+  @Override
+  public EpochBatches nextEpoch(Random random) {
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
     if (training != null) {
       long started = System.nanoTime();
@@ -81,12 +87,11 @@ final class TrainingData implements AutoCloseable {
             training.size(), cacheLimit);
         training = null;
       } else {
-        epochEndTotal = training.size();
-        return new CachedBatches(training, seed);
+        return new ShuffledFaces(training, random);
       }
     }
     consumer.seekToBeginning(partitions);
-    return new StreamedBatches(end, seed);
+    return new StreamedBatches(end, random);
   }
 
   /**
@@ -106,13 +111,14 @@ final class TrainingData implements AutoCloseable {
   }
 
   /** Validation faces seen so far: those before the end offsets of the current epoch. */
-  FaceSet validation() {
+  @Override
+  public FaceSet validation() {
     return validation;
   }
 
-  /** Training faces in the current epoch as far as known: exact for the cache, the last pass when streaming. */
-  long trainingFaces() {
-    return epochEndTotal;
+  @Override
+  public String describe() {
+    return "the examples on " + topic;
   }
 
   private void take(ConsumerRecord<String, TrainingExample> record) {
@@ -162,10 +168,15 @@ final class TrainingData implements AutoCloseable {
     private final Queue<ConsumerRecord<String, TrainingExample>> polled = new ArrayDeque<>();
     private long count;
 
-    StreamedBatches(Map<TopicPartition, Long> end, long seed) {
+    StreamedBatches(Map<TopicPartition, Long> end, Random random) {
       this.end = end;
       this.remaining = new HashMap<>(end);
-      this.buffer = new ShuffleBuffer(shuffleBuffer, seed);
+      this.buffer = new ShuffleBuffer(shuffleBuffer, random);
+    }
+
+    @Override
+    public int faces() {
+      return (int) lastPassFaces;
     }
 
     @Override
@@ -200,7 +211,7 @@ final class TrainingData implements AutoCloseable {
       count += filled;
       if (filled == 0) {
         partitions.forEach(p -> seenUpTo.put(p, end.get(p)));
-        epochEndTotal = count;
+        lastPassFaces = count;
       }
       return filled;
     }
