@@ -144,10 +144,12 @@ public final class QualityBench {
 
   /** Starts the reference run; its lines are echoed as they come, its epochs' accuracies collected. */
   private static CompletableFuture<Run> reference(Path csv, Hyperparameters h) throws IOException {
-    Process process = new ProcessBuilder(PYTHON, REFERENCE, csv.toString(), "--epochs", String.valueOf(h.epochs()),
+    ProcessBuilder builder = new ProcessBuilder(PYTHON, REFERENCE, csv.toString(), "--epochs", String.valueOf(h.epochs()),
         "--batch-size", String.valueOf(h.batchSize()), "--lr", String.valueOf(h.learningRate()),
         "--dropout", String.valueOf(h.dropout()), "--seed", String.valueOf(h.seed()))
-        .redirectErrorStream(true).start();
+        .redirectErrorStream(true);
+    builder.environment().put("OMP_NUM_THREADS", "1"); // as our side's one libtorch thread (scripts/bench)
+    Process process = builder.start();
     return CompletableFuture.supplyAsync(() -> {
       List<Double> accuracies = new ArrayList<>();
       String result = null;
