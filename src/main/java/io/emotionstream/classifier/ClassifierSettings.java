@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param applicationId instances sharing it share the partitions of the frames topic
  * @param modelName the checkpoints topic key whose latest version is served
  * @param batchSize frames classified together at most
- * @param maxDelay a frame waits at most this long for its batch to fill
+ * @param maxDelay a frame waits at most this long for its batch to fill; zero: a frame goes to inference at
+ *     once when no batch is in inference, and batches form only from frames that come while one is
  * @param accuracyWindow size of the rolling-accuracy hopping windows
  * @param accuracyAdvance how far apart the windows start
  * @param accuracyGrace how late a frame may arrive and still count in its window
@@ -41,7 +42,7 @@ public record ClassifierSettings(
   }
 
   public static ClassifierSettings defaults() {
-    return new ClassifierSettings("emotion-classifier", DEFAULT_MODEL_NAME, 64, Duration.ofMillis(10),
+    return new ClassifierSettings("emotion-classifier", DEFAULT_MODEL_NAME, 64, Duration.ZERO,
         Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(10), 1, null);
   }
 

@@ -31,7 +31,7 @@ public final class ClassifierTopology {
   /** The stage named in the dead letter of a frame that cannot be classified. */
   public static final String FRAME_STAGE = "classify";
 
-  static final String PENDING_STORE = "pending-frames";
+  static final String UNCLASSIFIED_STORE = "unclassified-offsets";
   static final String CHECKPOINT_STORE = "latest-checkpoints";
   static final String ACCURACY_STORE = "accuracy-windows";
 
@@ -46,16 +46,16 @@ public final class ClassifierTopology {
     builder.globalTable(topics.checkpoints(), Consumed.with(keys, Serdes.ByteArray()),
         Materialized.<String, byte[]>as(Stores.inMemoryKeyValueStore(CHECKPOINT_STORE))
             .withKeySerde(keys).withValueSerde(Serdes.ByteArray()));
-    // Cached: a frame stored and deleted within one commit interval never reaches the changelog,
-    // while frames still waiting at a commit are flushed to it in the same transaction as the offsets.
+    // Cached: however many frames a commit interval saw, the commit flushes the range's last value only.
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        Stores.inMemoryKeyValueStore(UNCLASSIFIED_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
     // Frames arrive as raw bytes so that an unreadable payload becomes a dead letter, not a crash.
     KStream<String, ClassifierOutput> outputs = builder
         .stream(topics.frames(), Consumed.with(keys, Serdes.ByteArray()))
         .process(() -> new FrameBatcher(settings, topics.frames(), topics.checkpoints(), CHECKPOINT_STORE,
-            serdes.frames().deserializer(), models, metrics), Named.as("classify"), PENDING_STORE);
+            keys.deserializer(), serdes.frames().deserializer(), models, metrics), Named.as("classify"),
+            UNCLASSIFIED_STORE);
 
     outputs.filter((key, out) -> out instanceof ClassifierOutput.Classified, Named.as("events"))
         .mapValues(out -> ((ClassifierOutput.Classified) out).event())

@@ -10,37 +10,40 @@ import io.emotionstream.kafka.serde.AvroSerdeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects the frames of one partition into micro-batches and classifies each batch with one model:
- * a batch closes when it holds {@code batchSize} frames or its oldest frame has waited {@code maxDelay}
- * (and, if another batch is in inference then, is classified as soon as that one ends).
- * Frames wait in a changelogged store, so a crash mid-batch loses none and, under exactly-once, none is
- * classified twice. Before any model exists frames keep waiting; none is dropped.
+ * Collects the frames of one partition into micro-batches and classifies each batch with one model.
+ * Batches form dynamically: a frame that comes while no batch is in inference goes to inference at
+ * once, alone; frames that come while one is classified wait and form the next batch, up to
+ * {@code batchSize}. A positive {@code maxDelay} trades latency for fuller batches: a partial batch then
+ * waits until its oldest frame has waited that long. Before any model exists frames keep waiting; none
+ * is dropped.
  *
- * <p>A closed batch is classified on the stream thread's inference thread while this processor goes
- * on storing the next frames; its frames stay in the store until their events are forwarded, in the
- * same transaction that deletes them. One batch is in flight at a time, so events keep frame order.
+ * <p>A batch is classified on the stream thread's inference thread while this processor goes on taking
+ * the next frames; one batch is in flight at a time, so events keep frame order. Waiting frames live in
+ * memory; only the offsets of those not yet classified go to a changelogged store
+ * ({@link UnclassifiedOffsets}), so that the task's next owner, after a crash or a rebalance, reads them
+ * again from the input partition: none is lost and, under exactly-once, none is classified twice.
  */
 final class FrameBatcher implements Processor<String, byte[], String, ClassifierOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatcher.class);
@@ -50,16 +53,21 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private final String framesTopic;
   private final String checkpointsTopic;
   private final String checkpointStoreName;
+  private final Deserializer<String> keys;
   private final Deserializer<FaceFrame> frames;
   private final ServingModels models;
   private final ClassifierMetrics metrics;
 
   private ProcessorContext<String, ClassifierOutput> context;
-  private KeyValueStore<String, byte[]> pending;
+  private UnclassifiedOffsets unclassified;
   private TimestampedKeyValueStore<String, byte[]> checkpoints;
-  private long pendingCount;
-  private long oldestPendingSince;
+  private final ArrayDeque<PendingFrame> waiting = new ArrayDeque<>();
+  /** One past the offset of the last frame taken. */
+  private long end;
+  private long oldestWaitingSince;
   private boolean waitingForModelLogged;
+  /** Of the waiting frames, how many waited for a model to exist: they are classified before any other. */
+  private int waitedForModel;
   /** The batch being classified, whose events are not forwarded yet; null if none. */
   private InFlight inFlight;
   /** The frames that waited for a model, classified so far once it came, and the longest wait among them. */
@@ -69,19 +77,20 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   /**
    * @param modelWait whether its frames waited for a model to exist, and whether it is the last batch of them
    */
-  private record InFlight(List<String> storeKeys, List<PendingFrame> frames,
-      ServingModels.Serving model, CompletableFuture<Classified> result, ModelWait modelWait) {}
+  private record InFlight(List<PendingFrame> frames, ServingModels.Serving model,
+      CompletableFuture<Classified> result, ModelWait modelWait) {}
 
   private enum ModelWait { NONE, WAITED, WAITED_LAST }
 
   private record Classified(float[][] probabilities, long classifiedAtMs) {}
 
   FrameBatcher(ClassifierSettings settings, String framesTopic, String checkpointsTopic, String checkpointStoreName,
-      Deserializer<FaceFrame> frames, ServingModels models, ClassifierMetrics metrics) {
+      Deserializer<String> keys, Deserializer<FaceFrame> frames, ServingModels models, ClassifierMetrics metrics) {
     this.settings = settings;
     this.framesTopic = framesTopic;
     this.checkpointsTopic = checkpointsTopic;
     this.checkpointStoreName = checkpointStoreName;
+    this.keys = keys;
     this.frames = frames;
     this.models = models;
     this.metrics = metrics;
@@ -90,22 +99,61 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   @Override
   public void init(ProcessorContext<String, ClassifierOutput> context) {
     this.context = context;
-    this.pending = context.getStateStore(ClassifierTopology.PENDING_STORE);
+    this.unclassified = new UnclassifiedOffsets(context.getStateStore(ClassifierTopology.UNCLASSIFIED_STORE));
     this.checkpoints = context.getStateStore(checkpointStoreName);
-    // Frames restored from the changelog after a crash form the first batch.
-    this.pendingCount = pending.approximateNumEntries();
-    this.oldestPendingSince = context.currentSystemTimeMs();
+    unclassified.left().ifPresent(this::takeAgain);
     long tick = tickMillis(settings);
-    context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::classifyIfDue);
+    context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, now -> classifyWhatIsDue());
+  }
+
+  /**
+   * The frames a crashed or rebalanced owner took and did not classify form the first batches. Frames
+   * of the range refused then are skipped: their dead letters were committed with the range.
+   */
+  private void takeAgain(UnclassifiedOffsets.Range range) {
+    TopicPartition partition = new TopicPartition(framesTopic, context.taskId().partition());
+    List<ConsumerRecord<byte[], byte[]>> records = new PartitionRereader(context.appConfigs())
+        .read(partition, range.first(), range.end());
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      Taken taken = take(keys.deserialize(framesTopic, record.key()), record.value(), record.timestamp(),
+          record.offset());
+      if (taken instanceof Taken.Frame frame) {
+        waiting.add(frame.frame());
+      }
+    }
+    end = range.end();
+    oldestWaitingSince = context.currentSystemTimeMs();
+    LOG.info("{}: {} frames taken before the task moved here were read again from offsets {} to {}", partition,
+        waiting.size(), range.first(), range.end());
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
-    forwardIfClassified();
     RecordMetadata origin = context.recordMetadata().orElseThrow();
+    Taken taken = take(record.key(), record.value(), record.timestamp(), origin.offset());
+    end = origin.offset() + 1;
+    if (taken instanceof Taken.Refused refused) {
+      refuse(record, origin, refused.reason(), refused.cause());
+    } else {
+      if (waiting.isEmpty()) {
+        oldestWaitingSince = context.currentSystemTimeMs();
+      }
+      waiting.add(((Taken.Frame) taken).frame());
+    }
+    classifyWhatIsDue();
+  }
+
+  /** A frame read from the input: checked and resized to the model's input, or refused with the reason. */
+  private sealed interface Taken {
+    record Frame(PendingFrame frame) implements Taken {}
+
+    record Refused(String reason, Throwable cause) implements Taken {}
+  }
+
+  private Taken take(String key, byte[] value, long timestamp, long offset) {
     FaceFrame frame;
     try {
-      frame = frames.deserialize(framesTopic, record.value());
+      frame = frames.deserialize(framesTopic, value);
       if (frame == null) {
         throw new SerializationException("empty payload (a tombstone) where a FaceFrame was expected");
       }
@@ -113,41 +161,19 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       if (!e.problem().isRecordAtFault()) {
         throw e; // the registry is away: failing the task keeps the frame for a retry
       }
-      refuse(record, origin, e.getMessage(), e);
-      return;
+      return new Taken.Refused(e.getMessage(), e);
     } catch (SerializationException e) {
-      refuse(record, origin, framesTopic + ": " + e.getMessage(), e);
-      return;
+      return new Taken.Refused(framesTopic + ": " + e.getMessage(), e);
     }
     String problem = FrameCheck.problem(frame);
     if (problem != null) {
-      refuse(record, origin, problem, null);
-      return;
+      return new Taken.Refused(problem, null);
     }
     byte[] pixels = new byte[frame.getPixels().remaining()];
     frame.getPixels().get(pixels);
     byte[] face = FaceResizer.toFace(frame.getWidth(), frame.getHeight(), pixels);
-    PendingFrame waiting = new PendingFrame(record.key(), frame.getFrameId(), frame.getSourceId(),
-        frame.getCaptureTimeMs().toEpochMilli(), record.timestamp(), frame.getLabel(), face, frame.getScene());
-    if (pendingCount == 0) {
-      oldestPendingSince = context.currentSystemTimeMs();
-    }
-    pending.put(storeKey(origin.offset()), waiting.encode());
-    pendingCount++;
-    if (pendingCount >= settings.batchSize()) {
-      classifyPending(); // waits for the batch in inference: a full batch holds the stream thread back
-    } else {
-      classifyIfDue(context.currentSystemTimeMs());
-    }
-  }
-
-  /**
-   * The frame's key in the pending store: its partition offset, unique within this task, zero-padded to
-   * 19 digits so that keys sort in arrival order (as {@code %019d} would, without a formatter per frame).
-   */
-  static String storeKey(long offset) {
-    String digits = Long.toString(offset);
-    return "0".repeat(19 - digits.length()) + digits;
+    return new Taken.Frame(new PendingFrame(offset, key, frame.getFrameId(), frame.getSourceId(),
+        frame.getCaptureTimeMs().toEpochMilli(), timestamp, frame.getLabel(), face, frame.getScene()));
   }
 
   /** How often a batch is checked for being due or classified: a few ms late at most either way. */
@@ -156,54 +182,60 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   }
 
   /**
-   * Classifies the waiting frames once the oldest has waited the max delay and no batch is in inference.
-   * A batch due while another is classified follows it as soon as that one ends, without holding the
-   * stream thread: it goes on polling and committing meanwhile, and frames taken in that time join it.
+   * Forwards the batch in flight if it is classified, and starts the next one when it is due: at once
+   * when nothing is in inference (after the max delay, if there is one, unless the batch is full); when
+   * a batch is in flight, only a full batch waits for it, holding the stream thread back; a partial one
+   * follows as soon as it ends, while the stream thread goes on polling and committing, and the frames
+   * taken meanwhile join it.
    */
-  private void classifyIfDue(long now) {
+  private void classifyWhatIsDue() {
     forwardIfClassified();
-    if (inFlight == null && pendingCount > 0 && now - oldestPendingSince >= settings.maxDelay().toMillis()) {
-      classifyPending();
+    while (!waiting.isEmpty()) {
+      boolean full = waiting.size() >= settings.batchSize();
+      if (!full && waitedForModel == 0 && (inFlight != null
+          || context.currentSystemTimeMs() - oldestWaitingSince < settings.maxDelay().toMillis())) {
+        break;
+      }
+      Optional<ServingModels.Serving> model = servingModel();
+      if (model.isEmpty()) {
+        break;
+      }
+      forwardClassified();
+      classify(model.get());
     }
+    rememberUnclassified();
   }
 
-  private void classifyPending() {
+  private Optional<ServingModels.Serving> servingModel() {
     ValueAndTimestamp<byte[]> latest = checkpoints.get(settings.modelName());
     Optional<ServingModels.Serving> model = models.current(checkpointsTopic,
         latest == null ? null : latest.value(), context.currentSystemTimeMs(), this::forwardRefusedCheckpoint);
     if (model.isEmpty()) {
       if (!waitingForModelLogged) {
-        LOG.info("{} frames wait for the first checkpoint of model '{}'", pendingCount, settings.modelName());
+        LOG.info("{} frames wait for the first checkpoint of model '{}'", waiting.size(), settings.modelName());
         waitingForModelLogged = true;
       }
-      return;
+    } else if (waitingForModelLogged) {
+      waitingForModelLogged = false;
+      waitedForModel = waiting.size();
     }
-    boolean waitedForModel = waitingForModelLogged;
-    waitingForModelLogged = false;
-    forwardClassified(); // its frames leave the store, so what remains in it is what waits
-    List<KeyValue<String, byte[]>> waiting = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> all = pending.all()) {
-      all.forEachRemaining(waiting::add);
-    }
-    for (int from = 0; from < waiting.size(); from += settings.batchSize()) {
-      forwardClassified();
-      int to = Math.min(waiting.size(), from + settings.batchSize());
-      ModelWait wait = !waitedForModel ? ModelWait.NONE
-          : to == waiting.size() ? ModelWait.WAITED_LAST : ModelWait.WAITED;
-      classify(waiting.subList(from, to), model.get(), wait);
-    }
-    pendingCount = 0;
+    return model;
   }
 
-  private void classify(List<KeyValue<String, byte[]>> batch, ServingModels.Serving model, ModelWait wait) {
-    List<String> storeKeys = new ArrayList<>(batch.size());
-    List<PendingFrame> frames = new ArrayList<>(batch.size());
-    byte[][] faces = new byte[batch.size()][];
-    for (KeyValue<String, byte[]> entry : batch) {
-      storeKeys.add(entry.key);
-      PendingFrame frame = PendingFrame.decode(entry.value);
-      faces[frames.size()] = frame.face();
-      frames.add(frame);
+  private void classify(ServingModels.Serving model) {
+    int size = Math.min(settings.batchSize(), waiting.size());
+    List<PendingFrame> batch = new ArrayList<>(size);
+    byte[][] faces = new byte[size][];
+    for (int i = 0; i < size; i++) {
+      PendingFrame frame = waiting.poll();
+      faces[i] = frame.face();
+      batch.add(frame);
+    }
+    oldestWaitingSince = context.currentSystemTimeMs();
+    ModelWait wait = ModelWait.NONE;
+    if (waitedForModel > 0) {
+      waitedForModel = Math.max(0, waitedForModel - size);
+      wait = waitedForModel == 0 ? ModelWait.WAITED_LAST : ModelWait.WAITED;
     }
     CompletableFuture<Classified> result = new CompletableFuture<>();
     models.inference().execute(() -> {
@@ -213,13 +245,23 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
         result.completeExceptionally(e);
       }
     });
-    inFlight = new InFlight(storeKeys, frames, model, result, wait);
+    inFlight = new InFlight(batch, model, result, wait);
     forwardIfClassified(); // at once when inference runs on this thread
   }
 
   private void forwardIfClassified() {
     if (inFlight != null && inFlight.result().isDone()) {
       forwardClassified();
+    }
+  }
+
+  /** Points the store at the oldest frame not classified yet, or clears it when every frame taken is. */
+  private void rememberUnclassified() {
+    PendingFrame oldest = inFlight != null ? inFlight.frames().get(0) : waiting.peek();
+    if (oldest == null) {
+      unclassified.forget();
+    } else {
+      unclassified.remember(oldest.offset(), end);
     }
   }
 
@@ -234,7 +276,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     try {
       classified = batch.result().join();
     } catch (CompletionException e) {
-      // The task fails and its frames, still stored, are classified again when it restarts.
+      // The task fails; its frames' offsets, still stored, bring them back when it restarts.
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
     long version = batch.model().version();
@@ -269,7 +311,6 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       } else {
         longestWaitMs = Math.max(longestWaitMs, latency);
       }
-      pending.delete(batch.storeKeys().get(i));
     }
     metrics.recordBatch(batch.frames().size(), version);
     if (batch.modelWait() != ModelWait.NONE) {
@@ -286,8 +327,8 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   }
 
   /**
-   * A batch still in flight is not forwarded here (forwarding is not allowed while closing): its frames
-   * stay stored and are classified again by whichever instance gets the task next.
+   * A batch still in flight is not forwarded here (forwarding is not allowed while closing): its offsets
+   * stay stored and its frames are read again by whichever instance gets the task next.
    */
   @Override
   public void close() {

@@ -33,8 +33,9 @@ public final class ClassifierCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "64", description = "Frames per inference batch at most (default ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--max-delay-ms", defaultValue = "10",
-      description = "Longest a frame waits for its batch to fill, ms (default ${DEFAULT-VALUE}).")
+  @Option(names = "--max-delay-ms", defaultValue = "0",
+      description = "Longest a frame waits for its batch to fill, ms (default ${DEFAULT-VALUE}: a frame goes to "
+          + "inference at once when none is in inference; batches still form from the frames that come meanwhile).")
   long maxDelayMs;
 
   @Option(names = "--accuracy-window", defaultValue = "60s", converter = DurationConverter.class,

@@ -22,7 +22,7 @@ public final class FrameProducer implements AutoCloseable {
 
   public FrameProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.topic = settings.topics().frames();
-    this.producer = new KafkaProducer<>(settings.clientConfig(ThroughputTuning.settings()),
+    this.producer = new KafkaProducer<>(settings.clientConfig(ProducerTuning.live()),
         serdes.keys().serializer(), serdes.frames().serializer());
     this.deadLetters = new DeadLetterPublisher(settings, serdes);
   }

@@ -24,7 +24,7 @@ public final class TrainingProducer implements AutoCloseable {
 
   public TrainingProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.topic = settings.topics().training();
-    this.producer = new KafkaProducer<>(settings.clientConfig(ThroughputTuning.settings()),
+    this.producer = new KafkaProducer<>(settings.clientConfig(ProducerTuning.bulk()),
         serdes.keys().serializer(), serdes.trainingExamples().serializer());
     this.deadLetters = new DeadLetterPublisher(settings, serdes);
   }

@@ -32,6 +32,8 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.utils.Utils;
@@ -69,6 +71,43 @@ class ClassifierClusterTest {
         }
       }
 
+      Map<String, Long> perFrame = events.all().stream()
+          .collect(Collectors.groupingBy(EmotionEvent::getFrameId, Collectors.counting()));
+      assertEquals(frames, perFrame.size(), "every frame classified");
+      assertTrue(perFrame.values().stream().allMatch(count -> count == 1), "no frame classified twice");
+    }
+  }
+
+  /**
+   * Frames taken and committed past, but not classified (no model yet), when the instance dies: only
+   * their offsets were stored, and the next owner reads them again from the frames partition.
+   */
+  @Test
+  void framesTakenButNotClassifiedWhenAnInstanceDiesAreReadAgainAndClassifiedOnce(@TempDir Path dir)
+      throws Exception {
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 1);
+    String applicationId = "classifier-" + UUID.randomUUID();
+    int frames = 30;
+    TopicPartition frameTopic = new TopicPartition(connection.topics().frames(), 0);
+    try (EventLog events = new EventLog(connection, kafka.serdes());
+        Admin admin = Admin.create(connection.clientConfig())) {
+      ChildProcess dying = classifierProcess(connection, applicationId, dir.resolve("a"), dir.resolve("a.log"));
+      produceFrames(connection, List.of("cam"), frames);
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        assertTrue(dying.isAlive(), Files.readString(dir.resolve("a.log")));
+        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(applicationId)
+            .partitionsToOffsetAndMetadata().get().get(frameTopic);
+        return committed != null && committed.offset() == frames;
+      });
+      dying.kill();
+
+      TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
+      try (ClassifierService next = ClassifierService.start(connection,
+          ClassifierSettings.defaults().withApplicationId(applicationId).withStateDirectory(dir.resolve("b")),
+          new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS))) {
+        events.awaitCount(frames);
+        events.drainFor(Duration.ofSeconds(2));
+      }
       Map<String, Long> perFrame = events.all().stream()
           .collect(Collectors.groupingBy(EmotionEvent::getFrameId, Collectors.counting()));
       assertEquals(frames, perFrame.size(), "every frame classified");

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -120,9 +121,9 @@ class ClassifierTopologyTest {
   }
 
   @Test
-  void aBatchBeingClassifiedKeepsItsFramesStoredAndTheNextFramesComingUntilItsEventsGoOutInOrder() {
+  void aBatchBeingClassifiedKeepsItsOffsetsStoredWithTheNextFramesUntilItsEventsGoOutInOrder() {
     List<Runnable> held = startWithHeldInference();
-    var stored = driver.<String, byte[]>getKeyValueStore(ClassifierTopology.PENDING_STORE);
+    var stored = driver.<String, byte[]>getKeyValueStore(ClassifierTopology.UNCLASSIFIED_STORE);
     publishModel(1, 0);
     sendFrame("cam", 1, null, T0);
     sendFrame("cam", 2, null, T0);
@@ -131,21 +132,74 @@ class ClassifierTopologyTest {
     sendFrame("cam", 4, null, T0); // taken while the first batch is classified
     driver.advanceWallClockTime(Duration.ofMillis(2));
     assertTrue(events.isEmpty(), "no event before its batch is classified");
-    assertEquals(4, stored.approximateNumEntries(), "the batch in flight is still stored, beside the new frame");
+    assertEquals(List.of(0L, 4L), unclassifiedRange(stored), "the batch in flight and the new frame");
     assertEquals(1, held.size());
 
     held.remove(0).run();
     driver.advanceWallClockTime(Duration.ofMillis(2));
     assertEquals(List.of(Emotion.DISGUST, Emotion.FEAR, Emotion.HAPPY),
         events.readValuesToList().stream().map(EmotionEvent::getEmotion).toList());
-    assertEquals(1, stored.approximateNumEntries(), "only the frame not yet classified is left");
+    assertEquals(List.of(3L, 4L), unclassifiedRange(stored), "only the frame not yet classified is left");
 
     driver.advanceWallClockTime(Duration.ofMillis(50)); // the lone frame's batch closes
     held.remove(0).run();
     driver.advanceWallClockTime(Duration.ofMillis(2));
     assertEquals(Emotion.SAD, events.readValue().getEmotion());
-    assertEquals(0, stored.approximateNumEntries());
+    assertNull(stored.get("unclassified"), "every frame taken is classified");
     assertTrue(held.isEmpty());
+  }
+
+  @Test
+  void aFrameGoesToInferenceAtOnceWhenNoneIsInInferenceAndTheFramesComingMeanwhileFormTheNextBatch() {
+    List<Runnable> held = new java.util.ArrayList<>();
+    close();
+    start(ClassifierSettings.defaults(),
+        new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(), held::add));
+    publishModel(1, 0);
+
+    sendFrame("cam", 1, null, T0);
+    assertEquals(1, held.size(), "a lone frame is not held back to fill a batch, with no clock advance");
+    sendFrame("cam", 2, null, T0);
+    sendFrame("cam", 3, null, T0);
+    sendFrame("cam", 4, null, T0);
+    assertEquals(1, held.size(), "one batch in inference at a time");
+
+    held.remove(0).run();
+    driver.advanceWallClockTime(Duration.ofMillis(1));
+    assertEquals(List.of(Emotion.DISGUST), events.readValuesToList().stream().map(EmotionEvent::getEmotion).toList());
+    assertEquals(1, held.size(), "the frames taken meanwhile went to inference as soon as it ended");
+    held.remove(0).run();
+    driver.advanceWallClockTime(Duration.ofMillis(1));
+    assertEquals(List.of(Emotion.FEAR, Emotion.HAPPY, Emotion.SAD),
+        events.readValuesToList().stream().map(EmotionEvent::getEmotion).toList());
+    assertEquals(2, metrics.batches(), "frames 2 to 4 in one batch");
+  }
+
+  @Test
+  void theChangelogOfWaitingFramesCarriesTheirOffsetsNotTheFrames() {
+    TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(
+        "topology-test-" + ClassifierTopology.UNCLASSIFIED_STORE + "-changelog", new StringDeserializer(),
+        new ByteArrayDeserializer());
+    int waitingFrames = 50;
+    for (int i = 0; i < waitingFrames; i++) {
+      sendFrame("cam", i, null, T0); // no model yet: every frame waits across many commits
+    }
+    List<byte[]> written = changelog.readValuesToList();
+    assertTrue(written.size() <= waitingFrames, "at most one record per commit: " + written.size());
+    assertTrue(written.stream().allMatch(value -> value.length == 16), "two offsets each");
+    assertEquals(List.of(0L, (long) waitingFrames),
+        unclassifiedRange(driver.getKeyValueStore(ClassifierTopology.UNCLASSIFIED_STORE)));
+
+    publishModel(1, 0);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    assertEquals(waitingFrames, events.readValuesToList().size());
+    List<byte[]> afterwards = changelog.readValuesToList();
+    assertNull(afterwards.get(afterwards.size() - 1), "cleared once every frame is classified");
+  }
+
+  private static List<Long> unclassifiedRange(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store) {
+    ByteBuffer range = ByteBuffer.wrap(store.get("unclassified"));
+    return List.of(range.getLong(), range.getLong());
   }
 
   /**

@@ -13,12 +13,11 @@ import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.TopicSpec;
 import io.emotionstream.producer.KafkaSink;
 import io.emotionstream.producer.ProduceSummary;
-import io.emotionstream.producer.ThroughputTuning;
+import io.emotionstream.producer.ProducerTuning;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,7 +61,7 @@ public final class VideoProducer implements AutoCloseable {
   public VideoProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.framesTopic = settings.topics().frames();
     this.scenesTopic = settings.topics().scenes();
-    Map<String, Object> config = new HashMap<>(ThroughputTuning.settings());
+    Map<String, Object> config = ProducerTuning.live();
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES); // a large frame's JPEG
     this.producer = new KafkaProducer<>(settings.clientConfig(config), serdes.keys().serializer(),
         new ByteArraySerializer());
