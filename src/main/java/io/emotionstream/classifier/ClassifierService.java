@@ -67,9 +67,10 @@ public final class ClassifierService implements AutoCloseable {
 
   /**
    * A stream thread that failed on an exception is replaced: the next one resumes from the last commit,
-   * and exactly-once holds. An {@link Error} (a native library that cannot load, memory exhausted) would
-   * fail every replacement the same way, so the client stops instead; the global checkpoints thread is
-   * never replaced, and its failure stops the client too.
+   * and exactly-once holds (under at-least-once, the events since that commit come again). An
+   * {@link Error} (a native library that cannot load, memory exhausted) would fail every replacement the
+   * same way, so the client stops instead; the global checkpoints thread is never replaced, and its
+   * failure stops the client too.
    */
   private StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
     lastFailure.set(failure);
