@@ -67,9 +67,10 @@ public final class ClassifierService implements AutoCloseable {
 
   /**
    * A stream thread that failed on an exception is replaced: the next one resumes from the last commit,
-   * and exactly-once holds. An {@link Error} (a native library that cannot load, memory exhausted) would
-   * fail every replacement the same way, so the client stops instead; the global checkpoints thread is
-   * never replaced, and its failure stops the client too.
+   * and exactly-once holds (under at-least-once, the events since that commit come again). An
+   * {@link Error} (a native library that cannot load, memory exhausted) would fail every replacement the
+   * same way, so the client stops instead; the global checkpoints thread is never replaced, and its
+   * failure stops the client too.
    */
   private StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
     lastFailure.set(failure);
@@ -105,8 +106,13 @@ public final class ClassifierService implements AutoCloseable {
   static Properties streamsConfig(ConnectionSettings connection, ClassifierSettings settings) {
     Map<String, Object> config = new HashMap<>(connection.clientConfig());
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-    // Every frame gives exactly one event or one dead letter, also across crashes and rebalances.
-    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, switch (settings.processingGuarantee()) {
+      // Every frame gives exactly one event or one dead letter, also across crashes and rebalances.
+      case EXACTLY_ONCE -> StreamsConfig.EXACTLY_ONCE_V2;
+      // Events are readable once written, not at the next commit; after a crash, the frames since the
+      // last commit are classified again, their events keyed and identified as the first time.
+      case AT_LEAST_ONCE -> StreamsConfig.AT_LEAST_ONCE;
+    });
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
     // The thread must wake for the max-delay punctuation even when no frame arrives, and soon after a

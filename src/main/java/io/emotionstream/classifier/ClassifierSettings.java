@@ -14,8 +14,10 @@ import java.time.Duration;
  * @param accuracyWindow size of the rolling-accuracy hopping windows
  * @param accuracyAdvance how far apart the windows start
  * @param accuracyGrace how late a frame may arrive and still count in its window
+ * @param processingGuarantee whether a crash may repeat events (at-least-once) or not (exactly-once)
  * @param commitInterval how often results are committed: under exactly-once, events become visible
- *     to read-committed consumers only then, so it bounds end-to-end latency from below
+ *     to read-committed consumers only then, so it bounds end-to-end latency from below; under
+ *     at-least-once, it bounds how much is classified again after a crash
  * @param threads stream threads, each with its own predictor
  * @param stateDirectory where Kafka Streams keeps local state; null for its default
  */
@@ -27,6 +29,7 @@ public record ClassifierSettings(
     Duration accuracyWindow,
     Duration accuracyAdvance,
     Duration accuracyGrace,
+    ProcessingGuarantee processingGuarantee,
     Duration commitInterval,
     int threads,
     Path stateDirectory) {
@@ -39,41 +42,49 @@ public record ClassifierSettings(
     require(!accuracyAdvance.isZero() && accuracyAdvance.compareTo(accuracyWindow) <= 0,
         "accuracy advance must be positive and at most the window");
     require(threads >= 1, "threads must be at least 1");
+    require(processingGuarantee != null, "a processing guarantee is required");
   }
 
   public static ClassifierSettings defaults() {
     return new ClassifierSettings("emotion-classifier", DEFAULT_MODEL_NAME, 64, Duration.ZERO,
-        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(10), 1, null);
+        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), ProcessingGuarantee.EXACTLY_ONCE,
+        ProcessingGuarantee.EXACTLY_ONCE.defaultCommitInterval(), 1, null);
   }
 
   public ClassifierSettings withApplicationId(String value) {
     return new ClassifierSettings(value, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, commitInterval, threads, stateDirectory);
+        accuracyGrace, processingGuarantee, commitInterval, threads, stateDirectory);
   }
 
   public ClassifierSettings withBatching(int size, Duration delay) {
     return new ClassifierSettings(applicationId, modelName, size, delay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, commitInterval, threads, stateDirectory);
+        accuracyGrace, processingGuarantee, commitInterval, threads, stateDirectory);
   }
 
   public ClassifierSettings withAccuracyWindows(Duration window, Duration advance, Duration grace) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, window, advance, grace,
-        commitInterval, threads, stateDirectory);
+        processingGuarantee, commitInterval, threads, stateDirectory);
   }
 
   public ClassifierSettings withStateDirectory(Path value) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, commitInterval, threads, value);
+        accuracyGrace, processingGuarantee, commitInterval, threads, value);
   }
 
   public ClassifierSettings withThreads(int value) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, commitInterval, value, stateDirectory);
+        accuracyGrace, processingGuarantee, commitInterval, value, stateDirectory);
   }
 
   public ClassifierSettings withCommitInterval(Duration value) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, value, threads, stateDirectory);
+        accuracyGrace, processingGuarantee, value, threads, stateDirectory);
+  }
+
+  /** This guarantee with its default commit interval; a {@link #withCommitInterval} after it chooses another. */
+  public ClassifierSettings withProcessingGuarantee(ProcessingGuarantee value) {
+    return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
+        accuracyGrace, value, value.defaultCommitInterval(), threads, stateDirectory);
   }
 
   private static void require(boolean condition, String message) {

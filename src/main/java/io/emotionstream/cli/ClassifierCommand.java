@@ -4,6 +4,7 @@ import io.emotionstream.classifier.ClassifierService;
 import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
 import io.emotionstream.classifier.InstanceStateDirectory;
+import io.emotionstream.classifier.ProcessingGuarantee;
 import io.emotionstream.metrics.ClassifierMetricFamilies;
 import io.emotionstream.metrics.MetricsEndpoint;
 import java.io.IOException;
@@ -12,8 +13,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "classifier", mixinStandardHelpOptions = true,
     description = "Run the Kafka Streams classifier: frames in, emotion events and rolling accuracy out, the "
@@ -50,9 +53,19 @@ public final class ClassifierCommand implements Callable<Integer> {
       description = "How late a frame may still count in its window (default ${DEFAULT-VALUE}).")
   Duration accuracyGrace;
 
-  @Option(names = "--commit-interval-ms", defaultValue = "10",
-      description = "Exactly-once commit interval, ms: events become visible to consumers at each commit (default ${DEFAULT-VALUE}).")
-  long commitIntervalMs;
+  @Option(names = "--processing-guarantee", defaultValue = "exactly-once",
+      paramLabel = "exactly-once|at-least-once", converter = GuaranteeConverter.class,
+      description = "exactly-once: one event per frame, also across crashes, readable at the next commit; "
+          + "at-least-once: events readable at once, but a crash repeats the last commit interval's events, "
+          + "under the same frame id (default ${DEFAULT-VALUE}).")
+  ProcessingGuarantee processingGuarantee;
+
+  @Option(names = "--commit-interval-ms",
+      description = "Commit interval, ms: under exactly-once, events become visible to consumers at each commit; "
+          + "under at-least-once, a crash repeats up to this long of events (default "
+          + ProcessingGuarantee.EXACTLY_ONCE_COMMIT_MS + " under exactly-once, "
+          + ProcessingGuarantee.AT_LEAST_ONCE_COMMIT_MS + " under at-least-once).")
+  Long commitIntervalMs;
 
   @Option(names = "--threads", defaultValue = "1", description = "Stream threads, one predictor each (default ${DEFAULT-VALUE}).")
   int threads;
@@ -86,7 +99,8 @@ public final class ClassifierCommand implements Callable<Integer> {
       state.close();
       throw e;
     }
-    System.out.println("classifier " + applicationId + " serving model '" + modelName + "', state in " + state.path());
+    System.out.println("classifier " + applicationId + " serving model '" + modelName + "', "
+        + processingGuarantee.optionValue() + ", state in " + state.path());
     return UntilStopped.run("classifier", () -> {
       try (state; service) {
         metrics.ifPresent(MetricsEndpoint::close);
@@ -94,8 +108,18 @@ public final class ClassifierCommand implements Callable<Integer> {
     }, service::awaitTermination);
   }
 
-  private ClassifierSettings settings(Path stateDirectory) {
+  ClassifierSettings settings(Path stateDirectory) {
     return new ClassifierSettings(applicationId, modelName, batchSize, Duration.ofMillis(maxDelayMs), accuracyWindow,
-        accuracyAdvance, accuracyGrace, Duration.ofMillis(commitIntervalMs), threads, stateDirectory);
+        accuracyAdvance, accuracyGrace, processingGuarantee, commitIntervalMs == null
+            ? processingGuarantee.defaultCommitInterval() : Duration.ofMillis(commitIntervalMs),
+        threads, stateDirectory);
+  }
+
+  static final class GuaranteeConverter implements ITypeConverter<ProcessingGuarantee> {
+    @Override
+    public ProcessingGuarantee convert(String value) {
+      return ProcessingGuarantee.of(value).orElseThrow(() -> new TypeConversionException(
+          "'" + value + "' is not a processing guarantee: use exactly-once or at-least-once"));
+    }
   }
 }

@@ -19,6 +19,7 @@ final class ThreadCpu {
   private static final Path PROCESS = Path.of("/proc/self/stat");
   /** USER_HZ, the unit of /proc's CPU times, is 100 on every Linux platform Java runs on. */
   private static final long MILLIS_PER_TICK = 10;
+  private static final String JIT = "JIT compilers";
 
   private final Map<String, Long> millisByThread;
   /** The whole process's, which keeps the time of threads that have ended since. */
@@ -62,15 +63,8 @@ final class ThreadCpu {
    * first; threads that ended meanwhile count as one group.
    */
   String since(ThreadCpu before) {
-    Map<String, Long> byGroup = new HashMap<>();
-    long live = 0;
-    for (Map.Entry<String, Long> thread : millisByThread.entrySet()) {
-      long used = thread.getValue() - before.millisByThread.getOrDefault(thread.getKey(), 0L);
-      byGroup.merge(group(thread.getKey().substring(thread.getKey().indexOf(' ') + 1)), used, Long::sum);
-      live += used;
-    }
-    long total = Math.max(live, processMillis - before.processMillis);
-    byGroup.merge("threads that have ended", total - live, Long::sum);
+    Map<String, Long> byGroup = usedByGroup(before);
+    long total = byGroup.values().stream().mapToLong(Long::longValue).sum();
     double wallSeconds = (nanos - before.nanos) / 1e9;
     StringBuilder text = new StringBuilder(String.format("CPU used: %.2f of %d cores over %.1f s", total / 1e3
         / wallSeconds, Runtime.getRuntime().availableProcessors(), wallSeconds));
@@ -81,10 +75,30 @@ final class ThreadCpu {
     return text.toString();
   }
 
+  /** The share of the CPU used since {@code before} that the JIT compilers took, 0 to 1. */
+  double jitShare(ThreadCpu before) {
+    Map<String, Long> byGroup = usedByGroup(before);
+    long total = byGroup.values().stream().mapToLong(Long::longValue).sum();
+    return byGroup.getOrDefault(JIT, 0L) / (double) Math.max(1, total);
+  }
+
+  private Map<String, Long> usedByGroup(ThreadCpu before) {
+    Map<String, Long> byGroup = new HashMap<>();
+    long live = 0;
+    for (Map.Entry<String, Long> thread : millisByThread.entrySet()) {
+      long used = thread.getValue() - before.millisByThread.getOrDefault(thread.getKey(), 0L);
+      byGroup.merge(group(thread.getKey().substring(thread.getKey().indexOf(' ') + 1)), used, Long::sum);
+      live += used;
+    }
+    long total = Math.max(live, processMillis - before.processMillis);
+    byGroup.merge("threads that have ended", total - live, Long::sum);
+    return byGroup;
+  }
+
   /** Linux keeps 15 characters of a thread's name: enough to tell these apart. */
   private static String group(String name) {
     if (name.startsWith("C2 Compiler") || name.startsWith("C1 Compiler")) {
-      return "JIT compilers";
+      return JIT;
     }
     if (name.startsWith("data-plane-kafk") || name.startsWith("kafka-") && name.contains("raft")) {
       return "broker";

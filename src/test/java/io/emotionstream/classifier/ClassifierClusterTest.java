@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,6 +117,60 @@ class ClassifierClusterTest {
   }
 
   @Test
+  void atLeastOnceRepeatsAfterACrashCarryTheFrameIdAndPredictionOfTheFirstEvent(@TempDir Path dir) throws Exception {
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 3);
+    TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
+    String applicationId = "classifier-" + UUID.randomUUID();
+    int frames = 600;
+    List<String> sources = List.of("cam-1", "cam-2", "cam-3");
+    // No commit falls before the kill, so every event read before it must come again: the repeats are
+    // certain, not a matter of where the kill lands between two commits.
+    String[] atLeastOnce = {"--processing-guarantee", "at-least-once", "--commit-interval-ms", "600000"};
+
+    try (EventLog events = new EventLog(connection, kafka.serdes())) {
+      Path state = dir.resolve("state");
+      CompletableFuture<Void> producing;
+      try (ChildProcess crashing = classifierProcess(connection, applicationId, state, dir.resolve("a.log"),
+          atLeastOnce)) {
+        producing = CompletableFuture.runAsync(() -> produceFrames(connection, sources, frames));
+        events.awaitCount(frames / 6);
+        crashing.kill(); // mid-stream, no commit yet: no shutdown hook runs
+      }
+      events.drainFor(Duration.ofSeconds(1)); // what the killed instance had sent before it died
+      Set<String> beforeTheCrash = events.all().stream().map(EmotionEvent::getFrameId).collect(Collectors.toSet());
+
+      try (ChildProcess restarted = classifierProcess(connection, applicationId, state, dir.resolve("a2.log"),
+          atLeastOnce)) {
+        producing.get();
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+          events.drainFor(Duration.ofMillis(200));
+          return events.all().stream().map(EmotionEvent::getFrameId).distinct().count() == frames;
+        });
+      }
+
+      Map<String, List<EmotionEvent>> perFrame = events.all().stream()
+          .collect(Collectors.groupingBy(EmotionEvent::getFrameId));
+      assertEquals(frames, perFrame.size(), "every frame classified");
+      assertTrue(beforeTheCrash.stream().allMatch(id -> perFrame.get(id).size() >= 2),
+          "the events before the crash were not committed, so each comes again");
+      for (List<EmotionEvent> repeats : perFrame.values()) {
+        EmotionEvent first = repeats.get(0);
+        for (EmotionEvent repeat : repeats) {
+          assertEquals(first.getSourceId(), repeat.getSourceId(), "the same source id, which is the key");
+          assertEquals(first.getEmotion(), repeat.getEmotion(), "the same prediction");
+          assertEquals(first.getModelVersion(), repeat.getModelVersion());
+          assertEquals(first.getCaptureTimeMs(), repeat.getCaptureTimeMs());
+          assertEquals(first.getLabel(), repeat.getLabel());
+          for (int i = 0; i < first.getProbabilities().size(); i++) {
+            // In a batch of another size libtorch may sum in another order: the last bit can differ.
+            assertEquals(first.getProbabilities().get(i), repeat.getProbabilities().get(i), 1e-6);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void twoInstancesOnOneHostEachTakeAStateDirectoryOfTheirOwnAndShareTheFrames(@TempDir Path dir) throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 2);
     TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
@@ -190,10 +245,12 @@ class ClassifierClusterTest {
   }
 
   private static ChildProcess classifierProcess(ConnectionSettings connection, String applicationId, Path stateRoot,
-      Path log) throws Exception {
-    return ChildProcess.emotion(log, "classifier", "--bootstrap-servers", connection.bootstrapServers(),
+      Path log, String... options) throws Exception {
+    List<String> args = new ArrayList<>(List.of("classifier", "--bootstrap-servers", connection.bootstrapServers(),
         "--registry-url", connection.registryUrl(), "--topic-prefix", connection.topics().prefix(),
-        "--application-id", applicationId, "--state-dir", stateRoot.toString());
+        "--application-id", applicationId, "--state-dir", stateRoot.toString()));
+    args.addAll(List.of(options));
+    return ChildProcess.emotion(log, args.toArray(String[]::new));
   }
 
   private static boolean eachOfTwoMembersHoldsAFramesPartition(Admin admin, String group, String framesTopic)

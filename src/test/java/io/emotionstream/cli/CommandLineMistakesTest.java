@@ -39,6 +39,16 @@ class CommandLineMistakesTest {
   }
 
   @Test
+  void anUnknownGuaranteeIsOneLineNamingTheChoices() {
+    CommandRun run = CommandRun.of("classifier", "--processing-guarantee", "at-most-once");
+
+    assertEquals(2, run.exitCode());
+    assertEquals("error: --processing-guarantee: 'at-most-once' is not a processing guarantee: use exactly-once or "
+        + "at-least-once", run.err().strip());
+    assertEquals("", run.out());
+  }
+
+  @Test
   void everyCommandThatReadsAMissingFileSaysNoSuchFileBeforeDoingAnything() {
     String missing = dir.resolve("missing.csv").toString();
     List<List<String>> commands = List.of(
