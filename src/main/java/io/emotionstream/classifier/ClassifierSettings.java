@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param modelName the checkpoints topic key whose latest version is served
  * @param batchSize frames classified together at most
  * @param maxDelay a frame waits at most this long for its batch to fill
- * @param accuracyWindow size of the rolling-accuracy hopping windows
- * @param accuracyAdvance how far apart the windows start
+ * @param accuracyWindow size of the rolling-accuracy hopping windows, a whole number of advances
+ * @param accuracyAdvance how far apart the windows start, and how often each changed window is reported
  * @param accuracyGrace how late a frame may arrive and still count in its window
  * @param commitInterval how often results are committed: under exactly-once, events become visible
  *     to read-committed consumers only then, so it bounds end-to-end latency from below
@@ -35,8 +35,13 @@ public record ClassifierSettings(
   public ClassifierSettings {
     require(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
     require(!maxDelay.isNegative(), "max delay must not be negative");
-    require(!accuracyAdvance.isZero() && accuracyAdvance.compareTo(accuracyWindow) <= 0,
-        "accuracy advance must be positive and at most the window");
+    require(accuracyAdvance.toMillis() > 0 && accuracyAdvance.compareTo(accuracyWindow) <= 0,
+        "accuracy advance must be at least 1 ms and at most the window");
+    // Rolling accuracy counts each frame once, in an advance-long slice; a window must be whole slices.
+    require(accuracyWindow.toMillis() % accuracyAdvance.toMillis() == 0,
+        "accuracy window (" + accuracyWindow.toMillis() + " ms) must be a whole number of advances ("
+            + accuracyAdvance.toMillis() + " ms)");
+    require(!accuracyGrace.isNegative(), "accuracy grace must not be negative");
     require(threads >= 1, "threads must be at least 1");
   }
 
