@@ -61,12 +61,15 @@ public final class ClassifierTopology {
         .mapValues(out -> ((ClassifierOutput.Refused) out).letter())
         .to(topics.deadLetters(), Produced.with(keys, serdes.deadLetters()));
 
-    // Keyed by model version: the repartition brings every score of a version to one task.
+    // Cached: the scores of a commit interval reach the changelog as one record of their slice, in the same
+    // transaction as the offsets. In memory: a handful of slices a version, restored from the changelog.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ACCURACY_STORE),
         AccuracySlice.serde(), SliceCounts.serde()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ACCURACY_CLOSED_STORE),
         Serdes.String(), Serdes.Long()));
     AccuracyWindows windows = AccuracyWindows.of(settings);
+    // Keyed by model version: the repartition brings every score of a version to one task. Its topic's name
+    // must stay as it is: scores in flight in it when an instance is upgraded are read by the new one.
     outputs.filter((key, out) -> out instanceof ClassifierOutput.Scored, Named.as("scores"))
         .mapValues(out -> (ClassifierOutput.Scored) out)
         .repartition(Repartitioned.<String, ClassifierOutput.Scored>as("scores-by-model-version")
