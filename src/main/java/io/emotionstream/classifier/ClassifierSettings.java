@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param batchSize frames classified together at most
  * @param maxDelay a frame waits at most this long for its batch to fill; zero: a frame goes to inference at
  *     once when no batch is in inference, and batches form only from frames that come while one is
- * @param accuracyWindow size of the rolling-accuracy hopping windows
- * @param accuracyAdvance how far apart the windows start
+ * @param accuracyWindow size of the rolling-accuracy hopping windows, a whole number of advances
+ * @param accuracyAdvance how far apart the windows start, and how often each changed window is reported
  * @param accuracyGrace how late a frame may arrive and still count in its window
  * @param processingGuarantee whether a crash may repeat events (at-least-once) or not (exactly-once)
  * @param commitInterval how often results are committed: under exactly-once, events become visible
@@ -39,8 +39,13 @@ public record ClassifierSettings(
   public ClassifierSettings {
     require(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
     require(!maxDelay.isNegative(), "max delay must not be negative");
-    require(!accuracyAdvance.isZero() && accuracyAdvance.compareTo(accuracyWindow) <= 0,
-        "accuracy advance must be positive and at most the window");
+    require(accuracyAdvance.toMillis() > 0 && accuracyAdvance.compareTo(accuracyWindow) <= 0,
+        "accuracy advance must be at least 1 ms and at most the window");
+    // Rolling accuracy counts each frame once, in an advance-long slice; a window must be whole slices.
+    require(accuracyWindow.toMillis() % accuracyAdvance.toMillis() == 0,
+        "accuracy window (" + accuracyWindow.toMillis() + " ms) must be a whole number of advances ("
+            + accuracyAdvance.toMillis() + " ms)");
+    require(!accuracyGrace.isNegative(), "accuracy grace must not be negative");
     require(threads >= 1, "threads must be at least 1");
     require(processingGuarantee != null, "a processing guarantee is required");
   }

@@ -1,30 +1,25 @@
 package io.emotionstream.classifier;
 
-import io.emotionstream.avro.AccuracyReport;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The classifier as one Kafka Streams topology, a pure function of its settings:
  * <pre>
  * frames ─► classify (micro-batches, hot-swapped model) ─┬─► events
  *                ▲                                        ├─► dead-letters
- *   checkpoints (global table: latest per model name)     └─► scores by model version ─► hopping windows ─► accuracy
+ *   checkpoints (global table: latest per model name)     └─► scores by model version ─► rolling accuracy ─► accuracy
  * </pre>
  */
 public final class ClassifierTopology {
@@ -33,7 +28,8 @@ public final class ClassifierTopology {
 
   static final String UNCLASSIFIED_STORE = "unclassified-offsets";
   static final String CHECKPOINT_STORE = "latest-checkpoints";
-  static final String ACCURACY_STORE = "accuracy-windows";
+  static final String ACCURACY_STORE = "accuracy-slices";
+  static final String ACCURACY_CLOSED_STORE = "accuracy-closed-through";
 
   private ClassifierTopology() {}
 
@@ -65,27 +61,24 @@ public final class ClassifierTopology {
         .mapValues(out -> ((ClassifierOutput.Refused) out).letter())
         .to(topics.deadLetters(), Produced.with(keys, serdes.deadLetters()));
 
-    // Keyed by model version: the repartition brings every score of a version to one task.
-    TimeWindows windows = TimeWindows.ofSizeAndGrace(settings.accuracyWindow(), settings.accuracyGrace())
-        .advanceBy(settings.accuracyAdvance());
+    // Cached: the scores of a commit interval reach the changelog as one record of their slice, in the same
+    // transaction as the offsets. In memory: a handful of slices a version, restored from the changelog.
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ACCURACY_STORE),
+        AccuracySlice.serde(), SliceCounts.serde()).withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ACCURACY_CLOSED_STORE),
+        Serdes.String(), Serdes.Long()));
+    AccuracyWindows windows = AccuracyWindows.of(settings);
+    // Keyed by model version: the repartition brings every score of a version to one task. Its topic's name
+    // must stay as it is: scores in flight in it when an instance is upgraded are read by the new one.
     outputs.filter((key, out) -> out instanceof ClassifierOutput.Scored, Named.as("scores"))
         .mapValues(out -> (ClassifierOutput.Scored) out)
-        .groupByKey(Grouped.with("scores-by-model-version", keys, scoredSerde()))
-        .windowedBy(windows)
-        .aggregate(ConfusionMatrix::new,
-            (version, score, matrix) -> matrix.add(score.actual(), score.predicted()),
-            Materialized.<String, ConfusionMatrix, WindowStore<Bytes, byte[]>>as(ACCURACY_STORE)
-                .withKeySerde(keys).withValueSerde(ConfusionMatrix.serde()))
-        .toStream()
-        .map((window, matrix) -> KeyValue.pair(window.key(), report(window.key(), window.window().start(),
-            window.window().end(), matrix)))
+        .repartition(Repartitioned.<String, ClassifierOutput.Scored>as("scores-by-model-version")
+            .withKeySerde(keys).withValueSerde(scoredSerde()))
+        .process(() -> new RollingAccuracy(windows, ACCURACY_STORE, ACCURACY_CLOSED_STORE),
+            Named.as("rolling-accuracy"), ACCURACY_STORE, ACCURACY_CLOSED_STORE)
         .to(topics.accuracy(), Produced.with(keys, serdes.accuracyReports()));
 
     return builder.build();
-  }
-
-  private static AccuracyReport report(String version, long start, long end, ConfusionMatrix matrix) {
-    return matrix.toReport(Long.parseLong(version), start, end);
   }
 
   /** Two bytes: true class, predicted class. */

@@ -6,10 +6,6 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /** Counts of (true emotion, predicted emotion) pairs: the aggregate behind every accuracy report. */
 final class ConfusionMatrix {
@@ -23,6 +19,21 @@ final class ConfusionMatrix {
 
   private ConfusionMatrix(long[] counts) {
     this.counts = counts;
+  }
+
+  /** The most bytes {@link #writeTo} takes: ten for each count. */
+  static final int MAX_ENCODED_BYTES = CLASSES * CLASSES * 10;
+
+  ConfusionMatrix copy() {
+    return new ConfusionMatrix(counts.clone());
+  }
+
+  /** Adds the other matrix's counts to these. */
+  ConfusionMatrix addAll(ConfusionMatrix other) {
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] += other.counts[i];
+    }
+    return this;
   }
 
   ConfusionMatrix add(int actual, int predicted) {
@@ -50,7 +61,7 @@ final class ConfusionMatrix {
     return correct;
   }
 
-  AccuracyReport toReport(long modelVersion, long windowStartMs, long windowEndMs) {
+  AccuracyReport toReport(long modelVersion, long windowStartMs, long windowEndMs, boolean closed) {
     long total = total();
     List<Double> recall = new ArrayList<>(CLASSES);
     List<List<Long>> rows = new ArrayList<>(CLASSES);
@@ -73,26 +84,38 @@ final class ConfusionMatrix {
         .setAccuracy(total == 0 ? 0 : (double) correct() / total)
         .setPerClassRecall(recall)
         .setConfusion(rows)
+        .setClosed(closed)
         .build();
   }
 
-  /** 49 big-endian longs; internal to the classifier's window store and its changelog. */
-  static Serde<ConfusionMatrix> serde() {
-    Serializer<ConfusionMatrix> serializer = (topic, matrix) -> {
-      ByteBuffer buffer = ByteBuffer.allocate(8 * matrix.counts.length);
-      for (long count : matrix.counts) {
-        buffer.putLong(count);
+  /**
+   * The counts as unsigned variable-length integers (seven bits a byte): mostly small or zero, they take
+   * about a byte each instead of eight.
+   */
+  void writeTo(ByteBuffer buffer) {
+    for (long count : counts) {
+      long rest = count;
+      while ((rest & ~0x7FL) != 0) {
+        buffer.put((byte) ((rest & 0x7F) | 0x80));
+        rest >>>= 7;
       }
-      return buffer.array();
-    };
-    Deserializer<ConfusionMatrix> deserializer = (topic, bytes) -> {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      long[] counts = new long[CLASSES * CLASSES];
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] = buffer.getLong();
-      }
-      return new ConfusionMatrix(counts);
-    };
-    return Serdes.serdeFrom(serializer, deserializer);
+      buffer.put((byte) rest);
+    }
+  }
+
+  static ConfusionMatrix readFrom(ByteBuffer buffer) {
+    long[] counts = new long[CLASSES * CLASSES];
+    for (int i = 0; i < counts.length; i++) {
+      long count = 0;
+      int shift = 0;
+      byte b;
+      do {
+        b = buffer.get();
+        count |= (long) (b & 0x7F) << shift;
+        shift += 7;
+      } while ((b & 0x80) != 0);
+      counts[i] = count;
+    }
+    return new ConfusionMatrix(counts);
   }
 }

@@ -42,11 +42,12 @@ public final class ClassifierCommand implements Callable<Integer> {
   long maxDelayMs;
 
   @Option(names = "--accuracy-window", defaultValue = "60s", converter = DurationConverter.class,
-      description = "Rolling accuracy window (default ${DEFAULT-VALUE}).")
+      description = "Rolling accuracy window, a whole number of advances (default ${DEFAULT-VALUE}).")
   Duration accuracyWindow;
 
   @Option(names = "--accuracy-advance", defaultValue = "10s", converter = DurationConverter.class,
-      description = "How often a new window starts (default ${DEFAULT-VALUE}).")
+      description = "How often a new window starts, and how often each window that changed is reported "
+          + "(default ${DEFAULT-VALUE}).")
   Duration accuracyAdvance;
 
   @Option(names = "--accuracy-grace", defaultValue = "10s", converter = DurationConverter.class,
@@ -82,10 +83,11 @@ public final class ClassifierCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException, IOException {
+    ClassifierSettings settings = settings(null); // refuses inconsistent options before a directory is claimed
     InstanceStateDirectory state = InstanceStateDirectory.claim(stateRoot, applicationId);
     ClassifierService service;
     try {
-      service = ClassifierService.start(connection.settings(), settings(state.path()),
+      service = ClassifierService.start(connection.settings(), settings.withStateDirectory(state.path()),
           new DjlModelLoader(inferenceThreads));
     } catch (RuntimeException e) {
       state.close();

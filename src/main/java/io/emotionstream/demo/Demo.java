@@ -101,7 +101,7 @@ public final class Demo {
         while (watcher.classified() < framesSent && System.nanoTime() < deadline) {
           Thread.sleep(100);
         }
-        watcher.awaitAccuracySettled(Duration.ofSeconds(3), Duration.ofSeconds(30));
+        watcher.awaitAccuracySettled(ClassifierSettings.defaults().accuracyAdvance().plusSeconds(3), Duration.ofSeconds(60));
         return watcher.summary(examples, framesSent, dashboard == null ? null : dashboard.url());
       }
     }

@@ -151,8 +151,9 @@ final class DemoWatcher implements AutoCloseable {
   }
 
   /**
-   * Waits until rolling accuracy has caught up with the last events: reports trail events by a
-   * repartition and a commit, so the latest one is taken once none has come for {@code quiet}.
+   * Waits until rolling accuracy has caught up with the last events: the classifier reports the windows
+   * that changed once per advance, so once none has come for longer than an advance ({@code quiet}),
+   * the last frames have been reported.
    */
   void awaitAccuracySettled(Duration quiet, Duration atMost) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();

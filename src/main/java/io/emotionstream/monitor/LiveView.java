@@ -87,7 +87,7 @@ public final class LiveView {
   public synchronized void onAccuracy(AccuracyReport report) {
     TreeMap<Long, AccuracyPoint> windows = windowsByVersion.computeIfAbsent(report.getModelVersion(), v -> new TreeMap<>());
     long start = report.getWindowStartMs().toEpochMilli();
-    // A window is reported again as more frames land in it: the later report replaces the earlier.
+    // A window is reported again each advance while frames land in it: the later report replaces the earlier.
     windows.put(start, new AccuracyPoint(start, report.getWindowEndMs().toEpochMilli(), report.getTotal(),
         report.getCorrect(), report.getAccuracy()));
     while (windows.size() > MAX_WINDOWS_PER_VERSION) {

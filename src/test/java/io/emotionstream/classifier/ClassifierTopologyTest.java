@@ -1,7 +1,9 @@
 package io.emotionstream.classifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.AccuracyReport;
@@ -23,6 +25,8 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -41,6 +45,9 @@ class ClassifierTopologyTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();
   private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+  private static final String APPLICATION_ID = "topology-test";
+  /** The accuracy windows' advance in these tests: reports come at most once per window each time it passes. */
+  private static final Duration ADVANCE = Duration.ofSeconds(10);
 
   private final Topics topics = Topics.standard();
   private TopologyTestDriver driver;
@@ -56,7 +63,7 @@ class ClassifierTopologyTest {
   @BeforeEach
   void buildTopology() {
     start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50))
-        .withAccuracyWindows(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(0)));
+        .withAccuracyWindows(Duration.ofSeconds(60), ADVANCE, Duration.ofSeconds(0)));
   }
 
   private void start(ClassifierSettings settings) {
@@ -68,7 +75,7 @@ class ClassifierTopologyTest {
     models = servingModels;
     metrics = new ClassifierMetrics();
     Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     driver = new TopologyTestDriver(
         ClassifierTopology.build(settings, topics, serdes, models, metrics), config, T0);
@@ -358,13 +365,14 @@ class ClassifierTopologyTest {
     sendFrame("cam", Emotion.NEUTRAL.ordinal(), Emotion.NEUTRAL, T0.plusSeconds(25));
     sendFrame("cam", 1, null, T0.plusSeconds(25));
     driver.advanceWallClockTime(Duration.ofMillis(60));
+    driver.advanceWallClockTime(ADVANCE);
 
-    Map<Long, AccuracyReport> latestByWindow = accuracy.readRecordsToList().stream()
+    Map<Long, AccuracyReport> byWindow = accuracy.readRecordsToList().stream()
         .peek(r -> assertEquals("1", r.key()))
-        .collect(Collectors.toMap(r -> r.value().getWindowStartMs().toEpochMilli(), TestRecord::value, (a, b) -> b));
+        .collect(Collectors.toMap(r -> r.value().getWindowStartMs().toEpochMilli(), TestRecord::value));
     long t0 = T0.toEpochMilli();
-    // Windows of 60 s every 10 s: those starting at t0-50s … t0 hold all four; t0+10s and t0+20s only the later one.
-    AccuracyReport all = latestByWindow.get(t0);
+    // Windows of 60 s every 10 s: those starting at t0-30s … t0 hold all four; t0+10s and t0+20s only the later one.
+    AccuracyReport all = byWindow.get(t0);
     assertEquals(4, all.getTotal());
     assertEquals(3, all.getCorrect());
     assertEquals(0.75, all.getAccuracy(), 1e-9);
@@ -372,10 +380,162 @@ class ClassifierTopologyTest {
     assertNull(all.getPerClassRecall().get(Emotion.ANGRY.ordinal()));
     assertEquals(1L, all.getConfusion().get(Emotion.HAPPY.ordinal()).get(Emotion.SAD.ordinal()));
     assertEquals(t0 + 60_000, all.getWindowEndMs().toEpochMilli());
-    AccuracyReport later = latestByWindow.get(t0 + 20_000);
+    assertFalse(all.getClosed());
+    AccuracyReport later = byWindow.get(t0 + 20_000);
     assertEquals(1, later.getTotal());
     assertEquals(1.0, later.getAccuracy(), 1e-9);
-    assertEquals(8, latestByWindow.size(), "windows from t0-50s to t0+20s");
+    // With no grace, stream time at T0+25s has closed the windows ending at T0+10s and T0+20s before the later frame.
+    AccuracyReport closed = byWindow.get(t0 - 40_000);
+    assertEquals(3, closed.getTotal());
+    assertTrue(closed.getClosed());
+    assertEquals(8, byWindow.size(), "windows from t0-50s to t0+20s, one report each");
+  }
+
+  @Test
+  void manyCommitsWithinOneAdvanceGiveOneReportPerWindowAndModelVersion() {
+    publishModel(1, 0);
+    sendCorrectFrames(15, T0.plusSeconds(1)); // every frame is a commit in TopologyTestDriver
+    publishModel(2, 0);
+    sendCorrectFrames(15, T0.plusSeconds(2));
+    assertTrue(accuracy.isEmpty(), "nothing is reported before the advance is over");
+
+    driver.advanceWallClockTime(ADVANCE);
+    List<TestRecord<String, AccuracyReport>> reports = accuracy.readRecordsToList();
+    assertEquals(12, reports.size(), "the six windows holding T0+1s and T0+2s, for each of two versions");
+    for (String version : List.of("1", "2")) {
+      List<AccuracyReport> ofVersion = reports.stream().filter(r -> r.key().equals(version)).map(TestRecord::value).toList();
+      assertEquals(6, ofVersion.stream().map(AccuracyReport::getWindowStartMs).distinct().count(), version);
+      assertTrue(ofVersion.stream().allMatch(r -> r.getTotal() == 15 && r.getCorrect() == 15 && !r.getClosed()), version);
+    }
+
+    driver.advanceWallClockTime(ADVANCE);
+    assertTrue(accuracy.isEmpty(), "a window that did not change is not reported again");
+
+    sendCorrectFrames(3, T0.plusSeconds(9));
+    driver.advanceWallClockTime(ADVANCE);
+    List<TestRecord<String, AccuracyReport>> next = accuracy.readRecordsToList();
+    assertEquals(6, next.size(), "the windows holding T0+9s, of the version that scored it, once each");
+    assertTrue(next.stream().allMatch(r -> r.key().equals("2") && r.value().getTotal() == 18));
+  }
+
+  @Test
+  void aWindowClosedByStreamTimeGetsAClosedReportAtOnceAndALaterFrameForItIsNotCounted() {
+    publishModel(1, 0);
+    sendCorrectFrames(3, T0.plusSeconds(5));
+    driver.advanceWallClockTime(ADVANCE);
+    assertEquals(6, accuracy.readValuesToList().size());
+
+    sendCorrectFrames(1, T0.plusSeconds(65)); // stream time passes T0+60s, the end of the last window of T0+5s
+    List<AccuracyReport> closed = accuracy.readValuesToList();
+    assertEquals(6, closed.size(), "every window holding T0+5s closes, before the next advance");
+    assertTrue(closed.stream().allMatch(r -> r.getClosed() && r.getTotal() == 3));
+
+    sendCorrectFrames(1, T0.plusSeconds(6)); // its windows are closed: not counted
+    driver.advanceWallClockTime(ADVANCE);
+    List<AccuracyReport> open = accuracy.readValuesToList();
+    assertEquals(6, open.size(), "the windows holding T0+65s");
+    assertTrue(open.stream().allMatch(r -> !r.getClosed() && r.getTotal() == 1));
+    var slices = driver.<AccuracySlice, SliceCounts>getKeyValueStore(ClassifierTopology.ACCURACY_STORE);
+    assertEquals(1, slices.approximateNumEntries(), "only the slice an open window holds is kept");
+  }
+
+  @Test
+  void aCommitWritesTheOneSliceThatChangedToTheChangelogNotEveryWindow() {
+    publishModel(1, 0);
+    int frames = 30;
+    sendCorrectFrames(frames, T0.plusSeconds(1)); // every frame is a commit in TopologyTestDriver
+
+    List<String> changelogs = accuracyChangelogs();
+    long written = changelogs.stream().mapToLong(topic -> driver.createOutputTopic(topic,
+        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer()).getQueueSize()).sum();
+    // One for the slice per commit that scored frames, one for how far windows have closed; a windowed
+    // aggregate writes each of the six windows a frame falls in.
+    assertTrue(written <= frames + 1, written + " changelog records for " + frames + " commits: " + changelogs);
+    var slices = driver.createOutputTopic(changelogTopic(ClassifierTopology.ACCURACY_STORE),
+        AccuracySlice.serde().deserializer(), SliceCounts.serde().deserializer()).readRecordsToList();
+    assertTrue(slices.stream().allMatch(r -> r.key().equals(new AccuracySlice(1, T0.toEpochMilli()))));
+    assertEquals(frames, slices.get(slices.size() - 1).value().counts().total());
+  }
+
+  @Test
+  void countsChangedBeforeARestartAreReportedAfterItAndExactly() {
+    publishModel(1, 0);
+    sendCorrectFrames(3, T0.plusSeconds(5)); // counted, not reported yet
+    restartFromChangelogs();
+    publishModel(1, 0);
+
+    driver.advanceWallClockTime(ADVANCE);
+    List<AccuracyReport> afterRestart = accuracy.readValuesToList();
+    assertEquals(6, afterRestart.size(), "the windows changed before the restart are reported after it");
+    assertTrue(afterRestart.stream().allMatch(r -> r.getTotal() == 3));
+
+    sendCorrectFrames(3, T0.plusSeconds(6));
+    driver.advanceWallClockTime(ADVANCE);
+    List<AccuracyReport> later = accuracy.readValuesToList();
+    assertEquals(6, later.size());
+    assertTrue(later.stream().allMatch(r -> r.getTotal() == 6), "frames before and after the restart, each once");
+  }
+
+  @Test
+  void aWindowIsClosedOnceAcrossARestart() {
+    publishModel(1, 0);
+    sendCorrectFrames(1, T0.plusSeconds(5));
+    sendCorrectFrames(1, T0.plusSeconds(15)); // closes the window ending at T0+10s
+    assertEquals(List.of(T0.minusSeconds(50)), closedWindowStarts(accuracy.readValuesToList()));
+    restartFromChangelogs();
+    publishModel(1, 0);
+
+    sendCorrectFrames(1, T0.plusSeconds(16));
+    assertTrue(accuracy.isEmpty(), "the window closed before the restart is not closed again");
+    sendCorrectFrames(1, T0.plusSeconds(25));
+    List<AccuracyReport> closed = accuracy.readValuesToList();
+    assertEquals(List.of(T0.minusSeconds(40)), closedWindowStarts(closed));
+    assertEquals(3, closed.get(0).getTotal(), "the frames of T0+5s, T0+15s and T0+16s");
+  }
+
+  @Test
+  void aWindowThatIsNotAWholeNumberOfAdvancesIsRefused() {
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ClassifierSettings.defaults()
+        .withAccuracyWindows(Duration.ofSeconds(60), Duration.ofSeconds(7), Duration.ofSeconds(10)));
+    assertEquals("accuracy window (60000 ms) must be a whole number of advances (7000 ms)", refused.getMessage());
+  }
+
+  private static List<Instant> closedWindowStarts(List<AccuracyReport> reports) {
+    return reports.stream().filter(AccuracyReport::getClosed).map(AccuracyReport::getWindowStartMs).toList();
+  }
+
+  /** Labelled frames the model classifies right, each its own commit, then waits for the last batch. */
+  private void sendCorrectFrames(int count, Instant time) {
+    for (int i = 0; i < count; i++) {
+      sendFrame("cam", Emotion.HAPPY.ordinal(), Emotion.HAPPY, time);
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+  }
+
+  private List<String> accuracyChangelogs() {
+    return driver.producedTopicNames().stream()
+        .filter(topic -> topic.contains("accuracy") && topic.endsWith("-changelog")).toList();
+  }
+
+  private static String changelogTopic(String store) {
+    return APPLICATION_ID + "-" + store + "-changelog";
+  }
+
+  /**
+   * Stops the topology and starts it again with only what its accuracy stores' changelogs hold, as Kafka
+   * Streams restores them after a crash: anything the processor kept only in memory is gone.
+   */
+  private void restartFromChangelogs() {
+    var slices = driver.createOutputTopic(changelogTopic(ClassifierTopology.ACCURACY_STORE),
+        AccuracySlice.serde().deserializer(), SliceCounts.serde().deserializer()).readRecordsToList();
+    var closed = driver.createOutputTopic(changelogTopic(ClassifierTopology.ACCURACY_CLOSED_STORE),
+        new StringDeserializer(), new LongDeserializer()).readRecordsToList();
+    close();
+    buildTopology();
+    var slicesStore = driver.<AccuracySlice, SliceCounts>getKeyValueStore(ClassifierTopology.ACCURACY_STORE);
+    slices.forEach(r -> slicesStore.put(r.key(), r.value()));
+    var closedStore = driver.<String, Long>getKeyValueStore(ClassifierTopology.ACCURACY_CLOSED_STORE);
+    closed.forEach(r -> closedStore.put(r.key(), r.value()));
   }
 
   private void publishModel(long version, int shift) {

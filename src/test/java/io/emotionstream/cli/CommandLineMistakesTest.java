@@ -49,6 +49,17 @@ class CommandLineMistakesTest {
   }
 
   @Test
+  void anAccuracyWindowThatIsNotAWholeNumberOfAdvancesIsOneLineBeforeAnythingStarts() {
+    Path stateRoot = dir.resolve("state");
+    CommandRun run = CommandRun.of("classifier", "--accuracy-window", "60s", "--accuracy-advance", "7s",
+        "--bootstrap-servers", "localhost:1", "--state-dir", stateRoot.toString());
+
+    assertEquals(1, run.exitCode());
+    assertEquals("error: accuracy window (60000 ms) must be a whole number of advances (7000 ms)", run.err().strip());
+    assertTrue(Files.notExists(stateRoot), "no state directory claimed");
+  }
+
+  @Test
   void everyCommandThatReadsAMissingFileSaysNoSuchFileBeforeDoingAnything() {
     String missing = dir.resolve("missing.csv").toString();
     List<List<String>> commands = List.of(

@@ -196,12 +196,12 @@ class ClusterFaultsTest {
   }
 
   private static ClassifierService startClassifier(ConnectionSettings connection, Path dir) {
-    // One tumbling window of an hour, late frames counted for ten minutes: the reports of a test's
-    // frames add up to all of them.
+    // Tumbling windows, late frames counted for ten minutes: the last reports of the windows a test's
+    // frames fall in add up to all of them. Five seconds long, as windows are reported once an advance.
     ClassifierSettings settings = ClassifierSettings.defaults()
         .withApplicationId("classifier-" + UUID.randomUUID())
         .withStateDirectory(dir.resolve("state"))
-        .withAccuracyWindows(Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(10));
+        .withAccuracyWindows(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(10));
     return ClassifierService.start(connection, settings, new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
   }
 

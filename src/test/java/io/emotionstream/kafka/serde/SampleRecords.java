@@ -81,7 +81,7 @@ final class SampleRecords {
       }
       confusion.add(counts);
     }
-    return new AccuracyReport(3L, TIME, TIME.plusSeconds(60), 40L, 22L, 0.55, recall, confusion);
+    return new AccuracyReport(3L, TIME, TIME.plusSeconds(60), 40L, 22L, 0.55, recall, confusion, true);
   }
 
   static TrainingStatus trainingStatus() {
