@@ -123,8 +123,8 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     }
     end = range.end();
     oldestWaitingSince = context.currentSystemTimeMs();
-    LOG.info("{}: {} frames taken before the task moved here were read again from offsets {} to {}", partition,
-        waiting.size(), range.first(), range.end());
+    LOG.info("{}: {} frames taken but not classified when the task last stopped were read again from offsets {} "
+        + "to {}", partition, waiting.size(), range.first(), range.end());
   }
 
   @Override
