@@ -1,13 +1,18 @@
 package io.emotionstream.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class DeepEmotionParityTest {
@@ -31,6 +36,30 @@ class DeepEmotionParityTest {
       float diff = ReferenceFixture.maxAbsDiff(logits, fixture.get("logits"));
       System.out.printf("logits max abs diff %.2e%n", diff);
       assertTrue(diff <= 1e-4, "logits differ by " + diff);
+    }
+  }
+
+  @Test
+  void inferenceOnAThreadWithAutogradOnRecordsNoGraphAndLeavesTheSettingAsItWas() throws Exception {
+    ModelWeights reference = ModelWeights.readNpz(ReferenceFixture.path("state_dict.npz"));
+    try (EmotionModel model = EmotionModel.withWeights(reference, 0.5f, Device.cpu())) {
+      CompletableFuture<Boolean[]> seen = new CompletableFuture<>();
+      // libtorch starts every thread with autograd on, as a classifier's inference threads are
+      Thread inference = new Thread(() -> {
+        try (NDManager manager = model.manager().newSubManager()) {
+          boolean before = JniUtils.isGradMode();
+          ReferenceFixture fixture = ReferenceFixture.load(manager, "forward.npz");
+          NDArray logits = model.forward(fixture.faces(manager).get("0:1"), false);
+          seen.complete(new Boolean[] {before, JniUtils.requiresGrad((PtNDArray) logits), JniUtils.isGradMode()});
+        } catch (RuntimeException | Error e) {
+          seen.completeExceptionally(e);
+        }
+      });
+      inference.start();
+      Boolean[] result = seen.get(30, TimeUnit.SECONDS);
+      assertTrue(result[0], "a fresh thread starts with autograd on");
+      assertFalse(result[1], "the logits carry a graph");
+      assertTrue(result[2], "autograd was left off");
     }
   }
 
