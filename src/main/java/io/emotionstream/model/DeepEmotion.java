@@ -199,8 +199,8 @@ public final class DeepEmotion extends AbstractBlock {
    * A convolution in inference. For a lone image, libtorch 2.7.1 sends a 3x3 convolution of at most
    * 20,480 input values (here conv1, conv3, conv4) past oneDNN to a path that first probes NNPACK,
    * which this CPU lacks, printing a warning per call (thousands a minute in a live classifier). As a
-   * pair the image stays on oneDNN, in about the time of one (measured), so it is convolved twice and
-   * one copy kept.
+   * pair the image stays on oneDNN, so it is convolved twice and one copy kept: ~40 µs more than the
+   * unpaired call for conv1 (measured), the price of a quiet log.
    */
   private static NDArray convolveInference(Conv2d conv, ParameterStore store, NDArray x) {
     Shape shape = x.getShape();
@@ -238,7 +238,7 @@ public final class DeepEmotion extends AbstractBlock {
   /**
    * The view of every window's element at (row, column) of its 2x2, as x[:, :, row:height:2,
    * column:width:2]; built rather than parsed from that string, which costs a regular expression match
-   * per index (~10 µs a pooling for a single face).
+   * per index on every call.
    */
   private static NDIndex window(long row, long column, long height, long width) {
     return new NDIndex().addAllDim(2).addSliceDim(row, height, 2).addSliceDim(column, width, 2);
