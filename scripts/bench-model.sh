@@ -21,7 +21,7 @@ for round in $(seq 1 "$rounds"); do
   java -Dai.djl.offline=true -cp "$classpath" io.emotionstream.bench.ModelBench "$batches" \
     | grep '_images_per_s' | tee target/bench-model-djl.txt
   (cd scripts/reference && /usr/bin/python3 bench_reference.py "$batches" 2>/dev/null) | tee target/bench-model-torch.txt
-  for figure in train_b128 infer_b1 infer_b128; do
+  for figure in train_b128 infer_b1 infer_b2 infer_b128; do
     ours=$(awk -v k="djl_${figure}_images_per_s" '$1 == k {print $2}' target/bench-model-djl.txt)
     theirs=$(awk -v k="torch_${figure}_images_per_s" '$1 == k {print $2}' target/bench-model-torch.txt)
     awk -v f="$figure" -v a="$ours" -v b="$theirs" 'BEGIN {printf "ratio_%s djl/torch %.2f\n", f, a / b}' \
@@ -29,7 +29,7 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 if [[ "$rounds" -gt 1 ]]; then
-  for figure in train_b128 infer_b1 infer_b128; do
+  for figure in train_b128 infer_b1 infer_b2 infer_b128; do
     awk -v k="ratio_${figure}" '$1 == k {print $3}' "$ratios" | sort -n \
       | awk -v f="$figure" '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
           printf "median of %d rounds: ratio_%s djl/torch %.2f (rounds %.2f-%.2f)\n", NR, f, m, v[1], v[NR]}'

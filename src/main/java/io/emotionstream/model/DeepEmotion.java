@@ -111,21 +111,41 @@ public final class DeepEmotion extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.get(0);
-    NDArray keepMask = inputs.size() > 1 ? inputs.get(1) : null;
-    if (!training && x.getShape().get(0) == 1) {
-      // libtorch sends a lone image's small convolutions past oneDNN to a path that first probes
-      // NNPACK, which this CPU lacks, printing a warning per call (thousands a minute in a live
-      // classifier). As a pair they stay on oneDNN, in the same time (measured).
-      return new NDList(logits(store, x.concat(x, 0), false, null).get("0:1"));
+    if (!training) {
+      try (NoGradScope noGrad = NoGradScope.enter()) {
+        return new NDList(inferenceLogits(store, x));
+      }
     }
-    return new NDList(logits(store, x, training, training ? keepMask : null));
+    NDArray keepMask = inputs.size() > 1 ? inputs.get(1) : null;
+    return new NDList(trainingLogits(store, x, keepMask));
   }
 
   /** @param keepMask dropout's (N, 810) mask, scaled; null for none */
-  private NDArray logits(ParameterStore store, NDArray x, boolean training, NDArray keepMask) {
-    NDArray out = transform(store, x, training);
+  private NDArray trainingLogits(ParameterStore store, NDArray x, NDArray keepMask) {
+    NDArray theta = theta(store, x, true);
+    int height = (int) x.getShape().get(2);
+    int width = (int) x.getShape().get(3);
+    NDArray transformed = BilinearSampler.sample(x, AffineGrid.generate(theta, height, width), height, width);
+    return classify(store, transformed, true, keepMask);
+  }
+
+  /**
+   * Inference resamples on the Java heap ({@link AffineResampler}, the same values as the training
+   * path's native {@link BilinearSampler}): the theta and the image cross JNI once each, instead of
+   * ~40 native operations. No gradient reaches theta this way, which inference does not need.
+   */
+  private NDArray inferenceLogits(ParameterStore store, NDArray x) {
+    NDArray theta = theta(store, x, false);
+    Shape shape = x.getShape();
+    float[] transformed = AffineResampler.resample(x.toFloatArray(), theta.toFloatArray(),
+        (int) shape.get(0), (int) shape.get(1), (int) shape.get(2), (int) shape.get(3));
+    return classify(store, x.getManager().create(transformed, shape), false, null);
+  }
+
+  /** The classifier behind the spatial transformer. @param keepMask as {@link #trainingLogits} */
+  private NDArray classify(ParameterStore store, NDArray transformed, boolean training, NDArray keepMask) {
     // In training the activations between conv1 and conv4 carry the padded channels along (zeros).
-    out = relu(convolvePadded(conv1, store, out, training));
+    NDArray out = relu(convolvePadded(conv1, store, transformed, training));
     out = relu(maxPool(convolvePadded(conv2, store, out, training), training));
     out = relu(convolvePadded(conv3, store, out, training));
     out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training), training));
@@ -137,16 +157,18 @@ public final class DeepEmotion extends AbstractBlock {
     return call(fc2, store, out, training);
   }
 
-  /** The spatial transformer: localisation, theta, resampling of the input. */
-  private NDArray transform(ParameterStore store, NDArray x, boolean training) {
-    NDArray xs = relu(maxPool(call(locConv1, store, x, training), training));
+  /** The spatial transformer's localisation: (N, 2, 3) affine thetas of the input. */
+  private NDArray theta(ParameterStore store, NDArray x, boolean training) {
+    NDArray xs = relu(maxPool(convolveLocalisation(locConv1, store, x, training), training));
     xs = relu(maxPool(convolve(locConv2, store, xs, training), training));
     xs = xs.reshape(-1, LOCALISATION_FEATURES);
     xs = relu(call(fcLoc1, store, xs, training));
-    NDArray theta = call(fcLoc2, store, xs, training).reshape(-1, 2, 3);
-    int height = (int) x.getShape().get(2);
-    int width = (int) x.getShape().get(3);
-    return BilinearSampler.sample(x, AffineGrid.generate(theta, height, width), height, width);
+    return call(fcLoc2, store, xs, training).reshape(-1, 2, 3);
+  }
+
+  /** The first localisation layer: its input, the image, needs no gradient, so no padding either. */
+  private static NDArray convolveLocalisation(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
+    return training ? call(conv, store, x, true) : convolveInference(conv, store, x);
   }
 
   private static NDArray call(Block block, ParameterStore store, NDArray x, boolean training) {
@@ -165,12 +187,28 @@ public final class DeepEmotion extends AbstractBlock {
   /** As {@link #convolve}, but in training the padded channels stay, for the next convolution. */
   private static NDArray convolvePadded(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
     if (!training) {
-      return call(conv, store, x, false);
+      return convolveInference(conv, store, x);
     }
     var parameters = conv.getParameters();
     NDArray weight = store.getValue(parameters.get("weight"), x.getDevice(), true);
     NDArray bias = store.getValue(parameters.get("bias"), x.getDevice(), true);
     return ChannelPaddedConvolution.apply(x, weight, bias);
+  }
+
+  /**
+   * A convolution in inference. For a lone image, libtorch 2.7.1 sends a 3x3 convolution of at most
+   * 20,480 input values (here conv1, conv3, conv4) past oneDNN to a path that first probes NNPACK,
+   * which this CPU lacks, printing a warning per call (thousands a minute in a live classifier). As a
+   * pair the image stays on oneDNN, so it is convolved twice and one copy kept: ~40 µs more than the
+   * unpaired call for conv1 (measured), the price of a quiet log.
+   */
+  private static NDArray convolveInference(Conv2d conv, ParameterStore store, NDArray x) {
+    Shape shape = x.getShape();
+    boolean probesNnpack = shape.get(0) == 1 && conv.getKernelShape().get(0) <= 3 && shape.size() <= 20_480;
+    if (!probesNnpack) {
+      return call(conv, store, x, false);
+    }
+    return call(conv, store, x.concat(x, 0), false).get(new NDIndex().addSliceDim(0, 1));
   }
 
   private static NDArray relu(NDArray x) {
@@ -192,11 +230,18 @@ public final class DeepEmotion extends AbstractBlock {
     }
     long height = x.getShape().get(2) / 2 * 2;
     long width = x.getShape().get(3) / 2 * 2;
-    NDArray top = x.get(new NDIndex(":, :, 0:{}:2, 0:{}:2", height, width))
-        .maximum(x.get(new NDIndex(":, :, 0:{}:2, 1:{}:2", height, width)));
-    NDArray bottom = x.get(new NDIndex(":, :, 1:{}:2, 0:{}:2", height, width))
-        .maximum(x.get(new NDIndex(":, :, 1:{}:2, 1:{}:2", height, width)));
+    NDArray top = x.get(window(0, 0, height, width)).maximum(x.get(window(0, 1, height, width)));
+    NDArray bottom = x.get(window(1, 0, height, width)).maximum(x.get(window(1, 1, height, width)));
     return top.maximum(bottom);
+  }
+
+  /**
+   * The view of every window's element at (row, column) of its 2x2, as x[:, :, row:height:2,
+   * column:width:2]; built rather than parsed from that string, which costs a regular expression match
+   * per index on every call.
+   */
+  private static NDIndex window(long row, long column, long height, long width) {
+    return new NDIndex().addAllDim(2).addSliceDim(row, height, 2).addSliceDim(column, width, 2);
   }
 
   /**
