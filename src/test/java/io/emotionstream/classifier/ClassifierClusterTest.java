@@ -72,10 +72,7 @@ class ClassifierClusterTest {
         }
       }
 
-      Map<String, Long> perFrame = events.all().stream()
-          .collect(Collectors.groupingBy(EmotionEvent::getFrameId, Collectors.counting()));
-      assertEquals(frames, perFrame.size(), "every frame classified");
-      assertTrue(perFrame.values().stream().allMatch(count -> count == 1), "no frame classified twice");
+      assertEachFrameClassifiedOnce(events.all(), frames);
     }
   }
 
@@ -109,10 +106,7 @@ class ClassifierClusterTest {
         events.awaitCount(frames);
         events.drainFor(Duration.ofSeconds(2));
       }
-      Map<String, Long> perFrame = events.all().stream()
-          .collect(Collectors.groupingBy(EmotionEvent::getFrameId, Collectors.counting()));
-      assertEquals(frames, perFrame.size(), "every frame classified");
-      assertTrue(perFrame.values().stream().allMatch(count -> count == 1), "no frame classified twice");
+      assertEachFrameClassifiedOnce(events.all(), frames);
     }
   }
 
@@ -242,6 +236,13 @@ class ClassifierClusterTest {
       DeadLetter refusal = events.awaitDeadLetter(letter -> ServingModels.STAGE.equals(letter.getStage()));
       assertTrue(refusal.getReason().contains("SHA-256"), refusal.getReason());
     }
+  }
+
+  private static void assertEachFrameClassifiedOnce(List<EmotionEvent> events, int frames) {
+    Map<String, Long> perFrame = events.stream()
+        .collect(Collectors.groupingBy(EmotionEvent::getFrameId, Collectors.counting()));
+    assertEquals(frames, perFrame.size(), "every frame classified");
+    assertTrue(perFrame.values().stream().allMatch(count -> count == 1), "no frame classified twice");
   }
 
   private static ChildProcess classifierProcess(ConnectionSettings connection, String applicationId, Path stateRoot,
