@@ -1,10 +1,6 @@
 package io.emotionstream.classifier;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.emotionstream.avro.AccuracyReport;
-import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.RatePacer;
@@ -12,18 +8,13 @@ import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.EventLog;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.LastAccuracyReports;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
-import io.emotionstream.testing.TopicWatch;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,33 +40,11 @@ class RollingAccuracyClusterTest {
         producing.get();
         events.awaitCount(frames);
         events.drainFor(Duration.ofSeconds(2));
-        assertTheLastReportsCount(connection, events.all());
+        // Tumbling windows that never close during the test: their last reports add up to every labelled frame.
+        LastAccuracyReports.assertCountEveryLabelledEvent(connection, kafka.serdes(), events.all(),
+            Duration.ofSeconds(60));
       }
     }
-  }
-
-  /** Tumbling windows that never close during the test: their last reports add up to every labelled frame. */
-  private static void assertTheLastReportsCount(ConnectionSettings connection, List<EmotionEvent> events) {
-    List<EmotionEvent> labelled = events.stream().filter(event -> event.getLabel() != null).toList();
-    long correct = labelled.stream().filter(event -> event.getLabel() == event.getEmotion()).count();
-    try (TopicWatch<AccuracyReport> reports = new TopicWatch<>(connection, connection.topics().accuracy(),
-        kafka.serdes().keys().deserializer(), kafka.serdes().accuracyReports().deserializer())) {
-      await().atMost(Duration.ofSeconds(60))
-          .until(() -> sum(lastOfEachWindow(reports.values()), AccuracyReport::getTotal) >= labelled.size());
-      Collection<AccuracyReport> last = lastOfEachWindow(reports.values());
-      assertEquals(labelled.size(), sum(last, AccuracyReport::getTotal), "labelled frames scored");
-      assertEquals(correct, sum(last, AccuracyReport::getCorrect), "labelled frames classified right");
-    }
-  }
-
-  private static Collection<AccuracyReport> lastOfEachWindow(List<AccuracyReport> reports) {
-    Map<String, AccuracyReport> last = new LinkedHashMap<>();
-    reports.forEach(report -> last.put(report.getModelVersion() + "@" + report.getWindowStartMs(), report));
-    return last.values();
-  }
-
-  private static long sum(Collection<AccuracyReport> reports, ToLongFunction<AccuracyReport> count) {
-    return reports.stream().mapToLong(count).sum();
   }
 
   private static ChildProcess classifierProcess(ConnectionSettings connection, String applicationId, Path stateRoot,

@@ -28,6 +28,7 @@ import io.emotionstream.trainer.TrainerSettings;
 import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.EventLog;
+import io.emotionstream.testing.LastAccuracyReports;
 import io.emotionstream.testing.ReplicatedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicRecords;
@@ -98,7 +99,7 @@ class ClusterFaultsTest {
         log.awaitOutcomes(frames.sent(), OF_A_FRAME);
         log.drainFor(Duration.ofSeconds(2));
         // While the classifier runs: a window's last changes are reported at the next advance.
-        assertAccuracyReportsCountEveryLabelledEvent(connection, log.all());
+        LastAccuracyReports.assertCountEveryLabelledEvent(connection, serdes, log.all(), RUN_TIMEOUT);
       }
 
       assertEveryFrameHasOneOutcome(connection, frames, log);
@@ -231,30 +232,6 @@ class ClusterFaultsTest {
     assertEquals(Map.of(), outcomes.entrySet().stream().filter(e -> e.getValue() != 1)
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), "frames with more than one outcome");
     assertEquals(frames.unusable(), log.deadLetters().size(), "the unusable frames are the dead letters");
-  }
-
-  /** The last report of each window counts all its frames; summed, they count every labelled frame classified. */
-  private void assertAccuracyReportsCountEveryLabelledEvent(ConnectionSettings connection, List<EmotionEvent> events) {
-    List<EmotionEvent> labelled = events.stream().filter(event -> event.getLabel() != null).toList();
-    long correct = labelled.stream().filter(event -> event.getLabel() == event.getEmotion()).count();
-    try (TopicWatch<AccuracyReport> reports = new TopicWatch<>(connection, connection.topics().accuracy(),
-        serdes.keys().deserializer(), serdes.accuracyReports().deserializer())) {
-      await().atMost(RUN_TIMEOUT).until(() -> total(lastOfEachWindow(reports.values()), AccuracyReport::getTotal)
-          >= labelled.size());
-      Collection<AccuracyReport> last = lastOfEachWindow(reports.values());
-      assertEquals(labelled.size(), total(last, AccuracyReport::getTotal), "labelled frames scored");
-      assertEquals(correct, total(last, AccuracyReport::getCorrect), "labelled frames classified right");
-    }
-  }
-
-  private static Collection<AccuracyReport> lastOfEachWindow(List<AccuracyReport> reports) {
-    Map<String, AccuracyReport> last = new LinkedHashMap<>();
-    reports.forEach(report -> last.put(report.getModelVersion() + "@" + report.getWindowStartMs(), report));
-    return last.values();
-  }
-
-  private static long total(Collection<AccuracyReport> reports, Function<AccuracyReport, Long> count) {
-    return reports.stream().mapToLong(count::apply).sum();
   }
 
   private String frameIdOf(DeadLetter letter) {
