@@ -124,7 +124,7 @@ public final class ClassifierBench {
       System.out.printf("broker bytes written per classified frame, at %.0f frames/s: %s%n"
           + "  exactly-once: %s%n  at-least-once: %s (%.2f of exactly-once's)%n", rate, BrokerLogBytes.METHOD,
           exactlyOnce.bytes(), atLeastOnce.bytes(), atLeastOnce.bytes().bytes() / exactlyOnce.bytes().bytes());
-      System.out.printf("side by side (goals of issue 16):%n"
+      System.out.printf("side by side, with their goals:%n"
           + "  end-to-end / raw inference %.2f (goal >= 0.80; JIT compilers %.0f%% of the CPU in that pass); "
           + "end-to-end / raw Kafka %.2f%n"
           + "  exactly-once at %.0f frames/s: p50 %d ms (goal < 20), p99 %d ms (goal < 50); floor %.1f ms, p50 %.1f ms "
