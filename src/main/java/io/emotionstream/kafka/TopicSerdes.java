@@ -7,6 +7,7 @@ import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.SceneFrame;
+import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.registry.SchemaRegistryClient;
@@ -58,6 +59,10 @@ public final class TopicSerdes {
 
   public Serde<ModelCheckpoint> checkpoints() {
     return AvroSerde.of(registry, ModelCheckpoint.class);
+  }
+
+  public Serde<ServingState> servingStates() {
+    return AvroSerde.of(registry, ServingState.class);
   }
 
   public Serde<ControlCommand> commands() {

@@ -7,6 +7,7 @@ import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.SceneFrame;
+import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.TrainingStatus;
 import java.time.Duration;
@@ -60,6 +61,10 @@ public final class Topics {
     return prefix + "checkpoints";
   }
 
+  public String serving() {
+    return prefix + "serving";
+  }
+
   public String control() {
     return prefix + "control";
   }
@@ -86,6 +91,8 @@ public final class Topics {
         TopicSpec.shortLived(scenes(), partitions, replication, SCENE_RETENTION),
         // Compacted: a consumer starting later still finds the latest model of every name.
         TopicSpec.compacted(checkpoints(), 1, replication),
+        // Compacted: every classifier instance, started at any time, serves what the latest decision says.
+        TopicSpec.compacted(serving(), 1, replication),
         // One partition: commands are applied in the order they were sent.
         TopicSpec.deleted(control(), 1, replication),
         TopicSpec.deleted(accuracy(), partitions, replication),
@@ -101,6 +108,7 @@ public final class Topics {
     schemas.put(events(), EmotionEvent.getClassSchema());
     schemas.put(scenes(), SceneFrame.getClassSchema());
     schemas.put(checkpoints(), ModelCheckpoint.getClassSchema());
+    schemas.put(serving(), ServingState.getClassSchema());
     schemas.put(control(), ControlCommand.getClassSchema());
     schemas.put(accuracy(), AccuracyReport.getClassSchema());
     schemas.put(trainerStatus(), TrainingStatus.getClassSchema());

@@ -194,9 +194,10 @@ public final class TrainerService implements AutoCloseable {
         LOG.info("command {} at offset {} was applied before: ignored", command.getCommandId(), entry.offset());
       } else if (command.getType() == CommandType.RETRAIN) {
         statuses.add(accept(command));
-      } else {
+      } else if (command.getType() == CommandType.CANCEL) {
         cancel(command, statuses);
-      }
+      } // PROMOTE and ROLLBACK are the classifiers' to follow
+
     }
     Map<org.apache.kafka.common.TopicPartition, Long> position = inbox.position();
     if (!statuses.isEmpty() || !position.equals(committedPosition)) {
