@@ -36,7 +36,8 @@ public final class ClassifierService implements AutoCloseable {
 
   private ClassifierService(ConnectionSettings connection, ClassifierSettings settings, ModelLoader loader) {
     TopicSerdes serdes = TopicSerdes.connect(connection);
-    this.models = new ServingModels(loader, serdes.checkpoints().deserializer(), metrics, true);
+    this.models = new ServingModels(loader, serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer(), metrics, true);
     this.streams = new KafkaStreams(
         ClassifierTopology.build(settings, connection.topics(), serdes, models, metrics),
         streamsConfig(connection, settings));
@@ -123,6 +124,8 @@ public final class ClassifierService implements AutoCloseable {
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
+    // A serving decision carries the served checkpoint and the one before it.
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpec.MAX_RECORD_BYTES);
     // Checkpoint records carry the weights: allow them through the global consumer.
     config.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
         TopicSpec.MAX_RECORD_BYTES);

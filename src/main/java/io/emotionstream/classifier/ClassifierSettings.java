@@ -20,6 +20,8 @@ import java.time.Duration;
  *     at-least-once, it bounds how much is classified again after a crash
  * @param threads stream threads, each with its own predictor
  * @param stateDirectory where Kafka Streams keeps local state; null for its default
+ * @param promotion when a new checkpoint is served
+ * @param liveLearning whether labelled live frames become training examples
  */
 public record ClassifierSettings(
     String applicationId,
@@ -32,7 +34,9 @@ public record ClassifierSettings(
     ProcessingGuarantee processingGuarantee,
     Duration commitInterval,
     int threads,
-    Path stateDirectory) {
+    Path stateDirectory,
+    PromotionSettings promotion,
+    LiveLearning liveLearning) {
 
   public static final String DEFAULT_MODEL_NAME = "deep-emotion";
 
@@ -48,48 +52,61 @@ public record ClassifierSettings(
     require(!accuracyGrace.isNegative(), "accuracy grace must not be negative");
     require(threads >= 1, "threads must be at least 1");
     require(processingGuarantee != null, "a processing guarantee is required");
+    require(promotion != null, "promotion settings are required");
+    require(liveLearning != null, "live learning settings are required");
   }
 
   public static ClassifierSettings defaults() {
     return new ClassifierSettings("emotion-classifier", DEFAULT_MODEL_NAME, 64, Duration.ZERO,
         Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), ProcessingGuarantee.EXACTLY_ONCE,
-        ProcessingGuarantee.EXACTLY_ONCE.defaultCommitInterval(), 1, null);
+        ProcessingGuarantee.EXACTLY_ONCE.defaultCommitInterval(), 1, null,
+        PromotionSettings.guarded(), LiveLearning.off());
   }
 
   public ClassifierSettings withApplicationId(String value) {
     return new ClassifierSettings(value, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, processingGuarantee, commitInterval, threads, stateDirectory);
+        accuracyGrace, processingGuarantee, commitInterval, threads, stateDirectory, promotion, liveLearning);
   }
 
   public ClassifierSettings withBatching(int size, Duration delay) {
     return new ClassifierSettings(applicationId, modelName, size, delay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, processingGuarantee, commitInterval, threads, stateDirectory);
+        accuracyGrace, processingGuarantee, commitInterval, threads, stateDirectory, promotion, liveLearning);
   }
 
   public ClassifierSettings withAccuracyWindows(Duration window, Duration advance, Duration grace) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, window, advance, grace,
-        processingGuarantee, commitInterval, threads, stateDirectory);
+        processingGuarantee, commitInterval, threads, stateDirectory, promotion, liveLearning);
   }
 
   public ClassifierSettings withStateDirectory(Path value) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, processingGuarantee, commitInterval, threads, value);
+        accuracyGrace, processingGuarantee, commitInterval, threads, value, promotion, liveLearning);
   }
 
   public ClassifierSettings withThreads(int value) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, processingGuarantee, commitInterval, value, stateDirectory);
+        accuracyGrace, processingGuarantee, commitInterval, value, stateDirectory, promotion, liveLearning);
   }
 
   public ClassifierSettings withCommitInterval(Duration value) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, processingGuarantee, value, threads, stateDirectory);
+        accuracyGrace, processingGuarantee, value, threads, stateDirectory, promotion, liveLearning);
   }
 
   /** This guarantee with its default commit interval; a {@link #withCommitInterval} after it chooses another. */
   public ClassifierSettings withProcessingGuarantee(ProcessingGuarantee value) {
     return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
-        accuracyGrace, value, value.defaultCommitInterval(), threads, stateDirectory);
+        accuracyGrace, value, value.defaultCommitInterval(), threads, stateDirectory, promotion, liveLearning);
+  }
+
+  public ClassifierSettings withPromotion(PromotionSettings value) {
+    return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
+        accuracyGrace, processingGuarantee, commitInterval, threads, stateDirectory, value, liveLearning);
+  }
+
+  public ClassifierSettings withLiveLearning(LiveLearning value) {
+    return new ClassifierSettings(applicationId, modelName, batchSize, maxDelay, accuracyWindow, accuracyAdvance,
+        accuracyGrace, processingGuarantee, commitInterval, threads, stateDirectory, promotion, value);
   }
 
   private static void require(boolean condition, String message) {

@@ -52,7 +52,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private final ClassifierSettings settings;
   private final String framesTopic;
   private final String checkpointsTopic;
-  private final String checkpointStoreName;
+  private final String servingTopic;
   private final Deserializer<String> keys;
   private final Deserializer<FaceFrame> frames;
   private final ServingModels models;
@@ -61,6 +61,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private ProcessorContext<String, ClassifierOutput> context;
   private UnclassifiedOffsets unclassified;
   private TimestampedKeyValueStore<String, byte[]> checkpoints;
+  private TimestampedKeyValueStore<String, byte[]> servingStates;
   private final ArrayDeque<PendingFrame> waiting = new ArrayDeque<>();
   /** One past the offset of the last frame taken. */
   private long end;
@@ -77,19 +78,23 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   /**
    * @param modelWait whether its frames waited for a model to exist, and whether it is the last batch of them
    */
-  private record InFlight(List<PendingFrame> frames, ServingModels.Serving model,
+  private record InFlight(List<PendingFrame> frames, ServingModels.Models models,
       CompletableFuture<Classified> result, ModelWait modelWait) {}
 
   private enum ModelWait { NONE, WAITED, WAITED_LAST }
 
-  private record Classified(float[][] probabilities, long classifiedAtMs) {}
+  /**
+   * @param candidatePredictions the candidate's prediction for each labelled frame of the batch (-1 for the
+   *     others); null without a candidate
+   */
+  private record Classified(float[][] probabilities, int[] candidatePredictions, long classifiedAtMs) {}
 
-  FrameBatcher(ClassifierSettings settings, String framesTopic, String checkpointsTopic, String checkpointStoreName,
+  FrameBatcher(ClassifierSettings settings, String framesTopic, String checkpointsTopic, String servingTopic,
       Deserializer<String> keys, Deserializer<FaceFrame> frames, ServingModels models, ClassifierMetrics metrics) {
     this.settings = settings;
     this.framesTopic = framesTopic;
     this.checkpointsTopic = checkpointsTopic;
-    this.checkpointStoreName = checkpointStoreName;
+    this.servingTopic = servingTopic;
     this.keys = keys;
     this.frames = frames;
     this.models = models;
@@ -100,7 +105,8 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   public void init(ProcessorContext<String, ClassifierOutput> context) {
     this.context = context;
     this.unclassified = new UnclassifiedOffsets(context.getStateStore(ClassifierTopology.UNCLASSIFIED_STORE));
-    this.checkpoints = context.getStateStore(checkpointStoreName);
+    this.checkpoints = context.getStateStore(ClassifierTopology.CHECKPOINT_STORE);
+    this.servingStates = context.getStateStore(ClassifierTopology.SERVING_STORE);
     unclassified.left().ifPresent(this::takeAgain);
     long tick = tickMillis(settings);
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, now -> classifyWhatIsDue());
@@ -196,7 +202,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
           || context.currentSystemTimeMs() - oldestWaitingSince < settings.maxDelay().toMillis())) {
         break;
       }
-      Optional<ServingModels.Serving> model = servingModel();
+      Optional<ServingModels.Models> model = servingModels();
       if (model.isEmpty()) {
         break;
       }
@@ -206,13 +212,15 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     rememberUnclassified();
   }
 
-  private Optional<ServingModels.Serving> servingModel() {
+  private Optional<ServingModels.Models> servingModels() {
+    ValueAndTimestamp<byte[]> state = servingStates.get(settings.modelName());
     ValueAndTimestamp<byte[]> latest = checkpoints.get(settings.modelName());
-    Optional<ServingModels.Serving> model = models.current(checkpointsTopic,
-        latest == null ? null : latest.value(), context.currentSystemTimeMs(), this::forwardRefusedCheckpoint);
+    Optional<ServingModels.Models> model = models.current(servingTopic, state == null ? null : state.value(),
+        checkpointsTopic, latest == null ? null : latest.value(), context.currentSystemTimeMs(),
+        this::forwardRefusedCheckpoint);
     if (model.isEmpty()) {
       if (!waitingForModelLogged) {
-        LOG.info("{} frames wait for the first checkpoint of model '{}'", waiting.size(), settings.modelName());
+        LOG.info("{} frames wait for a first model '{}' to be served", waiting.size(), settings.modelName());
         waitingForModelLogged = true;
       }
     } else if (waitingForModelLogged) {
@@ -222,15 +230,21 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     return model;
   }
 
-  private void classify(ServingModels.Serving model) {
+  private void classify(ServingModels.Models model) {
     int size = Math.min(settings.batchSize(), waiting.size());
     List<PendingFrame> batch = new ArrayList<>(size);
     byte[][] faces = new byte[size][];
+    List<Integer> labelled = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       PendingFrame frame = waiting.poll();
       faces[i] = frame.face();
       batch.add(frame);
+      if (frame.label() != null) {
+        labelled.add(i);
+      }
     }
+    // The candidate classifies only the frames it can be scored on; its events are never emitted.
+    ServingModels.Serving shadow = labelled.isEmpty() ? null : model.candidate();
     oldestWaitingSince = context.currentSystemTimeMs();
     ModelWait wait = ModelWait.NONE;
     if (waitedForModel > 0) {
@@ -240,13 +254,30 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     CompletableFuture<Classified> result = new CompletableFuture<>();
     models.inference().execute(() -> {
       try {
-        result.complete(new Classified(model.classifier().probabilities(faces), System.currentTimeMillis()));
+        float[][] probabilities = model.serving().classifier().probabilities(faces);
+        long classifiedAtMs = System.currentTimeMillis();
+        result.complete(new Classified(probabilities, shadow == null ? null : shadowPredictions(shadow, faces, labelled),
+            classifiedAtMs));
       } catch (RuntimeException | Error e) {
         result.completeExceptionally(e);
       }
     });
     inFlight = new InFlight(batch, model, result, wait);
     forwardIfClassified(); // at once when inference runs on this thread
+  }
+
+  private static int[] shadowPredictions(ServingModels.Serving shadow, byte[][] faces, List<Integer> labelled) {
+    byte[][] labelledFaces = new byte[labelled.size()][];
+    for (int i = 0; i < labelledFaces.length; i++) {
+      labelledFaces[i] = faces[labelled.get(i)];
+    }
+    float[][] probabilities = shadow.classifier().probabilities(labelledFaces);
+    int[] predictions = new int[faces.length];
+    java.util.Arrays.fill(predictions, -1);
+    for (int i = 0; i < labelledFaces.length; i++) {
+      predictions[labelled.get(i)] = argMax(probabilities[i]);
+    }
+    return predictions;
   }
 
   private void forwardIfClassified() {
@@ -279,7 +310,11 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       // The task fails; its frames' offsets, still stored, bring them back when it restarts.
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
-    long version = batch.model().version();
+    long version = batch.models().serving().version();
+    int[] shadow = classified.candidatePredictions();
+    int compared = 0;
+    int candidateCorrect = 0;
+    int servingCorrect = 0;
     for (int i = 0; i < batch.frames().size(); i++) {
       PendingFrame frame = batch.frames().get(i);
       float[] probabilities = classified.probabilities()[i];
@@ -302,8 +337,21 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
           .build();
       context.forward(new Record<>(frame.key(), new ClassifierOutput.Classified(event), frame.timestamp()));
       if (frame.label() != null) {
-        context.forward(new Record<>(String.valueOf(version),
-            new ClassifierOutput.Scored(frame.label().ordinal(), predicted), frame.timestamp()));
+        int actual = frame.label().ordinal();
+        context.forward(new Record<>(String.valueOf(version), new ClassifierOutput.Scored(actual, predicted),
+            frame.timestamp()));
+        if (shadow != null) {
+          context.forward(new Record<>(String.valueOf(batch.models().candidate().version()),
+              new ClassifierOutput.Scored(actual, shadow[i]), frame.timestamp()));
+          compared++;
+          candidateCorrect += shadow[i] == actual ? 1 : 0;
+          servingCorrect += predicted == actual ? 1 : 0;
+        }
+        if (settings.liveLearning().enabled()) {
+          context.forward(new Record<>(frame.frameId(),
+              new ClassifierOutput.Learned(frame.frameId(), frame.sourceId(), frame.label(), frame.face()),
+              frame.timestamp()));
+        }
       }
       long latency = classified.classifiedAtMs() - frame.captureTimeMs();
       if (batch.modelWait() == ModelWait.NONE) {
@@ -311,6 +359,11 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       } else {
         longestWaitMs = Math.max(longestWaitMs, latency);
       }
+    }
+    if (compared > 0) {
+      context.forward(new Record<>(settings.modelName(), new ClassifierOutput.Compared(
+          batch.models().candidate().version(), version, compared, candidateCorrect, servingCorrect),
+          context.currentSystemTimeMs()));
     }
     metrics.recordBatch(batch.frames().size(), version);
     if (batch.modelWait() != ModelWait.NONE) {

@@ -2,6 +2,7 @@ package io.emotionstream.classifier;
 
 import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.ServingState;
 import io.emotionstream.kafka.DeadLetters;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.serde.AvroSerdeException;
@@ -21,29 +22,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model each stream thread serves: one predictor per thread, swapped for the newest checkpoint
- * between batches. A checkpoint that cannot be served is refused once per process (known by the SHA-256
- * of its record) and the thread goes on with the model it had. One that cannot be read only because the
- * schema registry is away is no fault of the record: it is read again later, less often the longer the
- * registry stays away, while the current model goes on serving.
+ * The models each stream thread holds: one predictor per thread for the served version, and one for the
+ * candidate, if the promotion task has named one, scored in shadow beside it. What a thread holds follows the
+ * latest serving decision (the {@code serving} topic, read as a global table) and changes between batches.
+ * A checkpoint that cannot be served is refused once per process (known by the SHA-256 of its record) and the
+ * thread goes on with what it had. A record that cannot be read only because the schema registry is away is no
+ * fault of the record: it is read again later, less often the longer the registry stays away, while the current
+ * model goes on serving.
  *
- * <p>With inference threads, each stream thread's predictor runs on an inference thread of its own,
- * so that a batch is classified while the stream thread goes on reading, storing and committing
- * frames; the predictor is only ever used by that one thread, a batch at a time.
+ * <p>With inference threads, each stream thread's predictors run on an inference thread of its own, so that a
+ * batch is classified while the stream thread goes on reading, storing and committing frames; the predictors are
+ * only ever used by that one thread, a batch at a time.
  */
 public final class ServingModels implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServingModels.class);
   static final String STAGE = "classifier-checkpoint";
 
   /** A loaded model and the version it is. */
-  record Serving(long version, String sha256, FaceClassifier classifier) {}
+  record Serving(long version, String sha256, FaceClassifier classifier) {
+    boolean is(ModelCheckpoint checkpoint) {
+      return version == checkpoint.getVersion() && sha256.equals(checkpoint.getSha256());
+    }
+  }
+
+  /** What a batch is classified with: the served model, and the candidate scored beside it, if any. */
+  record Models(Serving serving, Serving candidate) {
+    Optional<Serving> shadow() {
+      return Optional.ofNullable(candidate);
+    }
+  }
+
+  /** One stream thread's predictors and the records it last decided on. */
+  private static final class Held {
+    Serving serving;
+    Serving candidate;
+    /** The serving record decided on last: while it stays the latest, so does the decision. */
+    byte[] decidedState;
+    Long candidateVersion;
+    /** The latest checkpoint record looked at for the candidate, while the candidate stays unloaded. */
+    byte[] lookedAtLatest;
+
+    Optional<Models> models() {
+      return serving == null ? Optional.empty() : Optional.of(new Models(serving, candidate));
+    }
+  }
 
   private final ModelLoader loader;
   private final Deserializer<ModelCheckpoint> checkpoints;
-  private final Map<Thread, Serving> byThread = new ConcurrentHashMap<>();
-  /** The checkpoint record each thread decided on last: while it stays the latest, so does the decision. */
-  private final Map<Thread, byte[]> lastDecided = new ConcurrentHashMap<>();
-  /** SHA-256 of every checkpoint record refused. */
+  private final Deserializer<ServingState> states;
+  private final Map<Thread, Held> byThread = new ConcurrentHashMap<>();
+  /** SHA-256 of every record refused. */
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private final RegistryRetries registryRetries = new RegistryRetries();
   private final ClassifierMetrics metrics;
@@ -51,26 +79,30 @@ public final class ServingModels implements AutoCloseable {
   private final Function<Thread, Executor> inferenceFor;
 
   /** Inference runs on the calling stream thread itself. */
-  public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints) {
-    this(loader, checkpoints, new ClassifierMetrics(), false);
+  public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints,
+      Deserializer<ServingState> states) {
+    this(loader, checkpoints, states, new ClassifierMetrics(), false);
   }
 
   /**
-   * @param metrics counts the checkpoint reads put off for the registry
+   * @param metrics counts the record reads put off for the registry
    * @param inferenceThreads whether each stream thread's inference runs on a thread of its own
    */
-  public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints, ClassifierMetrics metrics,
-      boolean inferenceThreads) {
+  public ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints,
+      Deserializer<ServingState> states, ClassifierMetrics metrics, boolean inferenceThreads) {
     this.loader = loader;
     this.checkpoints = checkpoints;
+    this.states = states;
     this.metrics = metrics;
     this.inferenceFor = inferenceThreads ? this::inferenceThreadOf : streamThread -> Runnable::run;
   }
 
   /** Inference runs wherever {@code inference} runs it: for tests that decide when a batch is done. */
-  ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints, Executor inference) {
+  ServingModels(ModelLoader loader, Deserializer<ModelCheckpoint> checkpoints, Deserializer<ServingState> states,
+      Executor inference) {
     this.loader = loader;
     this.checkpoints = checkpoints;
+    this.states = states;
     this.metrics = new ClassifierMetrics();
     this.inferenceFor = streamThread -> inference;
   }
@@ -89,72 +121,147 @@ public final class ServingModels implements AutoCloseable {
   }
 
   /**
-   * The calling thread's model, first swapped to {@code latest} if that is a new, servable checkpoint.
+   * Refuses a checkpoint that could not be served: its weights do not match their checksum, or the loader
+   * cannot make a classifier of them. The promotion task asks before it names a checkpoint to serve.
    *
-   * @param latest the checkpoints topic's latest record for the served model name, null if none yet
-   * @param nowMs the stream thread's wall-clock time, which paces the reads put off for the registry
-   * @param refusals told of a checkpoint refused for the first time
+   * @throws ModelLoader.RefusedCheckpointException with the reason in words
    */
-  Optional<Serving> current(String topic, byte[] latest, long nowMs, Consumer<DeadLetter> refusals) {
+  void vet(ModelCheckpoint checkpoint) {
+    verifyChecksum(checkpoint);
+    loader.load(checkpoint).close();
+  }
+
+  /**
+   * The calling thread's models, first brought in line with the latest serving decision.
+   *
+   * @param state the serving topic's latest record for the served model name, null if none yet
+   * @param latest the checkpoints topic's latest record for that name, where a candidate is loaded from
+   * @param nowMs the stream thread's wall-clock time, which paces the reads put off for the registry
+   * @param refusals told of a record refused for the first time
+   */
+  Optional<Models> current(String statesTopic, byte[] state, String checkpointsTopic, byte[] latest, long nowMs,
+      Consumer<DeadLetter> refusals) {
     Thread thread = Thread.currentThread();
-    Serving serving = byThread.get(thread);
-    if (latest == null) {
-      return Optional.ofNullable(serving);
+    Held held = byThread.computeIfAbsent(thread, owner -> {
+      forgetEndedThreads(); // a new thread may be the replacement of one that failed
+      return new Held();
+    });
+    if (state == null) {
+      return held.models();
     }
-    // Asked before every batch: comparing bytes is far cheaper than decoding a record of ~0.8 MB.
-    byte[] decided = lastDecided.get(thread);
-    if (decided != null && (decided == latest || Arrays.equals(decided, latest))) {
-      return Optional.ofNullable(serving);
+    // Asked before every batch: comparing bytes is far cheaper than decoding a record of a megabyte.
+    if (!sameRecord(held.decidedState, state)) {
+      if (!registryRetries.due(nowMs)) {
+        return held.models();
+      }
+      Read<ServingState> decision = read(statesTopic, state, states, held, nowMs, refusals, "serving decision");
+      if (decision.putOff()) {
+        return held.models();
+      }
+      held.decidedState = state;
+      if (decision.value() != null) {
+        follow(decision.value(), held, refusals);
+      }
     }
-    if (!registryRetries.due(nowMs)) {
-      return Optional.ofNullable(serving);
+    if (held.candidateVersion != null && held.candidate == null && !sameRecord(held.lookedAtLatest, latest)
+        && latest != null && registryRetries.due(nowMs)) {
+      loadCandidate(checkpointsTopic, latest, held, nowMs, refusals);
     }
-    String recordSha256 = Sha256.hex(latest);
+    return held.models();
+  }
+
+  private static boolean sameRecord(byte[] decided, byte[] record) {
+    return decided != null && (decided == record || Arrays.equals(decided, record));
+  }
+
+  /** Serves what the decision says, keeping a predictor already loaded for that version. */
+  private void follow(ServingState decision, Held held, Consumer<DeadLetter> refusals) {
+    ModelCheckpoint serving = decision.getServing();
+    if (held.serving == null || !held.serving.is(serving)) {
+      Serving loaded;
+      if (held.candidate != null && held.candidate.is(serving)) {
+        loaded = held.candidate;
+        held.candidate = null;
+      } else {
+        loaded = load(serving, held, refusals);
+      }
+      if (loaded != null) {
+        close(held.serving);
+        held.serving = loaded;
+        LOG.info("{} now serves {} {} ({})", Thread.currentThread().getName(), serving.getModelName(),
+            serving.getVersion(), decision.getDecision());
+      }
+    }
+    held.candidateVersion = decision.getCandidateVersion();
+    if (held.candidate != null && !Long.valueOf(held.candidate.version()).equals(held.candidateVersion)) {
+      close(held.candidate);
+      held.candidate = null;
+    }
+    held.lookedAtLatest = null;
+  }
+
+  /** The candidate is the checkpoints topic's latest record, once that is the version the decision names. */
+  private void loadCandidate(String topic, byte[] latest, Held held, long nowMs, Consumer<DeadLetter> refusals) {
+    Read<ModelCheckpoint> read = read(topic, latest, checkpoints, held, nowMs, refusals, "checkpoint");
+    if (read.putOff()) {
+      return;
+    }
+    held.lookedAtLatest = latest;
+    ModelCheckpoint checkpoint = read.value();
+    if (checkpoint != null && checkpoint.getVersion() == held.candidateVersion) {
+      held.candidate = load(checkpoint, held, refusals);
+      if (held.candidate != null) {
+        LOG.info("{} scores {} {} in shadow beside version {}", Thread.currentThread().getName(),
+            checkpoint.getModelName(), held.candidateVersion, held.serving == null ? "none" : held.serving.version());
+      }
+    }
+  }
+
+  /** A record read: its value, null if it was refused; or put off while the registry is away. */
+  private record Read<T>(T value, boolean putOff) {}
+
+  private <T> Read<T> read(String topic, byte[] record, Deserializer<T> deserializer, Held held, long nowMs,
+      Consumer<DeadLetter> refusals, String what) {
+    String recordSha256 = Sha256.hex(record);
     if (refused.contains(recordSha256)) {
-      lastDecided.put(thread, latest);
-      return Optional.ofNullable(serving);
+      return new Read<>(null, false);
     }
-    ModelCheckpoint checkpoint;
     try {
-      checkpoint = checkpoints.deserialize(topic, latest);
+      T value = deserializer.deserialize(topic, record);
+      registryRetries.succeeded();
+      return new Read<>(value, false);
     } catch (AvroSerdeException e) {
       if (!e.problem().isRecordAtFault()) {
         long retryInMs = registryRetries.failed(nowMs);
         metrics.recordCheckpointRetry();
-        LOG.warn("cannot read the latest checkpoint now, will try again in {} ms; {}: {}", retryInMs,
-            serving == null ? "frames wait for a first model" : "version " + serving.version() + " serves meanwhile",
-            e.getMessage());
-        return Optional.ofNullable(serving);
+        LOG.warn("cannot read the latest {} now, will try again in {} ms; {}: {}", what, retryInMs,
+            held.serving == null ? "frames wait for a first model" : "version " + held.serving.version()
+                + " serves meanwhile", e.getMessage());
+        return new Read<>(null, true);
       }
-      lastDecided.put(thread, latest);
-      refuse(recordSha256, "unreadable checkpoint record of " + latest.length + " bytes with SHA-256 " + recordSha256,
-          e.getMessage(), e, refusals);
-      return Optional.ofNullable(serving);
+      refuse(recordSha256, "unreadable " + what + " record of " + record.length + " bytes with SHA-256 "
+          + recordSha256, e.getMessage(), e, refusals);
+      return new Read<>(null, false);
     }
-    registryRetries.succeeded();
-    lastDecided.put(thread, latest);
-    if (serving != null && serving.version() == checkpoint.getVersion() && serving.sha256().equals(checkpoint.getSha256())) {
-      return Optional.of(serving);
-    }
-    if (serving != null && checkpoint.getVersion() < serving.version()) {
-      return Optional.of(serving);
+  }
+
+  private Serving load(ModelCheckpoint checkpoint, Held held, Consumer<DeadLetter> refusals) {
+    String identity = checkpoint.getModelName() + " version " + checkpoint.getVersion() + " (" + checkpoint.getSha256() + ")";
+    if (refused.contains(identity)) {
+      return null;
     }
     try {
       verifyChecksum(checkpoint);
-      Serving loaded = new Serving(checkpoint.getVersion(), checkpoint.getSha256(), loader.load(checkpoint));
-      if (serving == null) {
-        forgetEndedThreads(); // a thread's first model: it may be the replacement of one that failed
-      }
-      byThread.put(thread, loaded);
-      if (serving != null) {
-        inference().execute(serving.classifier()::close); // after a batch it may still be classifying
-      }
-      LOG.info("{} now serves {} {}", thread.getName(), checkpoint.getModelName(), checkpoint.getVersion());
-      return Optional.of(loaded);
+      return new Serving(checkpoint.getVersion(), checkpoint.getSha256(), loader.load(checkpoint));
     } catch (RuntimeException e) {
-      String identity = checkpoint.getModelName() + " version " + checkpoint.getVersion() + " (" + checkpoint.getSha256() + ")";
-      refuse(recordSha256, identity, e.getMessage(), e, refusals);
-      return Optional.ofNullable(serving);
+      refuse(identity, identity, e.getMessage(), e, refusals);
+      return null;
+    }
+  }
+
+  private void close(Serving serving) {
+    if (serving != null) {
+      inference().execute(serving.classifier()::close); // after a batch it may still be classifying
     }
   }
 
@@ -163,17 +270,23 @@ public final class ServingModels implements AutoCloseable {
    * replaces a stream thread that failed, and the maps here would otherwise keep the old one's.
    */
   private void forgetEndedThreads() {
-    lastDecided.keySet().removeIf(owner -> !owner.isAlive());
     for (Thread ended : byThread.keySet().stream().filter(owner -> !owner.isAlive()).toList()) {
-      Serving serving = byThread.remove(ended);
+      Held held = byThread.remove(ended);
       ExecutorService inference = inferenceByThread.remove(ended);
-      if (inference == null) {
-        serving.classifier().close();
-      } else {
-        inference.execute(serving.classifier()::close); // after a batch it may still be classifying
+      for (Serving serving : new Serving[] {held.serving, held.candidate}) {
+        if (serving == null) {
+          continue;
+        }
+        if (inference == null) {
+          serving.classifier().close();
+        } else {
+          inference.execute(serving.classifier()::close); // after a batch it may still be classifying
+        }
+        LOG.info("closed model version {} of ended stream thread {}", serving.version(), ended.getName());
+      }
+      if (inference != null) {
         inference.shutdown();
       }
-      LOG.info("closed model version {} of ended stream thread {}", serving.version(), ended.getName());
     }
   }
 
@@ -186,10 +299,10 @@ public final class ServingModels implements AutoCloseable {
     }
   }
 
-  private void refuse(String recordSha256, String identity, String reason, Throwable cause,
+  private void refuse(String key, String identity, String reason, Throwable cause,
       Consumer<DeadLetter> refusals) {
-    if (refused.add(recordSha256)) {
-      LOG.error("refused checkpoint {}: {}; keeping the current model", identity, reason);
+    if (refused.add(key)) {
+      LOG.error("refused {}: {}; keeping the current model", identity, reason);
       DeadLetter letter = DeadLetters.fromInput(STAGE, "checkpoint refused: " + reason, identity, null);
       letter.setErrorClass(cause.getClass().getName());
       refusals.accept(letter);
@@ -209,7 +322,13 @@ public final class ServingModels implements AutoCloseable {
       }
     }
     inferenceByThread.clear();
-    byThread.values().forEach(serving -> serving.classifier().close());
+    for (Held held : byThread.values()) {
+      for (Serving serving : new Serving[] {held.serving, held.candidate}) {
+        if (serving != null) {
+          serving.classifier().close();
+        }
+      }
+    }
     byThread.clear();
   }
 }

@@ -3,7 +3,10 @@ package io.emotionstream.cli;
 import io.emotionstream.classifier.ClassifierService;
 import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
+import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.classifier.InstanceStateDirectory;
+import io.emotionstream.classifier.LiveLearning;
+import io.emotionstream.classifier.PromotionSettings;
 import io.emotionstream.classifier.ProcessingGuarantee;
 import io.emotionstream.metrics.ClassifierMetricFamilies;
 import io.emotionstream.metrics.MetricsEndpoint;
@@ -81,6 +84,43 @@ public final class ClassifierCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).")
   Path stateRoot;
 
+  @Option(names = "--promotion", defaultValue = "guarded", paramLabel = "latest|guarded|manual",
+      converter = PolicyConverter.class,
+      description = "When a new checkpoint serves. latest: at once; guarded: it is first scored in shadow beside the "
+          + "served model on labelled frames and promoted when not worse beyond --promotion-margin; manual: scored "
+          + "the same way, served on emotion promote (default ${DEFAULT-VALUE}).")
+  PromotionPolicy promotionPolicy;
+
+  @Option(names = "--promotion-min-frames", defaultValue = "" + PromotionSettings.DEFAULT_MIN_FRAMES, paramLabel = "N",
+      description = "Labelled frames both models classify before the guarded policy judges (default ${DEFAULT-VALUE}).")
+  int promotionMinFrames;
+
+  @Option(names = "--promotion-margin", defaultValue = "" + PromotionSettings.DEFAULT_MARGIN, paramLabel = "FRACTION",
+      description = "How much lower the candidate's accuracy may be and still be promoted, as a fraction "
+          + "(default ${DEFAULT-VALUE}: 2 points).")
+  double promotionMargin;
+
+  @Option(names = "--promotion-wait", defaultValue = "60s", converter = DurationConverter.class,
+      description = "How long a candidate waits for a labelled frame before validation accuracy decides "
+          + "(default ${DEFAULT-VALUE}).")
+  Duration promotionWait;
+
+  @Option(names = "--learn-from-live",
+      description = "Append labelled live frames to the training topic (each frame id once), so that fine-tuning "
+          + "learns what the cameras see.")
+  boolean learnFromLive;
+
+  @Option(names = "--live-validation-share", defaultValue = "" + LiveLearning.DEFAULT_VALIDATION_SHARE,
+      paramLabel = "FRACTION",
+      description = "Share of the live frames learnt from that is held out as VALIDATION, by frame id "
+          + "(default ${DEFAULT-VALUE}).")
+  double liveValidationShare;
+
+  @Option(names = "--live-dedup-window", defaultValue = "1h", converter = DurationConverter.class,
+      description = "How long a frame id is remembered so that a frame sent again is not learnt twice "
+          + "(default ${DEFAULT-VALUE}).")
+  Duration liveDedupWindow;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     ClassifierSettings settings = settings(null); // refuses inconsistent options before a directory is claimed
@@ -102,7 +142,8 @@ public final class ClassifierCommand implements Callable<Integer> {
       throw e;
     }
     System.out.println("classifier " + applicationId + " serving model '" + modelName + "', "
-        + processingGuarantee.optionValue() + ", state in " + state.path());
+        + processingGuarantee.optionValue() + ", promotion " + promotionPolicy.name().toLowerCase(java.util.Locale.ROOT)
+        + (learnFromLive ? ", learning from labelled live frames" : "") + ", state in " + state.path());
     return UntilStopped.run("classifier", () -> {
       try (state; service) {
         metrics.ifPresent(MetricsEndpoint::close);
@@ -114,7 +155,22 @@ public final class ClassifierCommand implements Callable<Integer> {
     return new ClassifierSettings(applicationId, modelName, batchSize, Duration.ofMillis(maxDelayMs), accuracyWindow,
         accuracyAdvance, accuracyGrace, processingGuarantee, commitIntervalMs == null
             ? processingGuarantee.defaultCommitInterval() : Duration.ofMillis(commitIntervalMs),
-        threads, stateDirectory);
+        threads, stateDirectory,
+        new PromotionSettings(promotionPolicy, promotionMinFrames, promotionMargin, promotionWait),
+        new LiveLearning(learnFromLive, liveValidationShare, liveDedupWindow));
+  }
+
+  static final class PolicyConverter implements ITypeConverter<PromotionPolicy> {
+    @Override
+    public PromotionPolicy convert(String value) {
+      return switch (value) {
+        case "latest" -> PromotionPolicy.LATEST;
+        case "guarded" -> PromotionPolicy.GUARDED;
+        case "manual" -> PromotionPolicy.MANUAL;
+        default -> throw new TypeConversionException(
+            "'" + value + "' is not a promotion policy: use latest, guarded or manual");
+      };
+    }
   }
 
   static final class GuaranteeConverter implements ITypeConverter<ProcessingGuarantee> {

@@ -58,6 +58,29 @@ public final class RetrainCommands {
         .build();
   }
 
+  /** A PROMOTE of {@code version}, for the classifiers; {@code reason} may be null. */
+  public static ControlCommand promote(long version, String reason) {
+    return ControlCommand.newBuilder()
+        .setCommandId(UUID.randomUUID().toString())
+        .setType(CommandType.PROMOTE)
+        .setIssuedTimeMs(Instant.now())
+        .setTargetVersion(version)
+        .setReason(reason)
+        .setRequestedBy(System.getProperty("user.name"))
+        .build();
+  }
+
+  /** A ROLLBACK to the version served before the current one, for the classifiers; {@code reason} may be null. */
+  public static ControlCommand rollback(String reason) {
+    return ControlCommand.newBuilder()
+        .setCommandId(UUID.randomUUID().toString())
+        .setType(CommandType.ROLLBACK)
+        .setIssuedTimeMs(Instant.now())
+        .setReason(reason)
+        .setRequestedBy(System.getProperty("user.name"))
+        .build();
+  }
+
   private static <T> T or(T value, T fallback) {
     return value == null ? fallback : value;
   }

@@ -7,14 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.PromotionPolicy;
+import io.emotionstream.avro.ServingDecision;
+import io.emotionstream.avro.ServingState;
+import io.emotionstream.avro.TrainingExample;
+import io.emotionstream.avro.Usage;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.testing.SharedCluster;
+import io.emotionstream.trainer.RetrainCommands;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +53,9 @@ class ClassifierTopologyTest {
   static final SharedCluster kafka = new SharedCluster();
   private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
   private static final String APPLICATION_ID = "topology-test";
+  /** Batching, swaps and windows are checked with each new checkpoint served at once. */
+  private static final ClassifierSettings LATEST = ClassifierSettings.defaults()
+      .withPromotion(PromotionSettings.of(PromotionPolicy.LATEST));
   /** The accuracy windows' advance in these tests: reports come at most once per window each time it passes. */
   private static final Duration ADVANCE = Duration.ofSeconds(10);
 
@@ -55,6 +65,9 @@ class ClassifierTopologyTest {
   private ClassifierMetrics metrics;
   private TestInputTopic<String, byte[]> frames;
   private TestInputTopic<String, ModelCheckpoint> checkpoints;
+  private TestInputTopic<String, ServingState> servingStates;
+  private TestOutputTopic<String, ServingState> servingOutput;
+  private TestOutputTopic<String, TrainingExample> training;
   private TestOutputTopic<String, EmotionEvent> events;
   private TestOutputTopic<String, DeadLetter> deadLetters;
   private TestOutputTopic<String, AccuracyReport> accuracy;
@@ -62,12 +75,18 @@ class ClassifierTopologyTest {
 
   @BeforeEach
   void buildTopology() {
-    start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50))
+    start(LATEST.withBatching(3, Duration.ofMillis(50))
         .withAccuracyWindows(Duration.ofSeconds(60), ADVANCE, Duration.ofSeconds(0)));
   }
 
   private void start(ClassifierSettings settings) {
-    start(settings, new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer()));
+    start(settings, new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(),
+        kafka.serdes().servingStates().deserializer()));
+  }
+
+  private static ServingModels servingModels(java.util.concurrent.Executor inference) {
+    return new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(),
+        kafka.serdes().servingStates().deserializer(), inference);
   }
 
   private void start(ClassifierSettings settings, ServingModels servingModels) {
@@ -81,6 +100,7 @@ class ClassifierTopologyTest {
         ClassifierTopology.build(settings, topics, serdes, models, metrics), config, T0);
     frames = driver.createInputTopic(topics.frames(), new StringSerializer(), new ByteArraySerializer());
     checkpoints = driver.createInputTopic(topics.checkpoints(), new StringSerializer(), serdes.checkpoints().serializer());
+    servingStates = driver.createInputTopic(topics.serving(), new StringSerializer(), serdes.servingStates().serializer());
     events = driver.createOutputTopic(topics.events(), new StringDeserializer(), serdes.events().deserializer());
     deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), serdes.deadLetters().deserializer());
     accuracy = driver.createOutputTopic(topics.accuracy(), new StringDeserializer(), serdes.accuracyReports().deserializer());
@@ -90,8 +110,7 @@ class ClassifierTopologyTest {
   private List<Runnable> startWithHeldInference() {
     List<Runnable> held = new java.util.ArrayList<>();
     close();
-    start(ClassifierSettings.defaults().withBatching(3, Duration.ofMillis(50)),
-        new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(), held::add));
+    start(LATEST.withBatching(3, Duration.ofMillis(50)), servingModels(held::add));
     return held;
   }
 
@@ -160,8 +179,7 @@ class ClassifierTopologyTest {
   void aFrameGoesToInferenceAtOnceWhenNoneIsInInferenceAndTheFramesComingMeanwhileFormTheNextBatch() {
     List<Runnable> held = new java.util.ArrayList<>();
     close();
-    start(ClassifierSettings.defaults(),
-        new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(), held::add));
+    start(LATEST, servingModels(held::add));
     publishModel(1, 0);
 
     sendFrame("cam", 1, null, T0);
@@ -283,7 +301,7 @@ class ClassifierTopologyTest {
     publishModel(1, 0);
     sendFrame("cam", 0, null, T0);
     sendFrame("cam", 0, null, T0);
-    publishModel(2, 3); // arrives while a batch is filling: that batch is classified with version 2 whole
+    serve(RuleModels.checkpoint(2, 3)); // decided while a batch is filling: that batch is classified with version 2 whole
     sendFrame("cam", 0, null, T0);
     sendFrame("cam", 0, null, T0);
     driver.advanceWallClockTime(Duration.ofMillis(60));
@@ -311,7 +329,7 @@ class ClassifierTopologyTest {
     tampered.setSha256("00" + tampered.getSha256().substring(2));
     checkpoints.pipeInput(tampered.getModelName(), tampered);
     sendFrame("cam", 1, null, T0);
-    driver.advanceWallClockTime(Duration.ofMillis(60));
+    driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL);
 
     assertEquals(1L, events.readValue().getModelVersion());
     DeadLetter refusal = deadLetters.readValue();
@@ -538,9 +556,212 @@ class ClassifierTopologyTest {
     closed.forEach(r -> closedStore.put(r.key(), r.value()));
   }
 
+  // ---- promotion
+
+  /** Guarded promotion over {@code minFrames} labelled frames, batches of one so each frame is its own batch. */
+  private void startGuarded(PromotionPolicy policy, int minFrames) {
+    close();
+    start(ClassifierSettings.defaults().withBatching(1, Duration.ZERO)
+        .withPromotion(PromotionSettings.of(policy).withMinFrames(minFrames)));
+    servingOutput = driver.createOutputTopic(topics.serving(), new StringDeserializer(),
+        kafka.serdes().servingStates().deserializer());
+    training = driver.createOutputTopic(topics.training(), new StringDeserializer(),
+        kafka.serdes().trainingExamples().deserializer());
+  }
+
+  /** Labelled frames that version 1's rule (shift 0) classifies right: first pixel p is emotion p. */
+  private void sendLabelledFrames(int count) {
+    for (int i = 0; i < count; i++) {
+      sendFrame("cam", i % 7, Emotion.values()[i % 7], T0);
+    }
+  }
+
+  private List<ServingState> decisions() {
+    return servingOutput.readValuesToList();
+  }
+
+  @Test
+  void aWorseCandidateIsScoredInShadowAndKeptWhileABetterOneIsPromoted() {
+    startGuarded(PromotionPolicy.GUARDED, 14);
+    publishModel(1, 0);
+    assertEquals(List.of(ServingDecision.FIRST_MODEL), decisions().stream().map(ServingState::getDecision).toList());
+
+    publishModel(2, 3); // wrong on every frame
+    ServingState candidacy = decisions().get(0);
+    assertEquals(ServingDecision.CANDIDATE, candidacy.getDecision());
+    assertEquals(2L, candidacy.getCandidateVersion());
+    assertEquals(1L, candidacy.getServing().getVersion());
+
+    sendLabelledFrames(28);
+    assertEquals(List.of(1L), events.readValuesToList().stream().map(EmotionEvent::getModelVersion).distinct()
+        .toList(), "the candidate's events are not emitted");
+    List<ServingState> kept = decisions();
+    assertEquals(List.of(ServingDecision.KEPT, ServingDecision.KEPT),
+        kept.stream().map(ServingState::getDecision).toList(), "a status once per min frames");
+    ServingState last = kept.get(1);
+    assertEquals(28, last.getComparedFrames());
+    assertEquals(0.0, last.getCandidateAccuracy(), 1e-9);
+    assertEquals(1.0, last.getServingAccuracy(), 1e-9);
+    assertTrue(last.getReason().contains("it stays the candidate"), last.getReason());
+    assertEquals(1L, last.getServing().getVersion());
+
+    driver.advanceWallClockTime(ADVANCE);
+    Map<String, Long> correctByVersion = accuracy.readRecordsToList().stream().collect(Collectors.toMap(
+        TestRecord::key, r -> r.value().getCorrect(), Math::max));
+    assertEquals(Map.of("1", 28L, "2", 0L), correctByVersion, "both versions are reported");
+
+    publishModel(3, 7); // the same rule as version 1: not worse
+    assertEquals(3L, decisions().get(0).getCandidateVersion());
+    sendLabelledFrames(13);
+    assertTrue(decisions().isEmpty(), "not judged before min frames");
+    sendLabelledFrames(1);
+    ServingState promoted = decisions().get(0);
+    assertEquals(ServingDecision.PROMOTED, promoted.getDecision());
+    assertEquals(3L, promoted.getServing().getVersion());
+    assertEquals(1L, promoted.getPrevious().getVersion());
+    assertNull(promoted.getCandidateVersion());
+    assertEquals(14, promoted.getComparedFrames());
+    events.readValuesToList();
+
+    sendLabelledFrames(1);
+    assertEquals(3L, events.readValue().getModelVersion(), "the promoted version serves from the next batch");
+  }
+
+  @Test
+  void withoutLabelledFramesTheCandidatesValidationAccuracyDecidesAfterTheWait() {
+    startGuarded(PromotionPolicy.GUARDED, 14);
+    checkpoints.pipeInput("deep-emotion", withValidationAccuracy(RuleModels.checkpoint(1, 0), 0.70));
+    driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL);
+    checkpoints.pipeInput("deep-emotion", withValidationAccuracy(RuleModels.checkpoint(2, 3), 0.60));
+    driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL);
+    decisions();
+    driver.advanceWallClockTime(PromotionSettings.DEFAULT_LABEL_WAIT);
+    ServingState kept = decisions().get(0);
+    assertEquals(ServingDecision.KEPT, kept.getDecision());
+    assertTrue(kept.getReason().contains("validation accuracy 0.600 of version 2 against 0.700"), kept.getReason());
+
+    checkpoints.pipeInput("deep-emotion", withValidationAccuracy(RuleModels.checkpoint(3, 0), 0.69));
+    driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL);
+    assertEquals(ServingDecision.CANDIDATE, decisions().get(0).getDecision());
+    driver.advanceWallClockTime(PromotionSettings.DEFAULT_LABEL_WAIT);
+    ServingState promoted = decisions().get(0);
+    assertEquals(ServingDecision.PROMOTED, promoted.getDecision(), promoted.getReason());
+    assertEquals(3L, promoted.getServing().getVersion());
+  }
+
+  @Test
+  void promoteAndRollbackCommandsAreFollowedAndAnsweredWithTheirCommandId() {
+    startGuarded(PromotionPolicy.MANUAL, 14);
+    TestInputTopic<String, ControlCommand> control = driver.createInputTopic(topics.control(), new StringSerializer(),
+        kafka.serdes().commands().serializer());
+    publishModel(1, 0);
+    publishModel(2, 3);
+    decisions();
+    sendLabelledFrames(14);
+    ServingState waiting = decisions().get(0);
+    assertEquals(ServingDecision.KEPT, waiting.getDecision(), "manual: figures, no promotion");
+    assertTrue(waiting.getReason().contains("emotion promote"), waiting.getReason());
+
+    ControlCommand unknown = RetrainCommands.promote(7, "try");
+    control.pipeInput("deep-emotion", unknown);
+    ServingState refused = decisions().get(0);
+    assertEquals(ServingDecision.REFUSED, refused.getDecision());
+    assertEquals(unknown.getCommandId(), refused.getCommandId());
+    assertTrue(refused.getReason().contains("version 7 is not at hand"), refused.getReason());
+
+    ControlCommand promote = RetrainCommands.promote(2, "looks fine");
+    control.pipeInput("deep-emotion", promote);
+    ServingState promoted = decisions().get(0);
+    assertEquals(ServingDecision.PROMOTED, promoted.getDecision());
+    assertEquals(promote.getCommandId(), promoted.getCommandId());
+    assertEquals(2L, promoted.getServing().getVersion());
+    assertTrue(promoted.getReason().contains("looks fine"), promoted.getReason());
+
+    ControlCommand rollback = RetrainCommands.rollback("too many sad faces");
+    control.pipeInput("deep-emotion", rollback);
+    ServingState rolledBack = decisions().get(0);
+    assertEquals(ServingDecision.ROLLED_BACK, rolledBack.getDecision());
+    assertEquals(1L, rolledBack.getServing().getVersion());
+    assertEquals(2L, rolledBack.getHeldBackThrough());
+    assertNull(rolledBack.getPrevious());
+    events.readValuesToList();
+    sendLabelledFrames(1);
+    assertEquals(1L, events.readValue().getModelVersion());
+
+    driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL);
+    assertTrue(decisions().isEmpty(), "the version rolled back from does not come back as a candidate");
+    control.pipeInput("deep-emotion", RetrainCommands.rollback(null));
+    assertEquals(ServingDecision.REFUSED, decisions().get(0).getDecision(), "nothing older is kept");
+    control.pipeInput("other-model", RetrainCommands.promote(2, null));
+    assertTrue(decisions().isEmpty(), "another model's commands are not ours");
+
+    publishModel(3, 0);
+    assertEquals(ServingDecision.CANDIDATE, decisions().get(0).getDecision(), "a newer checkpoint is a candidate");
+  }
+
+  @Test
+  void anUnreadableCommandBecomesADeadLetterAndTheNextOneIsFollowed() {
+    startGuarded(PromotionPolicy.GUARDED, 14);
+    TestInputTopic<String, byte[]> control = driver.createInputTopic(topics.control(), new StringSerializer(),
+        new ByteArraySerializer());
+    publishModel(1, 0);
+    decisions();
+    control.pipeInput("deep-emotion", new byte[] {0x7b, 0x7d});
+    DeadLetter letter = deadLetters.readValue();
+    assertEquals(PromotionJudge.STAGE, letter.getStage());
+    assertEquals(topics.control(), letter.getSourceTopic());
+    ControlCommand rollback = RetrainCommands.rollback(null);
+    control.pipeInput("deep-emotion", kafka.serdes().commands().serializer().serialize(topics.control(), rollback));
+    assertEquals(rollback.getCommandId(), decisions().get(0).getCommandId());
+  }
+
+  @Test
+  void labelledLiveFramesBecomeTrainingExamplesOncePerFrameId() {
+    close();
+    start(LATEST.withBatching(1, Duration.ZERO).withLiveLearning(LiveLearning.on()));
+    training = driver.createOutputTopic(topics.training(), new StringDeserializer(),
+        kafka.serdes().trainingExamples().deserializer());
+    publishModel(1, 0);
+    byte[] pixels = new byte[48 * 48];
+    pixels[0] = 5;
+    byte[] labelled = serialize(frame("seen-twice", 48, 48, pixels, Emotion.SURPRISE));
+    frames.pipeInput("cam", labelled, T0);
+    frames.pipeInput("cam", labelled, T0.plusSeconds(5)); // the camera sent it again
+    sendFrame("cam", 1, null, T0);
+
+    List<TestRecord<String, TrainingExample>> examples = training.readRecordsToList();
+    assertEquals(1, examples.size());
+    TrainingExample example = examples.get(0).value();
+    assertEquals("live:seen-twice", example.getExampleId());
+    assertEquals(Emotion.SURPRISE, example.getLabel());
+    assertEquals(5, example.getPixels().get(0));
+    assertEquals(48 * 48, example.getPixels().remaining());
+    assertEquals(LiveExamples.usageOf("seen-twice", LiveLearning.DEFAULT_VALIDATION_SHARE), example.getUsage());
+    assertEquals(3, events.readValuesToList().size(), "each frame is still classified");
+  }
+
+  @Test
+  void theLiveValidationShareIsHeldToByFrameId() {
+    long validation = java.util.stream.IntStream.range(0, 10_000)
+        .filter(i -> LiveExamples.usageOf("cam-" + i, 0.1) == Usage.VALIDATION).count();
+    assertEquals(1000, validation, 100);
+  }
+
+  private static ModelCheckpoint withValidationAccuracy(ModelCheckpoint checkpoint, double accuracy) {
+    checkpoint.setValidationAccuracy(accuracy);
+    return checkpoint;
+  }
+
   private void publishModel(long version, int shift) {
     ModelCheckpoint checkpoint = RuleModels.checkpoint(version, shift);
     checkpoints.pipeInput(checkpoint.getModelName(), checkpoint);
+    driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL); // the promotion task decides what serves
+  }
+
+  /** The checkpoint and a decision to serve it, as the promotion task would write it, with no time passing. */
+  private void serve(ModelCheckpoint checkpoint) {
+    checkpoints.pipeInput(checkpoint.getModelName(), checkpoint);
+    servingStates.pipeInput(checkpoint.getModelName(), RuleModels.decision(checkpoint, null));
   }
 
   private void sendFrame(String source, int firstPixel, Emotion label, Instant time) {

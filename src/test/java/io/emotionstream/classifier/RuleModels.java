@@ -2,6 +2,9 @@ package io.emotionstream.classifier;
 
 import io.emotionstream.avro.Hyperparameters;
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.PromotionPolicy;
+import io.emotionstream.avro.ServingDecision;
+import io.emotionstream.avro.ServingState;
 import io.emotionstream.kafka.Sha256;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -33,6 +36,19 @@ final class RuleModels implements ModelLoader {
         .setWeights(ByteBuffer.wrap(weights))
         .setSha256(Sha256.hex(weights))
         .setCreatedTimeMs(Instant.ofEpochMilli(0))
+        .build();
+  }
+
+  /** A serving decision naming {@code serving}, and {@code candidateVersion} (or none) as its candidate. */
+  static ServingState decision(ModelCheckpoint serving, Long candidateVersion) {
+    return ServingState.newBuilder()
+        .setModelName(serving.getModelName())
+        .setServing(serving)
+        .setCandidateVersion(candidateVersion)
+        .setPolicy(PromotionPolicy.GUARDED)
+        .setDecision(candidateVersion == null ? ServingDecision.PROMOTED : ServingDecision.CANDIDATE)
+        .setReason("test")
+        .setTimeMs(Instant.ofEpochMilli(0))
         .build();
   }
 

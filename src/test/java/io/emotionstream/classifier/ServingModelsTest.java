@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.DeadLetter;
+import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
@@ -25,6 +26,21 @@ class ServingModelsTest {
   static final SharedCluster kafka = new SharedCluster();
 
   private final String topic = Topics.standard().checkpoints();
+  private final String statesTopic = Topics.standard().serving();
+
+  private byte[] decision(ModelCheckpoint serving, Long candidateVersion) {
+    return kafka.serdes().servingStates().serializer().serialize(statesTopic,
+        RuleModels.decision(serving, candidateVersion));
+  }
+
+  private byte[] checkpoint(ModelCheckpoint checkpoint) {
+    return kafka.serdes().checkpoints().serializer().serialize(topic, checkpoint);
+  }
+
+  private Optional<ServingModels.Models> current(ServingModels models, byte[] state, byte[] latest, long nowMs,
+      List<DeadLetter> letters) {
+    return models.current(statesTopic, state, topic, latest, nowMs, letters::add);
+  }
   private final List<String> closed = new CopyOnWriteArrayList<>();
 
   /** Rule models whose closing is recorded by the name of the thread that loaded them. */
@@ -49,18 +65,19 @@ class ServingModelsTest {
 
   @Test
   void theModelAndInferenceThreadOfAStreamThreadThatEndedAreClosedWhenItsReplacementLoadsOne() throws Exception {
-    byte[] latest = kafka.serdes().checkpoints().serializer().serialize(topic, RuleModels.checkpoint(1, 0));
+    byte[] state = decision(RuleModels.checkpoint(1, 0), null);
     try (ServingModels models = new ServingModels(recordingLoader(), kafka.serdes().checkpoints().deserializer(),
-        new ClassifierMetrics(), true)) {
+        kafka.serdes().servingStates().deserializer(), new ClassifierMetrics(), true)) {
       Thread failed = new Thread(() -> {
-        models.current(topic, latest, 0, letter -> {});
+        models.current(statesTopic, state, topic, null, 0, letter -> {});
         models.inference().execute(() -> {}); // it had classified with its inference thread
       }, "stream-thread-1");
       failed.start();
       failed.join();
       assertEquals(List.of(), closed, "nothing is closed while no thread replaces it");
 
-      Thread replacement = new Thread(() -> models.current(topic, latest, 0, letter -> {}), "stream-thread-2");
+      Thread replacement = new Thread(() -> models.current(statesTopic, state, topic, null, 0, letter -> {}),
+          "stream-thread-2");
       replacement.start();
       replacement.join();
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> closed.equals(List.of("stream-thread-1")));
@@ -69,8 +86,8 @@ class ServingModelsTest {
   }
 
   @Test
-  void aCheckpointUnreadableWhileTheRegistryIsAwayIsNotRefusedAndServesOnceTheRegistryIsBack() throws Exception {
-    byte[] latest = kafka.serdes().checkpoints().serializer().serialize(topic, RuleModels.checkpoint(1, 0));
+  void aDecisionUnreadableWhileTheRegistryIsAwayIsNotRefusedAndServesOnceTheRegistryIsBack() throws Exception {
+    byte[] state = decision(RuleModels.checkpoint(1, 0), null);
     int registryPort;
     try (ServerSocket free = new ServerSocket(0)) {
       registryPort = free.getLocalPort(); // nothing listens there until the registry comes back on it
@@ -79,18 +96,18 @@ class ServingModelsTest {
     TopicSerdes serdes = new TopicSerdes(new SchemaRegistryClient("http://127.0.0.1:" + registryPort));
     ClassifierMetrics metrics = new ClassifierMetrics();
     List<DeadLetter> letters = new ArrayList<>();
-    try (ServingModels models = new ServingModels(new RuleModels(), serdes.checkpoints().deserializer(), metrics,
-        false)) {
-      assertEquals(Optional.empty(), models.current(topic, latest, 0, letters::add));
-      assertEquals(List.of(), letters, "the registry's absence is not the checkpoint's fault");
+    try (ServingModels models = new ServingModels(new RuleModels(), serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer(), metrics, false)) {
+      assertEquals(Optional.empty(), current(models, state, null, 0, letters));
+      assertEquals(List.of(), letters, "the registry's absence is not the record's fault");
       assertEquals(1, metrics.checkpointRetries());
-      assertEquals(Optional.empty(), models.current(topic, latest, 50, letters::add));
+      assertEquals(Optional.empty(), current(models, state, null, 50, letters));
       assertEquals(1, metrics.checkpointRetries(), "not asked again within the first backoff");
 
       try (SchemaRegistryServer restarted = SchemaRegistryServer.start(
           SchemaRegistryServer.Settings.of(kafka.cluster().kafka().bootstrapServers()).withPort(registryPort))) {
-        Optional<ServingModels.Serving> served = models.current(topic, latest, 10_000, letters::add);
-        assertEquals(1L, served.orElseThrow().version());
+        Optional<ServingModels.Models> served = current(models, state, null, 10_000, letters);
+        assertEquals(1L, served.orElseThrow().serving().version());
       }
       assertEquals(List.of(), letters);
       assertEquals(1, metrics.checkpointRetries());
@@ -98,26 +115,74 @@ class ServingModelsTest {
   }
 
   @Test
-  void aBadCheckpointRecordIsDeadLetteredOnceAndTwoDifferentOnesOfEqualLengthTwice() {
-    byte[] good = kafka.serdes().checkpoints().serializer().serialize(topic, RuleModels.checkpoint(1, 0));
+  void aBadDecisionRecordIsDeadLetteredOnceAndTwoDifferentOnesOfEqualLengthTwice() {
+    byte[] good = decision(RuleModels.checkpoint(1, 0), null);
     byte[] bad = good.clone();
     bad[0] = 1; // not the wire format's magic byte
     byte[] otherBad = bad.clone();
     otherBad[otherBad.length - 1] ^= 0x7f;
     List<DeadLetter> letters = new ArrayList<>();
-    try (ServingModels models = new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer())) {
-      assertEquals(1L, models.current(topic, good, 0, letters::add).orElseThrow().version());
+    try (ServingModels models = servingModels(new RuleModels())) {
+      assertEquals(1L, current(models, good, null, 0, letters).orElseThrow().serving().version());
 
-      assertEquals(1L, models.current(topic, bad, 1, letters::add).orElseThrow().version());
-      assertEquals(1L, models.current(topic, bad.clone(), 2, letters::add).orElseThrow().version());
+      assertEquals(1L, current(models, bad, null, 1, letters).orElseThrow().serving().version());
+      assertEquals(1L, current(models, bad.clone(), null, 2, letters).orElseThrow().serving().version());
       assertEquals(1, letters.size(), "the same bad record is refused once");
-      assertEquals(1L, models.current(topic, otherBad, 3, letters::add).orElseThrow().version());
+      assertEquals(1L, current(models, otherBad, null, 3, letters).orElseThrow().serving().version());
       assertEquals(2, letters.size(), "another bad record of the same length is refused too");
 
       assertEquals(ServingModels.STAGE, letters.get(0).getStage());
       assertTrue(letters.get(0).getReason().contains("magic byte"), letters.get(0).getReason());
       assertTrue(letters.get(0).getLocation().contains(Sha256.hex(bad)), letters.get(0).getLocation());
       assertTrue(letters.get(1).getLocation().contains(Sha256.hex(otherBad)), letters.get(1).getLocation());
+    }
+  }
+
+  private ServingModels servingModels(ModelLoader loader) {
+    return new ServingModels(loader, kafka.serdes().checkpoints().deserializer(),
+        kafka.serdes().servingStates().deserializer());
+  }
+
+  @Test
+  void theCandidateIsLoadedFromTheLatestCheckpointOnceTheDecisionNamesItAndServesWithoutReloadWhenPromoted() {
+    List<Long> loaded = new ArrayList<>();
+    RuleModels rules = new RuleModels();
+    ModelCheckpoint one = RuleModels.checkpoint(1, 0);
+    ModelCheckpoint two = RuleModels.checkpoint(2, 3);
+    List<DeadLetter> letters = new ArrayList<>();
+    try (ServingModels models = servingModels(checkpoint -> {
+      loaded.add(checkpoint.getVersion());
+      return rules.load(checkpoint);
+    })) {
+      ServingModels.Models first = current(models, decision(one, null), checkpoint(one), 0, letters).orElseThrow();
+      assertEquals(1L, first.serving().version());
+      assertTrue(first.shadow().isEmpty());
+
+      byte[] candidacy = decision(one, 2L);
+      ServingModels.Models notYet = current(models, candidacy, checkpoint(one), 1, letters).orElseThrow();
+      assertTrue(notYet.shadow().isEmpty(), "the candidate comes from the checkpoints topic, once it is there");
+      ServingModels.Models shadowed = current(models, candidacy, checkpoint(two), 2, letters).orElseThrow();
+      assertEquals(1L, shadowed.serving().version());
+      assertEquals(2L, shadowed.candidate().version());
+
+      ServingModels.Models promoted = current(models, decision(two, null), checkpoint(two), 3, letters).orElseThrow();
+      assertEquals(2L, promoted.serving().version());
+      assertTrue(promoted.shadow().isEmpty());
+      assertEquals(List.of(1L, 2L), loaded, "the candidate's predictor serves as it is");
+
+      ServingModels.Models rolledBack = current(models, decision(one, null), checkpoint(two), 4, letters)
+          .orElseThrow();
+      assertEquals(1L, rolledBack.serving().version());
+      assertEquals(List.of(1L, 2L, 1L), loaded);
+    }
+    assertEquals(List.of(), letters);
+  }
+
+  @Test
+  void framesWaitUntilADecisionExistsEvenWithACheckpointPublished() {
+    try (ServingModels models = servingModels(new RuleModels())) {
+      assertEquals(Optional.empty(), current(models, null, checkpoint(RuleModels.checkpoint(1, 0)), 0,
+          new ArrayList<>()));
     }
   }
 }

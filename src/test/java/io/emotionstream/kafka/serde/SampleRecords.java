@@ -12,7 +12,10 @@ import io.emotionstream.avro.Hyperparameters;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.SceneFace;
+import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.SceneFrame;
+import io.emotionstream.avro.ServingDecision;
+import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
@@ -32,7 +35,7 @@ final class SampleRecords {
   static List<SpecificRecord> everyType() {
     return List.of(
         trainingExample(), faceFrame(), emotionEvent(), modelCheckpoint(), controlCommand(), accuracyReport(),
-        trainingStatus(), deadLetter(), sceneFrame());
+        trainingStatus(), deadLetter(), sceneFrame(), servingState());
   }
 
   static TrainingExample trainingExample() {
@@ -68,7 +71,12 @@ final class SampleRecords {
   static ControlCommand controlCommand() {
     return new ControlCommand(
         "cmd-1", CommandType.RETRAIN, TIME, TrainingMode.FINE_TUNE, "run-8", 5, 0.001, 64, "sgd", 0.9, 0.0, 0.3,
-        "label-smoothing", 7L, "tester");
+        "label-smoothing", 7L, "tester", null, "accuracy fell");
+  }
+
+  static ServingState servingState() {
+    return new ServingState("deep-emotion", modelCheckpoint(), modelCheckpoint(), 4L, 2L, PromotionPolicy.GUARDED,
+        ServingDecision.KEPT, "over 200 labelled frames version 4 has accuracy 0.500", "cmd-2", 200L, 0.5, 0.6, TIME);
   }
 
   static AccuracyReport accuracyReport() {
