@@ -73,15 +73,14 @@ public final class ClassifierTopology {
         .mapValues(out -> ((ClassifierOutput.Classified) out).event())
         .to(topics.events(), Produced.with(keys, serdes.events()));
 
+    routeRefusals(outputs, "refusals", topics, serdes);
+
+    // Not merged with the outputs above: a merge would make the promotion task one of the frames' tasks.
     KStream<String, ClassifierOutput> decided = promotion(builder, settings, topics, serdes, models, outputs);
     decided.filter((key, out) -> out instanceof ClassifierOutput.Decided, Named.as("decisions"))
         .mapValues(out -> ((ClassifierOutput.Decided) out).state())
         .to(topics.serving(), Produced.with(keys, serdes.servingStates()));
-
-    outputs.merge(decided, Named.as("all-outputs"))
-        .filter((key, out) -> out instanceof ClassifierOutput.Refused, Named.as("refusals"))
-        .mapValues(out -> ((ClassifierOutput.Refused) out).letter())
-        .to(topics.deadLetters(), Produced.with(keys, serdes.deadLetters()));
+    routeRefusals(decided, "promotion-refusals", topics, serdes);
 
     if (settings.liveLearning().enabled()) {
       Duration window = settings.liveLearning().dedupWindow();
@@ -154,6 +153,13 @@ public final class ClassifierTopology {
           ByteBuffer in = ByteBuffer.wrap(bytes);
           return new ClassifierOutput.Compared(in.getLong(), in.getLong(), in.getInt(), in.getInt(), in.getInt());
         });
+  }
+
+  private static void routeRefusals(KStream<String, ClassifierOutput> outputs, String name, Topics topics,
+      TopicSerdes serdes) {
+    outputs.filter((key, out) -> out instanceof ClassifierOutput.Refused, Named.as(name))
+        .mapValues(out -> ((ClassifierOutput.Refused) out).letter())
+        .to(topics.deadLetters(), Produced.with(serdes.keys(), serdes.deadLetters()));
   }
 
   /** Two bytes: true class, predicted class. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.RatePacer;
@@ -207,6 +208,7 @@ class ClassifierClusterTest {
     try (EventLog events = new EventLog(connection, kafka.serdes());
         ClassifierService classifier = ClassifierService.start(connection,
             ClassifierSettings.defaults().withApplicationId("classifier-" + UUID.randomUUID())
+                .withPromotion(PromotionSettings.of(PromotionPolicy.LATEST))
                 .withStateDirectory(dir), new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
         FrameProducer producer = new FrameProducer(connection, kafka.serdes())) {
       SyntheticFrames faces = new SyntheticFrames(3, 0.5);

@@ -39,6 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -625,6 +626,20 @@ class ClassifierTopologyTest {
 
     sendLabelledFrames(1);
     assertEquals(3L, events.readValue().getModelVersion(), "the promoted version serves from the next batch");
+  }
+
+  @Test
+  void thePromotionTaskReadsOnlyTheControlTopicAndTheComparisonsSoThatOneTaskDecides() {
+    TopologyDescription description = ClassifierTopology.build(ClassifierSettings.defaults(), topics, kafka.serdes(),
+        models, metrics).describe();
+    TopologyDescription.Subtopology promotion = description.subtopologies().stream()
+        .filter(sub -> sub.nodes().stream().anyMatch(node -> node.name().equals("promotion")))
+        .findFirst().orElseThrow();
+    java.util.Set<String> sources = promotion.nodes().stream()
+        .filter(node -> node instanceof TopologyDescription.Source)
+        .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+        .collect(Collectors.toSet());
+    assertEquals(java.util.Set.of(topics.control(), "comparisons-by-model-name-repartition"), sources);
   }
 
   @Test
