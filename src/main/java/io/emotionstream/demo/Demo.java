@@ -3,6 +3,8 @@ package io.emotionstream.demo;
 import io.emotionstream.classifier.ClassifierService;
 import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
+import io.emotionstream.classifier.LiveLearning;
+import io.emotionstream.classifier.PromotionSettings;
 import io.emotionstream.data.Fer2013Reader;
 import io.emotionstream.data.SplitRule;
 import io.emotionstream.data.SyntheticDataset;
@@ -46,6 +48,12 @@ import java.util.function.Consumer;
  * Every part is the real one, composed here and closed in reverse order.
  */
 public final class Demo {
+  static final int PROMOTION_MIN_FRAMES = 50;
+  /** How long the first model's accuracy is shown steady before the frames drift. */
+  private static final Duration STEADY_BEFORE_DRIFT = Duration.ofSeconds(20);
+  /** How long the frames go on once a version retrained on them serves, so its accuracy is seen. */
+  private static final Duration SHOWN_AFTER_RECOVERY = Duration.ofSeconds(40);
+
   private final DemoSettings settings;
   private final Consumer<String> out;
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -71,8 +79,7 @@ public final class Demo {
 
       try (DemoWatcher watcher = new DemoWatcher(connection, serdes, out);
           TrainerService trainer = TrainerService.start(connection, serdes, TrainerSettings.defaults());
-          ClassifierService classifier = ClassifierService.start(connection, ClassifierSettings.defaults()
-              .withStateDirectory(settings.workDirectory().resolve("classifier-state")),
+          ClassifierService classifier = ClassifierService.start(connection, classifierSettings(),
               new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
           DashboardServer dashboard = settings.dashboardPort() < 0 ? null : DashboardServer.start(connection,
               DashboardSettings.defaults(TrainerSettings.DEFAULT_MODEL_NAME).withPort(settings.dashboardPort())
@@ -94,7 +101,8 @@ public final class Demo {
                 : "the faces of " + settings.video().describe() + " (in real time, with its scenes)",
             settings.duration()));
 
-        long framesSent = streamFramesUntilDone(connection, serdes);
+        long framesSent = settings.drift() ? streamDriftingFramesUntilRecovered(connection, serdes, watcher)
+            : streamFramesUntilDone(connection, serdes);
         out.accept(String.format(Locale.ROOT, "%,d frames sent; waiting for the classifier to account for every one…",
             framesSent));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -102,9 +110,21 @@ public final class Demo {
           Thread.sleep(100);
         }
         watcher.awaitAccuracySettled(ClassifierSettings.defaults().accuracyAdvance().plusSeconds(3), Duration.ofSeconds(60));
-        return watcher.summary(examples, framesSent, dashboard == null ? null : dashboard.url());
+        DemoSummary summary = watcher.summary(examples, framesSent, dashboard == null ? null : dashboard.url());
+        return settings.drift() ? summary.withDrift(watcher.timeline()) : summary;
       }
     }
+  }
+
+  /**
+   * Candidates are judged over fewer frames than the classifier's default, so that the models of a short training
+   * run serve as they come (an epoch's checkpoint every few seconds).
+   */
+  private ClassifierSettings classifierSettings() {
+    ClassifierSettings classifier = ClassifierSettings.defaults()
+        .withStateDirectory(settings.workDirectory().resolve("classifier-state"))
+        .withPromotion(PromotionSettings.guarded().withMinFrames(PROMOTION_MIN_FRAMES));
+    return settings.drift() ? classifier.withLiveLearning(LiveLearning.on()) : classifier;
   }
 
   private Path trainingData() throws Exception {
@@ -173,6 +193,44 @@ public final class Demo {
     stop.await(settings.duration().toMillis(), TimeUnit.MILLISECONDS);
     stop.countDown();
     return sending.get().sent();
+  }
+
+  /**
+   * Live frames like the training faces until the first training run has ended and its model serves, then a while
+   * longer for a steady accuracy; then the frames drift, and they go on until a version retrained on them serves,
+   * and a while longer to show its accuracy. The demo's duration bounds the whole.
+   */
+  private long streamDriftingFramesUntilRecovered(ConnectionSettings connection, TopicSerdes serdes,
+      DemoWatcher watcher) throws Exception {
+    long deadline = System.nanoTime() + settings.duration().toNanos();
+    DriftingFrames drifting = new DriftingFrames(settings.seed() + 1, settings.labelledFraction(), settings.variation());
+    FrameSource frames = new UntilStopped(drifting);
+    CompletableFuture<ProduceSummary> sending = CompletableFuture.supplyAsync(() -> {
+      try (FrameProducer producer = new FrameProducer(connection, serdes)) {
+        return producer.send(frames, "demo-camera", RatePacer.perSecond(settings.frameRate()), 0, n -> {});
+      }
+    });
+    if (awaitUntil(() -> watcher.runsFinished() > 0 && watcher.settledVersion() > 0, deadline)
+        && !stop.await(STEADY_BEFORE_DRIFT.toMillis(), TimeUnit.MILLISECONDS)) {
+      drifting.drift();
+      watcher.driftStarted();
+      if (awaitUntil(watcher::recovered, deadline)) {
+        stop.await(Math.min(SHOWN_AFTER_RECOVERY.toNanos(), Math.max(0, deadline - System.nanoTime())),
+            TimeUnit.NANOSECONDS);
+      }
+    }
+    stop.countDown();
+    return sending.get().sent();
+  }
+
+  /** Waits until the condition holds, the deadline passes or the demo is stopped; whether it holds. */
+  private boolean awaitUntil(java.util.function.BooleanSupplier condition, long deadline) throws InterruptedException {
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() >= deadline || stop.await(200, TimeUnit.MILLISECONDS)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The frame source, ending when the demo is told to stop. */

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param video a video file or stream whose faces are streamed (a file looped, a stream reconnected, in
  *     real time, with its scenes for the dashboard's live picture) instead of synthetic frames; null for
  *     synthetic frames
+ * @param drift whether the live frames change midway and the system is to retrain and recover on its own
  */
 public record DemoSettings(
     Duration duration,
@@ -32,11 +33,15 @@ public record DemoSettings(
     int dashboardPort,
     Path workDirectory,
     long seed,
-    VideoSourceSpec video) {
+    VideoSourceSpec video,
+    boolean drift) {
 
   public DemoSettings {
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("duration must be positive");
+    }
+    if (drift && video != null) {
+      throw new IllegalArgumentException("--drift changes the synthetic live frames; it cannot be used with --video");
     }
     if (perClass < 10) {
       throw new IllegalArgumentException("at least 10 faces per class, got " + perClass);

@@ -1,9 +1,12 @@
 package io.emotionstream.demo;
 
 import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.avro.CommandType;
+import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.classifier.ClassifierTopology;
 import io.emotionstream.kafka.ConnectionSettings;
@@ -11,9 +14,12 @@ import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.TopicSpec;
 import io.emotionstream.trainer.StatusLines;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,9 +29,9 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Follows what the demo's services publish — trainer statuses, new model versions, rolling accuracy,
- * events and dead letters — prints the lines worth a reader's attention and keeps the counts for the
- * summary.
+ * Follows what the demo's services publish — trainer statuses, new model versions, serving decisions,
+ * automatic commands, rolling accuracy, events and dead letters — prints the lines worth a reader's attention
+ * and keeps the counts for the summary, and the drift run's timeline.
  */
 final class DemoWatcher implements AutoCloseable {
   private static final long ACCURACY_EVERY_MS = 10_000;
@@ -42,13 +48,16 @@ final class DemoWatcher implements AutoCloseable {
   private int epochsPlanned;
   private double bestValidationAccuracy = Double.NaN;
   private long latestVersion = -1;
+  private long servingVersion = -1;
+  private Long candidateVersion;
+  private int runsFinished;
   private long events;
   private long frameDeadLetters;
-  /** The latest report of every window of the newest model version scored, by window start. */
-  private final java.util.TreeMap<java.time.Instant, AccuracyReport> windows = new java.util.TreeMap<>();
-  private long windowsVersion = -1;
+  /** The latest report of every window of each model version scored, by version and window start. */
+  private final Map<Long, TreeMap<Instant, AccuracyReport>> windows = new HashMap<>();
   private long lastAccuracyLine;
   private long lastAccuracyArrival;
+  private final DriftTimeline timeline = new DriftTimeline();
 
   DemoWatcher(ConnectionSettings connection, TopicSerdes serdes, Consumer<String> out) {
     this.connection = connection;
@@ -61,7 +70,8 @@ final class DemoWatcher implements AutoCloseable {
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
         serdes.keys().deserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(connection.topics().trainerStatus(), connection.topics().checkpoints(),
-        connection.topics().accuracy(), connection.topics().events(), connection.topics().deadLetters()));
+        connection.topics().serving(), connection.topics().control(), connection.topics().accuracy(),
+        connection.topics().events(), connection.topics().deadLetters()));
     this.thread = new Thread(this::watch, "demo-watcher");
     thread.setDaemon(true);
     thread.start();
@@ -101,6 +111,11 @@ final class DemoWatcher implements AutoCloseable {
       if (status.getTotalEpochs() > 0) {
         epochsPlanned = status.getTotalEpochs();
       }
+      if (status.getState() == RunState.COMPLETED || status.getState() == RunState.FAILED
+          || status.getState() == RunState.CANCELLED || status.getState() == RunState.REJECTED) {
+        runsFinished++;
+        timeline.runFinished(status);
+      }
       if (status.getState() == RunState.EPOCH_COMPLETED) {
         epochsCompleted++;
         if (status.getValidationAccuracy() != null
@@ -112,21 +127,43 @@ final class DemoWatcher implements AutoCloseable {
     } else if (topic.equals(connection.topics().checkpoints())) {
       ModelCheckpoint checkpoint = serdes.checkpoints().deserializer().deserialize(topic, record.value());
       latestVersion = Math.max(latestVersion, checkpoint.getVersion());
-      out.accept(String.format(Locale.ROOT, "new model: %s v%d (epoch %d, validation accuracy %s) — the classifier "
-              + "swaps it in", checkpoint.getModelName(), checkpoint.getVersion(), checkpoint.getEpoch(),
+      out.accept(String.format(Locale.ROOT, "new model: %s v%d (epoch %d, validation accuracy %s)",
+          checkpoint.getModelName(), checkpoint.getVersion(), checkpoint.getEpoch(),
           checkpoint.getValidationAccuracy() == null ? "n/a"
               : String.format(Locale.ROOT, "%.1f%%", checkpoint.getValidationAccuracy() * 100)));
+    } else if (topic.equals(connection.topics().serving())) {
+      ServingState state = serdes.servingStates().deserializer().deserialize(topic, record.value());
+      servingVersion = state.getServing().getVersion();
+      candidateVersion = state.getCandidateVersion();
+      timeline.decided(state);
+      out.accept(String.format(Locale.ROOT, "serving v%d%s — %s: %s", servingVersion,
+          candidateVersion == null ? "" : ", candidate v" + candidateVersion, state.getDecision(), state.getReason()));
+    } else if (topic.equals(connection.topics().control())) {
+      ControlCommand command = serdes.commands().deserializer().deserialize(topic, record.value());
+      if (command.getReason() != null && command.getType() == CommandType.RETRAIN) {
+        timeline.retrainSent(command, latestVersion);
+        out.accept("automatic " + command.getType() + " (" + command.getMode() + ") by " + command.getRequestedBy()
+            + ": " + command.getReason());
+      }
     } else if (topic.equals(connection.topics().accuracy())) {
       AccuracyReport report = serdes.accuracyReports().deserializer().deserialize(topic, record.value());
       lastAccuracyArrival = System.nanoTime();
-      if (report.getModelVersion() > windowsVersion) {
-        windows.clear();
-        windowsVersion = report.getModelVersion();
-      }
-      if (report.getModelVersion() == windowsVersion) {
-        windows.put(report.getWindowStartMs(), report);
+      windows.computeIfAbsent(report.getModelVersion(), version -> new TreeMap<>())
+          .put(report.getWindowStartMs(), report);
+      if (report.getModelVersion() == servingVersion) {
+        timeline.servingAccuracy(report);
       }
     }
+  }
+
+  /** The latest window of a version's reports with enough frames to say something; null if none. */
+  private AccuracyReport accuracyOf(long version) {
+    TreeMap<Instant, AccuracyReport> reports = windows.get(version);
+    if (reports == null) {
+      return null;
+    }
+    return reports.descendingMap().values().stream().filter(r -> r.getTotal() >= DriftTimeline.MIN_FRAMES)
+        .findFirst().orElse(null);
   }
 
   /**
@@ -134,9 +171,13 @@ final class DemoWatcher implements AutoCloseable {
    * covers the last full window length); the latest window once all have closed.
    */
   private AccuracyReport latestAccuracy() {
-    java.time.Instant now = java.time.Instant.now();
-    return windows.values().stream().filter(r -> r.getWindowEndMs().isAfter(now)).findFirst()
-        .orElse(windows.isEmpty() ? null : windows.lastEntry().getValue());
+    TreeMap<Instant, AccuracyReport> served = windows.get(servingVersion);
+    if (served == null) {
+      return null;
+    }
+    Instant now = Instant.now();
+    return served.values().stream().filter(r -> r.getWindowEndMs().isAfter(now)).findFirst()
+        .orElse(served.lastEntry().getValue());
   }
 
   private void printAccuracyIfDue() {
@@ -159,8 +200,7 @@ final class DemoWatcher implements AutoCloseable {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (System.nanoTime() < deadline) {
       synchronized (this) {
-        if (windowsVersion == latestVersion
-            && System.nanoTime() - lastAccuracyArrival > quiet.toNanos()) {
+        if (windows.containsKey(servingVersion) && System.nanoTime() - lastAccuracyArrival > quiet.toNanos()) {
           return;
         }
       }
@@ -172,9 +212,36 @@ final class DemoWatcher implements AutoCloseable {
     return events + frameDeadLetters;
   }
 
+  /** Training runs that have ended, whichever way. */
+  synchronized int runsFinished() {
+    return runsFinished;
+  }
+
+  /** The version served, once it is the latest checkpoint's: no candidate left to judge; -1 before. */
+  synchronized long settledVersion() {
+    return servingVersion == latestVersion && candidateVersion == null ? servingVersion : -1;
+  }
+
+  /** Marks the moment the live frames changed; the timeline measures from it. */
+  synchronized void driftStarted() {
+    timeline.driftStarted(accuracyOf(servingVersion));
+    out.accept("drift: the live frames change now (lighting, pose, quality, occlusion: variation full)");
+  }
+
+  /** Whether a version trained after the drift has been promoted. */
+  synchronized boolean recovered() {
+    return timeline.promotedAfterRetrain();
+  }
+
+  synchronized DriftTimeline timeline() {
+    timeline.end(accuracyOf(servingVersion));
+    return timeline;
+  }
+
   synchronized DemoSummary summary(long trainingExamples, long framesSent, String dashboardUrl) {
-    AccuracyReport latestAccuracy = windows.isEmpty() ? null : windows.lastEntry().getValue();
-    for (AccuracyReport report : windows.values()) {
+    TreeMap<Instant, AccuracyReport> served = windows.getOrDefault(servingVersion, new TreeMap<>());
+    AccuracyReport latestAccuracy = served.isEmpty() ? null : served.lastEntry().getValue();
+    for (AccuracyReport report : served.values()) {
       // After the frames stop, the most telling window is the fullest one.
       if (report.getTotal() > latestAccuracy.getTotal()) {
         latestAccuracy = report;
@@ -182,7 +249,7 @@ final class DemoWatcher implements AutoCloseable {
     }
     return new DemoSummary(trainingExamples, epochsCompleted, epochsPlanned, bestValidationAccuracy, latestVersion, framesSent,
         events, frameDeadLetters, latestAccuracy == null ? Double.NaN : latestAccuracy.getAccuracy(),
-        latestAccuracy == null ? 0 : latestAccuracy.getTotal(), dashboardUrl);
+        latestAccuracy == null ? 0 : latestAccuracy.getTotal(), dashboardUrl, null);
   }
 
   @Override

@@ -18,6 +18,6 @@ class DemoSummaryTest {
   }
 
   private static DemoSummary summary(int completed, int planned) {
-    return new DemoSummary(4200, completed, planned, 0.9, completed, 100, 100, 0, 0.9, 50, "http://localhost:8080/");
+    return new DemoSummary(4200, completed, planned, 0.9, completed, 100, 100, 0, 0.9, 50, "http://localhost:8080/", null);
   }
 }
