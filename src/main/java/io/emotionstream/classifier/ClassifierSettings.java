@@ -7,7 +7,7 @@ import java.time.Duration;
  * Everything that shapes the classifier's topology and its Kafka Streams instance.
  *
  * @param applicationId instances sharing it share the partitions of the frames topic
- * @param modelName the checkpoints topic key whose latest version is served
+ * @param modelName the model served: the key of its checkpoints, serving decisions and commands
  * @param batchSize frames classified together at most
  * @param maxDelay a frame waits at most this long for its batch to fill; zero: a frame goes to inference at
  *     once when no batch is in inference, and batches form only from frames that come while one is

@@ -76,7 +76,7 @@ public final class ClassifierTopology {
     routeRefusals(outputs, "refusals", topics, serdes);
 
     // Not merged with the outputs above: a merge would make the promotion task one of the frames' tasks.
-    KStream<String, ClassifierOutput> decided = promotion(builder, settings, topics, serdes, models, outputs);
+    KStream<String, ClassifierOutput> decided = promotion(builder, settings, topics, serdes, models, metrics, outputs);
     decided.filter((key, out) -> out instanceof ClassifierOutput.Decided, Named.as("decisions"))
         .mapValues(out -> ((ClassifierOutput.Decided) out).state())
         .to(topics.serving(), Produced.with(keys, serdes.servingStates()));
@@ -119,7 +119,8 @@ public final class ClassifierTopology {
    * decides what is served.
    */
   private static KStream<String, ClassifierOutput> promotion(StreamsBuilder builder, ClassifierSettings settings,
-      Topics topics, TopicSerdes serdes, ServingModels models, KStream<String, ClassifierOutput> outputs) {
+      Topics topics, TopicSerdes serdes, ServingModels models, ClassifierMetrics metrics,
+      KStream<String, ClassifierOutput> outputs) {
     Serde<String> keys = serdes.keys();
     // The decision holds up to two checkpoints: its changelog takes records as large as the serving topic does.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DECISIONS_STORE), Serdes.String(),
@@ -140,7 +141,7 @@ public final class ClassifierTopology {
         .mapValues(compared -> (PromotionJudge.Input) new PromotionJudge.Input.Comparison(compared));
     return commands.merge(comparisons, Named.as("promotion-inputs"))
         .process(() -> new PromotionJudge(settings, topics.checkpoints(), serdes.checkpoints().deserializer(),
-            serdes.commands().deserializer(), models), Named.as("promotion"), DECISIONS_STORE, SCORES_STORE);
+            serdes.commands().deserializer(), models, metrics), Named.as("promotion"), DECISIONS_STORE, SCORES_STORE);
   }
 
   /** Five numbers: candidate and served versions, frames, and each one's correct predictions. */

@@ -32,7 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects the frames of one partition into micro-batches and classifies each batch with one model.
+ * Collects the frames of one partition into micro-batches and classifies each batch with one model, the one
+ * served; while the promotion task names a candidate, the batch's labelled frames are classified with it too, in
+ * shadow: its scores go to the rolling accuracy and, compared with the served model's on the same frames, to the
+ * promotion task; its events are never emitted.
  * Batches form dynamically: a frame that comes while no batch is in inference goes to inference at
  * once, alone; frames that come while one is classified wait and form the next batch, up to
  * {@code batchSize}. A positive {@code maxDelay} trades latency for fuller batches: a partial batch then

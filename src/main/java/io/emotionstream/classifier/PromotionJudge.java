@@ -62,6 +62,7 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
   private final Deserializer<ModelCheckpoint> checkpoints;
   private final Deserializer<ControlCommand> commands;
   private final ServingModels models;
+  private final ClassifierMetrics metrics;
   private final RegistryRetries registryRetries = new RegistryRetries();
   /** SHA-256 of every checkpoint refused, so that each is reported once. */
   private final Set<String> refused = new HashSet<>();
@@ -74,13 +75,14 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
   private byte[] lookedAt;
 
   PromotionJudge(ClassifierSettings settings, String checkpointsTopic, Deserializer<ModelCheckpoint> checkpoints,
-      Deserializer<ControlCommand> commands, ServingModels models) {
+      Deserializer<ControlCommand> commands, ServingModels models, ClassifierMetrics metrics) {
     this.settings = settings;
     this.promotion = settings.promotion();
     this.checkpointsTopic = checkpointsTopic;
     this.checkpoints = checkpoints;
     this.commands = commands;
     this.models = models;
+    this.metrics = metrics;
   }
 
   @Override
@@ -131,7 +133,7 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
       return;
     }
     if (promotion.policy() == PromotionPolicy.LATEST) {
-      promote(state, checkpoint, "version " + version + " serves as soon as it is published (policy latest)", null);
+      promote(state, checkpoint, "each new checkpoint serves as soon as it is published (policy latest)", null);
       return;
     }
     ServingState candidate = state(state.getServing(), state.getPrevious(), version, state.getHeldBackThrough());
@@ -155,7 +157,7 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
         || score.validationJudged() || nowMs - score.sinceMs() < promotion.labelWait().toMillis()) {
       return;
     }
-    Optional<ModelCheckpoint> candidate = candidateCheckpoint(state, nowMs);
+    Optional<ModelCheckpoint> candidate = candidateCheckpoint(state);
     if (candidate.isEmpty()) {
       return;
     }
@@ -197,7 +199,7 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
         score.servingVersion(), score.servingAccuracy());
     if (promotion.policy() == PromotionPolicy.GUARDED && score.frames() >= promotion.minFrames()
         && score.candidateAccuracy() >= score.servingAccuracy() - promotion.margin()) {
-      Optional<ModelCheckpoint> candidate = candidateCheckpoint(state, context.currentSystemTimeMs());
+      Optional<ModelCheckpoint> candidate = candidateCheckpoint(state);
       if (candidate.isPresent()) {
         promote(state, candidate.get(), figures + String.format(Locale.ROOT, ": not worse beyond the margin of %s",
             points(promotion.margin())), score);
@@ -340,7 +342,7 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
 
   // ---- checkpoints
 
-  private Optional<ModelCheckpoint> candidateCheckpoint(ServingState state, long nowMs) {
+  private Optional<ModelCheckpoint> candidateCheckpoint(ServingState state) {
     return latestCheckpoint().filter(c -> Long.valueOf(c.getVersion()).equals(state.getCandidateVersion()));
   }
 
@@ -361,6 +363,7 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
       return Optional.ofNullable(checkpoint);
     } catch (AvroSerdeException e) {
       if (!e.problem().isRecordAtFault()) {
+        metrics.recordCheckpointRetry();
         LOG.warn("cannot read the latest checkpoint now, will try again in {} ms: {}", registryRetries.failed(nowMs),
             e.getMessage());
         return null;

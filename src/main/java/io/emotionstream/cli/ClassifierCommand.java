@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "classifier", mixinStandardHelpOptions = true,
-    description = "Run the Kafka Streams classifier: frames in, emotion events and rolling accuracy out, the "
-        + "newest checkpoint hot-swapped in. Start more instances with the same --application-id to scale out.")
+    description = "Run the Kafka Streams classifier: frames in, emotion events and rolling accuracy out, new "
+        + "checkpoints scored in shadow and promoted (--promotion). Start more instances with the same "
+        + "--application-id to scale out.")
 public final class ClassifierCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
   @Mixin MetricsOptions metricsOptions;
