@@ -64,6 +64,19 @@ public record DriftRetraining(Double pointsBelowValidation, Double floor, Durati
     return pointsBelowValidation != null || floor != null;
   }
 
+  /** The policy in words, for the log. */
+  public String describe() {
+    if (!enabled()) {
+      return "off";
+    }
+    String below = pointsBelowValidation == null ? "below " + floor
+        : floor == null ? pointsBelowValidation + "+ points below its validation accuracy"
+        : pointsBelowValidation + "+ points below its validation accuracy or below " + floor;
+    return "fine-tune for " + epochs + " epoch(s) when the served version's rolling accuracy stays " + below
+        + " for " + sustained.toSeconds() + " s (reports of " + minFrames + "+ labelled frames; cool-down "
+        + cooldown.toSeconds() + " s)";
+  }
+
   public DriftRetraining withPointsBelowValidation(Double value) {
     return new DriftRetraining(value, floor, sustained, cooldown, minFrames, epochs);
   }
