@@ -1,6 +1,7 @@
 package io.emotionstream.trainer;
 
 import io.emotionstream.avro.AccuracyReport;
+import io.emotionstream.avro.CommandType;
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingMode;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +40,7 @@ final class DriftWatch implements AutoCloseable {
   private final KafkaConsumer<String, ServingState> serving;
   private final KafkaConsumer<String, AccuracyReport> accuracy;
   private final Thread thread;
+  private final AtomicReference<Instant> appliedFiring = new AtomicReference<>();
   private volatile boolean stopping;
 
   private DriftWatch(ConnectionSettings connection, TopicSerdes serdes, String modelName, DriftRetraining settings,
@@ -89,14 +92,33 @@ final class DriftWatch implements AutoCloseable {
   /** When the latest automatic command among those applied was sent, if any. */
   static Optional<Instant> lastFiring(List<ControlInbox.Entry> applied) {
     return applied.stream().map(ControlInbox.Entry::command)
-        .filter(command -> DriftRetraining.REQUESTED_BY.equals(command.getRequestedBy()))
+        .filter(DriftWatch::isAutomatic)
         .map(ControlCommand::getIssuedTimeMs)
         .max(Instant::compareTo);
+  }
+
+  /**
+   * Hears a command the trainer has just applied. An automatic one sent before a restart but applied only
+   * after it was not in the history {@link #lastFiring} read; its cool-down counts all the same.
+   */
+  void applied(ControlCommand command) {
+    if (isAutomatic(command)) {
+      appliedFiring.accumulateAndGet(command.getIssuedTimeMs(),
+          (before, now) -> before == null || now.isAfter(before) ? now : before);
+    }
+  }
+
+  private static boolean isAutomatic(ControlCommand command) {
+    return command.getType() == CommandType.RETRAIN && DriftRetraining.REQUESTED_BY.equals(command.getRequestedBy());
   }
 
   private void watch() {
     try {
       while (!stopping) {
+        Instant firing = appliedFiring.getAndSet(null);
+        if (firing != null) {
+          policy.firedBefore(firing);
+        }
         poll(serving, Duration.ZERO, this::takeServing);
         poll(accuracy, POLL, this::takeReport);
       }

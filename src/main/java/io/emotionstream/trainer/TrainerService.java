@@ -206,6 +206,9 @@ public final class TrainerService implements AutoCloseable {
     List<TrainingStatus> statuses = new ArrayList<>();
     for (ControlInbox.Entry entry : entries) {
       ControlCommand command = entry.command();
+      if (drift != null) {
+        drift.applied(command);
+      }
       if (!appliedCommands.add(command.getCommandId())) {
         LOG.info("command {} at offset {} was applied before: ignored", command.getCommandId(), entry.offset());
       } else if (command.getType() == CommandType.RETRAIN) {

@@ -110,6 +110,24 @@ class TrainerDriftTest {
   }
 
   @Test
+  void anAutomaticCommandSentBeforeARestartButAppliedAfterItHoldsTheCooldownToo() throws Exception {
+    publishServing(serving(3, 0.81));
+    ControlCommand pending = RetrainCommands.retrain().setMode(TrainingMode.FINE_TUNE)
+        .setRequestedBy(DriftRetraining.REQUESTED_BY).setReason("sent by a trainer that stopped before applying it")
+        .build();
+    new TrainerControl(settings, kafka.serdes(), MODEL).send(pending);
+
+    try (TrainerService trainer = startTrainer()) {
+      statuses.await(status -> status.getCommandId().equals(pending.getCommandId()), Duration.ofSeconds(30));
+      long start = System.nanoTime();
+      sendLowReportsUntil(trainer, 0, () -> System.nanoTime() - start > SUSTAINED.multipliedBy(2).toNanos());
+
+      assertEquals(0, trainer.metrics().automaticRetrains());
+      assertEquals(List.of(pending), commands.values());
+    }
+  }
+
+  @Test
   void aTrainerWithoutThePolicyReadsNoReportsAndSendsNothing() throws Exception {
     publishServing(serving(3, 0.81));
     try (TrainerService trainer = TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults())) {
