@@ -4,17 +4,23 @@ import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.metrics.MetricsEndpoint;
 import io.emotionstream.metrics.TrainerMetricFamilies;
+import io.emotionstream.trainer.DriftRetraining;
 import io.emotionstream.trainer.PublishPolicy;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "trainer", mixinStandardHelpOptions = true,
-    description = "Run the trainer: retrain on commands from the control topic, publish checkpoints and progress.")
+    description = "Run the trainer: retrain on commands from the control topic, publish checkpoints and progress; "
+        + "optionally retrain by itself when the served model's accuracy drifts down (--retrain-when-below…).")
 public final class TrainerCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
@@ -35,12 +41,43 @@ public final class TrainerCommand implements Callable<Integer> {
       description = "Faces in the shuffle buffer when streaming (default ${DEFAULT-VALUE}).")
   int shuffleBuffer;
 
+  @Option(names = "--retrain-when-below-validation", paramLabel = "POINTS",
+      description = "Retrain by itself (fine-tune) when the served model's rolling accuracy is at least POINTS "
+          + "percentage points below its checkpoint's validation accuracy. Off unless given.")
+  Double pointsBelowValidation;
+
+  @Option(names = "--retrain-when-below", paramLabel = "ACCURACY",
+      description = "Retrain by itself (fine-tune) when the served model's rolling accuracy is below ACCURACY, "
+          + "in [0, 1]. Off unless given.")
+  Double floor;
+
+  @Option(names = "--retrain-sustained", converter = DurationConverter.class, paramLabel = "D", defaultValue = "60s",
+      description = "With a --retrain-when-below…: how long the accuracy must stay that low without a break "
+          + "(default ${DEFAULT-VALUE}).")
+  Duration sustained;
+
+  @Option(names = "--retrain-cooldown", converter = DurationConverter.class, paramLabel = "D", defaultValue = "15m",
+      description = "With a --retrain-when-below…: after an automatic retraining none for D, across restarts "
+          + "(default ${DEFAULT-VALUE}).")
+  Duration cooldown;
+
+  @Option(names = "--retrain-min-frames", paramLabel = "N", defaultValue = "" + DriftRetraining.DEFAULT_MIN_FRAMES,
+      description = "With a --retrain-when-below…: an accuracy report over fewer labelled frames is ignored "
+          + "(default ${DEFAULT-VALUE}).")
+  long minFrames;
+
+  @Option(names = "--retrain-epochs", paramLabel = "N", defaultValue = "" + DriftRetraining.DEFAULT_EPOCHS,
+      description = "With a --retrain-when-below…: epochs of the automatic fine-tuning run (default ${DEFAULT-VALUE}).")
+  int retrainEpochs;
+
   @Mixin MetricsOptions metricsOptions;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
+    TrainerSettings trainer = settings();
     ConnectionSettings settings = connection.settings();
-    TrainerSettings trainer = new TrainerSettings(modelName, publish, cacheLimit, shuffleBuffer);
     TrainerService service = TrainerService.start(settings, TopicSerdes.connect(settings), trainer);
     Optional<MetricsEndpoint> metrics;
     try {
@@ -55,6 +92,31 @@ public final class TrainerCommand implements Callable<Integer> {
         metrics.ifPresent(MetricsEndpoint::close);
       }
     }, service::awaitTermination);
+  }
+
+  /** The settings the options give; a value out of range is a mistake on the command line. */
+  TrainerSettings settings() {
+    try {
+      DriftRetraining drift = new DriftRetraining(pointsBelowValidation, floor, sustained, cooldown, minFrames,
+          retrainEpochs);
+      if (!drift.enabled()) {
+        // Tuning a policy that is off is surely a forgotten threshold, not a wish.
+        spec.options().stream()
+            .filter(option -> option.longestName().startsWith("--retrain-") && isGiven(option.longestName()))
+            .findFirst()
+            .ifPresent(option -> {
+              throw new IllegalArgumentException(option.longestName() + " needs --retrain-when-below-validation or "
+                  + "--retrain-when-below");
+            });
+      }
+      return new TrainerSettings(modelName, publish, cacheLimit, shuffleBuffer, drift);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private boolean isGiven(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   static final class PublishConverter implements picocli.CommandLine.ITypeConverter<PublishPolicy> {

@@ -17,6 +17,10 @@ public final class TrainerMetricFamilies {
         .counter("emotion_trainer_runs_completed", "Runs that completed.", () -> metrics.statuses(RunState.COMPLETED))
         .counter("emotion_trainer_runs_failed", "Runs that failed.", () -> metrics.statuses(RunState.FAILED))
         .counter("emotion_trainer_runs_cancelled", "Runs cancelled.", () -> metrics.statuses(RunState.CANCELLED))
+        .counter("emotion_trainer_drift_reports", "Accuracy reports read by the drift policy.",
+            metrics::driftReports)
+        .counter("emotion_trainer_automatic_retrains", "RETRAIN commands sent by the drift policy.",
+            metrics::automaticRetrains)
         .counter("emotion_trainer_commands_rejected", "Invalid commands rejected.",
             () -> metrics.statuses(RunState.REJECTED))
         .gauge("emotion_trainer_model_version", "Newest checkpoint version published; -1 before any.",

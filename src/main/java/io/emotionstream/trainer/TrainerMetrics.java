@@ -17,6 +17,8 @@ public final class TrainerMetrics {
   private long modelVersion = -1;
   private long batches;
   private long skippedBatches;
+  private long driftReports;
+  private long automaticRetrains;
 
   synchronized void recordCommitted(TrainingStatus status) {
     statuses.merge(status.getState(), 1L, Long::sum);
@@ -39,6 +41,25 @@ public final class TrainerMetrics {
     if (updateSkipped) {
       skippedBatches++;
     }
+  }
+
+  /** Counts one accuracy report read by the drift policy, whether it counted or not. Live, like batches. */
+  synchronized void recordDriftReport() {
+    driftReports++;
+  }
+
+  synchronized void recordAutomaticRetrain() {
+    automaticRetrains++;
+  }
+
+  /** Accuracy reports the drift policy has read since this trainer started; 0 when the policy is off. */
+  public synchronized long driftReports() {
+    return driftReports;
+  }
+
+  /** RETRAIN commands the drift policy has sent since this trainer started. */
+  public synchronized long automaticRetrains() {
+    return automaticRetrains;
   }
 
   /** Mini-batches trained since this trainer started, in every run. */

@@ -20,6 +20,7 @@ import io.emotionstream.model.ModelWeights;
 import io.emotionstream.model.OptimizerState;
 import io.emotionstream.model.TrainingListener;
 import io.emotionstream.model.TrainingLoop;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ public final class TrainerService implements AutoCloseable {
   private TrainingData data;
   private CheckpointHistory history;
   private CheckpointPublisher publisher;
+  private DriftWatch drift;
   private Map<org.apache.kafka.common.TopicPartition, Long> committedPosition = Map.of();
 
   private TrainerService(
@@ -129,11 +131,13 @@ public final class TrainerService implements AutoCloseable {
       LOG.info("trainer of {} training on {}", trainer.modelName(), EmotionModel.preferredDevice());
       // Statuses and checkpoints are read only after initTransactions has fenced any earlier trainer and
       // aborted what it left open; only the checkpoints of the runs to resume are kept.
-      recover(inbox.history());
+      List<ControlInbox.Entry> applied = inbox.history();
+      recover(applied);
       history = CheckpointHistory.read(settings, serdes, trainer.modelName(),
           queue.stream().filter(run -> run.resumed).map(run -> run.runId).collect(Collectors.toSet()));
       publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), history);
       committedPosition = inbox.position();
+      drift = startDriftWatch(applied);
       ready.countDown();
       while (!stopping) {
         if (queue.isEmpty()) {
@@ -151,10 +155,22 @@ public final class TrainerService implements AutoCloseable {
         LOG.error("trainer of {} stopped: {}", trainer.modelName(), e.getMessage(), e);
       }
     } finally {
+      if (drift != null) {
+        drift.close();
+      }
       if (history != null) {
         history.close();
       }
     }
+  }
+
+  /** The drift policy's watch when the settings turn it on, else null. */
+  private DriftWatch startDriftWatch(List<ControlInbox.Entry> applied) {
+    if (!trainer.drift().enabled()) {
+      return null;
+    }
+    return DriftWatch.start(settings, serdes, trainer.modelName(), trainer.drift(), DriftWatch.lastFiring(applied),
+        Clock.systemUTC(), metrics);
   }
 
   /** Rebuilds the queue from the commands already applied and the statuses of their runs. */
@@ -190,6 +206,9 @@ public final class TrainerService implements AutoCloseable {
     List<TrainingStatus> statuses = new ArrayList<>();
     for (ControlInbox.Entry entry : entries) {
       ControlCommand command = entry.command();
+      if (drift != null) {
+        drift.applied(command);
+      }
       if (!appliedCommands.add(command.getCommandId())) {
         LOG.info("command {} at offset {} was applied before: ignored", command.getCommandId(), entry.offset());
       } else if (command.getType() == CommandType.RETRAIN) {

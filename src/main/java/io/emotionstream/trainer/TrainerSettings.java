@@ -6,8 +6,10 @@ package io.emotionstream.trainer;
  * @param modelName the model it trains: the key of its commands and checkpoints
  * @param cacheLimit training examples kept in memory; past it each epoch streams the topic instead
  * @param shuffleBuffer faces held by the shuffle buffer when streaming
+ * @param drift when it retrains by itself because the served model's accuracy drifted; off by default
  */
-public record TrainerSettings(String modelName, PublishPolicy publish, int cacheLimit, int shuffleBuffer) {
+public record TrainerSettings(String modelName, PublishPolicy publish, int cacheLimit, int shuffleBuffer,
+    DriftRetraining drift) {
   public static final String DEFAULT_MODEL_NAME = "deep-emotion";
   /** Room for FER2013 twice over in about 160 MB of compact bytes. */
   public static final int DEFAULT_CACHE_LIMIT = 70_000;
@@ -23,6 +25,14 @@ public record TrainerSettings(String modelName, PublishPolicy publish, int cache
     if (shuffleBuffer < 1) {
       throw new IllegalArgumentException("shuffle buffer must hold at least 1 face, got " + shuffleBuffer);
     }
+    if (drift == null) {
+      throw new IllegalArgumentException("drift retraining must be given: DriftRetraining.disabled() turns it off");
+    }
+  }
+
+  /** A trainer that retrains only on command. */
+  public TrainerSettings(String modelName, PublishPolicy publish, int cacheLimit, int shuffleBuffer) {
+    this(modelName, publish, cacheLimit, shuffleBuffer, DriftRetraining.disabled());
   }
 
   public static TrainerSettings defaults() {
@@ -30,18 +40,22 @@ public record TrainerSettings(String modelName, PublishPolicy publish, int cache
   }
 
   public TrainerSettings withModelName(String value) {
-    return new TrainerSettings(value, publish, cacheLimit, shuffleBuffer);
+    return new TrainerSettings(value, publish, cacheLimit, shuffleBuffer, drift);
   }
 
   public TrainerSettings withPublish(PublishPolicy value) {
-    return new TrainerSettings(modelName, value, cacheLimit, shuffleBuffer);
+    return new TrainerSettings(modelName, value, cacheLimit, shuffleBuffer, drift);
   }
 
   public TrainerSettings withCacheLimit(int value) {
-    return new TrainerSettings(modelName, publish, value, shuffleBuffer);
+    return new TrainerSettings(modelName, publish, value, shuffleBuffer, drift);
   }
 
   public TrainerSettings withShuffleBuffer(int value) {
-    return new TrainerSettings(modelName, publish, cacheLimit, value);
+    return new TrainerSettings(modelName, publish, cacheLimit, value, drift);
+  }
+
+  public TrainerSettings withDrift(DriftRetraining value) {
+    return new TrainerSettings(modelName, publish, cacheLimit, shuffleBuffer, value);
   }
 }
