@@ -27,6 +27,7 @@ import io.emotionstream.producer.video.VideoProducer;
 import io.emotionstream.producer.video.VideoSettings;
 import io.emotionstream.producer.video.VideoSourceException;
 import io.emotionstream.producer.video.VideoSummary;
+import io.emotionstream.trainer.DriftRetraining;
 import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.TrainerControl;
 import io.emotionstream.trainer.TrainerService;
@@ -49,6 +50,9 @@ import java.util.function.Consumer;
  */
 public final class Demo {
   static final int PROMOTION_MIN_FRAMES = 50;
+  private static final double DRIFT_POINTS = 10;
+  private static final Duration DRIFT_SUSTAINED = Duration.ofSeconds(15);
+  private static final int FINE_TUNE_EPOCHS = 3;
   /** How long the first model's accuracy is shown steady before the frames drift. */
   private static final Duration STEADY_BEFORE_DRIFT = Duration.ofSeconds(20);
   /** How long the frames go on once a version retrained on them serves, so its accuracy is seen. */
@@ -78,7 +82,7 @@ public final class Demo {
       Path csv = trainingData();
 
       try (DemoWatcher watcher = new DemoWatcher(connection, serdes, out);
-          TrainerService trainer = TrainerService.start(connection, serdes, TrainerSettings.defaults());
+          TrainerService trainer = TrainerService.start(connection, serdes, trainerSettings());
           ClassifierService classifier = ClassifierService.start(connection, classifierSettings(),
               new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
           DashboardServer dashboard = settings.dashboardPort() < 0 ? null : DashboardServer.start(connection,
@@ -125,6 +129,17 @@ public final class Demo {
         .withStateDirectory(settings.workDirectory().resolve("classifier-state"))
         .withPromotion(PromotionSettings.guarded().withMinFrames(PROMOTION_MIN_FRAMES));
     return settings.drift() ? classifier.withLiveLearning(LiveLearning.on()) : classifier;
+  }
+
+  /**
+   * With drift, the trainer's policy fine-tunes once the served model's rolling accuracy has stayed 10 points
+   * below its validation accuracy for a while; not again within the run.
+   */
+  private TrainerSettings trainerSettings() {
+    TrainerSettings trainer = TrainerSettings.defaults();
+    return settings.drift() ? trainer.withDrift(DriftRetraining.belowValidation(DRIFT_POINTS)
+        .withSustained(DRIFT_SUSTAINED).withCooldown(settings.duration()).withMinFrames(DriftTimeline.MIN_FRAMES)
+        .withEpochs(FINE_TUNE_EPOCHS)) : trainer;
   }
 
   private Path trainingData() throws Exception {
