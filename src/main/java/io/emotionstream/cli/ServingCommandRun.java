@@ -46,7 +46,7 @@ final class ServingCommandRun {
     try {
       if (answer.isEmpty()) {
         err.println(commandLine.getColorScheme().errorText("error: no classifier answered " + asked + " within "
-            + seconds(timeout) + ": the command is on " + settings.topics().control()
+            + written(timeout) + ": the command is on " + settings.topics().control()
             + "; a classifier applies it when it runs"));
         return NO_ANSWER;
       }
@@ -64,7 +64,7 @@ final class ServingCommandRun {
     }
   }
 
-  private static String seconds(Duration timeout) {
+  private static String written(Duration timeout) {
     return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
   }
 }

@@ -127,6 +127,9 @@ class PromotionCommandsTest {
     assertEquals(2, noTime.exitCode());
     assertEquals("error: --timeout must be longer than 0, got PT0S", noTime.err().strip());
     assertEquals(List.of(), commandsSent(0), "no command sent");
+    CommandRun help = CommandRun.of("promote", "--help");
+    assertEquals(0, help.exitCode(), help.err());
+    assertTrue(help.out().contains("--version=V"), "--version is the command's own, not picocli's: " + help.out());
   }
 
   @Test
