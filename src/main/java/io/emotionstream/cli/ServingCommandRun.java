@@ -35,6 +35,12 @@ final class ServingCommandRun {
     ConnectionSettings settings = connection.settings();
     TopicSerdes serdes = TopicSerdes.connect(settings);
     ServingStates states = new ServingStates(settings, serdes, modelName);
+    if (states.latest().isEmpty()) {
+      // A classifier could not answer: it dead-letters a command that comes before its first model.
+      throw new IllegalStateException("no version of " + modelName + " serves yet (no decision on "
+          + settings.topics().serving() + "): the classifiers follow " + command.getType()
+          + " once they serve a first model; nothing sent");
+    }
     // Taken before sending, so the answer lies beyond it however fast a classifier is.
     ServingStates.Position before = states.end();
     new TrainerControl(settings, serdes, modelName).send(command);
@@ -55,8 +61,9 @@ final class ServingCommandRun {
         out.println(ServingLines.decision(state));
         return FOLLOWED;
       }
-      err.println(commandLine.getColorScheme().errorText("error: " + modelName + ": " + command.getType() + " "
-          + state.decision() + ": " + state.reason() + " (version " + state.served().version() + " serves on)"));
+      // The classifiers' reason names the command and why ("PROMOTE refused: …").
+      err.println(commandLine.getColorScheme().errorText("error: " + modelName + ": " + state.reason()
+          + " (version " + state.served().version() + " serves on)"));
       return REFUSED;
     } finally {
       out.flush();

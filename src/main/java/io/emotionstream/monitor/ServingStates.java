@@ -45,7 +45,9 @@ public final class ServingStates {
   }
 
   /**
-   * The model's latest decision, reading the compacted topic whole.
+   * The model's latest decision: the last record under its key. Read backwards from the end, a stretch
+   * twice as long each time, so only what follows the model's last decision is read, not a history that
+   * compaction has not yet cleaned.
    *
    * @return empty if no classifier has decided anything for the model yet
    * @throws IllegalStateException if the latest record of the model cannot be read
@@ -53,31 +55,52 @@ public final class ServingStates {
   public Optional<ServingSummary> latest() {
     try (KafkaConsumer<String, byte[]> consumer = open()) {
       List<TopicPartition> partitions = partitions(consumer);
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       ServingSummary latest = null;
-      String unreadable = null;
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-          if (!modelName.equals(record.key())) {
-            continue;
-          }
+      for (TopicPartition partition : partitions) { // the model's key keeps it in one of them
+        Optional<ConsumerRecord<String, byte[]>> last =
+            lastRecord(consumer, partition, begin.get(partition), end.get(partition));
+        if (last.isPresent()) {
+          ServingState state;
           try {
-            ServingState state = values.deserialize(record.topic(), record.value());
-            latest = state == null ? null : ServingSummary.of(state); // null: a tombstone forgot the model
-            unreadable = null;
+            state = values.deserialize(last.get().topic(), last.get().value());
           } catch (RuntimeException e) {
-            unreadable = where(record) + ": " + e.getMessage();
+            throw new IllegalStateException("the latest serving decision on " + modelName + " cannot be read ("
+                + where(last.get()) + ": " + e.getMessage() + ")", e);
+          }
+          if (state != null && (latest == null || state.getTimeMs().toEpochMilli() > latest.timeMs())) {
+            latest = ServingSummary.of(state); // null state: a tombstone forgot the model
           }
         }
       }
-      if (unreadable != null) {
-        throw new IllegalStateException("the latest serving decision on " + modelName + " cannot be read ("
-            + unreadable + ")");
-      }
       return Optional.ofNullable(latest);
     }
+  }
+
+  private Optional<ConsumerRecord<String, byte[]>> lastRecord(KafkaConsumer<String, byte[]> consumer,
+      TopicPartition partition, long begin, long end) {
+    consumer.assign(List.of(partition));
+    long to = end;
+    long stretch = 1;
+    while (to > begin) {
+      long from = Math.max(begin, to - stretch);
+      consumer.seek(partition, from);
+      ConsumerRecord<String, byte[]> last = null;
+      while (consumer.position(partition) < to) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+          if (record.offset() < to && modelName.equals(record.key())) {
+            last = record;
+          }
+        }
+      }
+      if (last != null) {
+        return Optional.of(last);
+      }
+      to = from;
+      stretch *= 2;
+    }
+    return Optional.empty();
   }
 
   /**

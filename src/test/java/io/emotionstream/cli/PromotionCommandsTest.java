@@ -2,6 +2,7 @@ package io.emotionstream.cli;
 
 import static io.emotionstream.testing.ServingRecords.checkpoint;
 import static io.emotionstream.testing.ServingRecords.decision;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,22 +12,33 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
+import io.emotionstream.classifier.ClassifierService;
+import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.classifier.DjlModelLoader;
+import io.emotionstream.classifier.PromotionSettings;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.monitor.ServingStates;
+import io.emotionstream.monitor.ServingSummary;
 import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.ServingRecords;
 import io.emotionstream.testing.SharedCluster;
+import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicRecords;
 import io.emotionstream.testing.TopicWatch;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code emotion promote}, {@code rollback} and {@code serving} against a real broker and registry. The test
@@ -74,14 +86,24 @@ class PromotionCommandsTest {
 
     ControlCommand command = sent(CommandType.PROMOTE);
     assertEquals(9L, command.getTargetVersion(), "v9 is version 9");
-    publish(decision(ServingDecision.REFUSED, V6, "no checkpoint of version 9 has been published", Instant.now())
+    publish(decision(ServingDecision.REFUSED, V6, "PROMOTE refused: version 9 is not at hand", Instant.now())
         .setCommandId(command.getCommandId()).build());
     CommandRun result = promote.get(ANSWERED.toSeconds(), TimeUnit.SECONDS);
 
     assertEquals(1, result.exitCode(), result.out());
     assertEquals("", result.out());
-    assertEquals("error: deep-emotion: PROMOTE REFUSED: no checkpoint of version 9 has been published "
-        + "(version 6 serves on)", result.err().strip());
+    assertEquals("error: deep-emotion: PROMOTE refused: version 9 is not at hand (version 6 serves on)",
+        result.err().strip());
+  }
+
+  @Test
+  void beforeAnyVersionServesNothingIsSentForNoClassifierCouldFollowIt() {
+    CommandRun result = CommandRun.against(settings, "promote", "--version", "7", "--model-name", "unknown-model");
+
+    assertEquals(1, result.exitCode(), result.out());
+    assertEquals("error: no version of unknown-model serves yet (no decision on " + settings.topics().serving()
+        + "): the classifiers follow PROMOTE once they serve a first model; nothing sent", result.err().strip());
+    assertEquals(List.of(), commandsSent(0), "no command sent");
   }
 
   @Test
@@ -164,6 +186,43 @@ class PromotionCommandsTest {
     assertEquals(1, result.exitCode(), result.out());
     assertEquals("error: no serving decision for model 'unknown-model' on " + settings.topics().serving()
         + " yet: a classifier publishes one when it serves its first model", result.err().strip());
+  }
+
+  @Test
+  void aRealClassifierFollowsPromoteAndRollbackAndRefusesASecondRollback(@TempDir Path dir) throws Exception {
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
+    ServingStates states = new ServingStates(connection, kafka.serdes(), ClassifierSettings.DEFAULT_MODEL_NAME);
+    TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
+    try (ClassifierService classifier = ClassifierService.start(connection, ClassifierSettings.defaults()
+            .withApplicationId("classifier-" + UUID.randomUUID()).withStateDirectory(dir)
+            .withPromotion(PromotionSettings.of(PromotionPolicy.MANUAL)),
+        new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS))) {
+      await().atMost(ANSWERED).until(() -> latestDecision(states).equals("FIRST_MODEL v1"));
+      TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(2, 12));
+      await().atMost(ANSWERED).until(() -> latestDecision(states).equals("CANDIDATE v1"));
+
+      CommandRun promote = CommandRun.against(connection, "promote", "--version", "2", "--reason", "a test");
+      CommandRun rollback = CommandRun.against(connection, "rollback");
+      CommandRun again = CommandRun.against(connection, "rollback", "--timeout", "20s");
+      CommandRun serving = CommandRun.against(connection, "serving");
+
+      assertEquals(0, promote.exitCode(), promote.err());
+      assertTrue(promote.out().matches("deep-emotion: version 2 serves \\(PROMOTED\\): version 2 promoted by .*"
+          + "\\(a test\\)\n"), promote.out());
+      assertEquals(0, rollback.exitCode(), rollback.err());
+      assertTrue(rollback.out().startsWith("deep-emotion: version 1 serves (ROLLED_BACK): rolled back from version 2"),
+          rollback.out());
+      assertEquals(1, again.exitCode(), again.out());
+      assertTrue(again.err().startsWith("error: deep-emotion: ROLLBACK refused: nothing to roll back to"), again.err());
+      assertEquals(0, serving.exitCode(), serving.err());
+      assertTrue(serving.out().startsWith("deep-emotion: version 1 serves (run test-run-1,"), serving.out());
+      assertTrue(serving.out().contains("\npolicy: MANUAL\n"), serving.out());
+    }
+  }
+
+  private static String latestDecision(ServingStates states) {
+    Optional<ServingSummary> latest = states.latest();
+    return latest.map(s -> s.decision() + " v" + s.served().version()).orElse("none");
   }
 
   /** The command of that type on the control topic, once the running command has sent it. */
