@@ -83,9 +83,45 @@ function showEvents(events) {
   charts.distribution.update('none');
 }
 
-function showAccuracy(versions) {
+// A version's part in the latest serving decision, shown beside its accuracy: 'serving', 'candidate' or ''.
+function role(serving, version) {
+  if (!serving) return '';
+  if (serving.served.version === version) return 'serving';
+  return serving.candidateVersion === version ? 'candidate' : '';
+}
+
+const withRole = (serving, version) => (role(serving, version) ? `v${version} (${role(serving, version)})` : `v${version}`);
+
+function showServing(serving, decisions) {
+  const facts = document.getElementById('serving-facts');
+  facts.replaceChildren();
+  document.querySelector('#serving-decisions tbody').replaceChildren(...decisions.map((d) => {
+    const tr = row([clock(d.timeMs), d.decision, `v${d.served.version}`,
+      d.candidateVersion === null ? '-' : `v${d.candidateVersion}`, d.reason]);
+    tr.dataset.decision = d.decision;
+    return tr;
+  }));
+  document.getElementById('serving-version').textContent =
+    serving ? `${serving.modelName} v${serving.served.version} serves` : 'no serving decision yet';
+  if (!serving) return;
+  const compared = serving.comparedFrames === 0 ? 'no labelled frame compared yet'
+    : `${percent(serving.candidateAccuracy)} against ${percent(serving.servingAccuracy)} on ${serving.comparedFrames} labelled frames`;
+  [
+    ['candidate', serving.candidateVersion === null ? 'none' : `v${serving.candidateVersion}: ${compared}`],
+    ['policy', serving.policy],
+    ['last decision', `${serving.decision} at ${new Date(serving.timeMs).toLocaleString()}`],
+    ['reason', serving.reason],
+    ['served model', `run ${serving.served.runId}, validation accuracy ${percent(serving.served.validationAccuracy)}`],
+    ['rollback to', serving.previous ? `v${serving.previous.version}` : 'none'],
+  ].forEach(([name, value]) => {
+    facts.appendChild(element('dt', name));
+    facts.appendChild(element('dd', value));
+  });
+}
+
+function showAccuracy(versions, serving) {
   charts.accuracy.data.datasets = versions.map((v, i) => ({
-    label: `v${v.modelVersion}`,
+    label: withRole(serving, v.modelVersion),
     data: v.history.map((p) => ({ x: p.windowEndMs, y: p.accuracy })),
     borderColor: VERSION_COLOURS[i % VERSION_COLOURS.length],
     backgroundColor: VERSION_COLOURS[i % VERSION_COLOURS.length],
@@ -93,9 +129,10 @@ function showAccuracy(versions) {
   charts.accuracy.update('none');
   const body = document.querySelector('#accuracy-table tbody');
   body.replaceChildren(...versions.map((v) => {
-    const tr = row([`v${v.modelVersion}`, percent(v.latest.accuracy), `${v.latest.correct} / ${v.latest.total}`,
-      `${clock(v.latest.windowStartMs)}–${clock(v.latest.windowEndMs)}`]);
+    const tr = row([withRole(serving, v.modelVersion), percent(v.latest.accuracy),
+      `${v.latest.correct} / ${v.latest.total}`, `${clock(v.latest.windowStartMs)}–${clock(v.latest.windowEndMs)}`]);
     tr.dataset.version = v.modelVersion;
+    tr.dataset.role = role(serving, v.modelVersion);
     return tr;
   }));
 }
@@ -177,7 +214,8 @@ function showVideo(sources) {
 function show(snapshot) {
   showModel(snapshot.currentModel);
   showEvents(snapshot.events);
-  showAccuracy(snapshot.accuracy);
+  showServing(snapshot.serving, snapshot.servingDecisions);
+  showAccuracy(snapshot.accuracy, snapshot.serving);
   showRuns(snapshot.runs);
   showFrames(snapshot.recentFrames);
   showVideo(snapshot.videoSources);

@@ -16,8 +16,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-    description = "Serve the web dashboard: current model, training curves, rolling accuracy, emotion distribution, "
-        + "the latest frames, and a form that asks the trainer to retrain.")
+    description = "Serve the web dashboard: latest checkpoint, what serves and the candidate beside it with the "
+        + "latest serving decisions, training curves, rolling accuracy, emotion distribution, the latest frames, and a "
+        + "form that asks the trainer to retrain.")
 public final class DashboardCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
   @Mixin MetricsOptions metricsOptions;

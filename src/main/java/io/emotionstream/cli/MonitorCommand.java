@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true,
     description = "Live terminal view: accuracy per model version, training progress, events/s and the emotion "
-        + "distribution, the current model. Reads from now on unless --from-beginning.")
+        + "distribution, the latest checkpoint, what serves and the latest serving decisions. Reads from now on "
+        + "unless --from-beginning.")
 public final class MonitorCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 

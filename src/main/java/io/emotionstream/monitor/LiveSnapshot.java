@@ -6,6 +6,9 @@ import java.util.Map;
 /**
  * What the system looks like at one instant, as read from its topics: immutable, so a renderer (terminal
  * or web) can take its time over it. Times are epoch milliseconds; absent values are null.
+ *
+ * @param serving the latest serving decision: what the classifiers serve, the candidate, the policy
+ * @param servingDecisions the latest serving decisions, newest first
  */
 public record LiveSnapshot(
     long timeMs,
@@ -16,15 +19,20 @@ public record LiveSnapshot(
     List<RecentFrame> recentFrames,
     long unreadableRecords,
     String lastProblem,
-    List<VideoSource> videoSources) {
+    List<VideoSource> videoSources,
+    ServingSummary serving,
+    List<ServingSummary> servingDecisions) {
 
   /** The same snapshot with the live video's sources, which the dashboard reads apart from this view. */
   public LiveSnapshot withVideoSources(List<VideoSource> sources) {
     return new LiveSnapshot(timeMs, currentModel, accuracy, runs, events, recentFrames, unreadableRecords, lastProblem,
-        List.copyOf(sources));
+        List.copyOf(sources), serving, servingDecisions);
   }
 
-  /** The newest checkpoint: which model serves, and how it scored when it was taken. */
+  /**
+   * The newest checkpoint and how it scored when it was taken. Under a promotion policy other than LATEST it
+   * may be a candidate, not what serves: {@link #serving} says.
+   */
   public record CurrentModel(String modelName, long version, String runId, int epoch, int totalEpochs,
       Double trainLoss, Double trainAccuracy, Double validationLoss, Double validationAccuracy,
       String optimizer, double learningRate, int batchSize, long createdTimeMs) {}

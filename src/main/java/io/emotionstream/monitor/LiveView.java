@@ -5,6 +5,8 @@ import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.ServingDecision;
+import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.data.FaceResizer;
 import io.emotionstream.data.FaceSet;
@@ -25,6 +27,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -37,6 +40,7 @@ public final class LiveView {
   private static final int MAX_VERSIONS = 20;
   private static final int MAX_WINDOWS_PER_VERSION = 120;
   private static final int MAX_RUNS = 20;
+  private static final int MAX_SERVING_DECISIONS = 10;
   /** Frames waiting for their event, and events for their frame: both topics are read at their own pace. */
   private static final int MAX_UNMATCHED = 512;
   /** Frames can be any size: the waiting ones are bounded by bytes too. */
@@ -46,6 +50,8 @@ public final class LiveView {
   private final int recentFrameCount;
 
   private final Map<String, CurrentModel> modelsByName = new LinkedHashMap<>();
+  private final Map<String, ServingSummary> servingByName = new LinkedHashMap<>();
+  private final Deque<ServingSummary> servingDecisions = new ArrayDeque<>();
   private final TreeMap<Long, TreeMap<Long, AccuracyPoint>> windowsByVersion = new TreeMap<>();
   private final LinkedHashMap<String, Run> runs = new LinkedHashMap<>();
   private final TreeMap<Long, long[]> eventsBySecond = new TreeMap<>();
@@ -82,6 +88,33 @@ public final class LiveView {
           c.getValidationAccuracy(), c.getHyperparameters().getOptimizer(), c.getHyperparameters().getLearningRate(),
           c.getHyperparameters().getBatchSize(), c.getCreatedTimeMs().toEpochMilli()));
     }
+  }
+
+  /** A decision of the classifiers on what they serve; each one is kept as a summary without its weights. */
+  public synchronized void onServing(ServingState state) {
+    ServingSummary decision = ServingSummary.of(state);
+    servingByName.put(decision.modelName(), decision);
+    ServingSummary before = servingDecisions.peekFirst();
+    if (before != null && updates(decision, before)) {
+      servingDecisions.removeFirst();
+    }
+    servingDecisions.addFirst(decision);
+    while (servingDecisions.size() > MAX_SERVING_DECISIONS) {
+      servingDecisions.removeLast();
+    }
+  }
+
+  /**
+   * Whether {@code later} only brings new figures to {@code earlier}, the same candidate still scored beside
+   * the same served version: it replaces it, so a candidate re-scored often does not push the promotions,
+   * rollbacks and refusals out of the short list.
+   */
+  private static boolean updates(ServingSummary later, ServingSummary earlier) {
+    boolean scoring = later.decision() == ServingDecision.CANDIDATE || later.decision() == ServingDecision.KEPT;
+    return scoring && later.decision() == earlier.decision() && later.commandId() == null
+        && later.modelName().equals(earlier.modelName())
+        && later.served().version() == earlier.served().version()
+        && Objects.equals(later.candidateVersion(), earlier.candidateVersion());
   }
 
   public synchronized void onAccuracy(AccuracyReport report) {
@@ -185,7 +218,12 @@ public final class LiveView {
     long nowSecond = now.getEpochSecond();
     pruneBefore(nowSecond - windowSeconds * 4L);
     return new LiveSnapshot(now.toEpochMilli(), currentModel(), accuracy(), runsNewestFirst(),
-        eventRate(nowSecond), recentFrames(), unreadable, lastProblem, List.of());
+        eventRate(nowSecond), recentFrames(), unreadable, lastProblem, List.of(), serving(),
+        List.copyOf(servingDecisions));
+  }
+
+  private ServingSummary serving() {
+    return servingByName.values().stream().max(Comparator.comparingLong(ServingSummary::timeMs)).orElse(null);
   }
 
   private CurrentModel currentModel() {

@@ -62,6 +62,7 @@ public final class MonitorFeed implements AutoCloseable {
     handlers.put(topics.accuracy(), handler(serdes.accuracyReports().deserializer(), view::onAccuracy));
     handlers.put(topics.trainerStatus(), handler(serdes.trainingStatuses().deserializer(), view::onStatus));
     handlers.put(topics.checkpoints(), handler(serdes.checkpoints().deserializer(), view::onCheckpoint));
+    handlers.put(topics.serving(), handler(serdes.servingStates().deserializer(), view::onServing));
     if (withFrames) {
       handlers.put(topics.frames(), handler(serdes.frames().deserializer(), view::onFrame));
     }
@@ -69,18 +70,17 @@ public final class MonitorFeed implements AutoCloseable {
     KafkaConsumer<String, byte[]> consumer = UngroupedConsumers.open(connection, "emotion-monitor");
     try {
       List<TopicPartition> streams = new ArrayList<>();
-      List<TopicPartition> checkpoints = UngroupedConsumers.partitions(consumer, topics.checkpoints(), connection);
+      List<TopicPartition> states = new ArrayList<>();
       for (String topic : handlers.keySet()) {
-        if (!topic.equals(topics.checkpoints())) {
-          streams.addAll(UngroupedConsumers.partitions(consumer, topic, connection));
-        }
+        boolean state = topic.equals(topics.checkpoints()) || topic.equals(topics.serving());
+        (state ? states : streams).addAll(UngroupedConsumers.partitions(consumer, topic, connection));
       }
       List<TopicPartition> all = new ArrayList<>(streams);
-      all.addAll(checkpoints);
+      all.addAll(states);
       consumer.assign(all);
-      // The checkpoints topic is compacted state, not a stream: it is read whole so the current model is
-      // known at once, whatever the start position of the rest.
-      UngroupedConsumers.position(consumer, checkpoints, true);
+      // The checkpoints and serving topics are compacted state, not streams: they are read whole so the
+      // current model and what serves are known at once, whatever the start position of the rest.
+      UngroupedConsumers.position(consumer, states, true);
       UngroupedConsumers.position(consumer, streams, from == StartPosition.BEGINNING);
     } catch (RuntimeException e) {
       consumer.close();
@@ -94,7 +94,7 @@ public final class MonitorFeed implements AutoCloseable {
   private static <T> Consumer<ConsumerRecord<String, byte[]>> handler(Deserializer<T> deserializer, Consumer<T> sink) {
     return record -> {
       T value = deserializer.deserialize(record.topic(), record.value());
-      if (value != null) { // a tombstone on the compacted checkpoints topic
+      if (value != null) { // a tombstone on a compacted topic
         sink.accept(value);
       }
     };

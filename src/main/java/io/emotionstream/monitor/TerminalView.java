@@ -20,6 +20,7 @@ public final class TerminalView {
   private static final int BAR_WIDTH = 30;
   private static final int VERSIONS_SHOWN = 5;
   private static final int RUNS_SHOWN = 3;
+  private static final int SERVING_DECISIONS_SHOWN = 5;
   private static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
@@ -37,6 +38,7 @@ public final class TerminalView {
     }
     out.append(style(BOLD, "emotion monitor " + CLOCK.format(Instant.ofEpochMilli(snapshot.timeMs())))).append('\n');
     model(out, snapshot.currentModel());
+    serving(out, snapshot);
     accuracy(out, snapshot);
     training(out, snapshot);
     events(out, snapshot.events());
@@ -60,20 +62,50 @@ public final class TerminalView {
         .append(" batch ").append(model.batchSize()).append('\n');
   }
 
+  private void serving(StringBuilder out, LiveSnapshot snapshot) {
+    ServingSummary serving = snapshot.serving();
+    if (serving == null) {
+      out.append("serving: no serving decision yet\n");
+      return;
+    }
+    out.append("serving: ").append(style(GREEN, serving.modelName() + " v" + serving.served().version()))
+        .append("  policy ").append(serving.policy())
+        .append("  candidate ").append(serving.candidateVersion() == null ? "none" : ServingLines.candidate(serving))
+        .append('\n');
+    out.append(style(BOLD, "serving decisions (newest first)")).append('\n');
+    snapshot.servingDecisions().stream().limit(SERVING_DECISIONS_SHOWN).forEach(decision -> out.append(
+        String.format(Locale.ROOT, "  %s %-11s v%d%s: %s%n", CLOCK.format(Instant.ofEpochMilli(decision.timeMs())),
+            decision.decision(), decision.served().version(),
+            decision.candidateVersion() == null ? "" : " candidate v" + decision.candidateVersion(),
+            decision.reason())));
+  }
+
   private void accuracy(StringBuilder out, LiveSnapshot snapshot) {
     out.append(style(BOLD, "accuracy by model version (most recent window)")).append('\n');
     if (snapshot.accuracy().isEmpty()) {
       out.append("  no accuracy report yet\n");
     }
-    snapshot.accuracy().stream().limit(VERSIONS_SHOWN).forEach(version -> accuracyLine(out, version));
+    snapshot.accuracy().stream().limit(VERSIONS_SHOWN)
+        .forEach(version -> accuracyLine(out, version, role(snapshot.serving(), version.modelVersion())));
   }
 
-  private void accuracyLine(StringBuilder out, VersionAccuracy version) {
+  private void accuracyLine(StringBuilder out, VersionAccuracy version, String role) {
     LiveSnapshot.AccuracyPoint latest = version.latest();
-    out.append(String.format(Locale.ROOT, "  v%-6d %s %s %d/%d  window %s-%s%n", version.modelVersion(),
+    out.append(String.format(Locale.ROOT, "  v%-6d %s %s %d/%d  window %s-%s%s%n", version.modelVersion(),
         bar(latest.accuracy()), percent(latest.accuracy()), latest.correct(), latest.total(),
         CLOCK.format(Instant.ofEpochMilli(latest.windowStartMs())),
-        CLOCK.format(Instant.ofEpochMilli(latest.windowEndMs()))));
+        CLOCK.format(Instant.ofEpochMilli(latest.windowEndMs())), role.isEmpty() ? "" : "  " + style(GREEN, role)));
+  }
+
+  /** "serving", "candidate" or nothing: the version's part in the latest serving decision. */
+  private static String role(ServingSummary serving, long version) {
+    if (serving == null) {
+      return "";
+    }
+    if (serving.served().version() == version) {
+      return "serving";
+    }
+    return serving.candidateVersion() != null && serving.candidateVersion() == version ? "candidate" : "";
   }
 
   private void training(StringBuilder out, LiveSnapshot snapshot) {

@@ -12,13 +12,16 @@ import io.emotionstream.avro.AccuracyReport;
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
+import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.HeadlessChromium;
+import io.emotionstream.testing.ServingRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +43,7 @@ public final class DashboardScreenshotMain {
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary());
         DashboardServer dashboard = DashboardServer.start(cluster.connection(),
             DashboardSettings.defaults("deep-emotion").withPort(0));
-        HeadlessChromium browser = HeadlessChromium.start(1400, 1720)) {
+        HeadlessChromium browser = HeadlessChromium.start(1400, 2130)) {
       browser.navigate(dashboard.url());
       await().atMost(Duration.ofSeconds(30)).until(() ->
           browser.evaluate("document.getElementById('connection')?.textContent").asText().equals("live"));
@@ -62,6 +65,25 @@ public final class DashboardScreenshotMain {
 
     publish(connection, connection.topics().checkpoints(), serdes.checkpoints().serializer(),
         List.of(checkpoint("deep-emotion", 3, 0.612, now.minusSeconds(150))), c -> c.getModelName());
+
+    ModelCheckpoint v1 = ServingRecords.checkpoint(1, 0.431);
+    ModelCheckpoint v2 = ServingRecords.checkpoint(2, 0.557);
+    ModelCheckpoint v3 = ServingRecords.checkpoint(3, 0.612);
+    ServingRecords.publish(connection, serdes,
+        ServingRecords.decision(ServingDecision.FIRST_MODEL, v1, "version 1 is the first checkpoint",
+            now.minusSeconds(430)).build(),
+        ServingRecords.decision(ServingDecision.CANDIDATE, v1, "version 2 is scored in shadow beside version 1",
+            now.minusSeconds(320)).setCandidateVersion(2L).build(),
+        ServingRecords.decision(ServingDecision.PROMOTED, v2, "version 2 promoted: over 200 labelled frames version 2 "
+            + "has accuracy 0.545 and version 1 0.425 on the same frames: not worse beyond the margin of 2 points",
+            now.minusSeconds(305)).setPrevious(v1).setComparedFrames(200).setCandidateAccuracy(0.545)
+            .setServingAccuracy(0.425).build(),
+        ServingRecords.decision(ServingDecision.CANDIDATE, v2, "version 3 is scored in shadow beside version 2",
+            now.minusSeconds(220)).setPrevious(v1).setCandidateVersion(3L).build(),
+        ServingRecords.decision(ServingDecision.PROMOTED, v3, "version 3 promoted: over 200 labelled frames version 3 "
+            + "has accuracy 0.630 and version 2 0.550 on the same frames: not worse beyond the margin of 2 points",
+            now.minusSeconds(205)).setPrevious(v2).setComparedFrames(200).setCandidateAccuracy(0.630)
+            .setServingAccuracy(0.550).build());
 
     List<TrainingStatus> statuses = new ArrayList<>();
     statuses.add(status("run-2026-11-26-a", RunState.STARTED, 0, 12, null, null, now.minusSeconds(300)));

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.avro.CommandType;
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.Emotion;
+import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.data.GrayImage;
 import io.emotionstream.data.Region;
@@ -23,6 +24,7 @@ import io.emotionstream.metrics.MetricsEndpoint;
 import io.emotionstream.testing.DrawnBoxes;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SceneRecords;
+import io.emotionstream.testing.ServingRecords;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestVideos;
 import io.emotionstream.testing.TopicRecords;
@@ -115,6 +117,39 @@ class DashboardServerTest {
         assertEquals(48, image.width());
         assertTrue(java.util.Arrays.equals(face, image.pixels()), "the frame's own pixels");
       }
+    }
+  }
+
+  @Test
+  void theSnapshotSaysWhatServesTheCandidateAndTheLastDecisionsButCarriesNoWeights() throws Exception {
+    ConnectionSettings connection = FreshTopics.on(kafka.cluster());
+    var v6 = ServingRecords.checkpoint(6, 0.61);
+    var v7 = ServingRecords.checkpoint(7, 0.64);
+    // Written before the dashboard starts: the compacted serving topic is read whole.
+    ServingRecords.publish(connection, kafka.serdes(),
+        ServingRecords.decision(ServingDecision.FIRST_MODEL, v6, "first", Instant.now().minusSeconds(60)).build(),
+        ServingRecords.decision(ServingDecision.PROMOTED, v7, "promoted: not worse", Instant.now().minusSeconds(30))
+            .setPrevious(v6).build());
+    try (DashboardServer dashboard = start(connection)) {
+      ServingRecords.publish(connection, kafka.serdes(), ServingRecords.decision(ServingDecision.CANDIDATE, v7,
+          "version 8 is scored in shadow", Instant.now()).setPrevious(v6).setCandidateVersion(8L).build());
+      await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.snapshot().servingDecisions().size() == 3);
+
+      String body = get(dashboard, "/api/snapshot").body();
+      JsonNode serving = json.readTree(body).get("serving");
+      assertEquals(7, serving.get("served").get("version").asLong());
+      assertEquals(0.64, serving.get("served").get("validationAccuracy").asDouble(), 1e-9);
+      assertEquals(6, serving.get("previous").get("version").asLong());
+      assertEquals(8, serving.get("candidateVersion").asLong());
+      assertEquals("GUARDED", serving.get("policy").asText());
+      assertEquals("CANDIDATE", serving.get("decision").asText());
+      assertEquals("version 8 is scored in shadow", serving.get("reason").asText());
+      JsonNode decisions = json.readTree(body).get("servingDecisions");
+      assertEquals(List.of("CANDIDATE", "PROMOTED", "FIRST_MODEL"),
+          List.of(decisions.get(0), decisions.get(1), decisions.get(2)).stream().map(d -> d.get("decision").asText())
+              .toList());
+      assertTrue(!body.contains("weights") && !body.contains("WlpaWlpa") && body.length() < 20_000,
+          "no weights, not even base64: " + body.length() + " characters");
     }
   }
 

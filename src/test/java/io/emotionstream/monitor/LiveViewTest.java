@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.Emotion;
+import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.ServingDecision;
+import io.emotionstream.testing.ServingRecords;
 import io.emotionstream.data.GrayImage;
 import io.emotionstream.monitor.LiveSnapshot.RunProgress;
 import io.emotionstream.monitor.LiveSnapshot.VersionAccuracy;
@@ -89,6 +92,41 @@ class LiveViewTest {
     assertEquals(3, model.version());
     assertEquals(0.61, model.validationAccuracy(), 1e-9);
     assertEquals("adam", model.optimizer());
+  }
+
+  @Test
+  void keepsTheLatestServingDecisionAndTheLastTenWithARescoredCandidateReplacingItsEarlierScore() {
+    LiveView view = new LiveView(Duration.ofSeconds(60), 0);
+    assertNull(view.snapshot(T0).serving());
+    ModelCheckpoint v6 = ServingRecords.checkpoint(6, 0.61);
+    ModelCheckpoint v7 = ServingRecords.checkpoint(7, 0.64);
+    view.onServing(ServingRecords.decision(ServingDecision.FIRST_MODEL, v6, "first", T0).build());
+    view.onServing(ServingRecords.decision(ServingDecision.CANDIDATE, v6, "v7 in shadow", T0.plusSeconds(1))
+        .setCandidateVersion(7L).build());
+    for (int frames = 100; frames <= 300; frames += 100) {
+      view.onServing(ServingRecords.decision(ServingDecision.KEPT, v6, frames + " frames: worse", T0.plusSeconds(frames))
+          .setCandidateVersion(7L).setComparedFrames(frames).build());
+    }
+    view.onServing(ServingRecords.decision(ServingDecision.PROMOTED, v7, "promoted by hand", T0.plusSeconds(400))
+        .setPrevious(v6).setCommandId("c-1").build());
+
+    LiveSnapshot snapshot = view.snapshot(T0);
+    ServingSummary serving = snapshot.serving();
+    assertEquals(7, serving.served().version());
+    assertEquals(6, serving.previous().version());
+    assertEquals(ServingDecision.PROMOTED, serving.decision());
+    assertEquals("c-1", serving.commandId());
+    assertEquals(List.of("PROMOTED v7", "KEPT v6", "CANDIDATE v6", "FIRST_MODEL v6"), snapshot.servingDecisions()
+        .stream().map(d -> d.decision() + " v" + d.served().version()).toList());
+    assertEquals(300, snapshot.servingDecisions().get(1).comparedFrames(), "the latest score of the candidate");
+
+    for (int i = 0; i < 12; i++) {
+      view.onServing(ServingRecords.decision(ServingDecision.REFUSED, v7, "no " + i, T0.plusSeconds(500 + i))
+          .setCommandId("r-" + i).build());
+    }
+    List<ServingSummary> decisions = view.snapshot(T0).servingDecisions();
+    assertEquals(10, decisions.size());
+    assertEquals("no 11", decisions.get(0).reason());
   }
 
   @Test

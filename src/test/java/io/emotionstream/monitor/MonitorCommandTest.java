@@ -14,10 +14,12 @@ import io.emotionstream.avro.AccuracyReport;
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.cli.EmotionCli;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.ServingRecords;
 import io.emotionstream.testing.SharedCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,6 +49,8 @@ class MonitorCommandTest {
         List.of(accuracy(1, now.minusSeconds(600), 400, 100)), r -> String.valueOf(r.getModelVersion()));
     publish(connection, connection.topics().checkpoints(), serdes.checkpoints().serializer(),
         List.of(checkpoint("deep-emotion", 4, 0.58, now.minusSeconds(300))), c -> c.getModelName());
+    ServingRecords.publish(connection, serdes, ServingRecords.decision(ServingDecision.PROMOTED,
+        ServingRecords.checkpoint(3, 0.55), "promoted by hand: v4 misreads glasses", now.minusSeconds(200)).build());
 
     StringWriter output = new StringWriter();
     CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> EmotionCli.commandLine()
@@ -72,6 +76,9 @@ class MonitorCommandTest {
     assertFalse(text.contains("25.0% 100/400"), text);
     // The checkpoints topic is read whole: the current model shows although it came before.
     assertTrue(text.contains("model: deep-emotion v4"), text);
+    // So is the serving topic: version 3 serves although version 4 is the newest checkpoint.
+    assertTrue(text.contains("serving: deep-emotion v3  policy GUARDED  candidate none"), text);
+    assertTrue(text.contains(" PROMOTED    v3: promoted by hand: v4 misreads glasses"), text);
     assertTrue(text.contains("run-77 EPOCH_COMPLETED"), text);
     assertTrue(text.contains("epoch 3/10"), text);
     assertTrue(text.matches("(?s).*happy\\s+\\[#+\\.*\\]\\s+66\\.7% \\(2\\).*"), text);

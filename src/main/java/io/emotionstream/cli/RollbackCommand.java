@@ -1,0 +1,40 @@
+package io.emotionstream.cli;
+
+import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.trainer.RetrainCommands;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+    description = {"Ask the classifiers to serve again the version served before the current one, and wait for their "
+        + "answer on the serving topic. The version left is held back: it does not become a candidate again.",
+        "Exit 0 when the previous version serves, 1 when the classifiers refuse (the reason on stderr), "
+            + ServingCommandRun.NO_ANSWER + " when none answered within --timeout."})
+public final class RollbackCommand implements Callable<Integer> {
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Why, kept with the decision.")
+  String reason;
+
+  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
+      description = "The model (default ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "D",
+      description = "How long to wait for a classifier's answer (default ${DEFAULT-VALUE}); the command stays on "
+          + "the control topic either way.")
+  Duration timeout;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    return ServingCommandRun.sendAndAwait(spec.commandLine(), connection, modelName,
+        RetrainCommands.rollback(reason), timeout);
+  }
+}
