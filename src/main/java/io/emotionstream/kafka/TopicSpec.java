@@ -52,9 +52,18 @@ public record TopicSpec(String name, int partitions, short replication, Map<Stri
         "max.message.bytes", String.valueOf(MAX_RECORD_BYTES)));
   }
 
+  /**
+   * Compacted in segments of at most an hour or 64 MB: compaction never touches the segment being written, and
+   * with the default segment (1 GB or 7 days) a reader starting at the beginning would read every checkpoint and
+   * serving decision of the week, each up to a megabyte or two.
+   */
   public static TopicSpec compacted(String name, int partitions, short replication) {
     return new TopicSpec(name, partitions, replication, Map.of(
         "cleanup.policy", "compact",
+        "segment.ms", String.valueOf(COMPACTED_SEGMENT.toMillis()),
+        "segment.bytes", String.valueOf(64 * 1024 * 1024),
         "max.message.bytes", String.valueOf(MAX_RECORD_BYTES)));
   }
+
+  static final Duration COMPACTED_SEGMENT = Duration.ofHours(1);
 }
