@@ -52,9 +52,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--frame-rate", defaultValue = "20", description = "Live frames per second (default ${DEFAULT-VALUE}).")
   double frameRate;
 
-  @Option(names = "--labelled-fraction", defaultValue = "0.5",
-      description = "Share of live frames carrying their true emotion (default ${DEFAULT-VALUE}).")
-  double labelledFraction;
+  @Option(names = "--labelled-fraction",
+      description = "Share of live frames carrying their true emotion (default 0.5; with --drift 1: the fine-tuning "
+          + "learns from them, and a thousand or more drifted faces make it recover clearly).")
+  Double labelledFraction;
 
   @Option(names = "--dashboard-port", defaultValue = "8080",
       description = "Dashboard port on localhost; 0 for a free one, -1 for none (default ${DEFAULT-VALUE}).")
@@ -77,6 +78,9 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (duration == null) {
       duration = drift ? Duration.ofMinutes(15) : Duration.ofMinutes(3);
+    }
+    if (labelledFraction == null) {
+      labelledFraction = drift ? 1.0 : 0.5;
     }
     Demo demo = new Demo(new DemoSettings(duration, fer2013, perClass, variation, epochs, batchSize, learningRate, frameRate,
         labelledFraction, dashboardPort, workDir, seed,

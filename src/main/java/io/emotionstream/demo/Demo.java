@@ -51,8 +51,9 @@ import java.util.function.Consumer;
 public final class Demo {
   static final int PROMOTION_MIN_FRAMES = 50;
   private static final double DRIFT_POINTS = 10;
-  private static final Duration DRIFT_SUSTAINED = Duration.ofSeconds(15);
-  private static final int FINE_TUNE_EPOCHS = 3;
+  /** Long enough for the frames of the drift to be a sizeable share of what the fine-tuning learns from. */
+  private static final Duration DRIFT_SUSTAINED = Duration.ofSeconds(60);
+  private static final int FINE_TUNE_EPOCHS = 4;
   /** How long the first model's accuracy is shown steady before the frames drift. */
   private static final Duration STEADY_BEFORE_DRIFT = Duration.ofSeconds(20);
   /** How long the frames go on once a version retrained on them serves, so its accuracy is seen. */

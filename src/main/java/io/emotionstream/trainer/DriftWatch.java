@@ -3,6 +3,7 @@ package io.emotionstream.trainer;
 import io.emotionstream.avro.AccuracyReport;
 import io.emotionstream.avro.CommandType;
 import io.emotionstream.avro.ControlCommand;
+import io.emotionstream.avro.Hyperparameters;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.kafka.ConnectionSettings;
@@ -40,6 +41,8 @@ final class DriftWatch implements AutoCloseable {
   private final KafkaConsumer<String, ServingState> serving;
   private final KafkaConsumer<String, AccuracyReport> accuracy;
   private final Thread thread;
+  /** The served version's hyperparameters, which an automatic fine-tune takes on; null before any is served. */
+  private volatile Hyperparameters served;
   private final AtomicReference<Instant> appliedFiring = new AtomicReference<>();
   private volatile boolean stopping;
 
@@ -135,6 +138,7 @@ final class DriftWatch implements AutoCloseable {
     }
     Optional<Long> before = policy.servingVersion();
     policy.serving(record.value());
+    served = record.value() == null ? null : record.value().getServing().getHyperparameters();
     Optional<Long> now = policy.servingVersion();
     if (!before.equals(now)) {
       LOG.info("drift policy of {} now judges {}", modelName, now.map(version -> "version " + version + " (validation "
@@ -151,8 +155,19 @@ final class DriftWatch implements AutoCloseable {
     reason.ifPresent(this::retrain);
   }
 
+  /**
+   * A fine-tune with the served version's own recipe (learning rate, batch size, optimiser, …): the recipe that made
+   * the model good is the one most likely to keep it so on new faces; only the epochs are the policy's.
+   */
   private void retrain(String reason) {
-    ControlCommand command = RetrainCommands.retrain()
+    ControlCommand.Builder builder = RetrainCommands.retrain();
+    if (served != null) {
+      builder.setLearningRate(served.getLearningRate()).setBatchSize(served.getBatchSize())
+          .setOptimizer(served.getOptimizer()).setMomentum(served.getMomentum())
+          .setWeightDecay(served.getWeightDecay()).setDropout(served.getDropout()).setLoss(served.getLoss())
+          .setSeed(served.getSeed());
+    }
+    ControlCommand command = builder
         .setMode(TrainingMode.FINE_TUNE)
         .setEpochs(settings.epochs())
         .setRequestedBy(DriftRetraining.REQUESTED_BY)

@@ -30,7 +30,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -274,6 +276,30 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
+  /**
+   * The checkpoint the classifiers serve, which fine-tuning starts from: under guarded promotion the latest
+   * checkpoint may be a candidate that was found worse. Empty if none is served, or the serving topic is missing
+   * (an installation whose topics predate it): then the latest checkpoint is the base.
+   */
+  private Optional<ModelCheckpoint> served() {
+    AtomicReference<ModelCheckpoint> served = new AtomicReference<>();
+    try {
+      TopicScan.readAll(settings, settings.topics().serving(), serdes.keys().deserializer(),
+          serdes.servingStates().deserializer(),
+          record -> {
+            if (record.value() != null && trainer.modelName().equals(record.key())) {
+              served.set(record.value().getServing());
+            }
+          },
+          unreadable -> LOG.warn("ignoring {}", unreadable.describe()));
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read {} ({}): fine-tuning starts from the latest checkpoint", settings.topics().serving(),
+          e.getMessage());
+      return Optional.empty();
+    }
+    return Optional.ofNullable(served.get());
+  }
+
   private void train(Run run) {
     Hyperparameters h = run.hyperparameters;
     catchUpWithCheckpoints(); // a model published meanwhile is what fine-tuning starts from
@@ -290,7 +316,7 @@ public final class TrainerService implements AutoCloseable {
       run.bestValidation = own.getValidationAccuracy() == null ? Double.NaN : own.getValidationAccuracy();
       origin = "resumed after epoch " + own.getEpoch() + " from its checkpoint version " + own.getVersion();
     } else if (run.mode == TrainingMode.FINE_TUNE) {
-      ModelCheckpoint base = history.latest().orElseThrow(() -> new IllegalStateException(
+      ModelCheckpoint base = served().or(history::latest).orElseThrow(() -> new IllegalStateException(
           "no checkpoint of " + trainer.modelName() + " to fine-tune from; retrain with mode SCRATCH first"));
       start = contents(base).weights(); // a new run: its optimizer starts afresh
       origin = "fine-tuning checkpoint version " + base.getVersion();
