@@ -6,6 +6,7 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
+import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.classifier.ClassifierTopology;
@@ -50,6 +51,7 @@ final class DemoWatcher implements AutoCloseable {
   private long latestVersion = -1;
   private long servingVersion = -1;
   private Long candidateVersion;
+  private ServingDecision lastDecision;
   private int runsFinished;
   private long events;
   private long frameDeadLetters;
@@ -135,6 +137,7 @@ final class DemoWatcher implements AutoCloseable {
       ServingState state = serdes.servingStates().deserializer().deserialize(topic, record.value());
       servingVersion = state.getServing().getVersion();
       candidateVersion = state.getCandidateVersion();
+      lastDecision = state.getDecision();
       timeline.decided(state);
       out.accept(String.format(Locale.ROOT, "serving v%d%s — %s: %s", servingVersion,
           candidateVersion == null ? "" : ", candidate v" + candidateVersion, state.getDecision(), state.getReason()));
@@ -228,9 +231,12 @@ final class DemoWatcher implements AutoCloseable {
     out.accept("drift: the live frames change now (lighting, pose, quality, occlusion: variation full)");
   }
 
-  /** Whether a version trained after the drift has been promoted. */
+  /**
+   * Whether the retraining has ended, a version it trained has been promoted and no candidate waits for its
+   * verdict (one kept stays kept until the frames change again).
+   */
   synchronized boolean recovered() {
-    return timeline.promotedAfterRetrain();
+    return timeline.retrainedVersionServes() && (candidateVersion == null || lastDecision == ServingDecision.KEPT);
   }
 
   synchronized DriftTimeline timeline() {

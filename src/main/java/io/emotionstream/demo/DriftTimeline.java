@@ -37,6 +37,8 @@ final class DriftTimeline {
   private long candidateVersion;
   private Instant promotedAt;
   private ServingState promoted;
+  /** The last version trained after the drift to be promoted. */
+  private long lastPromotedVersion;
   private AccuracyReport after;
 
   void driftStarted(AccuracyReport servedNow) {
@@ -82,20 +84,23 @@ final class DriftTimeline {
       candidateAt = Instant.now();
       candidateVersion = state.getCandidateVersion();
     }
-    if (promotedAt == null && state.getDecision() == ServingDecision.PROMOTED
-        && state.getServing().getVersion() > versionAtRetrain) {
-      promotedAt = Instant.now();
-      promoted = state;
+    if (state.getDecision() == ServingDecision.PROMOTED && state.getServing().getVersion() > versionAtRetrain) {
+      if (promotedAt == null) {
+        promotedAt = Instant.now();
+        promoted = state;
+      }
+      lastPromotedVersion = state.getServing().getVersion();
     }
   }
 
-  boolean promotedAfterRetrain() {
-    return promoted != null;
+  /** Whether the retraining has ended and a version it trained has been promoted. */
+  boolean retrainedVersionServes() {
+    return trained != null && promoted != null;
   }
 
-  /** The served version's accuracy at the end, once a retrained version serves. */
+  /** The served version's accuracy at the end, once a version trained after the drift serves. */
   void end(AccuracyReport servedNow) {
-    if (promoted != null && servedNow != null && servedNow.getModelVersion() == promoted.getServing().getVersion()) {
+    if (promoted != null && servedNow != null && servedNow.getModelVersion() > versionAtRetrain) {
       after = servedNow;
     }
   }
@@ -118,7 +123,9 @@ final class DriftTimeline {
     lines.add("candidate scored in shadow  " + (candidateAt == null ? "none" : at(candidateAt) + ", v"
         + candidateVersion));
     lines.add("candidate promoted          " + (promoted == null ? "not promoted" : at(promotedAt) + ", v"
-        + promoted.getServing().getVersion() + ": " + promoted.getReason()));
+        + promoted.getServing().getVersion() + ": " + promoted.getReason()
+        + (lastPromotedVersion != promoted.getServing().getVersion()
+            ? "; the run's later v" + lastPromotedVersion + " serves at the end" : "")));
     lines.add("accuracy after              " + accuracy(after));
     return lines;
   }
