@@ -1,8 +1,6 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.trainer.RetrainCommands;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,23 +24,13 @@ public final class PromoteCommand implements Callable<Integer> {
       description = "The model version to serve, as numbered on the checkpoints topic (7 or v7).")
   long version;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why, kept with the decision.")
-  String reason;
-
-  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
-      description = "The model (default ${DEFAULT-VALUE}).")
-  String modelName;
-
-  @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "D",
-      description = "How long to wait for a classifier's answer (default ${DEFAULT-VALUE}); the command stays on "
-          + "the control topic either way.")
-  Duration timeout;
+  @Mixin ServingCommandOptions options;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    return ServingCommandRun.sendAndAwait(spec.commandLine(), connection, modelName,
-        RetrainCommands.promote(version, reason), timeout);
+    return ServingCommandRun.sendAndAwait(spec.commandLine(), connection, options.modelName,
+        RetrainCommands.promote(version, options.reason), options.timeout);
   }
 }

@@ -1,13 +1,10 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.trainer.RetrainCommands;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
@@ -18,23 +15,13 @@ import picocli.CommandLine.Spec;
 public final class RollbackCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why, kept with the decision.")
-  String reason;
-
-  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
-      description = "The model (default ${DEFAULT-VALUE}).")
-  String modelName;
-
-  @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "D",
-      description = "How long to wait for a classifier's answer (default ${DEFAULT-VALUE}); the command stays on "
-          + "the control topic either way.")
-  Duration timeout;
+  @Mixin ServingCommandOptions options;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    return ServingCommandRun.sendAndAwait(spec.commandLine(), connection, modelName,
-        RetrainCommands.rollback(reason), timeout);
+    return ServingCommandRun.sendAndAwait(spec.commandLine(), connection, options.modelName,
+        RetrainCommands.rollback(options.reason), options.timeout);
   }
 }
