@@ -16,6 +16,7 @@ import io.emotionstream.kafka.TopicSpec;
 import io.emotionstream.trainer.StatusLines;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,14 +160,14 @@ final class DemoWatcher implements AutoCloseable {
     }
   }
 
-  /** The latest window of a version's reports with enough frames to say something; null if none. */
+  /** The fullest window of a version's reports so far: the most frames, the steadiest figure; null if none. */
   private AccuracyReport accuracyOf(long version) {
     TreeMap<Instant, AccuracyReport> reports = windows.get(version);
     if (reports == null) {
       return null;
     }
-    return reports.descendingMap().values().stream().filter(r -> r.getTotal() >= DriftTimeline.MIN_FRAMES)
-        .findFirst().orElse(null);
+    return reports.values().stream().filter(r -> r.getTotal() >= DriftTimeline.MIN_FRAMES)
+        .max(Comparator.comparingLong(AccuracyReport::getTotal)).orElse(null);
   }
 
   /**
