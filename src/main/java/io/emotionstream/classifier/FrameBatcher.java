@@ -60,6 +60,8 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private final Deserializer<FaceFrame> frames;
   private final ServingModels models;
   private final ClassifierMetrics metrics;
+  /** The stream thread's models, held from {@link #init} to {@link #close}. */
+  private StreamThreadModels threadModels;
 
   private ProcessorContext<String, ClassifierOutput> context;
   private UnclassifiedOffsets unclassified;
@@ -113,6 +115,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     unclassified.left().ifPresent(this::takeAgain);
     long tick = tickMillis(settings);
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, now -> classifyWhatIsDue());
+    threadModels = models.acquire();
   }
 
   /**
@@ -218,7 +221,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private Optional<ServingModels.Models> servingModels() {
     ValueAndTimestamp<byte[]> state = servingStates.get(settings.modelName());
     ValueAndTimestamp<byte[]> latest = checkpoints.get(settings.modelName());
-    Optional<ServingModels.Models> model = models.current(servingTopic, state == null ? null : state.value(),
+    Optional<ServingModels.Models> model = threadModels.current(servingTopic, state == null ? null : state.value(),
         checkpointsTopic, latest == null ? null : latest.value(), context.currentSystemTimeMs(),
         this::forwardRefusedCheckpoint);
     if (model.isEmpty()) {
@@ -255,7 +258,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       wait = waitedForModel == 0 ? ModelWait.WAITED_LAST : ModelWait.WAITED;
     }
     CompletableFuture<Classified> result = new CompletableFuture<>();
-    models.inference().execute(() -> {
+    threadModels.inference().execute(() -> {
       try {
         float[][] probabilities = model.serving().classifier().probabilities(faces);
         long classifiedAtMs = System.currentTimeMillis();
@@ -384,13 +387,18 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
 
   /**
    * A batch still in flight is not forwarded here (forwarding is not allowed while closing): its offsets
-   * stay stored and its frames are read again by whichever instance gets the task next.
+   * stay stored and its frames are read again by whichever instance gets the task next. The stream thread's
+   * models are released only after it: the last task to release them closes them.
    */
   @Override
   public void close() {
     if (inFlight != null) {
       inFlight.result().handle((classified, error) -> null).join(); // the model must not be closed under it
       inFlight = null;
+    }
+    if (threadModels != null) {
+      threadModels.release();
+      threadModels = null;
     }
   }
 

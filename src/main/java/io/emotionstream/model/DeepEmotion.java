@@ -33,9 +33,8 @@ public final class DeepEmotion extends AbstractBlock {
   public static final int CLASSES = 7;
   public static final int SIDE = 48;
   public static final int PARAMETER_COUNT = 66_877;
-
-  private static final int LOCALISATION_FEATURES = 640;
-  static final int FEATURES = 810;
+  /** One face as {@link FaceTensor} makes it: every other shape of the network follows from this one. */
+  public static final Shape FACE = new Shape(1, 1, SIDE, SIDE);
 
   private final Conv2d locConv1 = conv(8, 7);
   private final Conv2d locConv2 = conv(10, 5);
@@ -52,6 +51,9 @@ public final class DeepEmotion extends AbstractBlock {
 
   /** The layers under the names the PyTorch reference's state_dict gives them. */
   private final Map<String, Block> torchLayers = new LinkedHashMap<>();
+  /** What one face flattens to ahead of fc_loc and ahead of fc1 (640 and 810). */
+  private final long localisationFeatures;
+  private final long features;
 
   public DeepEmotion() {
     super((byte) ARCHITECTURE_VERSION);
@@ -66,6 +68,14 @@ public final class DeepEmotion extends AbstractBlock {
     layer("norm", norm);
     layer("fc1", fc1);
     layer("fc2", fc2);
+    Shapes perFace = follow(FACE, DeepEmotion::outputShape);
+    localisationFeatures = perFace.localisationFeatures().get(1);
+    features = perFace.features().get(1);
+  }
+
+  /** How many values one face flattens to ahead of fc1: the width of dropout's keep-mask. */
+  public int features() {
+    return Math.toIntExact(features);
   }
 
   /** A dropout rate, checked: in [0, 1). */
@@ -149,7 +159,7 @@ public final class DeepEmotion extends AbstractBlock {
     out = relu(maxPool(convolvePadded(conv2, store, out, training), training));
     out = relu(convolvePadded(conv3, store, out, training));
     out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training), training));
-    out = out.reshape(-1, FEATURES);
+    out = out.reshape(-1, features);
     if (keepMask != null) {
       out = out.mul(keepMask);
     }
@@ -161,7 +171,7 @@ public final class DeepEmotion extends AbstractBlock {
   private NDArray theta(ParameterStore store, NDArray x, boolean training) {
     NDArray xs = relu(maxPool(convolveLocalisation(locConv1, store, x, training), training));
     xs = relu(maxPool(convolve(locConv2, store, xs, training), training));
-    xs = xs.reshape(-1, LOCALISATION_FEATURES);
+    xs = xs.reshape(-1, localisationFeatures);
     xs = relu(call(fcLoc1, store, xs, training));
     return call(fcLoc2, store, xs, training).reshape(-1, 2, 3);
   }
@@ -261,24 +271,56 @@ public final class DeepEmotion extends AbstractBlock {
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    long n = inputShapes[0].get(0);
-    Shape input = inputShapes[0];
-    locConv1.initialize(manager, dataType, input);
-    locConv2.initialize(manager, dataType, new Shape(n, 8, 21, 21));
-    fcLoc1.initialize(manager, dataType, new Shape(n, LOCALISATION_FEATURES));
-    fcLoc2.initialize(manager, dataType, new Shape(n, 32));
-    conv1.initialize(manager, dataType, input);
-    conv2.initialize(manager, dataType, new Shape(n, 10, 46, 46));
-    conv3.initialize(manager, dataType, new Shape(n, 10, 22, 22));
-    conv4.initialize(manager, dataType, new Shape(n, 10, 20, 20));
-    norm.initialize(manager, dataType, new Shape(n, 10, 18, 18));
-    fc1.initialize(manager, dataType, new Shape(n, FEATURES));
-    fc2.initialize(manager, dataType, new Shape(n, 50));
+    follow(inputShapes[0], (layer, input) -> {
+      layer.initialize(manager, dataType, input);
+      return outputShape(layer, input);
+    });
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {new Shape(inputShapes[0].get(0), CLASSES)};
+    return new Shape[] {follow(inputShapes[0], DeepEmotion::outputShape).logits()};
+  }
+
+  /** What a layer makes of an input of some shape; {@link #follow} may initialise the layer on the way. */
+  private interface LayerStep {
+    Shape through(Block layer, Shape input);
+  }
+
+  /** The shapes {@link #follow} finds at the two flattenings and at the output. */
+  private record Shapes(Shape localisationFeatures, Shape features, Shape logits) {}
+
+  /**
+   * Follows an input shape through the layers as the forward pass does, each layer taking the previous
+   * one's output shape, in the order the layers were added (the order their parameters are initialised).
+   */
+  private Shapes follow(Shape input, LayerStep step) {
+    Shape xs = pooled(step.through(locConv1, input));
+    xs = pooled(step.through(locConv2, xs));
+    Shape localisationFeatures = flattened(xs);
+    step.through(fcLoc2, step.through(fcLoc1, localisationFeatures));
+    // The spatial transformer resamples the input onto a grid of its own height and width.
+    Shape out = step.through(conv1, input);
+    out = pooled(step.through(conv2, out));
+    out = step.through(conv3, out);
+    out = pooled(step.through(norm, step.through(conv4, out)));
+    Shape features = flattened(out);
+    Shape logits = step.through(fc2, step.through(fc1, features));
+    return new Shapes(localisationFeatures, features, logits);
+  }
+
+  private static Shape outputShape(Block layer, Shape input) {
+    return layer.getOutputShapes(new Shape[] {input})[0];
+  }
+
+  /** The shape {@link #maxPool} gives: torch's max_pool2d(x, 2) halves height and width, rounding down. */
+  private static Shape pooled(Shape shape) {
+    return new Shape(shape.get(0), shape.get(1), shape.get(2) / 2, shape.get(3) / 2);
+  }
+
+  /** (N, C, H, W) as the forward pass reshapes it for a fully connected layer: (N, C·H·W). */
+  private static Shape flattened(Shape shape) {
+    return new Shape(shape.get(0), shape.slice(1).size());
   }
 
   private static Conv2d conv(int filters, int kernel) {

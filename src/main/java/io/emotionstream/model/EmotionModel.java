@@ -37,7 +37,7 @@ public final class EmotionModel implements AutoCloseable {
     for (Parameter.Type type : Parameter.Type.values()) {
       block.setInitializer(new ConstantInitializer(0f), type);
     }
-    block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, DeepEmotion.SIDE, DeepEmotion.SIDE));
+    block.initialize(manager, DataType.FLOAT32, DeepEmotion.FACE);
     parameters = block.parametersByTorchName();
     store = new ParameterStore(manager, false);
   }
@@ -145,12 +145,12 @@ public final class EmotionModel implements AutoCloseable {
     }
     int faces = Math.toIntExact(input.getShape().get(0));
     float keep = 1f - dropout;
-    float[] mask = new float[faces * DeepEmotion.FEATURES];
+    float[] mask = new float[faces * block.features()];
     for (int i = 0; i < mask.length; i++) {
       // torch's dropout: kept with probability 1 - p and scaled by 1 / (1 - p), so expectations hold
       mask[i] = random.nextFloat() < keep ? 1f / keep : 0f;
     }
-    NDArray keepMask = input.getManager().create(mask, new Shape(faces, DeepEmotion.FEATURES));
+    NDArray keepMask = input.getManager().create(mask, new Shape(faces, block.features()));
     return block.forward(store, new NDList(input, keepMask), true).singletonOrThrow();
   }
 

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -54,9 +55,11 @@ public final class TrainerService implements AutoCloseable {
   private final TopicSerdes serdes;
   private final TrainerSettings trainer;
   private final Thread thread;
-  private volatile boolean stopping;
+  /** Written under this object's monitor, which waiters on a change wait on; read without it. */
+  private volatile State state = State.STARTING;
+  /** Whether it has fenced earlier trainers and recovered their runs, whatever its state now. */
+  private volatile boolean recovered;
   private volatile Throwable failure;
-  private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
 
   private final Deque<Run> queue = new ArrayDeque<>();
   private final Set<String> appliedCommands = new HashSet<>();
@@ -78,6 +81,22 @@ public final class TrainerService implements AutoCloseable {
     this.thread = new Thread(this::serve, "trainer-" + trainer.modelName());
   }
 
+  /** Where the service is in its life; it moves only forward, from STARTING to STOPPED or FAILED. */
+  public enum State {
+    /** Fencing earlier trainers and recovering their runs. */
+    STARTING,
+    /** Applying commands and training. */
+    RUNNING,
+    /** Closed: stopping between two batches. */
+    STOPPING,
+    STOPPED,
+    FAILED;
+
+    boolean ended() {
+      return this == STOPPED || this == FAILED;
+    }
+  }
+
   public static TrainerService start(ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
     TrainerService service = new TrainerService(settings, serdes, trainer);
     service.thread.start();
@@ -91,7 +110,11 @@ public final class TrainerService implements AutoCloseable {
 
   /** Blocks until the service stops (closed, or failed); returns the failure, if any. */
   public Throwable awaitTermination() throws InterruptedException {
-    thread.join();
+    synchronized (this) {
+      while (!state.ended()) {
+        wait();
+      }
+    }
     return failure;
   }
 
@@ -100,27 +123,65 @@ public final class TrainerService implements AutoCloseable {
    * from now on are applied by it; false if it stopped or the time ran out first.
    */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
+    awaitLeaving(State.STARTING, timeout);
+    return recovered;
+  }
+
+  /** Waits until the state is another than {@code current}, or the time runs out. */
+  private synchronized void awaitLeaving(State current, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (ready.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        return true;
-      }
-      if (!thread.isAlive()) {
-        return false;
-      }
+    for (long left = timeout.toNanos(); state == current && left > 0; left = deadline - System.nanoTime()) {
+      TimeUnit.NANOSECONDS.timedWait(this, left);
     }
-    return false;
+  }
+
+  /** Moves to {@code next} if the state is {@code expected}; false if it has moved on already. */
+  private synchronized boolean move(State expected, State next) {
+    if (state != expected) {
+      return false;
+    }
+    state = next;
+    notifyAll();
+    return true;
+  }
+
+  /** Recovery is done: it runs from now on, unless it was closed meanwhile. */
+  private synchronized void recovered() {
+    recovered = true; // before the waiters wake up to read it
+    move(State.STARTING, State.RUNNING);
+  }
+
+  private synchronized void end(State last) {
+    state = last;
+    notifyAll();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  private boolean stopping() {
+    return state == State.STOPPING;
   }
 
   public TrainerMetrics metrics() {
     return metrics;
   }
 
+  /** Whether it has not ended yet: starting, running or stopping. */
   public boolean isRunning() {
-    return thread.isAlive();
+    return !state.ended();
   }
 
   private void serve() {
+    try {
+      serveUntilStopped();
+    } finally {
+      end(failure == null ? State.STOPPED : State.FAILED);
+    }
+  }
+
+  private void serveUntilStopped() {
     String id = transactionalId(settings, trainer.modelName());
     try (DeadLetterPublisher deadLetters = new DeadLetterPublisher(settings, serdes);
         TrainerOutput out = new TrainerOutput(settings, serdes, id, id, metrics);
@@ -140,8 +201,8 @@ public final class TrainerService implements AutoCloseable {
       publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), history);
       committedPosition = inbox.position();
       drift = startDriftWatch(applied);
-      ready.countDown();
-      while (!stopping) {
+      recovered();
+      while (state == State.RUNNING) {
         if (queue.isEmpty()) {
           apply(inbox.poll(IDLE_POLL));
         } else {
@@ -152,7 +213,7 @@ public final class TrainerService implements AutoCloseable {
         }
       }
     } catch (RuntimeException | Error e) {
-      if (!stopping) {
+      if (!stopping()) {
         failure = e;
         LOG.error("trainer of {} stopped: {}", trainer.modelName(), e.getMessage(), e);
       }
@@ -268,7 +329,7 @@ public final class TrainerService implements AutoCloseable {
     } catch (TrainerOutput.FencedException e) {
       throw e;
     } catch (RuntimeException e) {
-      if (stopping) {
+      if (stopping()) {
         return;
       }
       LOG.error("run {} failed: {}", run.runId, e.getMessage(), e);
@@ -332,7 +393,7 @@ public final class TrainerService implements AutoCloseable {
             : EmotionModel.withWeights(start, (float) h.dropout(), device);
         TrainingLoop loop = new TrainingLoop(model, h, optimizerState)) {
       loop.run(data, run.epochsDone + 1, new Publishing(run, model, loop), () -> {
-        if (stopping) {
+        if (stopping()) {
           return true;
         }
         apply(inbox.poll(Duration.ZERO));
@@ -446,9 +507,11 @@ public final class TrainerService implements AutoCloseable {
   /** Stops between two batches without writing anything more: a restarted trainer resumes the run. */
   @Override
   public void close() {
-    stopping = true;
+    if (!move(State.STARTING, State.STOPPING)) {
+      move(State.RUNNING, State.STOPPING);
+    }
     try {
-      thread.join(Duration.ofMinutes(2).toMillis());
+      awaitLeaving(State.STOPPING, Duration.ofMinutes(2));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,6 +1,8 @@
 package io.emotionstream.classifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.DeadLetter;
@@ -37,9 +39,10 @@ class ServingModelsTest {
     return kafka.serdes().checkpoints().serializer().serialize(topic, checkpoint);
   }
 
+  /** The calling thread's models, as one more task of it holds them until the service closes. */
   private Optional<ServingModels.Models> current(ServingModels models, byte[] state, byte[] latest, long nowMs,
       List<DeadLetter> letters) {
-    return models.current(statesTopic, state, topic, latest, nowMs, letters::add);
+    return models.acquire().current(statesTopic, state, topic, latest, nowMs, letters::add);
   }
   private final List<String> closed = new CopyOnWriteArrayList<>();
 
@@ -63,26 +66,65 @@ class ServingModelsTest {
     };
   }
 
+  /** Runs {@code work} on a stream thread of that name, to its end. */
+  private static void onStreamThread(String name, Runnable work) throws InterruptedException {
+    Thread thread = new Thread(work, name);
+    thread.start();
+    thread.join();
+  }
+
   @Test
-  void theModelAndInferenceThreadOfAStreamThreadThatEndedAreClosedWhenItsReplacementLoadsOne() throws Exception {
+  void theModelsAndInferenceThreadOfAStreamThreadThatFailedAreClosedWhenItsLastTaskClosesAndItsReplacementHasItsOwn()
+      throws Exception {
     byte[] state = decision(RuleModels.checkpoint(1, 0), null);
+    List<StreamThreadModels> tasks = new ArrayList<>();
+    List<Thread> inferenceThreads = new CopyOnWriteArrayList<>();
     try (ServingModels models = new ServingModels(recordingLoader(), kafka.serdes().checkpoints().deserializer(),
         kafka.serdes().servingStates().deserializer(), new ClassifierMetrics(), true)) {
-      Thread failed = new Thread(() -> {
-        models.current(statesTopic, state, topic, null, 0, letter -> {});
-        models.inference().execute(() -> {}); // it had classified with its inference thread
-      }, "stream-thread-1");
-      failed.start();
-      failed.join();
-      assertEquals(List.of(), closed, "nothing is closed while no thread replaces it");
+      onStreamThread("stream-thread-1", () -> {
+        tasks.add(models.acquire());
+        tasks.add(models.acquire());
+        tasks.get(0).current(statesTopic, state, topic, null, 0, letter -> {});
+        tasks.get(1).inference().execute(() -> inferenceThreads.add(Thread.currentThread()));
+      });
+      assertSame(tasks.get(0), tasks.get(1), "the tasks of a stream thread share its models");
 
-      Thread replacement = new Thread(() -> models.current(statesTopic, state, topic, null, 0, letter -> {}),
-          "stream-thread-2");
-      replacement.start();
-      replacement.join();
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> closed.equals(List.of("stream-thread-1")));
+      onStreamThread("stream-thread-2", () -> {
+        StreamThreadModels replacement = models.acquire();
+        replacement.current(statesTopic, state, topic, null, 0, letter -> {});
+        replacement.inference().execute(() -> inferenceThreads.add(Thread.currentThread()));
+        tasks.add(replacement);
+      });
+      assertNotSame(tasks.get(0), tasks.get(2), "the replacement loads models of its own");
+
+      tasks.get(0).release();
+      assertEquals(List.of(), closed, "the failed thread's other task still holds its models");
+      tasks.get(1).release();
+      assertEquals(List.of("stream-thread-1"), closed, "its last task closes them");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !inferenceThreads.get(0).isAlive());
+      assertTrue(inferenceThreads.get(1).isAlive(), "the replacement's inference thread goes on");
     }
     assertEquals(List.of("stream-thread-1", "stream-thread-2"), closed, "closing the service closes the rest");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !inferenceThreads.get(1).isAlive());
+  }
+
+  @Test
+  void aStreamThreadWhoseTasksAllClosedLoadsFreshModelsForItsNextTask() {
+    byte[] state = decision(RuleModels.checkpoint(1, 0), null);
+    try (ServingModels models = new ServingModels(recordingLoader(), kafka.serdes().checkpoints().deserializer(),
+        kafka.serdes().servingStates().deserializer())) {
+      StreamThreadModels first = models.acquire();
+      ServingModels.Models before = first.current(statesTopic, state, topic, null, 0, letter -> {}).orElseThrow();
+      first.release();
+      assertEquals(1, closed.size(), "the last task's close closes the models");
+
+      StreamThreadModels next = models.acquire();
+      assertNotSame(first, next);
+      ServingModels.Models after = next.current(statesTopic, state, topic, null, 1, letter -> {}).orElseThrow();
+      assertNotSame(before.serving().classifier(), after.serving().classifier(), "nothing closed is served");
+      next.release();
+    }
+    assertEquals(2, closed.size(), "nothing is closed twice, nothing is left open");
   }
 
   @Test
