@@ -4,12 +4,12 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.StatusLines;
 import io.emotionstream.trainer.TrainerControl;
-import io.emotionstream.trainer.TrainerSettings;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 public final class RetrainCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
+  @Option(names = "--model-name", defaultValue = ModelNames.DEFAULT, paramLabel = "NAME",
       description = "Model to retrain (default ${DEFAULT-VALUE}).")
   String modelName;
 

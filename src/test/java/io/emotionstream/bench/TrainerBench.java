@@ -5,6 +5,7 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.avro.Usage;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.data.FaceSplits;
 import io.emotionstream.data.Fer2013Reader;
@@ -129,7 +130,7 @@ public final class TrainerBench {
   private static double[] kafkaEpochs(ConnectionSettings settings, TopicSerdes serdes, Hyperparameters h)
       throws InterruptedException {
     try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
-      TrainerControl control = new TrainerControl(settings, serdes, TrainerSettings.DEFAULT_MODEL_NAME);
+      TrainerControl control = new TrainerControl(settings, serdes, ModelNames.DEFAULT);
       ControlCommand command = control.send(RetrainCommands.retrain().setEpochs(EPOCHS)
           .setBatchSize(h.batchSize()).setSeed(h.seed()).build());
       List<TrainingStatus> epochs = new ArrayList<>();

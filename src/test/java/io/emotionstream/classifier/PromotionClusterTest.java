@@ -9,6 +9,7 @@ import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.EventLog;
 import io.emotionstream.testing.FreshTopics;
@@ -96,7 +97,7 @@ class PromotionClusterTest {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 2);
     String applicationId = "classifier-" + UUID.randomUUID();
     ClassifierSettings settings = settings(applicationId, PromotionPolicy.MANUAL);
-    TrainerControl control = new TrainerControl(connection, kafka.serdes(), ClassifierSettings.DEFAULT_MODEL_NAME);
+    TrainerControl control = new TrainerControl(connection, kafka.serdes(), ModelNames.DEFAULT);
     TestCheckpoints.publish(connection, kafka.serdes(), RuleModels.checkpoint(1, 0));
     try (EventLog events = new EventLog(connection, kafka.serdes());
         TopicWatch<ServingState> decisions = decisions(connection);
