@@ -1,18 +1,16 @@
 package io.emotionstream.trainer;
 
 import io.emotionstream.avro.ControlCommand;
-import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,8 +22,6 @@ import org.apache.kafka.common.TopicPartition;
 
 /** The client side of the trainer: sends control commands and follows a run's statuses. */
 public final class TrainerControl {
-  private static final Set<RunState> FINISHED =
-      EnumSet.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED);
   /** How long a follower waits for a trainer's first answer before saying that none has come. */
   public static final Duration PICKUP_NOTICE = Duration.ofSeconds(5);
   /** How far before a command's own timestamp to start looking for its statuses, for clock skew. */
@@ -90,7 +86,7 @@ public final class TrainerControl {
           if (status != null && runId.equals(status.getRunId())) {
             pickedUp = true;
             onStatus.accept(status);
-            if (FINISHED.contains(status.getState())) {
+            if (RunStates.isFinished(status.getState())) {
               return Optional.of(status);
             }
           }

@@ -7,6 +7,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
 import io.emotionstream.kafka.TopicSerdes;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,8 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
-  private static final Set<RunState> FINISHED =
-      EnumSet.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED);
   private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
   private final ConnectionSettings settings;
@@ -192,7 +190,7 @@ public final class TrainerService implements AutoCloseable {
         continue;
       }
       TrainingStatus last = lastStatus.get(RetrainCommands.runId(command.getCommandId()));
-      if (last == null || FINISHED.contains(last.getState())) {
+      if (last == null || RunStates.isFinished(last.getState())) {
         continue;
       }
       Run run = new Run(command, RetrainCommands.hyperparameters(command));
