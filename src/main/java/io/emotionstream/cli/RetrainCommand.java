@@ -2,16 +2,14 @@ package io.emotionstream.cli;
 
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
-import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.Commands;
 import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.StatusLines;
 import io.emotionstream.trainer.TrainerControl;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,20 +53,20 @@ public final class RetrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (cancel != null) {
-      ControlCommand sent = control().send(RetrainCommands.cancel(cancel.isEmpty() ? null : cancel));
+      ControlCommand sent = control().send(Commands.cancel(cancel.isEmpty() ? null : cancel));
       System.out.println("cancel " + (cancel.isEmpty() ? "of the current run" : cancel) + " sent as command "
           + sent.getCommandId());
       return 0;
     }
-    ControlCommand command = hyperparameters.into(RetrainCommands.retrain().setMode(parseMode(mode))).build();
+    ControlCommand command = hyperparameters.into(Commands.retrain().setMode(Commands.mode(mode))).build();
     try {
-      RetrainCommands.hyperparameters(command); // what the trainer checks: a command it would reject is not sent
+      Commands.hyperparameters(command); // what the trainer checks: a command it would reject is not sent
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     TrainerControl control = control();
     control.send(command);
-    String runId = RetrainCommands.runId(command.getCommandId());
+    String runId = Commands.runId(command.getCommandId());
     System.out.println("command " + command.getCommandId() + " sent; run " + runId);
     if (!follow) {
       return 0;
@@ -86,13 +84,5 @@ public final class RetrainCommand implements Callable<Integer> {
   private TrainerControl control() {
     ConnectionSettings settings = connection.settings();
     return new TrainerControl(settings, TopicSerdes.connect(settings), modelName);
-  }
-
-  private static TrainingMode parseMode(String value) {
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "scratch" -> TrainingMode.SCRATCH;
-      case "fine-tune", "fine_tune", "finetune" -> TrainingMode.FINE_TUNE;
-      default -> throw new IllegalArgumentException("--mode " + value + " is unknown: use scratch or fine-tune");
-    };
   }
 }

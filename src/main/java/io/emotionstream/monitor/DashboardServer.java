@@ -351,7 +351,7 @@ public final class DashboardServer implements AutoCloseable {
     ControlCommand command;
     try {
       JsonNode form = json.readTree(body);
-      command = RetrainRequest.fromJson(form, clock.instant());
+      command = RetrainForm.read(form);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       error(exchange, 400, "the body is not JSON: " + e.getOriginalMessage());
       return;

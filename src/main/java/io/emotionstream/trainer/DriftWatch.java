@@ -6,6 +6,7 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.Hyperparameters;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingMode;
+import io.emotionstream.control.Commands;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.serde.UnreadableRecord;
@@ -160,7 +161,7 @@ final class DriftWatch implements AutoCloseable {
    * the model good is the one most likely to keep it so on new faces; only the epochs are the policy's.
    */
   private void retrain(String reason) {
-    ControlCommand.Builder builder = RetrainCommands.retrain();
+    ControlCommand.Builder builder = Commands.retrain();
     if (served != null) {
       builder.setLearningRate(served.getLearningRate()).setBatchSize(served.getBatchSize())
           .setOptimizer(served.getOptimizer()).setMomentum(served.getMomentum())

@@ -7,6 +7,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.Commands;
 import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
@@ -189,11 +190,11 @@ public final class TrainerService implements AutoCloseable {
       if (!appliedCommands.add(command.getCommandId()) || command.getType() != CommandType.RETRAIN) {
         continue;
       }
-      TrainingStatus last = lastStatus.get(RetrainCommands.runId(command.getCommandId()));
+      TrainingStatus last = lastStatus.get(Commands.runId(command.getCommandId()));
       if (last == null || RunStates.isFinished(last.getState())) {
         continue;
       }
-      Run run = new Run(command, RetrainCommands.hyperparameters(command));
+      Run run = new Run(command, Commands.hyperparameters(command));
       run.resumed = last.getState() != RunState.QUEUED;
       queue.add(run);
       LOG.info("recovered {} run {} at epoch {} of {}", run.resumed ? "unfinished" : "queued", run.runId,
@@ -226,10 +227,10 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private TrainingStatus accept(ControlCommand command) {
-    String runId = RetrainCommands.runId(command.getCommandId());
+    String runId = Commands.runId(command.getCommandId());
     Hyperparameters hyperparameters;
     try {
-      hyperparameters = RetrainCommands.hyperparameters(command);
+      hyperparameters = Commands.hyperparameters(command);
     } catch (IllegalArgumentException e) {
       LOG.warn("rejected command {}: {}", command.getCommandId(), e.getMessage());
       return Run.status(runId, command.getCommandId(), RunState.REJECTED, 0,

@@ -5,6 +5,7 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.avro.Usage;
+import io.emotionstream.control.Commands;
 import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.data.FaceSplits;
@@ -23,7 +24,6 @@ import io.emotionstream.model.TrainingOutcome;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.TrainingProducer;
 import io.emotionstream.testing.FreshTopics;
-import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.TrainerControl;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
@@ -131,10 +131,10 @@ public final class TrainerBench {
       throws InterruptedException {
     try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
       TrainerControl control = new TrainerControl(settings, serdes, ModelNames.DEFAULT);
-      ControlCommand command = control.send(RetrainCommands.retrain().setEpochs(EPOCHS)
+      ControlCommand command = control.send(Commands.retrain().setEpochs(EPOCHS)
           .setBatchSize(h.batchSize()).setSeed(h.seed()).build());
       List<TrainingStatus> epochs = new ArrayList<>();
-      TrainingStatus last = control.follow(RetrainCommands.runId(command.getCommandId()), command.getIssuedTimeMs(),
+      TrainingStatus last = control.follow(Commands.runId(command.getCommandId()), command.getIssuedTimeMs(),
           null, status -> {
             if (status.getState() == RunState.EPOCH_COMPLETED) {
               epochs.add(status);

@@ -9,6 +9,7 @@ import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
+import io.emotionstream.control.Commands;
 import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.EventLog;
@@ -16,7 +17,6 @@ import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicWatch;
-import io.emotionstream.trainer.RetrainCommands;
 import io.emotionstream.trainer.TrainerControl;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -110,11 +110,11 @@ class PromotionClusterTest {
         TestCheckpoints.publish(connection, kafka.serdes(), RuleModels.checkpoint(2, 3));
         decisions.await(state -> Long.valueOf(2).equals(state.getCandidateVersion()), WAIT);
 
-        String promote = control.send(RetrainCommands.promote(2, "by the test")).getCommandId();
+        String promote = control.send(Commands.promote(2, "by the test")).getCommandId();
         assertEquals(ServingDecision.PROMOTED, decisions.await(answering(promote), WAIT).getDecision());
         awaitOnBothPartitions(frames, connection, events, 2);
 
-        String rollback = control.send(RetrainCommands.rollback("by the test")).getCommandId();
+        String rollback = control.send(Commands.rollback("by the test")).getCommandId();
         assertEquals(ServingDecision.ROLLED_BACK, decisions.await(answering(rollback), WAIT).getDecision());
         awaitOnBothPartitions(frames, connection, events, 1);
       }
