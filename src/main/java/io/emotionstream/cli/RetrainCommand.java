@@ -3,12 +3,13 @@ package io.emotionstream.cli;
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.CommandSender;
 import io.emotionstream.control.Commands;
 import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
+import io.emotionstream.trainer.RunFollower;
 import io.emotionstream.trainer.StatusLines;
-import io.emotionstream.trainer.TrainerControl;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,7 +54,7 @@ public final class RetrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (cancel != null) {
-      ControlCommand sent = control().send(Commands.cancel(cancel.isEmpty() ? null : cancel));
+      ControlCommand sent = send(Commands.cancel(cancel.isEmpty() ? null : cancel));
       System.out.println("cancel " + (cancel.isEmpty() ? "of the current run" : cancel) + " sent as command "
           + sent.getCommandId());
       return 0;
@@ -64,8 +65,7 @@ public final class RetrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    TrainerControl control = control();
-    control.send(command);
+    send(command);
     String runId = Commands.runId(command.getCommandId());
     System.out.println("command " + command.getCommandId() + " sent; run " + runId);
     if (!follow) {
@@ -73,7 +73,9 @@ public final class RetrainCommand implements Callable<Integer> {
     }
     String notPickedUp = "no trainer has picked up command " + command.getCommandId() + " yet (is a trainer running "
         + "for model '" + modelName + "'?); still waiting" + (timeout == null ? ", Ctrl-C stops" : "");
-    TrainingStatus last = control.follow(runId, command.getIssuedTimeMs(), timeout,
+    ConnectionSettings settings = connection.settings();
+    RunFollower run = new RunFollower(settings, TopicSerdes.connect(settings));
+    TrainingStatus last = run.follow(runId, command.getIssuedTimeMs(), timeout,
             status -> System.out.println(StatusLines.describe(status)), () -> System.out.println(notPickedUp))
         .orElseThrow(() -> new IllegalStateException("run " + runId + " has not ended after " + timeout.toSeconds()
             + "s; the command stays on the control topic for a trainer to run (emotion retrain --cancel " + runId
@@ -81,8 +83,8 @@ public final class RetrainCommand implements Callable<Integer> {
     return last.getState() == RunState.COMPLETED ? 0 : 1;
   }
 
-  private TrainerControl control() {
+  private ControlCommand send(ControlCommand command) {
     ConnectionSettings settings = connection.settings();
-    return new TrainerControl(settings, TopicSerdes.connect(settings), modelName);
+    return CommandSender.sendOnce(settings, TopicSerdes.connect(settings), modelName, command);
   }
 }

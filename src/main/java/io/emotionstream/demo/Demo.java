@@ -5,6 +5,7 @@ import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
 import io.emotionstream.classifier.LiveLearning;
 import io.emotionstream.classifier.PromotionSettings;
+import io.emotionstream.control.CommandSender;
 import io.emotionstream.control.Commands;
 import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.Fer2013Reader;
@@ -30,7 +31,6 @@ import io.emotionstream.producer.video.VideoSettings;
 import io.emotionstream.producer.video.VideoSourceException;
 import io.emotionstream.producer.video.VideoSummary;
 import io.emotionstream.trainer.DriftRetraining;
-import io.emotionstream.trainer.TrainerControl;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
 import java.nio.file.Files;
@@ -97,7 +97,7 @@ public final class Demo {
         if (!trainer.awaitReady(Duration.ofSeconds(60))) {
           throw new IllegalStateException("the trainer did not start");
         }
-        new TrainerControl(connection, serdes, ModelNames.DEFAULT).send(Commands.retrain()
+        CommandSender.sendOnce(connection, serdes, ModelNames.DEFAULT, Commands.retrain()
             .setEpochs(settings.epochs()).setBatchSize(settings.batchSize())
             .setLearningRate(settings.learningRate()).setSeed(settings.seed()).build());
         out.accept(String.format(Locale.ROOT, "sent RETRAIN: %d epochs, batch %d, lr %s; streaming %s for %s",

@@ -14,6 +14,7 @@ import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.CommandSender;
 import io.emotionstream.control.Commands;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
@@ -116,7 +117,7 @@ class TrainerDriftTest {
     ControlCommand pending = Commands.retrain().setMode(TrainingMode.FINE_TUNE)
         .setRequestedBy(DriftRetraining.REQUESTED_BY).setReason("sent by a trainer that stopped before applying it")
         .build();
-    new TrainerControl(settings, kafka.serdes(), MODEL).send(pending);
+    CommandSender.sendOnce(settings, kafka.serdes(), MODEL, pending);
 
     try (TrainerService trainer = startTrainer()) {
       statuses.await(status -> status.getCommandId().equals(pending.getCommandId()), Duration.ofSeconds(30));

@@ -14,7 +14,9 @@ import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.avro.Usage;
+import io.emotionstream.control.CommandSender;
 import io.emotionstream.control.Commands;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
@@ -342,7 +344,7 @@ class TrainerServiceTest {
       byte[] bytes = new byte[weights.remaining()];
       weights.get(bytes);
       Files.write(file, bytes);
-      ModelCheckpoint offline = CheckpointPublisher.connect(settings, kafka.serdes(), "deep-emotion").publishFile(file);
+      ModelCheckpoint offline = CheckpointPublisher.connect(settings, kafka.serdes(), ModelNames.DEFAULT).publishFile(file);
       assertEquals(2, offline.getVersion());
 
       String fineTuneId = fineTuneOneEpoch();
@@ -415,19 +417,13 @@ class TrainerServiceTest {
   }
 
   private ControlCommand send(ControlCommand command) {
-    try (KafkaProducer<String, ControlCommand> producer = new KafkaProducer<>(settings.clientConfig(),
-        kafka.serdes().keys().serializer(), kafka.serdes().commands().serializer())) {
-      producer.send(new ProducerRecord<>(settings.topics().control(), "deep-emotion", command)).get();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    return command;
+    return CommandSender.sendOnce(settings, kafka.serdes(), ModelNames.DEFAULT, command);
   }
 
   private long sendRaw(byte[] value) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(settings.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
-      return producer.send(new ProducerRecord<>(settings.topics().control(), "deep-emotion", value)).get().offset();
+      return producer.send(new ProducerRecord<>(settings.topics().control(), ModelNames.DEFAULT, value)).get().offset();
     }
   }
 
