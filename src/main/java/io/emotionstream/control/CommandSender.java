@@ -19,7 +19,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class CommandSender implements AutoCloseable {
   /** How long a send waits for the broker, metadata included, before saying that it did not take the command. */
-  static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
   private final KafkaProducer<String, ControlCommand> producer;
   private final String topic;
