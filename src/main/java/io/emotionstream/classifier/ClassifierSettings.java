@@ -1,5 +1,6 @@
 package io.emotionstream.classifier;
 
+import io.emotionstream.control.ModelNames;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -38,8 +39,6 @@ public record ClassifierSettings(
     PromotionSettings promotion,
     LiveLearning liveLearning) {
 
-  public static final String DEFAULT_MODEL_NAME = "deep-emotion";
-
   public ClassifierSettings {
     require(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
     require(!maxDelay.isNegative(), "max delay must not be negative");
@@ -57,7 +56,7 @@ public record ClassifierSettings(
   }
 
   public static ClassifierSettings defaults() {
-    return new ClassifierSettings("emotion-classifier", DEFAULT_MODEL_NAME, 64, Duration.ZERO,
+    return new ClassifierSettings("emotion-classifier", ModelNames.DEFAULT, 64, Duration.ZERO,
         Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), ProcessingGuarantee.EXACTLY_ONCE,
         ProcessingGuarantee.EXACTLY_ONCE.defaultCommitInterval(), 1, null,
         PromotionSettings.guarded(), LiveLearning.off());

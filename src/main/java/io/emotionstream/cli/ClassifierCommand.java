@@ -8,6 +8,7 @@ import io.emotionstream.classifier.InstanceStateDirectory;
 import io.emotionstream.classifier.LiveLearning;
 import io.emotionstream.classifier.PromotionSettings;
 import io.emotionstream.classifier.ProcessingGuarantee;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.metrics.ClassifierMetricFamilies;
 import io.emotionstream.metrics.MetricsEndpoint;
 import java.io.IOException;
@@ -33,7 +34,7 @@ public final class ClassifierCommand implements Callable<Integer> {
       description = "Kafka Streams application id; instances sharing it share the frames (default ${DEFAULT-VALUE}).")
   String applicationId;
 
-  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME,
+  @Option(names = "--model-name", defaultValue = ModelNames.DEFAULT,
       description = "Which model of the checkpoints topic to serve (default ${DEFAULT-VALUE}).")
   String modelName;
 

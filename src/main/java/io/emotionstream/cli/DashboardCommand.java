@@ -1,6 +1,6 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.metrics.DashboardMetricFamilies;
 import io.emotionstream.metrics.MetricsEndpoint;
 import io.emotionstream.monitor.DashboardServer;
@@ -31,7 +31,7 @@ public final class DashboardCommand implements Callable<Integer> {
       description = "Interface to listen on; the page can retrain the model, so it stays on this machine unless told (default ${DEFAULT-VALUE}).")
   String bind;
 
-  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME,
+  @Option(names = "--model-name", defaultValue = ModelNames.DEFAULT,
       description = "The model the retrain form addresses (default ${DEFAULT-VALUE}).")
   String modelName;
 

@@ -1,6 +1,6 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.trainer.RetrainCommands;
+import io.emotionstream.control.Commands;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +31,6 @@ public final class PromoteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return ServingCommandRun.sendAndAwait(spec.commandLine(), connection, options.modelName,
-        RetrainCommands.promote(version, options.reason), options.timeout);
+        Commands.promote(version, options.reason), options.timeout);
   }
 }

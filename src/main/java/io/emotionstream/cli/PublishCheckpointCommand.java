@@ -1,10 +1,10 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.trainer.CheckpointPublisher;
-import io.emotionstream.trainer.TrainerSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,7 +21,7 @@ public final class PublishCheckpointCommand implements Callable<Integer> {
       description = "The model file (a checkpoint file).")
   Path model;
 
-  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
+  @Option(names = "--model-name", defaultValue = ModelNames.DEFAULT, paramLabel = "NAME",
       description = "Name to publish it under (default ${DEFAULT-VALUE}).")
   String modelName;
 

@@ -2,16 +2,15 @@ package io.emotionstream.cli;
 
 import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
-import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.CommandSender;
+import io.emotionstream.control.Commands;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.trainer.RetrainCommands;
+import io.emotionstream.trainer.RunFollower;
 import io.emotionstream.trainer.StatusLines;
-import io.emotionstream.trainer.TrainerControl;
-import io.emotionstream.trainer.TrainerSettings;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Spec;
 public final class RetrainCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
+  @Option(names = "--model-name", defaultValue = ModelNames.DEFAULT, paramLabel = "NAME",
       description = "Model to retrain (default ${DEFAULT-VALUE}).")
   String modelName;
 
@@ -55,27 +54,28 @@ public final class RetrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (cancel != null) {
-      ControlCommand sent = control().send(RetrainCommands.cancel(cancel.isEmpty() ? null : cancel));
+      ControlCommand sent = send(Commands.cancel(cancel.isEmpty() ? null : cancel));
       System.out.println("cancel " + (cancel.isEmpty() ? "of the current run" : cancel) + " sent as command "
           + sent.getCommandId());
       return 0;
     }
-    ControlCommand command = hyperparameters.into(RetrainCommands.retrain().setMode(parseMode(mode))).build();
+    ControlCommand command = hyperparameters.into(Commands.retrain().setMode(Commands.mode(mode))).build();
     try {
-      RetrainCommands.hyperparameters(command); // what the trainer checks: a command it would reject is not sent
+      Commands.hyperparameters(command); // what the trainer checks: a command it would reject is not sent
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    TrainerControl control = control();
-    control.send(command);
-    String runId = RetrainCommands.runId(command.getCommandId());
+    send(command);
+    String runId = Commands.runId(command.getCommandId());
     System.out.println("command " + command.getCommandId() + " sent; run " + runId);
     if (!follow) {
       return 0;
     }
     String notPickedUp = "no trainer has picked up command " + command.getCommandId() + " yet (is a trainer running "
         + "for model '" + modelName + "'?); still waiting" + (timeout == null ? ", Ctrl-C stops" : "");
-    TrainingStatus last = control.follow(runId, command.getIssuedTimeMs(), timeout,
+    ConnectionSettings settings = connection.settings();
+    RunFollower run = new RunFollower(settings, TopicSerdes.connect(settings));
+    TrainingStatus last = run.follow(runId, command.getIssuedTimeMs(), timeout,
             status -> System.out.println(StatusLines.describe(status)), () -> System.out.println(notPickedUp))
         .orElseThrow(() -> new IllegalStateException("run " + runId + " has not ended after " + timeout.toSeconds()
             + "s; the command stays on the control topic for a trainer to run (emotion retrain --cancel " + runId
@@ -83,16 +83,8 @@ public final class RetrainCommand implements Callable<Integer> {
     return last.getState() == RunState.COMPLETED ? 0 : 1;
   }
 
-  private TrainerControl control() {
+  private ControlCommand send(ControlCommand command) {
     ConnectionSettings settings = connection.settings();
-    return new TrainerControl(settings, TopicSerdes.connect(settings), modelName);
-  }
-
-  private static TrainingMode parseMode(String value) {
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "scratch" -> TrainingMode.SCRATCH;
-      case "fine-tune", "fine_tune", "finetune" -> TrainingMode.FINE_TUNE;
-      default -> throw new IllegalArgumentException("--mode " + value + " is unknown: use scratch or fine-tune");
-    };
+    return CommandSender.sendOnce(settings, TopicSerdes.connect(settings), modelName, command);
   }
 }

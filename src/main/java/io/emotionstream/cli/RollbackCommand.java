@@ -1,6 +1,6 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.trainer.RetrainCommands;
+import io.emotionstream.control.Commands;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +22,6 @@ public final class RollbackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return ServingCommandRun.sendAndAwait(spec.commandLine(), connection, options.modelName,
-        RetrainCommands.rollback(options.reason), options.timeout);
+        Commands.rollback(options.reason), options.timeout);
   }
 }

@@ -1,6 +1,6 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.monitor.ServingLines;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 public final class ServingCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
+  @Option(names = "--model-name", defaultValue = ModelNames.DEFAULT, paramLabel = "NAME",
       description = "The model (default ${DEFAULT-VALUE}).")
   String modelName;
 

@@ -1,6 +1,6 @@
 package io.emotionstream.cli;
 
-import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.control.ModelNames;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -9,7 +9,7 @@ final class ServingCommandOptions {
   @Option(names = "--reason", paramLabel = "TEXT", description = "Why, kept with the decision.")
   String reason;
 
-  @Option(names = "--model-name", defaultValue = ClassifierSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
+  @Option(names = "--model-name", defaultValue = ModelNames.DEFAULT, paramLabel = "NAME",
       description = "The model (default ${DEFAULT-VALUE}).")
   String modelName;
 

@@ -1,12 +1,12 @@
 package io.emotionstream.cli;
 
 import io.emotionstream.avro.ControlCommand;
+import io.emotionstream.control.CommandSender;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.monitor.ServingLines;
 import io.emotionstream.monitor.ServingStates;
 import io.emotionstream.monitor.ServingSummary;
-import io.emotionstream.trainer.TrainerControl;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -43,7 +43,7 @@ final class ServingCommandRun {
     }
     // Taken before sending, so the answer lies beyond it however fast a classifier is.
     ServingStates.Position before = states.end();
-    new TrainerControl(settings, serdes, modelName).send(command);
+    CommandSender.sendOnce(settings, serdes, modelName, command);
     Optional<ServingSummary> answer = states.awaitAnswer(command.getCommandId(), before, timeout);
 
     PrintWriter out = commandLine.getOut();

@@ -1,5 +1,6 @@
 package io.emotionstream.cli;
 
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.metrics.MetricsEndpoint;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 public final class TrainerCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--model-name", defaultValue = TrainerSettings.DEFAULT_MODEL_NAME, paramLabel = "NAME",
+  @Option(names = "--model-name", defaultValue = ModelNames.DEFAULT, paramLabel = "NAME",
       description = "Model to train: key of its commands and checkpoints (default ${DEFAULT-VALUE}).")
   String modelName;
 

@@ -5,6 +5,9 @@ import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
 import io.emotionstream.classifier.LiveLearning;
 import io.emotionstream.classifier.PromotionSettings;
+import io.emotionstream.control.CommandSender;
+import io.emotionstream.control.Commands;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.Fer2013Reader;
 import io.emotionstream.data.SplitRule;
 import io.emotionstream.data.SyntheticDataset;
@@ -28,8 +31,6 @@ import io.emotionstream.producer.video.VideoSettings;
 import io.emotionstream.producer.video.VideoSourceException;
 import io.emotionstream.producer.video.VideoSummary;
 import io.emotionstream.trainer.DriftRetraining;
-import io.emotionstream.trainer.RetrainCommands;
-import io.emotionstream.trainer.TrainerControl;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ public final class Demo {
           ClassifierService classifier = ClassifierService.start(connection, classifierSettings(),
               new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
           DashboardServer dashboard = settings.dashboardPort() < 0 ? null : DashboardServer.start(connection,
-              DashboardSettings.defaults(TrainerSettings.DEFAULT_MODEL_NAME).withPort(settings.dashboardPort())
+              DashboardSettings.defaults(ModelNames.DEFAULT).withPort(settings.dashboardPort())
                   .withStart(StartPosition.BEGINNING))) {
         if (dashboard != null) {
           out.accept("dashboard at " + dashboard.url());
@@ -96,7 +97,7 @@ public final class Demo {
         if (!trainer.awaitReady(Duration.ofSeconds(60))) {
           throw new IllegalStateException("the trainer did not start");
         }
-        new TrainerControl(connection, serdes, TrainerSettings.DEFAULT_MODEL_NAME).send(RetrainCommands.retrain()
+        CommandSender.sendOnce(connection, serdes, ModelNames.DEFAULT, Commands.retrain()
             .setEpochs(settings.epochs()).setBatchSize(settings.batchSize())
             .setLearningRate(settings.learningRate()).setSeed(settings.seed()).build());
         out.accept(String.format(Locale.ROOT, "sent RETRAIN: %d epochs, batch %d, lr %s; streaming %s for %s",

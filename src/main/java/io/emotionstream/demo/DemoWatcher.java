@@ -10,6 +10,7 @@ import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.classifier.ClassifierTopology;
+import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.TopicSpec;
@@ -114,8 +115,7 @@ final class DemoWatcher implements AutoCloseable {
       if (status.getTotalEpochs() > 0) {
         epochsPlanned = status.getTotalEpochs();
       }
-      if (status.getState() == RunState.COMPLETED || status.getState() == RunState.FAILED
-          || status.getState() == RunState.CANCELLED || status.getState() == RunState.REJECTED) {
+      if (RunStates.isFinished(status.getState())) {
         runsFinished++;
         timeline.runFinished(status);
       }

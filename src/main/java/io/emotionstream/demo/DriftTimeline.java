@@ -6,7 +6,7 @@ import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingStatus;
-import io.emotionstream.trainer.RetrainCommands;
+import io.emotionstream.control.Commands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ final class DriftTimeline {
   }
 
   void runFinished(TrainingStatus status) {
-    if (retrain != null && trained == null && status.getRunId().equals(RetrainCommands.runId(retrain.getCommandId()))) {
+    if (retrain != null && trained == null && status.getRunId().equals(Commands.runId(retrain.getCommandId()))) {
       trainedAt = Instant.now();
       trained = status;
     }

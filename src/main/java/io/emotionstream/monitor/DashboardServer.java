@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.emotionstream.avro.ControlCommand;
+import io.emotionstream.control.CommandSender;
 import io.emotionstream.data.GrayImage;
 import io.emotionstream.http.HttpServers;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.monitor.LiveSnapshot.VideoSource;
 import io.emotionstream.watch.LatestPictures.Picture;
 import io.emotionstream.watch.LiveVideo;
@@ -67,7 +69,7 @@ public final class DashboardServer implements AutoCloseable {
   private final LiveView view;
   private final MonitorFeed feed;
   private final LiveVideo video;
-  private final ControlCommandSender commands;
+  private final CommandSender commands;
   private final HttpServer server;
   private final ExecutorService handlers;
   private final ObjectMapper json = new ObjectMapper();
@@ -80,7 +82,7 @@ public final class DashboardServer implements AutoCloseable {
   private volatile boolean closing;
 
   private DashboardServer(DashboardSettings settings, LiveView view, MonitorFeed feed, LiveVideo video,
-      ControlCommandSender commands, HttpServer server, ExecutorService handlers) {
+      CommandSender commands, HttpServer server, ExecutorService handlers) {
     this.settings = settings;
     this.allowedHosts = new AllowedHosts(settings.bindAddress(), settings.allowedHosts());
     this.view = view;
@@ -95,10 +97,10 @@ public final class DashboardServer implements AutoCloseable {
     LiveView view = new LiveView(settings.eventWindow(), settings.recentFrames());
     MonitorFeed feed = MonitorFeed.start(connection, view, settings.from(), true);
     LiveVideo video = null;
-    ControlCommandSender commands = null;
+    CommandSender commands = null;
     try {
       video = LiveVideo.start(connection, settings.from() == StartPosition.BEGINNING);
-      commands = new ControlCommandSender(connection);
+      commands = new CommandSender(connection, TopicSerdes.connect(connection), settings.modelName());
       HttpServer server = HttpServers.create(new InetSocketAddress(settings.bindAddress(), settings.port()));
       AtomicInteger threads = new AtomicInteger();
       // One thread per open event stream (each waits between snapshots), so a bounded cached pool.
@@ -351,7 +353,7 @@ public final class DashboardServer implements AutoCloseable {
     ControlCommand command;
     try {
       JsonNode form = json.readTree(body);
-      command = RetrainRequest.fromJson(form, clock.instant());
+      command = RetrainForm.read(form);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       error(exchange, 400, "the body is not JSON: " + e.getOriginalMessage());
       return;
@@ -361,7 +363,7 @@ public final class DashboardServer implements AutoCloseable {
     }
     RecordMetadata written;
     try {
-      written = commands.send(settings.modelName(), command);
+      written = commands.send(command);
     } catch (IllegalStateException e) {
       error(exchange, 503, e.getMessage());
       return;

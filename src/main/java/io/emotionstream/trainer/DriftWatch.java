@@ -6,6 +6,8 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.Hyperparameters;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingMode;
+import io.emotionstream.control.CommandSender;
+import io.emotionstream.control.Commands;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.serde.UnreadableRecord;
@@ -36,7 +38,8 @@ final class DriftWatch implements AutoCloseable {
   private final String modelName;
   private final DriftRetraining settings;
   private final DriftPolicy policy;
-  private final TrainerControl control;
+  private final ConnectionSettings connection;
+  private final TopicSerdes serdes;
   private final TrainerMetrics metrics;
   private final KafkaConsumer<String, ServingState> serving;
   private final KafkaConsumer<String, AccuracyReport> accuracy;
@@ -51,7 +54,8 @@ final class DriftWatch implements AutoCloseable {
     this.modelName = modelName;
     this.settings = settings;
     this.policy = new DriftPolicy(settings, clock);
-    this.control = new TrainerControl(connection, serdes, modelName);
+    this.connection = connection;
+    this.serdes = serdes;
     this.metrics = metrics;
     // The serving topic is compacted and small: read whole, it says which version serves now.
     serving = TopicScan.atBeginning(connection, connection.topics().serving(), serdes.keys().deserializer(),
@@ -160,7 +164,7 @@ final class DriftWatch implements AutoCloseable {
    * the model good is the one most likely to keep it so on new faces; only the epochs are the policy's.
    */
   private void retrain(String reason) {
-    ControlCommand.Builder builder = RetrainCommands.retrain();
+    ControlCommand.Builder builder = Commands.retrain();
     if (served != null) {
       builder.setLearningRate(served.getLearningRate()).setBatchSize(served.getBatchSize())
           .setOptimizer(served.getOptimizer()).setMomentum(served.getMomentum())
@@ -174,7 +178,7 @@ final class DriftWatch implements AutoCloseable {
         .setReason(reason)
         .build();
     try {
-      control.send(command);
+      CommandSender.sendOnce(connection, serdes, modelName, command);
       metrics.recordAutomaticRetrain();
       LOG.info("drift policy sent RETRAIN {} (fine-tune, {} epochs): {}", command.getCommandId(), settings.epochs(),
           reason);

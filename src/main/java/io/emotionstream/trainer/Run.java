@@ -4,6 +4,7 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.Commands;
 import io.emotionstream.model.Hyperparameters;
 import java.time.Instant;
 
@@ -24,9 +25,9 @@ final class Run {
 
   Run(ControlCommand command, Hyperparameters hyperparameters) {
     this.commandId = command.getCommandId();
-    this.runId = RetrainCommands.runId(command.getCommandId());
+    this.runId = Commands.runId(command.getCommandId());
     this.hyperparameters = hyperparameters;
-    this.mode = RetrainCommands.mode(command);
+    this.mode = Commands.mode(command);
   }
 
   TrainingStatus.Builder status(RunState state) {

@@ -7,6 +7,8 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.Commands;
+import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
 import io.emotionstream.kafka.TopicSerdes;
@@ -25,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,8 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
-  private static final Set<RunState> FINISHED =
-      EnumSet.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED);
   private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
   private final ConnectionSettings settings;
@@ -252,11 +251,11 @@ public final class TrainerService implements AutoCloseable {
       if (!appliedCommands.add(command.getCommandId()) || command.getType() != CommandType.RETRAIN) {
         continue;
       }
-      TrainingStatus last = lastStatus.get(RetrainCommands.runId(command.getCommandId()));
-      if (last == null || FINISHED.contains(last.getState())) {
+      TrainingStatus last = lastStatus.get(Commands.runId(command.getCommandId()));
+      if (last == null || RunStates.isFinished(last.getState())) {
         continue;
       }
-      Run run = new Run(command, RetrainCommands.hyperparameters(command));
+      Run run = new Run(command, Commands.hyperparameters(command));
       run.resumed = last.getState() != RunState.QUEUED;
       queue.add(run);
       LOG.info("recovered {} run {} at epoch {} of {}", run.resumed ? "unfinished" : "queued", run.runId,
@@ -289,10 +288,10 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private TrainingStatus accept(ControlCommand command) {
-    String runId = RetrainCommands.runId(command.getCommandId());
+    String runId = Commands.runId(command.getCommandId());
     Hyperparameters hyperparameters;
     try {
-      hyperparameters = RetrainCommands.hyperparameters(command);
+      hyperparameters = Commands.hyperparameters(command);
     } catch (IllegalArgumentException e) {
       LOG.warn("rejected command {}: {}", command.getCommandId(), e.getMessage());
       return Run.status(runId, command.getCommandId(), RunState.REJECTED, 0,

@@ -1,5 +1,7 @@
 package io.emotionstream.trainer;
 
+import io.emotionstream.control.ModelNames;
+
 /**
  * How a trainer runs, beyond where the cluster is.
  *
@@ -10,7 +12,6 @@ package io.emotionstream.trainer;
  */
 public record TrainerSettings(String modelName, PublishPolicy publish, int cacheLimit, int shuffleBuffer,
     DriftRetraining drift) {
-  public static final String DEFAULT_MODEL_NAME = "deep-emotion";
   /** Room for FER2013 twice over in about 160 MB of compact bytes. */
   public static final int DEFAULT_CACHE_LIMIT = 70_000;
   public static final int DEFAULT_SHUFFLE_BUFFER = 10_000;
@@ -36,7 +37,7 @@ public record TrainerSettings(String modelName, PublishPolicy publish, int cache
   }
 
   public static TrainerSettings defaults() {
-    return new TrainerSettings(DEFAULT_MODEL_NAME, PublishPolicy.EVERY, DEFAULT_CACHE_LIMIT, DEFAULT_SHUFFLE_BUFFER);
+    return new TrainerSettings(ModelNames.DEFAULT, PublishPolicy.EVERY, DEFAULT_CACHE_LIMIT, DEFAULT_SHUFFLE_BUFFER);
   }
 
   public TrainerSettings withModelName(String value) {

@@ -5,6 +5,9 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.avro.Usage;
+import io.emotionstream.control.CommandSender;
+import io.emotionstream.control.Commands;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.data.FaceSplits;
 import io.emotionstream.data.Fer2013Reader;
@@ -22,8 +25,7 @@ import io.emotionstream.model.TrainingOutcome;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.TrainingProducer;
 import io.emotionstream.testing.FreshTopics;
-import io.emotionstream.trainer.RetrainCommands;
-import io.emotionstream.trainer.TrainerControl;
+import io.emotionstream.trainer.RunFollower;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
 import java.nio.file.Files;
@@ -129,11 +131,11 @@ public final class TrainerBench {
   private static double[] kafkaEpochs(ConnectionSettings settings, TopicSerdes serdes, Hyperparameters h)
       throws InterruptedException {
     try (TrainerService trainer = TrainerService.start(settings, serdes, TrainerSettings.defaults())) {
-      TrainerControl control = new TrainerControl(settings, serdes, TrainerSettings.DEFAULT_MODEL_NAME);
-      ControlCommand command = control.send(RetrainCommands.retrain().setEpochs(EPOCHS)
-          .setBatchSize(h.batchSize()).setSeed(h.seed()).build());
+      ControlCommand command = CommandSender.sendOnce(settings, serdes, ModelNames.DEFAULT,
+          Commands.retrain().setEpochs(EPOCHS).setBatchSize(h.batchSize()).setSeed(h.seed()).build());
       List<TrainingStatus> epochs = new ArrayList<>();
-      TrainingStatus last = control.follow(RetrainCommands.runId(command.getCommandId()), command.getIssuedTimeMs(),
+      RunFollower run = new RunFollower(settings, serdes);
+      TrainingStatus last = run.follow(Commands.runId(command.getCommandId()), command.getIssuedTimeMs(),
           null, status -> {
             if (status.getState() == RunState.EPOCH_COMPLETED) {
               epochs.add(status);

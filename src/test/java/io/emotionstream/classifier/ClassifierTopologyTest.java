@@ -18,10 +18,10 @@ import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.Usage;
+import io.emotionstream.control.Commands;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.testing.SharedCluster;
-import io.emotionstream.trainer.RetrainCommands;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -677,14 +677,14 @@ class ClassifierTopologyTest {
     assertEquals(ServingDecision.KEPT, waiting.getDecision(), "manual: figures, no promotion");
     assertTrue(waiting.getReason().contains("emotion promote"), waiting.getReason());
 
-    ControlCommand unknown = RetrainCommands.promote(7, "try");
+    ControlCommand unknown = Commands.promote(7, "try");
     control.pipeInput("deep-emotion", unknown);
     ServingState refused = decisions().get(0);
     assertEquals(ServingDecision.REFUSED, refused.getDecision());
     assertEquals(unknown.getCommandId(), refused.getCommandId());
     assertTrue(refused.getReason().contains("version 7 is not at hand"), refused.getReason());
 
-    ControlCommand promote = RetrainCommands.promote(2, "looks fine");
+    ControlCommand promote = Commands.promote(2, "looks fine");
     control.pipeInput("deep-emotion", promote);
     ServingState promoted = decisions().get(0);
     assertEquals(ServingDecision.PROMOTED, promoted.getDecision());
@@ -692,7 +692,7 @@ class ClassifierTopologyTest {
     assertEquals(2L, promoted.getServing().getVersion());
     assertTrue(promoted.getReason().contains("looks fine"), promoted.getReason());
 
-    ControlCommand rollback = RetrainCommands.rollback("too many sad faces");
+    ControlCommand rollback = Commands.rollback("too many sad faces");
     control.pipeInput("deep-emotion", rollback);
     ServingState rolledBack = decisions().get(0);
     assertEquals(ServingDecision.ROLLED_BACK, rolledBack.getDecision());
@@ -705,9 +705,9 @@ class ClassifierTopologyTest {
 
     driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL);
     assertTrue(decisions().isEmpty(), "the version rolled back from does not come back as a candidate");
-    control.pipeInput("deep-emotion", RetrainCommands.rollback(null));
+    control.pipeInput("deep-emotion", Commands.rollback(null));
     assertEquals(ServingDecision.REFUSED, decisions().get(0).getDecision(), "nothing older is kept");
-    control.pipeInput("other-model", RetrainCommands.promote(2, null));
+    control.pipeInput("other-model", Commands.promote(2, null));
     assertTrue(decisions().isEmpty(), "another model's commands are not ours");
 
     publishModel(3, 0);
@@ -725,7 +725,7 @@ class ClassifierTopologyTest {
     DeadLetter letter = deadLetters.readValue();
     assertEquals(PromotionJudge.STAGE, letter.getStage());
     assertEquals(topics.control(), letter.getSourceTopic());
-    ControlCommand rollback = RetrainCommands.rollback(null);
+    ControlCommand rollback = Commands.rollback(null);
     control.pipeInput("deep-emotion", kafka.serdes().commands().serializer().serialize(topics.control(), rollback));
     assertEquals(rollback.getCommandId(), decisions().get(0).getCommandId());
   }

@@ -3,20 +3,22 @@ package io.emotionstream.classifier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
+import io.emotionstream.control.CommandSender;
+import io.emotionstream.control.Commands;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.EventLog;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicWatch;
-import io.emotionstream.trainer.RetrainCommands;
-import io.emotionstream.trainer.TrainerControl;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -96,7 +98,6 @@ class PromotionClusterTest {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 2);
     String applicationId = "classifier-" + UUID.randomUUID();
     ClassifierSettings settings = settings(applicationId, PromotionPolicy.MANUAL);
-    TrainerControl control = new TrainerControl(connection, kafka.serdes(), ClassifierSettings.DEFAULT_MODEL_NAME);
     TestCheckpoints.publish(connection, kafka.serdes(), RuleModels.checkpoint(1, 0));
     try (EventLog events = new EventLog(connection, kafka.serdes());
         TopicWatch<ServingState> decisions = decisions(connection);
@@ -109,11 +110,11 @@ class PromotionClusterTest {
         TestCheckpoints.publish(connection, kafka.serdes(), RuleModels.checkpoint(2, 3));
         decisions.await(state -> Long.valueOf(2).equals(state.getCandidateVersion()), WAIT);
 
-        String promote = control.send(RetrainCommands.promote(2, "by the test")).getCommandId();
+        String promote = send(connection, Commands.promote(2, "by the test"));
         assertEquals(ServingDecision.PROMOTED, decisions.await(answering(promote), WAIT).getDecision());
         awaitOnBothPartitions(frames, connection, events, 2);
 
-        String rollback = control.send(RetrainCommands.rollback("by the test")).getCommandId();
+        String rollback = send(connection, Commands.rollback("by the test"));
         assertEquals(ServingDecision.ROLLED_BACK, decisions.await(answering(rollback), WAIT).getDecision());
         awaitOnBothPartitions(frames, connection, events, 1);
       }
@@ -137,6 +138,11 @@ class PromotionClusterTest {
   private static ClassifierSettings settings(String applicationId, PromotionPolicy policy) {
     return ClassifierSettings.defaults().withApplicationId(applicationId)
         .withPromotion(PromotionSettings.of(policy).withMinFrames(60));
+  }
+
+  /** @return the command's id */
+  private String send(ConnectionSettings connection, ControlCommand command) {
+    return CommandSender.sendOnce(connection, kafka.serdes(), ModelNames.DEFAULT, command).getCommandId();
   }
 
   private static TopicWatch<ServingState> decisions(ConnectionSettings connection) {

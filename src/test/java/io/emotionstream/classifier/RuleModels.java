@@ -5,6 +5,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.Sha256;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -23,7 +24,7 @@ final class RuleModels implements ModelLoader {
   static ModelCheckpoint checkpoint(long version, int shift) {
     byte[] weights = {(byte) shift};
     return ModelCheckpoint.newBuilder()
-        .setModelName(ClassifierSettings.DEFAULT_MODEL_NAME)
+        .setModelName(ModelNames.DEFAULT)
         .setVersion(version)
         .setRunId("run-" + version)
         .setEpoch(1)

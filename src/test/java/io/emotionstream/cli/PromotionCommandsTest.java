@@ -16,6 +16,7 @@ import io.emotionstream.classifier.ClassifierService;
 import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
 import io.emotionstream.classifier.PromotionSettings;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.monitor.ServingStates;
 import io.emotionstream.monitor.ServingSummary;
@@ -191,7 +192,7 @@ class PromotionCommandsTest {
   @Test
   void aRealClassifierFollowsPromoteAndRollbackAndRefusesASecondRollback(@TempDir Path dir) throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
-    ServingStates states = new ServingStates(connection, kafka.serdes(), ClassifierSettings.DEFAULT_MODEL_NAME);
+    ServingStates states = new ServingStates(connection, kafka.serdes(), ModelNames.DEFAULT);
     TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
     try (ClassifierService classifier = ClassifierService.start(connection, ClassifierSettings.defaults()
             .withApplicationId("classifier-" + UUID.randomUUID()).withStateDirectory(dir)

@@ -12,7 +12,7 @@ import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingStatus;
-import io.emotionstream.trainer.RetrainCommands;
+import io.emotionstream.control.Commands;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collections;
@@ -27,7 +27,7 @@ class DriftTimelineTest {
     DriftTimeline timeline = new DriftTimeline();
     timeline.driftStarted(report(12, 0.93, LONG_AGO));
     timeline.servingAccuracy(report(12, 0.41, Instant.now().plusSeconds(1)));
-    ControlCommand retrain = RetrainCommands.retrain().setReason("accuracy fell").setRequestedBy("drift-policy").build();
+    ControlCommand retrain = Commands.retrain().setReason("accuracy fell").setRequestedBy("drift-policy").build();
     timeline.retrainSent(retrain, 12);
     timeline.decided(decision(12, ServingDecision.PROMOTED)); // not trained after the retrain
     timeline.end(report(12, 0.41, Instant.now()));
@@ -35,7 +35,7 @@ class DriftTimelineTest {
     assertFalse(timeline.loopClosed());
 
     timeline.decided(decision(13, ServingDecision.PROMOTED));
-    timeline.runFinished(TrainingStatus.newBuilder().setRunId(RetrainCommands.runId(retrain.getCommandId()))
+    timeline.runFinished(TrainingStatus.newBuilder().setRunId(Commands.runId(retrain.getCommandId()))
         .setState(RunState.COMPLETED).setEpoch(4).setTotalEpochs(4).setValidationAccuracy(0.9)
         .setTimeMs(Instant.now()).build());
     timeline.decided(decision(15, ServingDecision.PROMOTED));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.emotionstream.classifier.ClassifierService;
 import io.emotionstream.classifier.ClassifierSettings;
 import io.emotionstream.classifier.DjlModelLoader;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
@@ -42,7 +43,7 @@ public final class AnnotatedViewScreenshotMain {
     TestVideos.Video video = TestVideos.write(work, "astronaut", TestVideos.Codec.H264, FRAMES, 15);
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary());
         DashboardServer dashboard = DashboardServer.start(cluster.connection(),
-            DashboardSettings.defaults("deep-emotion").withPort(0));
+            DashboardSettings.defaults(ModelNames.DEFAULT).withPort(0));
         HeadlessChromium browser = HeadlessChromium.start(1200, 1000)) {
       ConnectionSettings connection = cluster.connection();
       TopicSerdes serdes = TopicSerdes.connect(connection);

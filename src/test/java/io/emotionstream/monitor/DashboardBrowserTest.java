@@ -16,6 +16,7 @@ import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.Region;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
@@ -44,7 +45,7 @@ class DashboardBrowserTest {
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary())) {
       ConnectionSettings connection = FreshTopics.on(cluster);
       try (DashboardServer dashboard = DashboardServer.start(connection,
-              DashboardSettings.defaults("deep-emotion").withPort(0));
+              DashboardSettings.defaults(ModelNames.DEFAULT).withPort(0));
           HeadlessChromium browser = HeadlessChromium.start(1400, 1700)) {
         openLive(browser, dashboard);
         assertEquals("no checkpoint yet", browser.evaluate("document.getElementById('model-version').textContent").asText());
@@ -100,7 +101,7 @@ class DashboardBrowserTest {
       ConnectionSettings connection = FreshTopics.on(cluster);
       TopicSerdes serdes = TopicSerdes.connect(connection);
       try (DashboardServer dashboard = DashboardServer.start(connection,
-              DashboardSettings.defaults("deep-emotion").withPort(0));
+              DashboardSettings.defaults(ModelNames.DEFAULT).withPort(0));
           HeadlessChromium browser = HeadlessChromium.start(1400, 1200)) {
         openLive(browser, dashboard);
         assertTrue(browser.evaluate("document.getElementById('video-card').hidden").asBoolean(),

@@ -16,6 +16,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.LocalCluster;
@@ -42,7 +43,7 @@ public final class DashboardScreenshotMain {
     Path target = Path.of(args.length > 0 ? args[0] : "docs/dashboard.png");
     try (LocalCluster cluster = LocalCluster.start(LocalCluster.Settings.temporary());
         DashboardServer dashboard = DashboardServer.start(cluster.connection(),
-            DashboardSettings.defaults("deep-emotion").withPort(0));
+            DashboardSettings.defaults(ModelNames.DEFAULT).withPort(0));
         HeadlessChromium browser = HeadlessChromium.start(1400, 2130)) {
       browser.navigate(dashboard.url());
       await().atMost(Duration.ofSeconds(30)).until(() ->

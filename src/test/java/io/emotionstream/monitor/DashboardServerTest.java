@@ -15,6 +15,7 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.TrainingMode;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.GrayImage;
 import io.emotionstream.data.Region;
 import io.emotionstream.kafka.ConnectionSettings;
@@ -335,7 +336,7 @@ class DashboardServerTest {
   @Test
   void answersOnlyRequestsNamingItsOwnHostSoADnsRebindingPageGetsNothing() throws Exception {
     try (DashboardServer dashboard = DashboardServer.start(FreshTopics.on(kafka.cluster()),
-        DashboardSettings.defaults("deep-emotion").withPort(0).withAllowedHosts(List.of("Emotion.Example.org")))) {
+        DashboardSettings.defaults(ModelNames.DEFAULT).withPort(0).withAllowedHosts(List.of("Emotion.Example.org")))) {
       int port = dashboard.port();
       String rebound = rawRequest(dashboard, "GET /api/snapshot", "evil.example:" + port);
       assertTrue(rebound.startsWith("HTTP/1.1 421 "), rebound);
@@ -369,7 +370,7 @@ class DashboardServerTest {
   }
 
   private static DashboardServer start(ConnectionSettings connection) {
-    return DashboardServer.start(connection, DashboardSettings.defaults("deep-emotion").withPort(0));
+    return DashboardServer.start(connection, DashboardSettings.defaults(ModelNames.DEFAULT).withPort(0));
   }
 
   private JsonNode nextSnapshot(BufferedReader lines) {

@@ -5,7 +5,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
-import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import java.nio.ByteBuffer;
@@ -36,7 +36,7 @@ public final class ServingRecords {
     Hyperparameters hyperparameters = Hyperparameters.newBuilder().setEpochs(10).setLearningRate(0.005)
         .setBatchSize(128).setOptimizer("adam").setMomentum(0.9).setWeightDecay(0).setDropout(0.5)
         .setLoss("cross-entropy").setSeed(7).build();
-    return ModelCheckpoint.newBuilder().setModelName(ClassifierSettings.DEFAULT_MODEL_NAME).setVersion(version)
+    return ModelCheckpoint.newBuilder().setModelName(ModelNames.DEFAULT).setVersion(version)
         .setRunId("run-" + version).setEpoch(10).setTotalEpochs(10).setArchitecture("deep-emotion")
         .setArchitectureVersion(1).setHyperparameters(hyperparameters).setValidationAccuracy(validationAccuracy)
         .setWeights(ByteBuffer.wrap(weights)).setSha256("not checked").setCreatedTimeMs(TAKEN).build();

@@ -2,7 +2,7 @@ package io.emotionstream.testing;
 
 import ai.djl.Device;
 import io.emotionstream.avro.ModelCheckpoint;
-import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Sha256;
@@ -39,7 +39,7 @@ public final class TestCheckpoints {
       file = CheckpointFile.toBytes(Checkpoint.untrained(model.weights(), Hyperparameters.DEFAULTS));
     }
     return ModelCheckpoint.newBuilder()
-        .setModelName(ClassifierSettings.DEFAULT_MODEL_NAME)
+        .setModelName(ModelNames.DEFAULT)
         .setVersion(version)
         .setRunId("test-run-" + version)
         .setEpoch(1)

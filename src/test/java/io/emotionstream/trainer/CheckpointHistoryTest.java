@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.ModelCheckpoint;
-import io.emotionstream.classifier.ClassifierSettings;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CheckpointHistoryTest {
-  private static final String MODEL = ClassifierSettings.DEFAULT_MODEL_NAME;
+  private static final String MODEL = ModelNames.DEFAULT;
 
   @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 

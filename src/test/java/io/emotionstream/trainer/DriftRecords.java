@@ -5,6 +5,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.model.Hyperparameters;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.List;
 
 /** Serving states and accuracy reports as the classifiers write them, for the drift policy's tests. */
 final class DriftRecords {
-  static final String MODEL = TrainerSettings.DEFAULT_MODEL_NAME;
+  static final String MODEL = ModelNames.DEFAULT;
 
   private DriftRecords() {}
 

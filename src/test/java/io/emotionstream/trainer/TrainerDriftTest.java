@@ -14,6 +14,8 @@ import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.CommandSender;
+import io.emotionstream.control.Commands;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.FreshTopics;
@@ -82,7 +84,7 @@ class TrainerDriftTest {
       long taken = sendLowReportsUntil(trainer, 2, () -> trainer.metrics().automaticRetrains() > 0
           || System.nanoTime() - firstTry > Duration.ofSeconds(30).toNanos());
       ControlCommand retrain = commands.await(command -> command.getType() == CommandType.RETRAIN, Duration.ofSeconds(30));
-      TrainingStatus queued = statuses.await(status -> status.getRunId().equals(RetrainCommands.runId(
+      TrainingStatus queued = statuses.await(status -> status.getRunId().equals(Commands.runId(
           retrain.getCommandId())) && status.getState() == RunState.QUEUED, Duration.ofSeconds(30));
 
       long stillLow = System.nanoTime();
@@ -112,10 +114,10 @@ class TrainerDriftTest {
   @Test
   void anAutomaticCommandSentBeforeARestartButAppliedAfterItHoldsTheCooldownToo() throws Exception {
     publishServing(serving(3, 0.81));
-    ControlCommand pending = RetrainCommands.retrain().setMode(TrainingMode.FINE_TUNE)
+    ControlCommand pending = Commands.retrain().setMode(TrainingMode.FINE_TUNE)
         .setRequestedBy(DriftRetraining.REQUESTED_BY).setReason("sent by a trainer that stopped before applying it")
         .build();
-    new TrainerControl(settings, kafka.serdes(), MODEL).send(pending);
+    CommandSender.sendOnce(settings, kafka.serdes(), MODEL, pending);
 
     try (TrainerService trainer = startTrainer()) {
       statuses.await(status -> status.getCommandId().equals(pending.getCommandId()), Duration.ofSeconds(30));

@@ -14,6 +14,9 @@ import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.avro.Usage;
+import io.emotionstream.control.CommandSender;
+import io.emotionstream.control.Commands;
+import io.emotionstream.control.ModelNames;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.data.SyntheticFaces;
 import io.emotionstream.kafka.ConnectionSettings;
@@ -89,7 +92,7 @@ class TrainerServiceTest {
     produceFaces(learnable);
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       ControlCommand command = send(quick(6));
-      String runId = RetrainCommands.runId(command.getCommandId());
+      String runId = Commands.runId(command.getCommandId());
 
       statuses.await(s -> isRun(s, runId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
 
@@ -145,13 +148,13 @@ class TrainerServiceTest {
     ModelCheckpoint last;
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       command = send(quick(2).setSeed(3L));
-      String runId = RetrainCommands.runId(command.getCommandId());
+      String runId = Commands.runId(command.getCommandId());
       statuses.await(s -> isRun(s, runId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
       last = checkpoints.values().get(checkpoints.values().size() - 1);
       assertEquals(2, last.getEpoch());
     }
 
-    ModelTraining.run(RetrainCommands.hyperparameters(command), faces, validation, null, dir,
+    ModelTraining.run(Commands.hyperparameters(command), faces, validation, null, dir,
         new TrainingListener() {}, () -> false);
 
     ModelWeights fromTheTopic = CheckpointFile.fromRecord(last).weights();
@@ -166,10 +169,10 @@ class TrainerServiceTest {
     produceFaces(learnable); // 420 faces in batches of 32: 14 batches an epoch
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       ControlCommand run = send(quick(200).setBatchSize(32));
-      String runId = RetrainCommands.runId(run.getCommandId());
+      String runId = Commands.runId(run.getCommandId());
       Awaitility.await().atMost(RUN_TIMEOUT).until(() -> trainer.metrics().batches() >= 3);
 
-      send(RetrainCommands.cancel(null)); // returns once the broker holds the command
+      send(Commands.cancel(null)); // returns once the broker holds the command
       long batchesAtCommand = trainer.metrics().batches();
       statuses.await(s -> isRun(s, runId) && s.getState() == RunState.CANCELLED, RUN_TIMEOUT);
 
@@ -186,11 +189,11 @@ class TrainerServiceTest {
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       ControlCommand longRun = send(quick(200));
       ControlCommand next = send(quick(1));
-      String longId = RetrainCommands.runId(longRun.getCommandId());
-      String nextId = RetrainCommands.runId(next.getCommandId());
+      String longId = Commands.runId(longRun.getCommandId());
+      String nextId = Commands.runId(next.getCommandId());
       statuses.await(s -> isRun(s, longId) && s.getState() == RunState.EPOCH_COMPLETED, RUN_TIMEOUT);
 
-      send(RetrainCommands.cancel(null));
+      send(Commands.cancel(null));
 
       TrainingStatus cancelled =
           statuses.await(s -> isRun(s, longId) && s.getState() == RunState.CANCELLED, RUN_TIMEOUT);
@@ -211,10 +214,10 @@ class TrainerServiceTest {
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       ControlCommand first = send(quick(2));
       ControlCommand queued = send(quick(2));
-      String queuedId = RetrainCommands.runId(queued.getCommandId());
-      send(RetrainCommands.cancel(queuedId));
+      String queuedId = Commands.runId(queued.getCommandId());
+      send(Commands.cancel(queuedId));
 
-      statuses.await(s -> isRun(s, RetrainCommands.runId(first.getCommandId())) && s.getState() == RunState.COMPLETED,
+      statuses.await(s -> isRun(s, Commands.runId(first.getCommandId())) && s.getState() == RunState.COMPLETED,
           RUN_TIMEOUT);
       assertEquals(List.of(RunState.QUEUED, RunState.CANCELLED),
           ofRun(queuedId).stream().map(TrainingStatus::getState).toList());
@@ -233,14 +236,14 @@ class TrainerServiceTest {
       ControlCommand valid = send(quick(1).build());
 
       TrainingStatus rejected = statuses.await(
-          s -> isRun(s, RetrainCommands.runId(unknownOptimizer.getCommandId())) && s.getState() == RunState.REJECTED,
+          s -> isRun(s, Commands.runId(unknownOptimizer.getCommandId())) && s.getState() == RunState.REJECTED,
           RUN_TIMEOUT);
       assertTrue(rejected.getMessage().contains("unknown optimizer 'adagrad'"), rejected.getMessage());
       TrainingStatus rejectedRate = statuses.await(
-          s -> isRun(s, RetrainCommands.runId(negativeRate.getCommandId())) && s.getState() == RunState.REJECTED,
+          s -> isRun(s, Commands.runId(negativeRate.getCommandId())) && s.getState() == RunState.REJECTED,
           RUN_TIMEOUT);
       assertTrue(rejectedRate.getMessage().contains("learning rate"), rejectedRate.getMessage());
-      statuses.await(s -> isRun(s, RetrainCommands.runId(valid.getCommandId())) && s.getState() == RunState.COMPLETED,
+      statuses.await(s -> isRun(s, Commands.runId(valid.getCommandId())) && s.getState() == RunState.COMPLETED,
           RUN_TIMEOUT);
       DeadLetter letter = deadLetters.await(d -> settings.topics().control().equals(d.getSourceTopic()), RUN_TIMEOUT);
       assertEquals(0, letter.getSourcePartition());
@@ -257,9 +260,9 @@ class TrainerServiceTest {
       send(command);
       send(command);
       ControlCommand after = send(quick(1));
-      String runId = RetrainCommands.runId(command.getCommandId());
+      String runId = Commands.runId(command.getCommandId());
 
-      statuses.await(s -> isRun(s, RetrainCommands.runId(after.getCommandId())) && s.getState() == RunState.COMPLETED,
+      statuses.await(s -> isRun(s, Commands.runId(after.getCommandId())) && s.getState() == RunState.COMPLETED,
           RUN_TIMEOUT);
       assertEquals(List.of(RunState.QUEUED, RunState.STARTED, RunState.EPOCH_COMPLETED, RunState.EPOCH_COMPLETED,
           RunState.COMPLETED), ofRun(runId).stream().map(TrainingStatus::getState).toList());
@@ -277,7 +280,7 @@ class TrainerServiceTest {
     String runId;
     try (TrainerService first = start(TrainerSettings.defaults())) {
       command = send(quick(5));
-      runId = RetrainCommands.runId(command.getCommandId());
+      runId = Commands.runId(command.getCommandId());
       statuses.await(s -> isRun(s, runId) && s.getState() == RunState.EPOCH_COMPLETED && s.getEpoch() == 2,
           RUN_TIMEOUT);
     } // stops between two batches, as a crash would, with epoch 3 under way
@@ -304,13 +307,13 @@ class TrainerServiceTest {
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       ControlCommand noData = send(quick(1));
       TrainingStatus failed = statuses.await(
-          s -> isRun(s, RetrainCommands.runId(noData.getCommandId())) && s.getState() == RunState.FAILED, RUN_TIMEOUT);
+          s -> isRun(s, Commands.runId(noData.getCommandId())) && s.getState() == RunState.FAILED, RUN_TIMEOUT);
       assertTrue(failed.getMessage().contains("no TRAINING examples"), failed.getMessage());
       assertTrue(failed.getMessage().contains(settings.topics().training()), failed.getMessage());
 
       ControlCommand nothingToTune = send(quick(1).setMode(TrainingMode.FINE_TUNE));
       TrainingStatus refused = statuses.await(
-          s -> isRun(s, RetrainCommands.runId(nothingToTune.getCommandId())) && s.getState() == RunState.FAILED,
+          s -> isRun(s, Commands.runId(nothingToTune.getCommandId())) && s.getState() == RunState.FAILED,
           RUN_TIMEOUT);
       assertTrue(refused.getMessage().contains("no checkpoint of deep-emotion to fine-tune from"), refused.getMessage());
 
@@ -320,7 +323,7 @@ class TrainerServiceTest {
       String started = startedMessage(fineTuneId);
       assertTrue(started.startsWith("fine-tuning checkpoint version 1 "), started);
       List<ModelCheckpoint> published = checkpoints.values();
-      assertEquals(List.of(RetrainCommands.runId(scratch.getCommandId()), fineTuneId),
+      assertEquals(List.of(Commands.runId(scratch.getCommandId()), fineTuneId),
           published.stream().map(ModelCheckpoint::getRunId).toList());
       assertEquals(List.of(1L, 2L), published.stream().map(ModelCheckpoint::getVersion).toList());
     }
@@ -332,7 +335,7 @@ class TrainerServiceTest {
     produceFaces();
     try (TrainerService trainer = start(TrainerSettings.defaults())) {
       ControlCommand scratch = send(quick(1));
-      String scratchId = RetrainCommands.runId(scratch.getCommandId());
+      String scratchId = Commands.runId(scratch.getCommandId());
       statuses.await(s -> isRun(s, scratchId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
 
       // A model trained elsewhere, published with publish-checkpoint while this trainer is up.
@@ -341,7 +344,7 @@ class TrainerServiceTest {
       byte[] bytes = new byte[weights.remaining()];
       weights.get(bytes);
       Files.write(file, bytes);
-      ModelCheckpoint offline = CheckpointPublisher.connect(settings, kafka.serdes(), "deep-emotion").publishFile(file);
+      ModelCheckpoint offline = CheckpointPublisher.connect(settings, kafka.serdes(), ModelNames.DEFAULT).publishFile(file);
       assertEquals(2, offline.getVersion());
 
       String fineTuneId = fineTuneOneEpoch();
@@ -365,7 +368,7 @@ class TrainerServiceTest {
       try (TrainerService second = start(TrainerSettings.defaults())) {
         assertTrue(second.awaitReady(RUN_TIMEOUT));
         ControlCommand command = send(quick(2));
-        String runId = RetrainCommands.runId(command.getCommandId());
+        String runId = Commands.runId(command.getCommandId());
 
         statuses.await(s -> isRun(s, runId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
         Throwable failure = first.awaitTermination();
@@ -385,7 +388,7 @@ class TrainerServiceTest {
     produceFaces();
     try (TrainerService trainer = start(TrainerSettings.defaults().withPublish(PublishPolicy.BEST))) {
       ControlCommand command = send(quick(4));
-      String runId = RetrainCommands.runId(command.getCommandId());
+      String runId = Commands.runId(command.getCommandId());
       statuses.await(s -> isRun(s, runId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
 
       List<ModelCheckpoint> published = checkpoints.values();
@@ -406,7 +409,7 @@ class TrainerServiceTest {
   }
 
   private static ControlCommand.Builder quick(int epochs) {
-    return RetrainCommands.retrain().setEpochs(epochs).setBatchSize(8).setLearningRate(0.001).setSeed(7L);
+    return Commands.retrain().setEpochs(epochs).setBatchSize(8).setLearningRate(0.001).setSeed(7L);
   }
 
   private ControlCommand send(ControlCommand.Builder command) {
@@ -414,19 +417,13 @@ class TrainerServiceTest {
   }
 
   private ControlCommand send(ControlCommand command) {
-    try (KafkaProducer<String, ControlCommand> producer = new KafkaProducer<>(settings.clientConfig(),
-        kafka.serdes().keys().serializer(), kafka.serdes().commands().serializer())) {
-      producer.send(new ProducerRecord<>(settings.topics().control(), "deep-emotion", command)).get();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    return command;
+    return CommandSender.sendOnce(settings, kafka.serdes(), ModelNames.DEFAULT, command);
   }
 
   private long sendRaw(byte[] value) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(settings.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
-      return producer.send(new ProducerRecord<>(settings.topics().control(), "deep-emotion", value)).get().offset();
+      return producer.send(new ProducerRecord<>(settings.topics().control(), ModelNames.DEFAULT, value)).get().offset();
     }
   }
 
@@ -478,7 +475,7 @@ class TrainerServiceTest {
   /** Sends a one-epoch fine-tune run, waits until it completes, and returns its run id. */
   private String fineTuneOneEpoch() {
     ControlCommand fineTune = send(quick(1).setMode(TrainingMode.FINE_TUNE));
-    String runId = RetrainCommands.runId(fineTune.getCommandId());
+    String runId = Commands.runId(fineTune.getCommandId());
     statuses.await(s -> isRun(s, runId) && s.getState() == RunState.COMPLETED, RUN_TIMEOUT);
     return runId;
   }

@@ -1,31 +1,22 @@
 package io.emotionstream.trainer;
 
-import io.emotionstream.avro.ControlCommand;
-import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-/** The client side of the trainer: sends control commands and follows a run's statuses. */
-public final class TrainerControl {
-  private static final Set<RunState> FINISHED =
-      EnumSet.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED);
+/** Follows a training run's statuses on the trainer-status topic, as a client that asked for the run. */
+public final class RunFollower {
   /** How long a follower waits for a trainer's first answer before saying that none has come. */
   public static final Duration PICKUP_NOTICE = Duration.ofSeconds(5);
   /** How far before a command's own timestamp to start looking for its statuses, for clock skew. */
@@ -33,28 +24,10 @@ public final class TrainerControl {
 
   private final ConnectionSettings settings;
   private final TopicSerdes serdes;
-  private final String modelName;
 
-  public TrainerControl(ConnectionSettings settings, TopicSerdes serdes, String modelName) {
+  public RunFollower(ConnectionSettings settings, TopicSerdes serdes) {
     this.settings = settings;
     this.serdes = serdes;
-    this.modelName = modelName;
-  }
-
-  /** Sends a command keyed by the model name and waits until the broker has it. */
-  public ControlCommand send(ControlCommand command) {
-    try (KafkaProducer<String, ControlCommand> producer = new KafkaProducer<>(
-        settings.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
-        serdes.keys().serializer(), serdes.commands().serializer())) {
-      producer.send(new ProducerRecord<>(settings.topics().control(), modelName, command)).get();
-      return command;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending the command", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("could not send the command to " + settings.topics().control() + ": "
-          + e.getCause().getMessage(), e.getCause());
-    }
   }
 
   /**
@@ -90,7 +63,7 @@ public final class TrainerControl {
           if (status != null && runId.equals(status.getRunId())) {
             pickedUp = true;
             onStatus.accept(status);
-            if (FINISHED.contains(status.getState())) {
+            if (RunStates.isFinished(status.getState())) {
               return Optional.of(status);
             }
           }

@@ -1,30 +1,25 @@
 package io.emotionstream.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.emotionstream.avro.CommandType;
 import io.emotionstream.avro.ControlCommand;
-import io.emotionstream.avro.TrainingMode;
-import java.time.Instant;
+import io.emotionstream.control.Commands;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * The dashboard's retrain form as a RETRAIN {@link ControlCommand}. Only the form's shape is checked here
  * (numbers are numbers, the mode is a mode); whether the values make sense is the trainer's call, which
  * answers on the status topic. Empty fields stay null: the trainer's defaults apply.
  */
-final class RetrainRequest {
-  private RetrainRequest() {}
+final class RetrainForm {
+  private RetrainForm() {}
 
-  static ControlCommand fromJson(JsonNode form, Instant now) {
+  static ControlCommand read(JsonNode form) {
     if (form == null || !form.isObject()) {
       throw new IllegalArgumentException("the request body must be a JSON object of form fields");
     }
-    return ControlCommand.newBuilder()
-        .setCommandId(UUID.randomUUID().toString())
-        .setType(CommandType.RETRAIN)
-        .setIssuedTimeMs(now)
-        .setMode(mode(text(form, "mode")))
+    String mode = text(form, "mode");
+    return Commands.retrain()
+        .setMode(mode == null ? null : Commands.mode(mode))
         .setEpochs(integer(form, "epochs"))
         .setLearningRate(decimal(form, "learningRate"))
         .setBatchSize(integer(form, "batchSize"))
@@ -67,18 +62,6 @@ final class RetrainRequest {
       return number;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(field + " must be a number, got '" + value + "'");
-    }
-  }
-
-  private static TrainingMode mode(String value) {
-    if (value == null) {
-      return null;
-    }
-    String normalised = value.toUpperCase(Locale.ROOT).replace('-', '_');
-    try {
-      return TrainingMode.valueOf(normalised);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("mode must be scratch or fine-tune, got '" + value + "'");
     }
   }
 
