@@ -4,6 +4,7 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +71,7 @@ public final class TrainerControl {
     String topic = settings.topics().trainerStatus();
     try (KafkaConsumer<String, TrainingStatus> consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings),
         serdes.keys().deserializer(), serdes.trainingStatuses().deserializer())) {
-      List<TopicPartition> partitions = TopicScan.partitions(consumer, topic);
+      List<TopicPartition> partitions = TopicScan.partitions(consumer, topic, settings);
       consumer.assign(partitions);
       Map<TopicPartition, Long> times = new HashMap<>();
       long from = since.minus(SKEW).toEpochMilli();

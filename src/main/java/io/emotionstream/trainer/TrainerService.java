@@ -9,6 +9,7 @@ import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.CheckpointException;
