@@ -140,10 +140,13 @@ public final class TopicScan {
 
   /** A consumer of committed transactions only, that commits nothing by itself. */
   public static Map<String, Object> readerConfig(ConnectionSettings settings) {
-    return settings.clientConfig(Map.of(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50));
+    return ClientConfig.of(settings)
+        .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            "the services write in transactions, and an aborted write must not be read")
+        .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+            "offsets are committed in the trainer's transactions, or not at all")
+        .orDefault(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        .orDefault(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50)
+        .values();
   }
 }

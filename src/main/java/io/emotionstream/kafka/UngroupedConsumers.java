@@ -1,6 +1,5 @@
 package io.emotionstream.kafka;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,19 +19,19 @@ public final class UngroupedConsumers {
     return open(connection, clientId, Map.of());
   }
 
-  /** @param overrides consumer settings of this viewer's own, which win */
+  /** @param overrides tuning of this viewer's own, over the common one; the user's client config still wins */
   public static KafkaConsumer<String, byte[]> open(ConnectionSettings connection, String clientId,
       Map<String, ?> overrides) {
-    Map<String, Object> config = new HashMap<>(Map.of(
-        ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        // A watcher never creates topics, even on a broker that would (a mistyped prefix must fail, not create).
-        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-        // The classifier writes in transactions: show only what it committed.
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+    ClientConfig config = ClientConfig.of(connection)
+        .require(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, "a viewer commits nothing")
+        .require(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+            "a viewer never creates topics, so that a mistyped --topic-prefix fails instead")
+        .require(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            "the services write in transactions: a viewer shows only what they committed")
+        .orDefault(ConsumerConfig.CLIENT_ID_CONFIG, clientId)
         // Checkpoint records carry a model's weights.
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES));
-    config.putAll(overrides);
-    return new KafkaConsumer<>(connection.clientConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
+        .orDefault(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES)
+        .orDefaults(overrides);
+    return new KafkaConsumer<>(config.values(), new StringDeserializer(), new ByteArrayDeserializer());
   }
 }
