@@ -60,9 +60,10 @@ public final class TopicScan {
   public static <K, V> void readUntil(KafkaConsumer<K, V> consumer, Map<TopicPartition, Long> end,
       Consumer<ConsumerRecord<K, V>> handler, Consumer<UnreadableRecord> unreadable) {
     Map<TopicPartition, Long> remaining = new HashMap<>(end);
-    while (pollBefore(consumer, end, remaining, handler, unreadable)) {
-      // each poll hands its records over
-    }
+    boolean more;
+    do {
+      more = pollBefore(consumer, end, remaining, handler, unreadable);
+    } while (more);
   }
 
   /**

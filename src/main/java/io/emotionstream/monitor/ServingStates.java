@@ -4,7 +4,6 @@ import io.emotionstream.avro.ServingState;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.UngroupedConsumers;
 import java.time.Duration;
 import java.util.List;
