@@ -1,10 +1,10 @@
 package io.emotionstream.classifier;
 
+import io.emotionstream.kafka.ClientConfig;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.TopicSpec;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +40,7 @@ public final class ClassifierService implements AutoCloseable {
         serdes.servingStates().deserializer(), metrics, true);
     this.streams = new KafkaStreams(
         ClassifierTopology.build(settings, connection.topics(), serdes, models, metrics),
-        streamsConfig(connection, settings));
+        properties(streamsConfig(connection, settings).values()));
     this.reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "classifier-metrics");
       thread.setDaemon(true);
@@ -104,34 +104,44 @@ public final class ClassifierService implements AutoCloseable {
     }
   }
 
-  static Properties streamsConfig(ConnectionSettings connection, ClassifierSettings settings) {
-    Map<String, Object> config = new HashMap<>(connection.clientConfig());
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, switch (settings.processingGuarantee()) {
-      // Every frame gives exactly one event or one dead letter, also across crashes and rebalances.
-      case EXACTLY_ONCE -> StreamsConfig.EXACTLY_ONCE_V2;
-      // Events are readable once written, not at the next commit; after a crash, the frames since the
-      // last commit are classified again, their events keyed and identified as the first time.
-      case AT_LEAST_ONCE -> StreamsConfig.AT_LEAST_ONCE;
-    });
-    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
-    config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
-    // The thread must wake for the max-delay punctuation even when no frame arrives, and soon after a
-    // batch's inference ends, to forward its events.
-    config.put(StreamsConfig.POLL_MS_CONFIG, FrameBatcher.tickMillis(settings));
-    config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 1024 * 1024);
-    // A crashed instance's partitions move to the others after this long without heartbeats (45 s by default).
-    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
-    config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
-    // A serving decision carries the served checkpoint and the one before it.
-    config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpec.MAX_RECORD_BYTES);
-    // Checkpoint records carry the weights: allow them through the global consumer.
-    config.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
-        TopicSpec.MAX_RECORD_BYTES);
+  /**
+   * The Kafka Streams configuration: the user's client config file wins for tuning, while the application
+   * id, the processing guarantee and the state directory are ours (see {@link ClientConfig}).
+   */
+  static ClientConfig streamsConfig(ConnectionSettings connection, ClassifierSettings settings) {
+    ClientConfig config = ClientConfig.of(connection)
+        .require(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId(),
+            "--application-id names the group whose instances share the frames")
+        .require(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, switch (settings.processingGuarantee()) {
+          // Every frame gives exactly one event or one dead letter, also across crashes and rebalances.
+          case EXACTLY_ONCE -> StreamsConfig.EXACTLY_ONCE_V2;
+          // Events are readable once written, not at the next commit; after a crash, the frames since the
+          // last commit are classified again, their events keyed and identified as the first time.
+          case AT_LEAST_ONCE -> StreamsConfig.AT_LEAST_ONCE;
+        }, "--processing-guarantee chooses it, and what a crash may repeat depends on it")
+        .orDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis())
+        .orDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads())
+        // The thread must wake for the max-delay punctuation even when no frame arrives, and soon after a
+        // batch's inference ends, to forward its events.
+        .orDefault(StreamsConfig.POLL_MS_CONFIG, FrameBatcher.tickMillis(settings))
+        .orDefault(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 1024 * 1024)
+        // A crashed instance's partitions move to the others after this long without heartbeats (45 s by default).
+        .orDefault(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000)
+        .orDefault(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000)
+        .orDefault(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1)
+        // A serving decision carries the served checkpoint and the one before it.
+        .orDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicSpec.MAX_RECORD_BYTES)
+        // Checkpoint records carry the weights: allow them through the global consumer.
+        .orDefault(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+            TopicSpec.MAX_RECORD_BYTES);
     if (settings.stateDirectory() != null) {
-      config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDirectory().toString());
+      config.require(StreamsConfig.STATE_DIR_CONFIG, settings.stateDirectory().toString(),
+          "each instance keeps its state in the directory it has claimed under --state-dir");
     }
+    return config;
+  }
+
+  private static Properties properties(Map<String, Object> config) {
     Properties properties = new Properties();
     properties.putAll(config);
     return properties;

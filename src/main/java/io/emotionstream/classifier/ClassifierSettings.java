@@ -39,6 +39,16 @@ public record ClassifierSettings(
     PromotionSettings promotion,
     LiveLearning liveLearning) {
 
+  // The defaults, here once: the command line's options show and apply these same values. Durations are
+  // whole units so that a command-line default can be written from them as a constant ("60s").
+  public static final String DEFAULT_APPLICATION_ID = "emotion-classifier";
+  public static final int DEFAULT_BATCH_SIZE = 64;
+  public static final long DEFAULT_MAX_DELAY_MS = 0;
+  public static final int DEFAULT_ACCURACY_WINDOW_SECONDS = 60;
+  public static final int DEFAULT_ACCURACY_ADVANCE_SECONDS = 10;
+  public static final int DEFAULT_ACCURACY_GRACE_SECONDS = 10;
+  public static final int DEFAULT_THREADS = 1;
+
   public ClassifierSettings {
     require(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
     require(!maxDelay.isNegative(), "max delay must not be negative");
@@ -56,9 +66,10 @@ public record ClassifierSettings(
   }
 
   public static ClassifierSettings defaults() {
-    return new ClassifierSettings("emotion-classifier", ModelNames.DEFAULT, 64, Duration.ZERO,
-        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), ProcessingGuarantee.EXACTLY_ONCE,
-        ProcessingGuarantee.EXACTLY_ONCE.defaultCommitInterval(), 1, null,
+    return new ClassifierSettings(DEFAULT_APPLICATION_ID, ModelNames.DEFAULT, DEFAULT_BATCH_SIZE,
+        Duration.ofMillis(DEFAULT_MAX_DELAY_MS), Duration.ofSeconds(DEFAULT_ACCURACY_WINDOW_SECONDS),
+        Duration.ofSeconds(DEFAULT_ACCURACY_ADVANCE_SECONDS), Duration.ofSeconds(DEFAULT_ACCURACY_GRACE_SECONDS),
+        ProcessingGuarantee.EXACTLY_ONCE, ProcessingGuarantee.EXACTLY_ONCE.defaultCommitInterval(), DEFAULT_THREADS, null,
         PromotionSettings.guarded(), LiveLearning.off());
   }
 

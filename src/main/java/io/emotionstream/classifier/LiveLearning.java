@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public record LiveLearning(boolean enabled, double validationShare, Duration dedupWindow) {
   public static final double DEFAULT_VALIDATION_SHARE = 0.1;
-  public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(1);
+  public static final int DEFAULT_DEDUP_WINDOW_HOURS = 1;
 
   public LiveLearning {
     if (!(validationShare >= 0 && validationShare < 1)) {
@@ -25,10 +25,10 @@ public record LiveLearning(boolean enabled, double validationShare, Duration ded
   }
 
   public static LiveLearning off() {
-    return new LiveLearning(false, DEFAULT_VALIDATION_SHARE, DEFAULT_DEDUP_WINDOW);
+    return new LiveLearning(false, DEFAULT_VALIDATION_SHARE, Duration.ofHours(DEFAULT_DEDUP_WINDOW_HOURS));
   }
 
   public static LiveLearning on() {
-    return new LiveLearning(true, DEFAULT_VALIDATION_SHARE, DEFAULT_DEDUP_WINDOW);
+    return new LiveLearning(true, DEFAULT_VALIDATION_SHARE, Duration.ofHours(DEFAULT_DEDUP_WINDOW_HOURS));
   }
 }

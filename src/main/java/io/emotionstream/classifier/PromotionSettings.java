@@ -17,7 +17,7 @@ import java.time.Duration;
 public record PromotionSettings(PromotionPolicy policy, int minFrames, double margin, Duration labelWait) {
   public static final int DEFAULT_MIN_FRAMES = 200;
   public static final double DEFAULT_MARGIN = 0.02;
-  public static final Duration DEFAULT_LABEL_WAIT = Duration.ofSeconds(60);
+  public static final int DEFAULT_LABEL_WAIT_SECONDS = 60;
 
   public PromotionSettings {
     if (policy == null) {
@@ -35,11 +35,11 @@ public record PromotionSettings(PromotionPolicy policy, int minFrames, double ma
   }
 
   public static PromotionSettings guarded() {
-    return new PromotionSettings(PromotionPolicy.GUARDED, DEFAULT_MIN_FRAMES, DEFAULT_MARGIN, DEFAULT_LABEL_WAIT);
+    return new PromotionSettings(PromotionPolicy.GUARDED, DEFAULT_MIN_FRAMES, DEFAULT_MARGIN, Duration.ofSeconds(DEFAULT_LABEL_WAIT_SECONDS));
   }
 
   public static PromotionSettings of(PromotionPolicy policy) {
-    return new PromotionSettings(policy, DEFAULT_MIN_FRAMES, DEFAULT_MARGIN, DEFAULT_LABEL_WAIT);
+    return new PromotionSettings(policy, DEFAULT_MIN_FRAMES, DEFAULT_MARGIN, Duration.ofSeconds(DEFAULT_LABEL_WAIT_SECONDS));
   }
 
   public PromotionSettings withMinFrames(int value) {

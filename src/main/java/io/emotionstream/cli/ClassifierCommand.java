@@ -30,7 +30,7 @@ public final class ClassifierCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
   @Mixin MetricsOptions metricsOptions;
 
-  @Option(names = "--application-id", defaultValue = "emotion-classifier",
+  @Option(names = "--application-id", defaultValue = ClassifierSettings.DEFAULT_APPLICATION_ID,
       description = "Kafka Streams application id; instances sharing it share the frames (default ${DEFAULT-VALUE}).")
   String applicationId;
 
@@ -38,24 +38,24 @@ public final class ClassifierCommand implements Callable<Integer> {
       description = "Which model of the checkpoints topic to serve (default ${DEFAULT-VALUE}).")
   String modelName;
 
-  @Option(names = "--batch-size", defaultValue = "64", description = "Frames per inference batch at most (default ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "" + ClassifierSettings.DEFAULT_BATCH_SIZE, description = "Frames per inference batch at most (default ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--max-delay-ms", defaultValue = "0",
+  @Option(names = "--max-delay-ms", defaultValue = "" + ClassifierSettings.DEFAULT_MAX_DELAY_MS,
       description = "Longest a frame waits for its batch to fill, ms (default ${DEFAULT-VALUE}: a frame goes to "
           + "inference at once when none is in inference; batches still form from the frames that come meanwhile).")
   long maxDelayMs;
 
-  @Option(names = "--accuracy-window", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(names = "--accuracy-window", defaultValue = ClassifierSettings.DEFAULT_ACCURACY_WINDOW_SECONDS + "s", converter = DurationConverter.class,
       description = "Rolling accuracy window, a whole number of advances (default ${DEFAULT-VALUE}).")
   Duration accuracyWindow;
 
-  @Option(names = "--accuracy-advance", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(names = "--accuracy-advance", defaultValue = ClassifierSettings.DEFAULT_ACCURACY_ADVANCE_SECONDS + "s", converter = DurationConverter.class,
       description = "How often a new window starts, and how often each window that changed is reported "
           + "(default ${DEFAULT-VALUE}).")
   Duration accuracyAdvance;
 
-  @Option(names = "--accuracy-grace", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(names = "--accuracy-grace", defaultValue = ClassifierSettings.DEFAULT_ACCURACY_GRACE_SECONDS + "s", converter = DurationConverter.class,
       description = "How late a frame may still count in its window (default ${DEFAULT-VALUE}).")
   Duration accuracyGrace;
 
@@ -73,7 +73,7 @@ public final class ClassifierCommand implements Callable<Integer> {
           + ProcessingGuarantee.AT_LEAST_ONCE_COMMIT_MS + " under at-least-once).")
   Long commitIntervalMs;
 
-  @Option(names = "--threads", defaultValue = "1", description = "Stream threads, one predictor each (default ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "" + ClassifierSettings.DEFAULT_THREADS, description = "Stream threads, one predictor each (default ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(names = "--inference-threads", defaultValue = "" + DjlModelLoader.DEFAULT_INFERENCE_THREADS,
@@ -102,7 +102,7 @@ public final class ClassifierCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}: 2 points).")
   double promotionMargin;
 
-  @Option(names = "--promotion-wait", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(names = "--promotion-wait", defaultValue = PromotionSettings.DEFAULT_LABEL_WAIT_SECONDS + "s", converter = DurationConverter.class,
       description = "How long a candidate waits for a labelled frame before validation accuracy decides "
           + "(default ${DEFAULT-VALUE}).")
   Duration promotionWait;
@@ -118,7 +118,7 @@ public final class ClassifierCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).")
   double liveValidationShare;
 
-  @Option(names = "--live-dedup-window", defaultValue = "1h", converter = DurationConverter.class,
+  @Option(names = "--live-dedup-window", defaultValue = LiveLearning.DEFAULT_DEDUP_WINDOW_HOURS + "h", converter = DurationConverter.class,
       description = "How long a frame id is remembered so that a frame sent again is not learnt twice "
           + "(default ${DEFAULT-VALUE}).")
   Duration liveDedupWindow;

@@ -38,14 +38,14 @@ public final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--from-beginning", description = "Replay what the topics hold instead of starting at their end.")
   boolean fromBeginning;
 
-  @Option(names = "--window", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(names = "--window", defaultValue = DashboardSettings.DEFAULT_EVENT_WINDOW_SECONDS + "s", converter = DurationConverter.class,
       description = "How far back events/s and the emotion distribution look (default ${DEFAULT-VALUE}).")
   Duration window;
 
-  @Option(names = "--frames", defaultValue = "16", description = "Thumbnails in the strip of recent frames (default ${DEFAULT-VALUE}).")
+  @Option(names = "--frames", defaultValue = "" + DashboardSettings.DEFAULT_RECENT_FRAMES, description = "Thumbnails in the strip of recent frames (default ${DEFAULT-VALUE}).")
   int frames;
 
-  @Option(names = "--refresh", defaultValue = "1s", converter = DurationConverter.class,
+  @Option(names = "--refresh", defaultValue = DashboardSettings.DEFAULT_REFRESH_SECONDS + "s", converter = DurationConverter.class,
       description = "How often the page is updated (default ${DEFAULT-VALUE}).")
   Duration refresh;
 

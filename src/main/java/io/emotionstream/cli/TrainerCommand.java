@@ -52,12 +52,14 @@ public final class TrainerCommand implements Callable<Integer> {
           + "in [0, 1]. Off unless given.")
   Double floor;
 
-  @Option(names = "--retrain-sustained", converter = DurationConverter.class, paramLabel = "D", defaultValue = "60s",
+  @Option(names = "--retrain-sustained", converter = DurationConverter.class, paramLabel = "D",
+      defaultValue = DriftRetraining.DEFAULT_SUSTAINED_SECONDS + "s",
       description = "With a --retrain-when-below…: how long the accuracy must stay that low without a break "
           + "(default ${DEFAULT-VALUE}).")
   Duration sustained;
 
-  @Option(names = "--retrain-cooldown", converter = DurationConverter.class, paramLabel = "D", defaultValue = "15m",
+  @Option(names = "--retrain-cooldown", converter = DurationConverter.class, paramLabel = "D",
+      defaultValue = DriftRetraining.DEFAULT_COOLDOWN_MINUTES + "m",
       description = "With a --retrain-when-below…: after an automatic retraining none for D, across restarts "
           + "(default ${DEFAULT-VALUE}).")
   Duration cooldown;

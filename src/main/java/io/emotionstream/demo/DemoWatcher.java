@@ -12,24 +12,24 @@ import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.classifier.ClassifierTopology;
 import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
-import io.emotionstream.kafka.TopicSpec;
+import io.emotionstream.kafka.UngroupedConsumers;
 import io.emotionstream.trainer.StatusLines;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows what the demo's services publish — trainer statuses, new model versions, serving decisions,
@@ -67,15 +67,20 @@ final class DemoWatcher implements AutoCloseable {
     this.connection = connection;
     this.serdes = serdes;
     this.out = out;
-    this.consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
-        ConsumerConfig.GROUP_ID_CONFIG, "demo-watcher-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
-        serdes.keys().deserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(connection.topics().trainerStatus(), connection.topics().checkpoints(),
-        connection.topics().serving(), connection.topics().control(), connection.topics().accuracy(),
-        connection.topics().events(), connection.topics().deadLetters()));
+    this.consumer = UngroupedConsumers.open(connection, "emotion-demo-watcher");
+    try {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : List.of(connection.topics().trainerStatus(), connection.topics().checkpoints(),
+          connection.topics().serving(), connection.topics().control(), connection.topics().accuracy(),
+          connection.topics().events(), connection.topics().deadLetters())) {
+        partitions.addAll(TopicScan.partitions(consumer, topic, connection));
+      }
+      consumer.assign(partitions);
+      TopicScan.position(consumer, partitions, true);
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
     this.thread = new Thread(this::watch, "demo-watcher");
     thread.setDaemon(true);
     thread.start();

@@ -47,11 +47,12 @@ public record ConnectionSettings(
     return config;
   }
 
-  /** {@link #clientConfig()} plus the given service-specific settings, which win. */
-  public Map<String, Object> clientConfig(Map<String, ?> overrides) {
-    Map<String, Object> config = clientConfig();
-    config.putAll(overrides);
-    return config;
+  /**
+   * {@link #clientConfig()} plus the given settings where the file does not set them; a client that needs
+   * a value of its own whatever the file says builds its configuration with {@link ClientConfig}.
+   */
+  public Map<String, Object> clientConfig(Map<String, ?> defaults) {
+    return ClientConfig.of(this).orDefaults(defaults).values();
   }
 
   public ConnectionSettings withTopics(Topics newTopics) {

@@ -20,6 +20,9 @@ public record DashboardSettings(String bindAddress, int port, String modelName, 
 
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_EVENT_WINDOW_SECONDS = 60;
+  public static final int DEFAULT_RECENT_FRAMES = 16;
+  public static final int DEFAULT_REFRESH_SECONDS = 1;
 
   public DashboardSettings {
     if (port < 0 || port > 65535) {
@@ -33,7 +36,8 @@ public record DashboardSettings(String bindAddress, int port, String modelName, 
 
   public static DashboardSettings defaults(String modelName) {
     return new DashboardSettings(DEFAULT_BIND_ADDRESS, DEFAULT_PORT, modelName, StartPosition.END,
-        Duration.ofSeconds(60), 16, Duration.ofSeconds(1), List.of());
+        Duration.ofSeconds(DEFAULT_EVENT_WINDOW_SECONDS), DEFAULT_RECENT_FRAMES, Duration.ofSeconds(DEFAULT_REFRESH_SECONDS),
+        List.of());
   }
 
   public DashboardSettings withPort(int newPort) {

@@ -6,6 +6,7 @@ import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
 import io.emotionstream.kafka.UngroupedConsumers;
@@ -73,15 +74,15 @@ public final class MonitorFeed implements AutoCloseable {
       List<TopicPartition> states = new ArrayList<>();
       for (String topic : handlers.keySet()) {
         boolean state = topic.equals(topics.checkpoints()) || topic.equals(topics.serving());
-        (state ? states : streams).addAll(UngroupedConsumers.partitions(consumer, topic, connection));
+        (state ? states : streams).addAll(TopicScan.partitions(consumer, topic, connection));
       }
       List<TopicPartition> all = new ArrayList<>(streams);
       all.addAll(states);
       consumer.assign(all);
       // The checkpoints and serving topics are compacted state, not streams: they are read whole so the
       // current model and what serves are known at once, whatever the start position of the rest.
-      UngroupedConsumers.position(consumer, states, true);
-      UngroupedConsumers.position(consumer, streams, from == StartPosition.BEGINNING);
+      TopicScan.position(consumer, states, true);
+      TopicScan.position(consumer, streams, from == StartPosition.BEGINNING);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;

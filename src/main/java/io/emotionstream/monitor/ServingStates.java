@@ -2,12 +2,14 @@ package io.emotionstream.monitor;
 
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.UngroupedConsumers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -86,16 +88,15 @@ public final class ServingStates {
     while (to > begin) {
       long from = Math.max(begin, to - stretch);
       consumer.seek(partition, from);
-      ConsumerRecord<String, byte[]> last = null;
-      while (consumer.position(partition) < to) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-          if (record.offset() < to && modelName.equals(record.key())) {
-            last = record;
-          }
+      AtomicReference<ConsumerRecord<String, byte[]>> last = new AtomicReference<>();
+      // Values stay bytes here: only a key is deserialized while reading, and a string key always is.
+      TopicScan.readUntil(consumer, Map.of(partition, to), record -> {
+        if (modelName.equals(record.key())) {
+          last.set(record);
         }
-      }
-      if (last != null) {
-        return Optional.of(last);
+      }, unreadable -> { });
+      if (last.get() != null) {
+        return Optional.of(last.get());
       }
       to = from;
       stretch *= 2;
@@ -138,7 +139,7 @@ public final class ServingStates {
   }
 
   private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
-    return UngroupedConsumers.partitions(consumer, connection.topics().serving(), connection);
+    return TopicScan.partitions(consumer, connection.topics().serving(), connection);
   }
 
   private static String where(ConsumerRecord<?, ?> record) {

@@ -22,7 +22,7 @@ public final class FrameProducer implements AutoCloseable {
 
   public FrameProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.topic = settings.topics().frames();
-    this.producer = new KafkaProducer<>(settings.clientConfig(ProducerTuning.live()),
+    this.producer = new KafkaProducer<>(ProducerTuning.live(settings).values(),
         serdes.keys().serializer(), serdes.frames().serializer());
     this.deadLetters = new DeadLetterPublisher(settings, serdes);
   }

@@ -1,7 +1,7 @@
 package io.emotionstream.producer;
 
-import java.util.HashMap;
-import java.util.Map;
+import io.emotionstream.kafka.ClientConfig;
+import io.emotionstream.kafka.ConnectionSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -13,28 +13,25 @@ public final class ProducerTuning {
   private ProducerTuning() {}
 
   /** For datasets: a 5 ms linger fills large batches. */
-  public static Map<String, Object> bulk() {
-    Map<String, Object> settings = common();
-    settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    return settings;
+  public static ClientConfig bulk(ConnectionSettings connection) {
+    return common(connection).orDefault(ProducerConfig.LINGER_MS_CONFIG, 5);
   }
 
   /**
    * For live frames, whose latency is the product: a frame leaves at once when no request is in flight;
    * under load, frames that come while one is still batch up anyway.
    */
-  public static Map<String, Object> live() {
-    Map<String, Object> settings = common();
-    settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    return settings;
+  public static ClientConfig live(ConnectionSettings connection) {
+    return common(connection).orDefault(ProducerConfig.LINGER_MS_CONFIG, 0);
   }
 
-  private static Map<String, Object> common() {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ProducerConfig.ACKS_CONFIG, "all");
-    settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    settings.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    settings.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
-    return settings;
+  private static ClientConfig common(ConnectionSettings connection) {
+    // A retried send written twice would be classified twice: one event per frame needs one frame per send.
+    String why = "each record sent must be written exactly once";
+    return ClientConfig.of(connection)
+        .require(ProducerConfig.ACKS_CONFIG, "all", why)
+        .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, why)
+        .orDefault(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
+        .orDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
   }
 }

@@ -24,7 +24,7 @@ public final class TrainingProducer implements AutoCloseable {
 
   public TrainingProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.topic = settings.topics().training();
-    this.producer = new KafkaProducer<>(settings.clientConfig(ProducerTuning.bulk()),
+    this.producer = new KafkaProducer<>(ProducerTuning.bulk(settings).values(),
         serdes.keys().serializer(), serdes.trainingExamples().serializer());
     this.deadLetters = new DeadLetterPublisher(settings, serdes);
   }

@@ -2,6 +2,7 @@ package io.emotionstream.trainer;
 
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -4,6 +4,7 @@ import io.emotionstream.avro.ControlCommand;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
 import io.emotionstream.kafka.DeadLetters;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.serde.UnreadableRecord;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ final class ControlInbox implements AutoCloseable {
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     consumer = new KafkaConsumer<>(config, serdes.keys().deserializer(), serdes.commands().deserializer());
     String topic = settings.topics().control();
-    partitions = TopicScan.partitions(consumer, topic);
+    partitions = TopicScan.partitions(consumer, topic, settings);
     consumer.assign(partitions);
     Map<TopicPartition, OffsetAndMetadata> offsets = consumer.committed(new HashSet<>(partitions));
     partitions.forEach(p -> {

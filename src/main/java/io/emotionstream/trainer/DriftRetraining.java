@@ -18,8 +18,8 @@ public record DriftRetraining(Double pointsBelowValidation, Double floor, Durati
     long minFrames, int epochs) {
   /** The name automatic commands carry in {@code requestedBy}: how they are told from a person's. */
   public static final String REQUESTED_BY = "drift-policy";
-  public static final Duration DEFAULT_SUSTAINED = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(15);
+  public static final int DEFAULT_SUSTAINED_SECONDS = 60;
+  public static final int DEFAULT_COOLDOWN_MINUTES = 15;
   public static final long DEFAULT_MIN_FRAMES = 50;
   public static final int DEFAULT_EPOCHS = 3;
 
@@ -47,7 +47,8 @@ public record DriftRetraining(Double pointsBelowValidation, Double floor, Durati
 
   /** No automatic retraining: the trainer only follows commands. */
   public static DriftRetraining disabled() {
-    return new DriftRetraining(null, null, DEFAULT_SUSTAINED, DEFAULT_COOLDOWN, DEFAULT_MIN_FRAMES, DEFAULT_EPOCHS);
+    return new DriftRetraining(null, null, Duration.ofSeconds(DEFAULT_SUSTAINED_SECONDS),
+        Duration.ofMinutes(DEFAULT_COOLDOWN_MINUTES), DEFAULT_MIN_FRAMES, DEFAULT_EPOCHS);
   }
 
   /** Fires {@code points} percentage points below the validation accuracy; the other settings by default. */

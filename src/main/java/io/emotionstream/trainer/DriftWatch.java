@@ -9,6 +9,7 @@ import io.emotionstream.avro.TrainingMode;
 import io.emotionstream.control.CommandSender;
 import io.emotionstream.control.Commands;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.serde.UnreadableRecord;
 import java.time.Clock;
@@ -82,10 +83,9 @@ final class DriftWatch implements AutoCloseable {
     try {
       lastFiring.ifPresent(watch.policy::firedBefore);
       TopicScan.readToEnd(watch.serving, watch::takeServing, watch::skip);
-      List<TopicPartition> partitions = TopicScan.partitions(watch.accuracy, connection.topics().accuracy());
+      List<TopicPartition> partitions = TopicScan.partitions(watch.accuracy, connection.topics().accuracy(), connection);
       watch.accuracy.assign(partitions);
-      watch.accuracy.seekToEnd(partitions);
-      partitions.forEach(watch.accuracy::position); // fixes the end now, not at the first poll
+      TopicScan.position(watch.accuracy, partitions, false);
     } catch (RuntimeException e) {
       watch.closeConsumers();
       throw e;

@@ -3,6 +3,7 @@ package io.emotionstream.trainer;
 import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,7 @@ public final class RunFollower {
     String topic = settings.topics().trainerStatus();
     try (KafkaConsumer<String, TrainingStatus> consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings),
         serdes.keys().deserializer(), serdes.trainingStatuses().deserializer())) {
-      List<TopicPartition> partitions = TopicScan.partitions(consumer, topic);
+      List<TopicPartition> partitions = TopicScan.partitions(consumer, topic, settings);
       consumer.assign(partitions);
       Map<TopicPartition, Long> times = new HashMap<>();
       long from = since.minus(SKEW).toEpochMilli();

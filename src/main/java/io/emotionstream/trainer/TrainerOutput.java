@@ -2,6 +2,7 @@ package io.emotionstream.trainer;
 
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.kafka.ClientConfig;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.TopicSpec;
@@ -43,11 +44,13 @@ final class TrainerOutput implements AutoCloseable {
     this.statusTopic = settings.topics().trainerStatus();
     this.checkpointTopic = settings.topics().checkpoints();
     this.controlGroup = new ConsumerGroupMetadata(controlGroupId);
-    this.producer = new KafkaProducer<>(settings.clientConfig(Map.of(
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
+    String why = "the trainer writes its statuses, checkpoints and control offsets in one transaction";
+    this.producer = new KafkaProducer<>(ClientConfig.of(settings)
+            .require(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId, why)
+            .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, why)
+            .require(ProducerConfig.ACKS_CONFIG, "all", why)
+            .orDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES)
+            .values(),
         new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
   }

@@ -11,6 +11,7 @@ import io.emotionstream.control.Commands;
 import io.emotionstream.control.RunStates;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.CheckpointException;

@@ -9,11 +9,11 @@ import io.emotionstream.data.TrainingFaces;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.DeadLetterPublisher;
 import io.emotionstream.kafka.DeadLetters;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.serde.UnreadableRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,7 +24,6 @@ import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +61,7 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
     // Raw bytes, deserialized here, so that one bad record is dead-lettered with its exact offset.
     this.consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings), Serdes.String().deserializer(),
         serdes.trainingExamples().deserializer());
-    this.partitions = TopicScan.partitions(consumer, topic).stream()
+    this.partitions = TopicScan.partitions(consumer, topic, settings).stream()
         .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
@@ -185,9 +184,6 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
       while (filled < labels.length) {
         while (!buffer.isFull() && refill()) {
           ConsumerRecord<String, TrainingExample> record = polled.poll();
-          if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
-            continue;
-          }
           boolean known = record.offset() < seenUpTo.get(new TopicPartition(record.topic(), record.partition()));
           TrainingExample example = record.value();
           if (example == null || example.getPixels().remaining() != FaceSet.PIXELS) {
@@ -219,19 +215,8 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
     /** True when a polled record is waiting; false once the pass has reached its end offsets. */
     private boolean refill() {
       while (polled.isEmpty()) {
-        remaining.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-        if (remaining.isEmpty()) {
+        if (!TopicScan.pollBefore(consumer, end, remaining, polled::add, TrainingData.this::deadLetter)) {
           return false;
-        }
-        try {
-          consumer.poll(Duration.ofMillis(200)).forEach(polled::add);
-        } catch (RecordDeserializationException e) {
-          UnreadableRecord record = UnreadableRecord.from(e);
-          if (!record.recordAtFault()) {
-            throw new IllegalStateException("cannot read " + topic + ": " + record.reason(), e);
-          }
-          deadLetter(record);
-          consumer.seek(record.topicPartition(), record.nextOffset());
         }
       }
       return true;

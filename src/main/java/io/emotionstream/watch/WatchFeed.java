@@ -3,6 +3,7 @@ package io.emotionstream.watch;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.SceneFrame;
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.UngroupedConsumers;
 import java.time.Clock;
@@ -103,12 +104,12 @@ public final class WatchFeed implements AutoCloseable {
             ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024));
     WatchFeed feed;
     try {
-      List<TopicPartition> scenePartitions = UngroupedConsumers.partitions(consumer, connection.topics().scenes(), connection);
-      List<TopicPartition> eventPartitions = UngroupedConsumers.partitions(consumer, connection.topics().events(), connection);
+      List<TopicPartition> scenePartitions = TopicScan.partitions(consumer, connection.topics().scenes(), connection);
+      List<TopicPartition> eventPartitions = TopicScan.partitions(consumer, connection.topics().events(), connection);
       List<TopicPartition> all = new ArrayList<>(scenePartitions);
       all.addAll(eventPartitions);
       consumer.assign(all);
-      UngroupedConsumers.position(consumer, all, settings.fromBeginning());
+      TopicScan.position(consumer, all, settings.fromBeginning());
       feed = new WatchFeed(consumer, connection, TopicSerdes.connect(connection), scenePartitions, eventPartitions,
           settings, limits, clock, listener);
     } catch (RuntimeException e) {

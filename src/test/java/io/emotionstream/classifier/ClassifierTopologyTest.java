@@ -650,7 +650,7 @@ class ClassifierTopologyTest {
     checkpoints.pipeInput("deep-emotion", withValidationAccuracy(RuleModels.checkpoint(2, 3), 0.60));
     driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL);
     decisions();
-    driver.advanceWallClockTime(PromotionSettings.DEFAULT_LABEL_WAIT);
+    driver.advanceWallClockTime(Duration.ofSeconds(PromotionSettings.DEFAULT_LABEL_WAIT_SECONDS));
     ServingState kept = decisions().get(0);
     assertEquals(ServingDecision.KEPT, kept.getDecision());
     assertTrue(kept.getReason().contains("validation accuracy 0.600 of version 2 against 0.700"), kept.getReason());
@@ -658,7 +658,7 @@ class ClassifierTopologyTest {
     checkpoints.pipeInput("deep-emotion", withValidationAccuracy(RuleModels.checkpoint(3, 0), 0.69));
     driver.advanceWallClockTime(PromotionJudge.REVIEW_INTERVAL);
     assertEquals(ServingDecision.CANDIDATE, decisions().get(0).getDecision());
-    driver.advanceWallClockTime(PromotionSettings.DEFAULT_LABEL_WAIT);
+    driver.advanceWallClockTime(Duration.ofSeconds(PromotionSettings.DEFAULT_LABEL_WAIT_SECONDS));
     ServingState promoted = decisions().get(0);
     assertEquals(ServingDecision.PROMOTED, promoted.getDecision(), promoted.getReason());
     assertEquals(3L, promoted.getServing().getVersion());

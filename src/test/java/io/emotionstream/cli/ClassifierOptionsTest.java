@@ -12,6 +12,11 @@ import picocli.CommandLine.ParseResult;
 /** How `emotion classifier`'s options become its settings. */
 class ClassifierOptionsTest {
   @Test
+  void withoutOptionsTheSettingsAreTheClassifiersOwnDefaults() {
+    assertEquals(ClassifierSettings.defaults().withStateDirectory(Path.of("state")), settings());
+  }
+
+  @Test
   void exactlyOnceWithATenMillisecondCommitIsTheDefault() {
     ClassifierSettings settings = settings();
 

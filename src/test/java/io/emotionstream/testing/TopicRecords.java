@@ -3,12 +3,12 @@ package io.emotionstream.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,8 +26,7 @@ public final class TopicRecords {
         ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), keys, values)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toList());
+      List<TopicPartition> partitions = TopicScan.partitions(consumer, topic, settings);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       await().atMost(Duration.ofSeconds(60)).until(() -> {

@@ -1,6 +1,7 @@
 package io.emotionstream.testing;
 
 import io.emotionstream.kafka.ConnectionSettings;
+import io.emotionstream.kafka.TopicScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,7 @@ public final class TopicWatch<V> implements AutoCloseable {
     consumer = new KafkaConsumer<>(settings.clientConfig(Map.of(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50)), keys, valueDeserializer);
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(info -> new TopicPartition(topic, info.partition())).toList();
+    List<TopicPartition> partitions = TopicScan.partitions(consumer, topic, settings);
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
   }
@@ -40,10 +40,8 @@ public final class TopicWatch<V> implements AutoCloseable {
   /** Everything committed to the topic up to now. */
   public List<V> values() {
     // For a read_committed consumer the end offsets are the last stable offsets.
-    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-      read(Duration.ofMillis(50));
-      return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    TopicScan.readToEnd(consumer, record -> values.add(record.value()), unreadable -> {
+      throw new AssertionError("unreadable record on the topic: " + unreadable.describe());
     });
     return List.copyOf(values);
   }

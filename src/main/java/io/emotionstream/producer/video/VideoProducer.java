@@ -61,9 +61,10 @@ public final class VideoProducer implements AutoCloseable {
   public VideoProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.framesTopic = settings.topics().frames();
     this.scenesTopic = settings.topics().scenes();
-    Map<String, Object> config = ProducerTuning.live();
-    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES); // a large frame's JPEG
-    this.producer = new KafkaProducer<>(settings.clientConfig(config), serdes.keys().serializer(),
+    Map<String, Object> config = ProducerTuning.live(settings)
+        .orDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES) // a large frame's JPEG
+        .values();
+    this.producer = new KafkaProducer<>(config, serdes.keys().serializer(),
         new ByteArraySerializer());
     this.faceSerializer = serdes.frames().serializer();
     this.sceneSerializer = serdes.scenes().serializer();
