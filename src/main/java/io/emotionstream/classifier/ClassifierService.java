@@ -119,8 +119,10 @@ public final class ClassifierService implements AutoCloseable {
           // last commit are classified again, their events keyed and identified as the first time.
           case AT_LEAST_ONCE -> StreamsConfig.AT_LEAST_ONCE;
         }, "--processing-guarantee chooses it, and what a crash may repeat depends on it")
-        .orDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis())
-        .orDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads())
+        // Options given on the command line are more specific than a shared client file.
+        .require(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis(),
+            "--commit-interval-ms (or the guarantee's default) sets it")
+        .require(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads(), "--threads sets it")
         // The thread must wake for the max-delay punctuation even when no frame arrives, and soon after a
         // batch's inference ends, to forward its events.
         .orDefault(StreamsConfig.POLL_MS_CONFIG, FrameBatcher.tickMillis(settings))
