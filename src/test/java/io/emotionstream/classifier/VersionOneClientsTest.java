@@ -9,7 +9,7 @@ import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.SceneFace;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.kafka.ConnectionSettings;
-import io.emotionstream.kafka.registry.SchemaRegistryClient;
+import io.emotionstream.kafka.registry.SchemaRegistry;
 import io.emotionstream.testing.ConfluentAvro;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.SharedCluster;
@@ -49,7 +49,7 @@ class VersionOneClientsTest {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     Schema frameV1 = versionOne("FaceFrame");
     Schema eventV1 = versionOne("EmotionEvent");
-    SchemaRegistryClient registry = kafka.serdes().registry();
+    SchemaRegistry registry = kafka.serdes().registry();
     String framesSubject = connection.topics().frames() + "-value";
     // The old producer came first: its schema is version 1 of the subject.
     int frameV1Id = registry.register(framesSubject, frameV1);
