@@ -8,10 +8,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
-import io.emotionstream.kafka.registry.SchemaRegistryClient;
-import io.emotionstream.kafka.registry.SchemaRegistryServer;
-import io.emotionstream.testing.SharedCluster;
-import java.net.ServerSocket;
+import io.emotionstream.testing.InMemorySerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,22 +16,21 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** Which models serve, from decision and checkpoint records encoded with an in-memory registry. */
 class ServingModelsTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  private static final TopicSerdes serdes = InMemorySerdes.fresh();
 
   private final String topic = Topics.standard().checkpoints();
   private final String statesTopic = Topics.standard().serving();
 
   private byte[] decision(ModelCheckpoint serving, Long candidateVersion) {
-    return kafka.serdes().servingStates().serializer().serialize(statesTopic,
+    return serdes.servingStates().serializer().serialize(statesTopic,
         RuleModels.decision(serving, candidateVersion));
   }
 
   private byte[] checkpoint(ModelCheckpoint checkpoint) {
-    return kafka.serdes().checkpoints().serializer().serialize(topic, checkpoint);
+    return serdes.checkpoints().serializer().serialize(topic, checkpoint);
   }
 
   private Optional<ServingModels.Models> current(ServingModels models, byte[] state, byte[] latest, long nowMs,
@@ -66,8 +62,8 @@ class ServingModelsTest {
   @Test
   void theModelAndInferenceThreadOfAStreamThreadThatEndedAreClosedWhenItsReplacementLoadsOne() throws Exception {
     byte[] state = decision(RuleModels.checkpoint(1, 0), null);
-    try (ServingModels models = new ServingModels(recordingLoader(), kafka.serdes().checkpoints().deserializer(),
-        kafka.serdes().servingStates().deserializer(), new ClassifierMetrics(), true)) {
+    try (ServingModels models = new ServingModels(recordingLoader(), serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer(), new ClassifierMetrics(), true)) {
       Thread failed = new Thread(() -> {
         models.current(statesTopic, state, topic, null, 0, letter -> {});
         models.inference().execute(() -> {}); // it had classified with its inference thread
@@ -83,35 +79,6 @@ class ServingModelsTest {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> closed.equals(List.of("stream-thread-1")));
     }
     assertEquals(List.of("stream-thread-1", "stream-thread-2"), closed, "closing the service closes the rest");
-  }
-
-  @Test
-  void aDecisionUnreadableWhileTheRegistryIsAwayIsNotRefusedAndServesOnceTheRegistryIsBack() throws Exception {
-    byte[] state = decision(RuleModels.checkpoint(1, 0), null);
-    int registryPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      registryPort = free.getLocalPort(); // nothing listens there until the registry comes back on it
-    }
-    // A client of its own, which has never fetched the checkpoint's schema.
-    TopicSerdes serdes = new TopicSerdes(new SchemaRegistryClient("http://127.0.0.1:" + registryPort));
-    ClassifierMetrics metrics = new ClassifierMetrics();
-    List<DeadLetter> letters = new ArrayList<>();
-    try (ServingModels models = new ServingModels(new RuleModels(), serdes.checkpoints().deserializer(),
-        serdes.servingStates().deserializer(), metrics, false)) {
-      assertEquals(Optional.empty(), current(models, state, null, 0, letters));
-      assertEquals(List.of(), letters, "the registry's absence is not the record's fault");
-      assertEquals(1, metrics.checkpointRetries());
-      assertEquals(Optional.empty(), current(models, state, null, 50, letters));
-      assertEquals(1, metrics.checkpointRetries(), "not asked again within the first backoff");
-
-      try (SchemaRegistryServer restarted = SchemaRegistryServer.start(
-          SchemaRegistryServer.Settings.of(kafka.cluster().kafka().bootstrapServers()).withPort(registryPort))) {
-        Optional<ServingModels.Models> served = current(models, state, null, 10_000, letters);
-        assertEquals(1L, served.orElseThrow().serving().version());
-      }
-      assertEquals(List.of(), letters);
-      assertEquals(1, metrics.checkpointRetries());
-    }
   }
 
   @Test
@@ -139,8 +106,8 @@ class ServingModelsTest {
   }
 
   private ServingModels servingModels(ModelLoader loader) {
-    return new ServingModels(loader, kafka.serdes().checkpoints().deserializer(),
-        kafka.serdes().servingStates().deserializer());
+    return new ServingModels(loader, serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer());
   }
 
   @Test
