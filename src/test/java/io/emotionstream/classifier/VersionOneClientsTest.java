@@ -12,6 +12,7 @@ import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.registry.SchemaRegistry;
 import io.emotionstream.testing.ConfluentAvro;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicRecords;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kept in the test resources as it was, keep working both ways: an old producer's frames are classified,
  * and an old consumer reads the new events.
  */
+@IntegrationTest
 class VersionOneClientsTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();
