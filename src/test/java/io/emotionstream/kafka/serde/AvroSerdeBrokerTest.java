@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.avro.DeadLetter;
 import io.emotionstream.avro.FaceFrame;
-import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.registry.SchemaRegistryClient;
-import io.emotionstream.kafka.registry.SchemaRegistryServer;
 import io.emotionstream.testing.IntegrationTest;
+import io.emotionstream.testing.SharedCluster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,34 +30,21 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The Avro serde in real clients, through a broker and the in-process registry server. */
+/** The Avro serde in real clients, through a broker and the registry server. */
 @IntegrationTest
 class AvroSerdeBrokerTest {
-  private static EmbeddedKafka kafka;
-  private static SchemaRegistryServer registry;
+  @RegisterExtension
+  static final SharedCluster kafka = new SharedCluster();
 
-  @BeforeAll
-  static void startBrokerAndRegistry() {
-    kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.temporary());
-    registry = SchemaRegistryServer.start(SchemaRegistryServer.Settings.of(kafka.bootstrapServers()));
-  }
-
-  @AfterAll
-  static void stopAll() {
-    if (registry != null) {
-      registry.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  private static String bootstrapServers() {
+    return kafka.cluster().kafka().bootstrapServers();
   }
 
   private static SchemaRegistryClient newClient() {
-    return new SchemaRegistryClient(registry.url());
+    return new SchemaRegistryClient(kafka.cluster().registry().url());
   }
 
   @Test
@@ -80,7 +66,7 @@ class AvroSerdeBrokerTest {
     byte[] good = new AvroSerializer<>(newClient(), FaceFrame.class).serialize(topic, SampleRecords.faceFrame());
     byte[] bad = "{\"frameId\":\"json\"}".getBytes(StandardCharsets.UTF_8);
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (byte[] value : List.of(good, bad, good)) {
         producer.send(new ProducerRecord<>(topic, 0, "camera-7".getBytes(StandardCharsets.UTF_8), value)).get();
       }
@@ -131,7 +117,7 @@ class AvroSerdeBrokerTest {
     @SuppressWarnings("unchecked")
     Class<T> type = (Class<T>) record.getClass();
     try (KafkaProducer<String, T> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new AvroSerializer<>(newClient(), type))) {
+        Map.of("bootstrap.servers", bootstrapServers()), new StringSerializer(), new AvroSerializer<>(newClient(), type))) {
       producer.send(new ProducerRecord<>(topic, "key", record)).get(30, TimeUnit.SECONDS);
     }
     try (KafkaConsumer<String, T> consumer = consumer(type)) {
@@ -150,13 +136,13 @@ class AvroSerdeBrokerTest {
 
   private static <T extends SpecificRecord> KafkaConsumer<String, T> consumer(Class<T> type) {
     Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     return new KafkaConsumer<>(config, new StringDeserializer(), new AvroDeserializer<>(newClient(), type));
   }
 
   private static void createTopics(List<String> topics) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
       admin.createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList())
           .all().get(30, TimeUnit.SECONDS);
     }
