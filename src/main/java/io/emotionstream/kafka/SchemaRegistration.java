@@ -1,7 +1,7 @@
 package io.emotionstream.kafka;
 
 import io.emotionstream.kafka.registry.CompatibilityLevel;
-import io.emotionstream.kafka.registry.SchemaRegistryClient;
+import io.emotionstream.kafka.registry.SchemaRegistry;
 import io.emotionstream.kafka.registry.SchemaRegistryException;
 import io.emotionstream.kafka.serde.TopicNameStrategy;
 import java.util.ArrayList;
@@ -19,9 +19,9 @@ public final class SchemaRegistration {
   /** One subject after registration, and whether this call added its schema. */
   public record Subject(String name, int schemaId, boolean added) {}
 
-  private final SchemaRegistryClient registry;
+  private final SchemaRegistry registry;
 
-  public SchemaRegistration(SchemaRegistryClient registry) {
+  public SchemaRegistration(SchemaRegistry registry) {
     this.registry = registry;
   }
 

@@ -10,6 +10,7 @@ import io.emotionstream.avro.SceneFrame;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.avro.TrainingExample;
 import io.emotionstream.avro.TrainingStatus;
+import io.emotionstream.kafka.registry.SchemaRegistry;
 import io.emotionstream.kafka.registry.SchemaRegistryClient;
 import io.emotionstream.kafka.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serde;
@@ -17,14 +18,14 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The one place that pairs every topic's value type with its serde; keys are plain UTF-8 strings on
- * every topic, so any client reads them without a registry. One registry client is shared, so a schema
- * is registered and an id fetched once per process.
+ * every topic, so any client reads them without a registry. One registry is shared, so a schema is
+ * registered and an id fetched once per process; tests without a broker pass an in-memory one.
  */
 public final class TopicSerdes {
-  private final SchemaRegistryClient registry;
+  private final SchemaRegistry registry;
   private final Serde<String> keys = Serdes.String();
 
-  public TopicSerdes(SchemaRegistryClient registry) {
+  public TopicSerdes(SchemaRegistry registry) {
     this.registry = registry;
   }
 
@@ -33,7 +34,7 @@ public final class TopicSerdes {
     return new TopicSerdes(new SchemaRegistryClient(settings.registryUrl(), settings.clientProperties()));
   }
 
-  public SchemaRegistryClient registry() {
+  public SchemaRegistry registry() {
     return registry;
   }
 

@@ -15,6 +15,7 @@ import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.EventLog;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicRecords;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The classifier against a real broker and registry, serving the real network through DJL. */
+@IntegrationTest
 class ClassifierClusterTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -8,6 +8,7 @@ import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import java.nio.ByteBuffer;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A classifier that can classify nothing any more ends, so that whatever supervises it restarts it. */
+@IntegrationTest
 class ClassifierStopsTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -21,7 +21,7 @@ import io.emotionstream.avro.Usage;
 import io.emotionstream.control.Commands;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
-import io.emotionstream.testing.SharedCluster;
+import io.emotionstream.testing.InMemorySerdes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,12 +46,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The topology alone, in TopologyTestDriver, with a real registry for the Avro values. */
+/** The topology alone, in TopologyTestDriver, with an in-memory registry for the Avro values. */
 class ClassifierTopologyTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  private static final TopicSerdes serdes = InMemorySerdes.fresh();
   private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
   private static final String APPLICATION_ID = "topology-test";
   /** Batching, swaps and windows are checked with each new checkpoint served at once. */
@@ -81,17 +79,16 @@ class ClassifierTopologyTest {
   }
 
   private void start(ClassifierSettings settings) {
-    start(settings, new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(),
-        kafka.serdes().servingStates().deserializer()));
+    start(settings, new ServingModels(new RuleModels(), serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer()));
   }
 
   private static ServingModels servingModels(java.util.concurrent.Executor inference) {
-    return new ServingModels(new RuleModels(), kafka.serdes().checkpoints().deserializer(),
-        kafka.serdes().servingStates().deserializer(), inference);
+    return new ServingModels(new RuleModels(), serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer(), inference);
   }
 
   private void start(ClassifierSettings settings, ServingModels servingModels) {
-    TopicSerdes serdes = kafka.serdes();
     models = servingModels;
     metrics = new ClassifierMetrics();
     Properties config = new Properties();
@@ -565,9 +562,9 @@ class ClassifierTopologyTest {
     start(ClassifierSettings.defaults().withBatching(1, Duration.ZERO)
         .withPromotion(PromotionSettings.of(policy).withMinFrames(minFrames)));
     servingOutput = driver.createOutputTopic(topics.serving(), new StringDeserializer(),
-        kafka.serdes().servingStates().deserializer());
+        serdes.servingStates().deserializer());
     training = driver.createOutputTopic(topics.training(), new StringDeserializer(),
-        kafka.serdes().trainingExamples().deserializer());
+        serdes.trainingExamples().deserializer());
   }
 
   /** Labelled frames that version 1's rule (shift 0) classifies right: first pixel p is emotion p. */
@@ -630,7 +627,7 @@ class ClassifierTopologyTest {
 
   @Test
   void thePromotionTaskReadsOnlyTheControlTopicAndTheComparisonsSoThatOneTaskDecides() {
-    TopologyDescription description = ClassifierTopology.build(ClassifierSettings.defaults(), topics, kafka.serdes(),
+    TopologyDescription description = ClassifierTopology.build(ClassifierSettings.defaults(), topics, serdes,
         models, metrics).describe();
     TopologyDescription.Subtopology promotion = description.subtopologies().stream()
         .filter(sub -> sub.nodes().stream().anyMatch(node -> node.name().equals("promotion")))
@@ -668,7 +665,7 @@ class ClassifierTopologyTest {
   void promoteAndRollbackCommandsAreFollowedAndAnsweredWithTheirCommandId() {
     startGuarded(PromotionPolicy.MANUAL, 14);
     TestInputTopic<String, ControlCommand> control = driver.createInputTopic(topics.control(), new StringSerializer(),
-        kafka.serdes().commands().serializer());
+        serdes.commands().serializer());
     publishModel(1, 0);
     publishModel(2, 3);
     decisions();
@@ -726,7 +723,7 @@ class ClassifierTopologyTest {
     assertEquals(PromotionJudge.STAGE, letter.getStage());
     assertEquals(topics.control(), letter.getSourceTopic());
     ControlCommand rollback = Commands.rollback(null);
-    control.pipeInput("deep-emotion", kafka.serdes().commands().serializer().serialize(topics.control(), rollback));
+    control.pipeInput("deep-emotion", serdes.commands().serializer().serialize(topics.control(), rollback));
     assertEquals(rollback.getCommandId(), decisions().get(0).getCommandId());
   }
 
@@ -735,7 +732,7 @@ class ClassifierTopologyTest {
     close();
     start(LATEST.withBatching(1, Duration.ZERO).withLiveLearning(LiveLearning.on()));
     training = driver.createOutputTopic(topics.training(), new StringDeserializer(),
-        kafka.serdes().trainingExamples().deserializer());
+        serdes.trainingExamples().deserializer());
     publishModel(1, 0);
     byte[] pixels = new byte[48 * 48];
     pixels[0] = 5;
@@ -793,6 +790,6 @@ class ClassifierTopologyTest {
   }
 
   private byte[] serialize(FaceFrame frame) {
-    return kafka.serdes().frames().serializer().serialize(topics.frames(), frame);
+    return serdes.frames().serializer().serialize(topics.frames(), frame);
   }
 }

@@ -16,6 +16,7 @@ import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.EventLog;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicWatch;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first pixel plus the checkpoint's shift), so that a better and a worse candidate are known in advance; the
  * real network's serving is {@link ClassifierClusterTest}'s subject.
  */
+@IntegrationTest
 class PromotionClusterTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -8,6 +8,7 @@ import io.emotionstream.producer.SyntheticFrames;
 import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.EventLog;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.LastAccuracyReports;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rolling accuracy against a real broker, through a crash of the classifier. */
+@IntegrationTest
 class RollingAccuracyClusterTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

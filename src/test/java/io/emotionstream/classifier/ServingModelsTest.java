@@ -10,10 +10,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.kafka.Sha256;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.Topics;
-import io.emotionstream.kafka.registry.SchemaRegistryClient;
-import io.emotionstream.kafka.registry.SchemaRegistryServer;
-import io.emotionstream.testing.SharedCluster;
-import java.net.ServerSocket;
+import io.emotionstream.testing.InMemorySerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,22 +18,21 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** Which models serve, from decision and checkpoint records encoded with an in-memory registry. */
 class ServingModelsTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  private static final TopicSerdes serdes = InMemorySerdes.fresh();
 
   private final String topic = Topics.standard().checkpoints();
   private final String statesTopic = Topics.standard().serving();
 
   private byte[] decision(ModelCheckpoint serving, Long candidateVersion) {
-    return kafka.serdes().servingStates().serializer().serialize(statesTopic,
+    return serdes.servingStates().serializer().serialize(statesTopic,
         RuleModels.decision(serving, candidateVersion));
   }
 
   private byte[] checkpoint(ModelCheckpoint checkpoint) {
-    return kafka.serdes().checkpoints().serializer().serialize(topic, checkpoint);
+    return serdes.checkpoints().serializer().serialize(topic, checkpoint);
   }
 
   /** The calling thread's models, as one more task of it holds them until the service closes. */
@@ -79,8 +75,8 @@ class ServingModelsTest {
     byte[] state = decision(RuleModels.checkpoint(1, 0), null);
     List<StreamThreadModels> tasks = new ArrayList<>();
     List<Thread> inferenceThreads = new CopyOnWriteArrayList<>();
-    try (ServingModels models = new ServingModels(recordingLoader(), kafka.serdes().checkpoints().deserializer(),
-        kafka.serdes().servingStates().deserializer(), new ClassifierMetrics(), true)) {
+    try (ServingModels models = new ServingModels(recordingLoader(), serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer(), new ClassifierMetrics(), true)) {
       onStreamThread("stream-thread-1", () -> {
         tasks.add(models.acquire());
         tasks.add(models.acquire());
@@ -111,8 +107,8 @@ class ServingModelsTest {
   @Test
   void aStreamThreadWhoseTasksAllClosedLoadsFreshModelsForItsNextTask() {
     byte[] state = decision(RuleModels.checkpoint(1, 0), null);
-    try (ServingModels models = new ServingModels(recordingLoader(), kafka.serdes().checkpoints().deserializer(),
-        kafka.serdes().servingStates().deserializer())) {
+    try (ServingModels models = new ServingModels(recordingLoader(), serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer())) {
       StreamThreadModels first = models.acquire();
       ServingModels.Models before = first.current(statesTopic, state, topic, null, 0, letter -> {}).orElseThrow();
       first.release();
@@ -125,35 +121,6 @@ class ServingModelsTest {
       next.release();
     }
     assertEquals(2, closed.size(), "nothing is closed twice, nothing is left open");
-  }
-
-  @Test
-  void aDecisionUnreadableWhileTheRegistryIsAwayIsNotRefusedAndServesOnceTheRegistryIsBack() throws Exception {
-    byte[] state = decision(RuleModels.checkpoint(1, 0), null);
-    int registryPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      registryPort = free.getLocalPort(); // nothing listens there until the registry comes back on it
-    }
-    // A client of its own, which has never fetched the checkpoint's schema.
-    TopicSerdes serdes = new TopicSerdes(new SchemaRegistryClient("http://127.0.0.1:" + registryPort));
-    ClassifierMetrics metrics = new ClassifierMetrics();
-    List<DeadLetter> letters = new ArrayList<>();
-    try (ServingModels models = new ServingModels(new RuleModels(), serdes.checkpoints().deserializer(),
-        serdes.servingStates().deserializer(), metrics, false)) {
-      assertEquals(Optional.empty(), current(models, state, null, 0, letters));
-      assertEquals(List.of(), letters, "the registry's absence is not the record's fault");
-      assertEquals(1, metrics.checkpointRetries());
-      assertEquals(Optional.empty(), current(models, state, null, 50, letters));
-      assertEquals(1, metrics.checkpointRetries(), "not asked again within the first backoff");
-
-      try (SchemaRegistryServer restarted = SchemaRegistryServer.start(
-          SchemaRegistryServer.Settings.of(kafka.cluster().kafka().bootstrapServers()).withPort(registryPort))) {
-        Optional<ServingModels.Models> served = current(models, state, null, 10_000, letters);
-        assertEquals(1L, served.orElseThrow().serving().version());
-      }
-      assertEquals(List.of(), letters);
-      assertEquals(1, metrics.checkpointRetries());
-    }
   }
 
   @Test
@@ -181,8 +148,8 @@ class ServingModelsTest {
   }
 
   private ServingModels servingModels(ModelLoader loader) {
-    return new ServingModels(loader, kafka.serdes().checkpoints().deserializer(),
-        kafka.serdes().servingStates().deserializer());
+    return new ServingModels(loader, serdes.checkpoints().deserializer(),
+        serdes.servingStates().deserializer());
   }
 
   @Test

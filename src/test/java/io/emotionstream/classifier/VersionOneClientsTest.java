@@ -9,9 +9,10 @@ import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.SceneFace;
 import io.emotionstream.data.FaceSet;
 import io.emotionstream.kafka.ConnectionSettings;
-import io.emotionstream.kafka.registry.SchemaRegistryClient;
+import io.emotionstream.kafka.registry.SchemaRegistry;
 import io.emotionstream.testing.ConfluentAvro;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicRecords;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kept in the test resources as it was, keep working both ways: an old producer's frames are classified,
  * and an old consumer reads the new events.
  */
+@IntegrationTest
 class VersionOneClientsTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();
@@ -49,7 +51,7 @@ class VersionOneClientsTest {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     Schema frameV1 = versionOne("FaceFrame");
     Schema eventV1 = versionOne("EmotionEvent");
-    SchemaRegistryClient registry = kafka.serdes().registry();
+    SchemaRegistry registry = kafka.serdes().registry();
     String framesSubject = connection.topics().frames() + "-value";
     // The old producer came first: its schema is version 1 of the subject.
     int frameV1Id = registry.register(framesSubject, frameV1);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.avro.Emotion;
 import io.emotionstream.data.SyntheticDataset;
 import io.emotionstream.testing.ChildProcess;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.TestCheckpoints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** `emotion evaluate --report` and `emotion predict` on one model and CSV tell one consistent story. */
+@IntegrationTest
 class EvaluateAndPredictCommandsTest {
   private static final int CLASSES = Emotion.values().length;
   private static final int CELL = 64;

@@ -8,6 +8,7 @@ import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicRecords;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class ProduceVideoCommandTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

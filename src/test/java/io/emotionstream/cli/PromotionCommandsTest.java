@@ -22,6 +22,7 @@ import io.emotionstream.monitor.ServingStates;
 import io.emotionstream.monitor.ServingSummary;
 import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.ServingRecords;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code emotion promote}, {@code rollback} and {@code serving} against a real broker and registry. The test
  * plays the classifier: it reads the command off the control topic and answers on the serving topic.
  */
+@IntegrationTest
 class PromotionCommandsTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -14,6 +14,7 @@ import io.emotionstream.model.Checkpoint;
 import io.emotionstream.model.CheckpointFile;
 import io.emotionstream.model.EmotionModel;
 import io.emotionstream.model.Hyperparameters;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class TrainerCommandsTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -24,6 +24,7 @@ import io.emotionstream.testing.ChildProcess;
 import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.DrawnBoxes;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SceneRecords;
 import io.emotionstream.testing.SceneRecords.Raw;
 import io.emotionstream.testing.SharedCluster;
@@ -57,6 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  * producer with its scenes, classified by the real classifier, on a real broker and registry; the pictures
  * read back from the files written.
  */
+@IntegrationTest
 class WatchCommandTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.testing.CommandRun;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.TestVideos;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class DemoTest {
 
   @Test

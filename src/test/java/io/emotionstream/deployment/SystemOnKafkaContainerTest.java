@@ -15,6 +15,7 @@ import io.emotionstream.kafka.registry.SchemaRegistryServer;
 import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicRecords;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * in docker/compose.yaml. Runs where a Docker engine does; skipped elsewhere (our own machines).
  */
 @Testcontainers(disabledWithoutDocker = true)
+@IntegrationTest
 class SystemOnKafkaContainerTest {
   @Container
   static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0");

@@ -22,6 +22,7 @@ import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.ProduceSummary;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.SyntheticFrames;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.trainer.TrainerService;
 import io.emotionstream.trainer.TrainerSettings;
 import io.emotionstream.testing.ChildProcess;
@@ -58,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * times with two in-sync replicas needed for a write. What must hold through each: every record arrives
  * once, nothing good is dead-lettered, and the counts derived from the records still add up.
  */
+@IntegrationTest
 class ClusterFaultsTest {
   @RegisterExtension
   static final ReplicatedCluster cluster = new ReplicatedCluster();

@@ -2,6 +2,7 @@ package io.emotionstream.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.emotionstream.testing.IntegrationTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class EmbeddedKafkaTest {
 
   @Test

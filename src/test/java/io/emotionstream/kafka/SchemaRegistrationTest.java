@@ -15,6 +15,7 @@ import io.emotionstream.kafka.serde.TopicNameStrategy;
 import io.emotionstream.testing.CommandRun;
 import io.emotionstream.testing.ConfluentAvro;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicRecords;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class SchemaRegistrationTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.model.pytorch.PyTorchFileException;
+import io.emotionstream.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Deep_Emotion and gives our logits there; state_dicts torch.save wrote import here and give PyTorch's
  * logits. Skipped where /usr/bin/python3 cannot import torch.
  */
+@IntegrationTest
 class PyTorchFilesWithTorchTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final Path SCRIPT = Path.of("scripts/reference/pytorch_files.py");

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.emotionstream.data.FaceSet;
+import io.emotionstream.testing.IntegrationTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+@IntegrationTest
 class TrainingLoopTest {
   private static final Hyperparameters QUICK = Hyperparameters.DEFAULTS.withEpochs(2).withBatchSize(32);
 

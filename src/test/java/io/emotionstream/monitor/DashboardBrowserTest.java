@@ -24,6 +24,7 @@ import io.emotionstream.kafka.LocalCluster;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.FreshTopics;
 import io.emotionstream.testing.HeadlessChromium;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SceneRecords;
 import io.emotionstream.testing.TestVideos;
 import io.emotionstream.testing.TopicRecords;
@@ -37,6 +38,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The dashboard page in a real headless Chromium, updated live from a real broker. */
+@IntegrationTest
 class DashboardBrowserTest {
 
   @Test

@@ -24,6 +24,7 @@ import io.emotionstream.metrics.DashboardMetricFamilies;
 import io.emotionstream.metrics.MetricsEndpoint;
 import io.emotionstream.testing.DrawnBoxes;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SceneRecords;
 import io.emotionstream.testing.ServingRecords;
 import io.emotionstream.testing.SharedCluster;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The dashboard's HTTP side with a real client, broker and registry. */
+@IntegrationTest
 class DashboardServerTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -19,6 +19,7 @@ import io.emotionstream.cli.EmotionCli;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.ServingRecords;
 import io.emotionstream.testing.SharedCluster;
 import java.io.PrintWriter;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code emotion monitor} as a user runs it, against a real broker and registry. */
+@IntegrationTest
 class MonitorCommandTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -11,6 +11,7 @@ import io.emotionstream.avro.Usage;
 import io.emotionstream.data.Fer2013Writer;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicRecords;
 import java.awt.Color;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class FrameProducerTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

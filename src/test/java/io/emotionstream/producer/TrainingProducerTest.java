@@ -9,6 +9,7 @@ import io.emotionstream.avro.Usage;
 import io.emotionstream.data.Fer2013Reader;
 import io.emotionstream.data.SplitRule;
 import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicRecords;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class TrainingProducerTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster(LocalCluster.Settings.temporary().withPartitions(2));

@@ -8,6 +8,7 @@ import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.control.ModelNames;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import java.lang.ref.WeakReference;
@@ -16,6 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@IntegrationTest
 class CheckpointHistoryTest {
   private static final String MODEL = ModelNames.DEFAULT;
 

@@ -19,6 +19,7 @@ import io.emotionstream.control.Commands;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TopicWatch;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The drift policy in a real trainer against a real broker and registry: what it sends, and what it does not. */
+@IntegrationTest
 class TrainerDriftTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

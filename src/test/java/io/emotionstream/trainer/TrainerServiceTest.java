@@ -28,6 +28,7 @@ import io.emotionstream.model.ModelTraining;
 import io.emotionstream.model.ModelWeights;
 import io.emotionstream.model.TrainingListener;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TopicWatch;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@IntegrationTest
 class TrainerServiceTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

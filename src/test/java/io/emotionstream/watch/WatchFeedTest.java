@@ -8,6 +8,7 @@ import io.emotionstream.avro.Emotion;
 import io.emotionstream.data.Region;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SceneRecords;
 import io.emotionstream.testing.SceneRecords.Raw;
 import io.emotionstream.testing.SharedCluster;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The watch feed on a real broker and registry. */
+@IntegrationTest
 class WatchFeedTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

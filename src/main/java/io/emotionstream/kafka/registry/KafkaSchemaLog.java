@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@link SchemaLogEntry} facts. Replaying it from the start rebuilds every id, version and setting, so ids
  * survive a restart. One partition keeps every fact in one total order.
  */
-final class KafkaSchemaLog implements AutoCloseable {
+final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaLog.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -74,7 +74,8 @@ final class KafkaSchemaLog implements AutoCloseable {
   }
 
   /** Feeds every entry from the start of the topic to its current end to {@code apply}; returns how many. */
-  int replay(Consumer<SchemaLogEntry> apply) {
+  @Override
+  public int replay(Consumer<SchemaLogEntry> apply) {
     Map<String, Object> config = new HashMap<>(clientProperties);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -110,7 +111,8 @@ final class KafkaSchemaLog implements AutoCloseable {
    * Returns false when the write did not land right after this instance's previous one: another writer
    * has appended in between, so what this instance holds in memory is incomplete.
    */
-  boolean append(SchemaLogEntry entry) {
+  @Override
+  public boolean append(SchemaLogEntry entry) {
     try {
       long offset = producer.send(new ProducerRecord<>(topic, 0, entry.key(), entry.value()))
           .get(45, TimeUnit.SECONDS)

@@ -27,7 +27,7 @@ import org.apache.avro.Schema;
  * schema registered (or looked up) once under a subject is never sent again, and a schema fetched by id
  * is never fetched again. Thread-safe.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
   /** Comma-separated base URLs; later ones are tried when earlier ones do not answer. */
   public static final String URL_CONFIG = "schema.registry.url";
   /** "user:password" for HTTP basic authentication. */
@@ -95,15 +95,13 @@ public final class SchemaRegistryClient {
     return new SchemaRegistryClient(urls.toString(), config);
   }
 
-  /** The first base URL, for messages. */
-  public String url() {
+  /** The first base URL. */
+  @Override
+  public String location() {
     return baseUrls.get(0).toString();
   }
 
-  /**
-   * Registers {@code schema} under {@code subject} (or finds it registered) and returns its global id.
-   * Throws {@link SchemaRegistryException} with error code 409 when the subject's compatibility refuses it.
-   */
+  @Override
   public int register(String subject, Schema schema) {
     Integer cached = cachedId(subject, schema);
     if (cached != null) {
@@ -118,10 +116,7 @@ public final class SchemaRegistryClient {
     return id;
   }
 
-  /**
-   * The id of {@code schema} if it is registered under {@code subject}, without registering it. Throws
-   * with error code 40401 (no such subject) or 40403 (not registered there).
-   */
+  @Override
   public int idOf(String subject, Schema schema) {
     Integer cached = cachedId(subject, schema);
     if (cached != null) {
@@ -136,7 +131,7 @@ public final class SchemaRegistryClient {
     return id;
   }
 
-  /** The schema with global id {@code id}; throws with error code 40403 when the registry has none. */
+  @Override
   public Schema schemaById(int id) {
     Schema cached = schemasById.get(id);
     if (cached != null) {
@@ -152,7 +147,7 @@ public final class SchemaRegistryClient {
     return schema;
   }
 
-  /** The latest live version of {@code subject}. */
+  @Override
   public RegisteredSchema latest(String subject) {
     return version(subject, "latest");
   }
@@ -167,6 +162,7 @@ public final class SchemaRegistryClient {
     return subjects;
   }
 
+  @Override
   public List<Integer> versions(String subject) {
     List<Integer> versions = new ArrayList<>();
     send("GET", "/subjects/" + encode(subject) + "/versions", null).forEach(node -> versions.add(node.asInt()));
@@ -200,12 +196,12 @@ public final class SchemaRegistryClient {
     }
   }
 
-  /** The registry-wide compatibility level. */
+  @Override
   public CompatibilityLevel compatibility() {
     return CompatibilityLevel.parse(send("GET", "/config", null).path("compatibilityLevel").asText());
   }
 
-  /** The subject's own compatibility level; empty when it follows the registry-wide one. */
+  @Override
   public Optional<CompatibilityLevel> compatibility(String subject) {
     try {
       JsonNode answer = send("GET", "/config/" + encode(subject), null);
@@ -222,6 +218,7 @@ public final class SchemaRegistryClient {
     send("PUT", "/config", JSON.createObjectNode().put("compatibility", level.name()).toString());
   }
 
+  @Override
   public void setCompatibility(String subject, CompatibilityLevel level) {
     send("PUT", "/config/" + encode(subject), JSON.createObjectNode().put("compatibility", level.name()).toString());
   }
@@ -312,7 +309,7 @@ public final class SchemaRegistryClient {
   }
 
   private SchemaRegistryException malformed(String request, String problem) {
-    return new SchemaRegistryException(200, -1, problem, "schema registry " + url() + ": " + request + ": " + problem, null);
+    return new SchemaRegistryException(200, -1, problem, "schema registry " + location() + ": " + request + ": " + problem, null);
   }
 
   private Schema parseSchema(String text, String request) {

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registry's state and rules: global schema ids, subjects and their versions, compatibility
- * settings. Every change is first written to the {@link KafkaSchemaLog} and applied here only once the
- * log has acknowledged it, so memory never holds a fact the log could lose.
+ * settings. Every change is first written to the {@link SchemaLog} and applied here only once the log
+ * has acknowledged it, so memory never holds a fact the log could lose. The server's log is a Kafka topic;
+ * {@link InMemorySchemaRegistry} keeps one in a list, so both apply these same rules.
  *
  * <p>A single writer is assumed: this instance allocates ids from what it has replayed and written
  * itself. A second registry writing to the same topic is noticed at this one's next write (it lands at
@@ -27,7 +28,7 @@ final class SchemaStore {
   /** A version as the API reports it. */
   record Version(String subject, int version, int id, String schema, boolean deleted) {}
 
-  private final KafkaSchemaLog schemaLog;
+  private final SchemaLog schemaLog;
   private final Map<Integer, String> schemaById = new HashMap<>();
   private final Map<String, Integer> idBySchema = new HashMap<>();
   private final Map<Integer, Schema> parsedById = new HashMap<>();
@@ -38,12 +39,12 @@ final class SchemaStore {
   /** Set when a write failed or another writer showed up: memory may differ from the log until replayed. */
   private boolean stale;
 
-  private SchemaStore(KafkaSchemaLog schemaLog) {
+  private SchemaStore(SchemaLog schemaLog) {
     this.schemaLog = schemaLog;
   }
 
   /** Rebuilds the state from the whole log before anything is served. */
-  static SchemaStore replayedFrom(KafkaSchemaLog schemaLog) {
+  static SchemaStore replayedFrom(SchemaLog schemaLog) {
     SchemaStore store = new SchemaStore(schemaLog);
     schemaLog.replay(store::apply);
     return store;

@@ -1,6 +1,6 @@
 package io.emotionstream.kafka.serde;
 
-import io.emotionstream.kafka.registry.SchemaRegistryClient;
+import io.emotionstream.kafka.registry.SchemaRegistry;
 import io.emotionstream.kafka.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.util.Map;
@@ -20,12 +20,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * records written with an earlier or later compatible schema read fine (schema evolution).
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-  private final SchemaRegistryClient registry;
+  private final SchemaRegistry registry;
   private final SpecificData model;
   private final Schema readerSchema;
   private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
 
-  public AvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
+  public AvroDeserializer(SchemaRegistry registry, Class<T> type) {
     this.registry = registry;
     this.model = SpecificData.getForClass(type);
     this.readerSchema = model.getSchema(type);
@@ -94,7 +94,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         throw new AvroSerdeException(
             topic,
             AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID,
-            "schema id " + id + " in the payload header is unknown to the schema registry at " + registry.url()
+            "schema id " + id + " in the payload header is unknown to schema registry " + registry.location()
                 + " (" + e.registryMessage() + ")",
             e);
       }

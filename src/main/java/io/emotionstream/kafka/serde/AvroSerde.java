@@ -1,6 +1,6 @@
 package io.emotionstream.kafka.serde;
 
-import io.emotionstream.kafka.registry.SchemaRegistryClient;
+import io.emotionstream.kafka.registry.SchemaRegistry;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -12,13 +12,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final AvroSerializer<T> serializer;
   private final AvroDeserializer<T> deserializer;
 
-  public AvroSerde(SchemaRegistryClient registry, Class<T> type, boolean autoRegister) {
+  public AvroSerde(SchemaRegistry registry, Class<T> type, boolean autoRegister) {
     this.serializer = new AvroSerializer<>(registry, type, autoRegister);
     this.deserializer = new AvroDeserializer<>(registry, type);
   }
 
   /** A serde that registers its schema when needed. */
-  public static <T extends SpecificRecord> AvroSerde<T> of(SchemaRegistryClient registry, Class<T> type) {
+  public static <T extends SpecificRecord> AvroSerde<T> of(SchemaRegistry registry, Class<T> type) {
     return new AvroSerde<>(registry, type, true);
   }
 

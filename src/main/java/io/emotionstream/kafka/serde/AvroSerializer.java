@@ -1,6 +1,6 @@
 package io.emotionstream.kafka.serde;
 
-import io.emotionstream.kafka.registry.SchemaRegistryClient;
+import io.emotionstream.kafka.registry.SchemaRegistry;
 import io.emotionstream.kafka.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * auto-registration, looked up) under the topic's subject. The id is resolved once per topic.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
-  private final SchemaRegistryClient registry;
+  private final SchemaRegistry registry;
   private final Schema schema;
   private final SpecificDatumWriter<T> writer;
   private final boolean autoRegister;
@@ -30,7 +30,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
    * @param autoRegister register the schema when the subject lacks it; when false the schema must already
    *     be registered (as production registries often require), else serialization fails
    */
-  public AvroSerializer(SchemaRegistryClient registry, Class<T> type, boolean autoRegister) {
+  public AvroSerializer(SchemaRegistry registry, Class<T> type, boolean autoRegister) {
     SpecificData model = SpecificData.getForClass(type);
     this.registry = registry;
     this.schema = model.getSchema(type);
@@ -38,7 +38,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     this.autoRegister = autoRegister;
   }
 
-  public AvroSerializer(SchemaRegistryClient registry, Class<T> type) {
+  public AvroSerializer(SchemaRegistry registry, Class<T> type) {
     this(registry, type, true);
   }
 

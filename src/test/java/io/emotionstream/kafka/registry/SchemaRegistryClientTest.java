@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.emotionstream.kafka.EmbeddedKafka;
+import io.emotionstream.testing.IntegrationTest;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The REST client against the in-process registry over real HTTP, on a real broker. */
+@IntegrationTest
 class SchemaRegistryClientTest {
   private static EmbeddedKafka kafka;
   private static SchemaRegistryServer registry;

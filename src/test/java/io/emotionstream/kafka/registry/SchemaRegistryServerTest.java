@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.kafka.EmbeddedKafka;
 import io.emotionstream.kafka.registry.RegistryRequests.Reply;
+import io.emotionstream.testing.IntegrationTest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The registry's REST API over real HTTP, stored on a real broker. Every test uses its own subjects. */
+@IntegrationTest
 class SchemaRegistryServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

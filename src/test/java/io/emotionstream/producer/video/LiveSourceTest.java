@@ -8,6 +8,7 @@ import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.SceneFrame;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.LoopbackVideoServer;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestVideos;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sources that run in real time: FFmpeg's generated test pictures, and a network stream that drops. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES) // a network read that blocks must fail the test, not hang the build
+@IntegrationTest
 class LiveSourceTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();

@@ -17,6 +17,7 @@ import io.emotionstream.data.GrayImage;
 import io.emotionstream.data.Region;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.testing.FreshTopics;
+import io.emotionstream.testing.IntegrationTest;
 import io.emotionstream.testing.SharedCluster;
 import io.emotionstream.testing.TestCheckpoints;
 import io.emotionstream.testing.TestVideos;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Video files into Kafka through the real FFmpeg, OpenCV, broker and registry, and on through the classifier. */
+@IntegrationTest
 class VideoProducerTest {
   @RegisterExtension
   static final SharedCluster kafka = new SharedCluster();
