@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.stream.LongStream;
 
 /**
- * Hopping windows of labelled frames, aligned to the epoch as Kafka Streams' {@code TimeWindows} are, cut
- * into advance-long slices: a window is the {@code size / advance} slices from its start, so every score
- * is counted once, in its slice, and a window's counts are the sum of its slices.
+ * Hopping windows of labelled frames, aligned to the epoch as Kafka Streams' {@code TimeWindows}
+ * are, cut into advance-long slices: a window is the {@code size / advance} slices from its start,
+ * so every score is counted once, in its slice, and a window's counts are the sum of its slices.
  */
 record AccuracyWindows(long sizeMs, long advanceMs, long graceMs) {
 
@@ -17,7 +17,9 @@ record AccuracyWindows(long sizeMs, long advanceMs, long graceMs) {
   }
 
   static AccuracyWindows of(ClassifierSettings settings) {
-    return new AccuracyWindows(settings.accuracyWindow().toMillis(), settings.accuracyAdvance().toMillis(),
+    return new AccuracyWindows(
+        settings.accuracyWindow().toMillis(),
+        settings.accuracyAdvance().toMillis(),
         settings.accuracyGrace().toMillis());
   }
 
@@ -30,21 +32,26 @@ record AccuracyWindows(long sizeMs, long advanceMs, long graceMs) {
     return timestamp - Math.floorMod(timestamp, advanceMs);
   }
 
-  /** End of the last window holding the slice: once that window closes the slice is needed no more. */
+  /**
+   * End of the last window holding the slice: once that window closes the slice is needed no more.
+   */
   long lastEndHolding(long slice) {
     return slice + sizeMs;
   }
 
-  /** Starts of the windows that hold the slice, earliest first; none before the epoch, as in TimeWindows. */
+  /**
+   * Starts of the windows that hold the slice, earliest first; none before the epoch, as in
+   * TimeWindows.
+   */
   LongStream startsHolding(long slice) {
     long first = Math.max(0, slice - sizeMs + advanceMs);
     return LongStream.iterate(first, start -> start <= slice, start -> start + advanceMs);
   }
 
   /**
-   * The end of the latest window closed at this stream time: a window closes once stream time reaches its
-   * end plus the grace, the rule of Kafka Streams' windowed aggregations, so a frame is counted in exactly
-   * the windows it would be counted in there.
+   * The end of the latest window closed at this stream time: a window closes once stream time
+   * reaches its end plus the grace, the rule of Kafka Streams' windowed aggregations, so a frame is
+   * counted in exactly the windows it would be counted in there.
    */
   long closedThrough(long streamTimeMs) {
     long limit = streamTimeMs - graceMs;

@@ -8,11 +8,20 @@ import org.apache.kafka.common.serialization.Serdes;
  * How a candidate has fared against the served model on the labelled frames both classified.
  *
  * @param sinceMs when it became the candidate, wall clock
- * @param reportedFrames compared frames at its last KEPT status, so that statuses come once per min frames
- * @param validationJudged whether its validation accuracy has been compared, for want of labelled frames
+ * @param reportedFrames compared frames at its last KEPT status, so that statuses come once per min
+ *     frames
+ * @param validationJudged whether its validation accuracy has been compared, for want of labelled
+ *     frames
  */
-record CandidateScore(long candidateVersion, long servingVersion, long frames, long candidateCorrect,
-    long servingCorrect, long sinceMs, long reportedFrames, boolean validationJudged) {
+record CandidateScore(
+    long candidateVersion,
+    long servingVersion,
+    long frames,
+    long candidateCorrect,
+    long servingCorrect,
+    long sinceMs,
+    long reportedFrames,
+    boolean validationJudged) {
 
   static CandidateScore start(long candidateVersion, long servingVersion, long nowMs) {
     return new CandidateScore(candidateVersion, servingVersion, 0, 0, 0, nowMs, 0, false);
@@ -23,19 +32,39 @@ record CandidateScore(long candidateVersion, long servingVersion, long frames, l
   }
 
   CandidateScore add(ClassifierOutput.Compared batch) {
-    return new CandidateScore(candidateVersion, servingVersion, frames + batch.frames(),
-        candidateCorrect + batch.candidateCorrect(), servingCorrect + batch.servingCorrect(), sinceMs, reportedFrames,
+    return new CandidateScore(
+        candidateVersion,
+        servingVersion,
+        frames + batch.frames(),
+        candidateCorrect + batch.candidateCorrect(),
+        servingCorrect + batch.servingCorrect(),
+        sinceMs,
+        reportedFrames,
         validationJudged);
   }
 
   CandidateScore reported() {
-    return new CandidateScore(candidateVersion, servingVersion, frames, candidateCorrect, servingCorrect, sinceMs,
-        frames, validationJudged);
+    return new CandidateScore(
+        candidateVersion,
+        servingVersion,
+        frames,
+        candidateCorrect,
+        servingCorrect,
+        sinceMs,
+        frames,
+        validationJudged);
   }
 
   CandidateScore judgedOnValidation() {
-    return new CandidateScore(candidateVersion, servingVersion, frames, candidateCorrect, servingCorrect, sinceMs,
-        reportedFrames, true);
+    return new CandidateScore(
+        candidateVersion,
+        servingVersion,
+        frames,
+        candidateCorrect,
+        servingCorrect,
+        sinceMs,
+        reportedFrames,
+        true);
   }
 
   double candidateAccuracy() {
@@ -47,17 +76,34 @@ record CandidateScore(long candidateVersion, long servingVersion, long frames, l
   }
 
   static Serde<CandidateScore> serde() {
-    return Serdes.serdeFrom((topic, score) -> score == null ? null : ByteBuffer.allocate(7 * Long.BYTES + 1)
-            .putLong(score.candidateVersion).putLong(score.servingVersion).putLong(score.frames)
-            .putLong(score.candidateCorrect).putLong(score.servingCorrect).putLong(score.sinceMs)
-            .putLong(score.reportedFrames).put((byte) (score.validationJudged ? 1 : 0)).array(),
+    return Serdes.serdeFrom(
+        (topic, score) ->
+            score == null
+                ? null
+                : ByteBuffer.allocate(7 * Long.BYTES + 1)
+                    .putLong(score.candidateVersion)
+                    .putLong(score.servingVersion)
+                    .putLong(score.frames)
+                    .putLong(score.candidateCorrect)
+                    .putLong(score.servingCorrect)
+                    .putLong(score.sinceMs)
+                    .putLong(score.reportedFrames)
+                    .put((byte) (score.validationJudged ? 1 : 0))
+                    .array(),
         (topic, bytes) -> {
           if (bytes == null) {
             return null;
           }
           ByteBuffer in = ByteBuffer.wrap(bytes);
-          return new CandidateScore(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(),
-              in.getLong(), in.getLong(), in.get() == 1);
+          return new CandidateScore(
+              in.getLong(),
+              in.getLong(),
+              in.getLong(),
+              in.getLong(),
+              in.getLong(),
+              in.getLong(),
+              in.getLong(),
+              in.get() == 1);
         });
   }
 }

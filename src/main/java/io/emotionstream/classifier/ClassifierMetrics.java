@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the classifier has done, shared by its stream threads: frames, batches, the model version,
- * checkpoint reads put off while the registry was away, and the latency from capture to classification
- * over the last {@link #LATENCY_WINDOW}. Frames that waited for a model to exist are counted apart: their
- * latency is that wait, which would otherwise dwarf the classifier's own.
+ * checkpoint reads put off while the registry was away, and the latency from capture to
+ * classification over the last {@link #LATENCY_WINDOW}. Frames that waited for a model to exist are
+ * counted apart: their latency is that wait, which would otherwise dwarf the classifier's own.
  */
 public final class ClassifierMetrics {
   /** The span of the latency percentiles, also how often the classifier logs them. */
@@ -56,12 +56,17 @@ public final class ClassifierMetrics {
     return deadLetters.sum();
   }
 
-  /** Frames classified as soon as a model existed, having waited for it; not in the latency percentiles. */
+  /**
+   * Frames classified as soon as a model existed, having waited for it; not in the latency
+   * percentiles.
+   */
   public long framesThatWaitedForAModel() {
     return framesThatWaitedForAModel.sum();
   }
 
-  /** Reads of the latest checkpoint that failed because the schema registry could not be reached. */
+  /**
+   * Reads of the latest checkpoint that failed because the schema registry could not be reached.
+   */
   public long checkpointRetries() {
     return checkpointRetries.sum();
   }
@@ -76,7 +81,10 @@ public final class ClassifierMetrics {
     return count == 0 ? 0 : (double) frames.sum() / count;
   }
 
-  /** A latency percentile (0..100) over the last {@link #LATENCY_WINDOW}, in milliseconds; -1 if no frame. */
+  /**
+   * A latency percentile (0..100) over the last {@link #LATENCY_WINDOW}, in milliseconds; -1 if no
+   * frame.
+   */
   public long latencyPercentile(double percentile) {
     return latencies.percentile(percentile);
   }

@@ -16,14 +16,20 @@ sealed interface ClassifierOutput {
   record Scored(int actual, int predicted) implements ClassifierOutput {}
 
   /**
-   * One batch's labelled frames as the served model and the candidate classified them, keyed by model name
-   * for the promotion task.
+   * One batch's labelled frames as the served model and the candidate classified them, keyed by
+   * model name for the promotion task.
    */
-  record Compared(long candidateVersion, long servingVersion, int frames, int candidateCorrect, int servingCorrect)
+  record Compared(
+      long candidateVersion,
+      long servingVersion,
+      int frames,
+      int candidateCorrect,
+      int servingCorrect)
       implements ClassifierOutput {}
 
   /** A labelled live frame to learn from, keyed by frame id. */
-  record Learned(String frameId, String sourceId, Emotion label, byte[] face) implements ClassifierOutput {}
+  record Learned(String frameId, String sourceId, Emotion label, byte[] face)
+      implements ClassifierOutput {}
 
   /** A serving decision, keyed by model name. */
   record Decided(ServingState state) implements ClassifierOutput {}

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Counts of (true emotion, predicted emotion) pairs: the aggregate behind every accuracy report. */
+/**
+ * Counts of (true emotion, predicted emotion) pairs: the aggregate behind every accuracy report.
+ */
 final class ConfusionMatrix {
   private static final int CLASSES = Emotion.values().length;
 
@@ -89,8 +91,8 @@ final class ConfusionMatrix {
   }
 
   /**
-   * The counts as unsigned variable-length integers (seven bits a byte): mostly small or zero, they take
-   * about a byte each instead of eight.
+   * The counts as unsigned variable-length integers (seven bits a byte): mostly small or zero, they
+   * take about a byte each instead of eight.
    */
   void writeTo(ByteBuffer buffer) {
     for (long count : counts) {

@@ -10,18 +10,22 @@ import io.emotionstream.model.IntraOpThreads;
 /** Serves the Deep-Emotion network a checkpoint carries, through DJL's PyTorch engine. */
 public final class DjlModelLoader implements ModelLoader {
   /**
-   * One: the batches of a live stream are small, at which one thread classifies nearly as fast as two
-   * (docs/BENCHMARKS.md), and a core left free keeps the stream thread, its clients and a broker on the
-   * same machine from stalling each operation's threads. More cores are used by more stream threads.
+   * One: the batches of a live stream are small, at which one thread classifies nearly as fast as
+   * two (docs/BENCHMARKS.md), and a core left free keeps the stream thread, its clients and a
+   * broker on the same machine from stalling each operation's threads. More cores are used by more
+   * stream threads.
    */
   public static final int DEFAULT_INFERENCE_THREADS = 1;
 
   private final int inferenceThreads;
 
-  /** @param inferenceThreads how many threads libtorch uses for one batch */
+  /**
+   * @param inferenceThreads how many threads libtorch uses for one batch
+   */
   public DjlModelLoader(int inferenceThreads) {
     if (inferenceThreads < 1) {
-      throw new IllegalArgumentException("inference threads must be at least 1, got " + inferenceThreads);
+      throw new IllegalArgumentException(
+          "inference threads must be at least 1, got " + inferenceThreads);
     }
     this.inferenceThreads = inferenceThreads;
   }

@@ -32,21 +32,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects the frames of one partition into micro-batches and classifies each batch with one model, the one
- * served; while the promotion task names a candidate, the batch's labelled frames are classified with it too, in
- * shadow: its scores go to the rolling accuracy and, compared with the served model's on the same frames, to the
- * promotion task; its events are never emitted.
- * Batches form dynamically: a frame that comes while no batch is in inference goes to inference at
- * once, alone; frames that come while one is classified wait and form the next batch, up to
- * {@code batchSize}. A positive {@code maxDelay} trades latency for fuller batches: a partial batch then
- * waits until its oldest frame has waited that long. Before any model exists frames keep waiting; none
- * is dropped.
+ * Collects the frames of one partition into micro-batches and classifies each batch with one model,
+ * the one served; while the promotion task names a candidate, the batch's labelled frames are
+ * classified with it too, in shadow: its scores go to the rolling accuracy and, compared with the
+ * served model's on the same frames, to the promotion task; its events are never emitted. Batches
+ * form dynamically: a frame that comes while no batch is in inference goes to inference at once,
+ * alone; frames that come while one is classified wait and form the next batch, up to {@code
+ * batchSize}. A positive {@code maxDelay} trades latency for fuller batches: a partial batch then
+ * waits until its oldest frame has waited that long. Before any model exists frames keep waiting;
+ * none is dropped.
  *
- * <p>A batch is classified on the stream thread's inference thread while this processor goes on taking
- * the next frames; one batch is in flight at a time, so events keep frame order. Waiting frames live in
- * memory; only the offsets of those not yet classified go to a changelogged store
- * ({@link UnclassifiedOffsets}), so that the task's next owner, after a crash or a rebalance, reads them
- * again from the input partition: none is lost and, under exactly-once, none is classified twice.
+ * <p>A batch is classified on the stream thread's inference thread while this processor goes on
+ * taking the next frames; one batch is in flight at a time, so events keep frame order. Waiting
+ * frames live in memory; only the offsets of those not yet classified go to a changelogged store
+ * ({@link UnclassifiedOffsets}), so that the task's next owner, after a crash or a rebalance, reads
+ * them again from the input partition: none is lost and, under exactly-once, none is classified
+ * twice.
  */
 final class FrameBatcher implements Processor<String, byte[], String, ClassifierOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(FrameBatcher.class);
@@ -60,6 +61,7 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private final Deserializer<FaceFrame> frames;
   private final ServingModels models;
   private final ClassifierMetrics metrics;
+
   /** The stream thread's models, held from {@link #init} to {@link #close}. */
   private StreamThreadModels threadModels;
 
@@ -68,34 +70,62 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private TimestampedKeyValueStore<String, byte[]> checkpoints;
   private TimestampedKeyValueStore<String, byte[]> servingStates;
   private final ArrayDeque<PendingFrame> waiting = new ArrayDeque<>();
+
   /** One past the offset of the last frame taken. */
   private long end;
+
   private long oldestWaitingSince;
   private boolean waitingForModelLogged;
-  /** Of the waiting frames, how many waited for a model to exist: they are classified before any other. */
+
+  /**
+   * Of the waiting frames, how many waited for a model to exist: they are classified before any
+   * other.
+   */
   private int waitedForModel;
+
   /** The batch being classified, whose events are not forwarded yet; null if none. */
   private InFlight inFlight;
-  /** The frames that waited for a model, classified so far once it came, and the longest wait among them. */
+
+  /**
+   * The frames that waited for a model, classified so far once it came, and the longest wait among
+   * them.
+   */
   private int waitedFramesServed;
+
   private long longestWaitMs;
 
   /**
-   * @param modelWait whether its frames waited for a model to exist, and whether it is the last batch of them
+   * @param modelWait whether its frames waited for a model to exist, and whether it is the last
+   *     batch of them
    */
-  private record InFlight(List<PendingFrame> frames, ServingModels.Models models,
-      CompletableFuture<Classified> result, ModelWait modelWait) {}
+  private record InFlight(
+      List<PendingFrame> frames,
+      ServingModels.Models models,
+      CompletableFuture<Classified> result,
+      ModelWait modelWait) {}
 
-  private enum ModelWait { NONE, WAITED, WAITED_LAST }
+  private enum ModelWait {
+    NONE,
+    WAITED,
+    WAITED_LAST
+  }
 
   /**
-   * @param candidatePredictions the candidate's prediction for each labelled frame of the batch (-1 for the
-   *     others); null without a candidate
+   * @param candidatePredictions the candidate's prediction for each labelled frame of the batch (-1
+   *     for the others); null without a candidate
    */
-  private record Classified(float[][] probabilities, int[] candidatePredictions, long classifiedAtMs) {}
+  private record Classified(
+      float[][] probabilities, int[] candidatePredictions, long classifiedAtMs) {}
 
-  FrameBatcher(ClassifierSettings settings, String framesTopic, String checkpointsTopic, String servingTopic,
-      Deserializer<String> keys, Deserializer<FaceFrame> frames, ServingModels models, ClassifierMetrics metrics) {
+  FrameBatcher(
+      ClassifierSettings settings,
+      String framesTopic,
+      String checkpointsTopic,
+      String servingTopic,
+      Deserializer<String> keys,
+      Deserializer<FaceFrame> frames,
+      ServingModels models,
+      ClassifierMetrics metrics) {
     this.settings = settings;
     this.framesTopic = framesTopic;
     this.checkpointsTopic = checkpointsTopic;
@@ -109,34 +139,45 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   @Override
   public void init(ProcessorContext<String, ClassifierOutput> context) {
     this.context = context;
-    this.unclassified = new UnclassifiedOffsets(context.getStateStore(ClassifierTopology.UNCLASSIFIED_STORE));
+    this.unclassified =
+        new UnclassifiedOffsets(context.getStateStore(ClassifierTopology.UNCLASSIFIED_STORE));
     this.checkpoints = context.getStateStore(ClassifierTopology.CHECKPOINT_STORE);
     this.servingStates = context.getStateStore(ClassifierTopology.SERVING_STORE);
     unclassified.left().ifPresent(this::takeAgain);
     long tick = tickMillis(settings);
-    context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, now -> classifyWhatIsDue());
+    context.schedule(
+        Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, now -> classifyWhatIsDue());
     threadModels = models.acquire();
   }
 
   /**
-   * The frames a crashed or rebalanced owner took and did not classify form the first batches. Frames
-   * of the range refused then are skipped: their dead letters were committed with the range.
+   * The frames a crashed or rebalanced owner took and did not classify form the first batches.
+   * Frames of the range refused then are skipped: their dead letters were committed with the range.
    */
   private void takeAgain(UnclassifiedOffsets.Range range) {
     TopicPartition partition = new TopicPartition(framesTopic, context.taskId().partition());
-    List<ConsumerRecord<byte[], byte[]>> records = new PartitionRereader(context.appConfigs())
-        .read(partition, range.first(), range.end());
+    List<ConsumerRecord<byte[], byte[]>> records =
+        new PartitionRereader(context.appConfigs()).read(partition, range.first(), range.end());
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      Taken taken = take(keys.deserialize(framesTopic, record.key()), record.value(), record.timestamp(),
-          record.offset());
+      Taken taken =
+          take(
+              keys.deserialize(framesTopic, record.key()),
+              record.value(),
+              record.timestamp(),
+              record.offset());
       if (taken instanceof Taken.Frame frame) {
         waiting.add(frame.frame());
       }
     }
     end = range.end();
     oldestWaitingSince = context.currentSystemTimeMs();
-    LOG.info("{}: {} frames taken but not classified when the task last stopped were read again from offsets {} "
-        + "to {}", partition, waiting.size(), range.first(), range.end());
+    LOG.info(
+        "{}: {} frames taken but not classified when the task last stopped were read again from offsets {} "
+            + "to {}",
+        partition,
+        waiting.size(),
+        range.first(),
+        range.end());
   }
 
   @Override
@@ -155,7 +196,10 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     classifyWhatIsDue();
   }
 
-  /** A frame read from the input: checked and resized to the model's input, or refused with the reason. */
+  /**
+   * A frame read from the input: checked and resized to the model's input, or refused with the
+   * reason.
+   */
   private sealed interface Taken {
     record Frame(PendingFrame frame) implements Taken {}
 
@@ -167,7 +211,8 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     try {
       frame = frames.deserialize(framesTopic, value);
       if (frame == null) {
-        throw new SerializationException("empty payload (a tombstone) where a FaceFrame was expected");
+        throw new SerializationException(
+            "empty payload (a tombstone) where a FaceFrame was expected");
       }
     } catch (AvroSerdeException e) {
       if (!e.problem().isRecordAtFault()) {
@@ -184,8 +229,17 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     byte[] pixels = new byte[frame.getPixels().remaining()];
     frame.getPixels().get(pixels);
     byte[] face = FaceResizer.toFace(frame.getWidth(), frame.getHeight(), pixels);
-    return new Taken.Frame(new PendingFrame(offset, key, frame.getFrameId(), frame.getSourceId(),
-        frame.getCaptureTimeMs().toEpochMilli(), timestamp, frame.getLabel(), face, frame.getScene()));
+    return new Taken.Frame(
+        new PendingFrame(
+            offset,
+            key,
+            frame.getFrameId(),
+            frame.getSourceId(),
+            frame.getCaptureTimeMs().toEpochMilli(),
+            timestamp,
+            frame.getLabel(),
+            face,
+            frame.getScene()));
   }
 
   /** How often a batch is checked for being due or classified: a few ms late at most either way. */
@@ -194,18 +248,21 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   }
 
   /**
-   * Forwards the batch in flight if it is classified, and starts the next one when it is due: at once
-   * when nothing is in inference (after the max delay, if there is one, unless the batch is full); when
-   * a batch is in flight, only a full batch waits for it, holding the stream thread back; a partial one
-   * follows as soon as it ends, while the stream thread goes on polling and committing, and the frames
-   * taken meanwhile join it.
+   * Forwards the batch in flight if it is classified, and starts the next one when it is due: at
+   * once when nothing is in inference (after the max delay, if there is one, unless the batch is
+   * full); when a batch is in flight, only a full batch waits for it, holding the stream thread
+   * back; a partial one follows as soon as it ends, while the stream thread goes on polling and
+   * committing, and the frames taken meanwhile join it.
    */
   private void classifyWhatIsDue() {
     forwardIfClassified();
     while (!waiting.isEmpty()) {
       boolean full = waiting.size() >= settings.batchSize();
-      if (!full && waitedForModel == 0 && (inFlight != null
-          || context.currentSystemTimeMs() - oldestWaitingSince < settings.maxDelay().toMillis())) {
+      if (!full
+          && waitedForModel == 0
+          && (inFlight != null
+              || context.currentSystemTimeMs() - oldestWaitingSince
+                  < settings.maxDelay().toMillis())) {
         break;
       }
       Optional<ServingModels.Models> model = servingModels();
@@ -221,12 +278,20 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   private Optional<ServingModels.Models> servingModels() {
     ValueAndTimestamp<byte[]> state = servingStates.get(settings.modelName());
     ValueAndTimestamp<byte[]> latest = checkpoints.get(settings.modelName());
-    Optional<ServingModels.Models> model = threadModels.current(servingTopic, state == null ? null : state.value(),
-        checkpointsTopic, latest == null ? null : latest.value(), context.currentSystemTimeMs(),
-        this::forwardRefusedCheckpoint);
+    Optional<ServingModels.Models> model =
+        threadModels.current(
+            servingTopic,
+            state == null ? null : state.value(),
+            checkpointsTopic,
+            latest == null ? null : latest.value(),
+            context.currentSystemTimeMs(),
+            this::forwardRefusedCheckpoint);
     if (model.isEmpty()) {
       if (!waitingForModelLogged) {
-        LOG.info("{} frames wait for a first model '{}' to be served", waiting.size(), settings.modelName());
+        LOG.info(
+            "{} frames wait for a first model '{}' to be served",
+            waiting.size(),
+            settings.modelName());
         waitingForModelLogged = true;
       }
     } else if (waitingForModelLogged) {
@@ -258,21 +323,28 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       wait = waitedForModel == 0 ? ModelWait.WAITED_LAST : ModelWait.WAITED;
     }
     CompletableFuture<Classified> result = new CompletableFuture<>();
-    threadModels.inference().execute(() -> {
-      try {
-        float[][] probabilities = model.serving().classifier().probabilities(faces);
-        long classifiedAtMs = System.currentTimeMillis();
-        result.complete(new Classified(probabilities, shadow == null ? null : shadowPredictions(shadow, faces, labelled),
-            classifiedAtMs));
-      } catch (RuntimeException | Error e) {
-        result.completeExceptionally(e);
-      }
-    });
+    threadModels
+        .inference()
+        .execute(
+            () -> {
+              try {
+                float[][] probabilities = model.serving().classifier().probabilities(faces);
+                long classifiedAtMs = System.currentTimeMillis();
+                result.complete(
+                    new Classified(
+                        probabilities,
+                        shadow == null ? null : shadowPredictions(shadow, faces, labelled),
+                        classifiedAtMs));
+              } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+              }
+            });
     inFlight = new InFlight(batch, model, result, wait);
     forwardIfClassified(); // at once when inference runs on this thread
   }
 
-  private static int[] shadowPredictions(ServingModels.Serving shadow, byte[][] faces, List<Integer> labelled) {
+  private static int[] shadowPredictions(
+      ServingModels.Serving shadow, byte[][] faces, List<Integer> labelled) {
     byte[][] labelledFaces = new byte[labelled.size()][];
     for (int i = 0; i < labelledFaces.length; i++) {
       labelledFaces[i] = faces[labelled.get(i)];
@@ -292,7 +364,10 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     }
   }
 
-  /** Points the store at the oldest frame not classified yet, or clears it when every frame taken is. */
+  /**
+   * Points the store at the oldest frame not classified yet, or clears it when every frame taken
+   * is.
+   */
   private void rememberUnclassified() {
     PendingFrame oldest = inFlight != null ? inFlight.frames().get(0) : waiting.peek();
     if (oldest == null) {
@@ -329,34 +404,45 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       for (float p : probabilities) {
         probabilityList.add(p);
       }
-      EmotionEvent event = EmotionEvent.newBuilder()
-          .setFrameId(frame.frameId())
-          .setSourceId(frame.sourceId())
-          .setEmotion(Emotion.values()[predicted])
-          .setConfidence(probabilities[predicted])
-          .setProbabilities(probabilityList)
-          .setModelVersion(version)
-          .setCaptureTimeMs(Instant.ofEpochMilli(frame.captureTimeMs()))
-          .setClassifiedTimeMs(Instant.ofEpochMilli(classified.classifiedAtMs()))
-          .setLabel(frame.label())
-          .setScene(frame.scene())
-          .build();
-      context.forward(new Record<>(frame.key(), new ClassifierOutput.Classified(event), frame.timestamp()));
+      EmotionEvent event =
+          EmotionEvent.newBuilder()
+              .setFrameId(frame.frameId())
+              .setSourceId(frame.sourceId())
+              .setEmotion(Emotion.values()[predicted])
+              .setConfidence(probabilities[predicted])
+              .setProbabilities(probabilityList)
+              .setModelVersion(version)
+              .setCaptureTimeMs(Instant.ofEpochMilli(frame.captureTimeMs()))
+              .setClassifiedTimeMs(Instant.ofEpochMilli(classified.classifiedAtMs()))
+              .setLabel(frame.label())
+              .setScene(frame.scene())
+              .build();
+      context.forward(
+          new Record<>(frame.key(), new ClassifierOutput.Classified(event), frame.timestamp()));
       if (frame.label() != null) {
         int actual = frame.label().ordinal();
-        context.forward(new Record<>(String.valueOf(version), new ClassifierOutput.Scored(actual, predicted),
-            frame.timestamp()));
+        context.forward(
+            new Record<>(
+                String.valueOf(version),
+                new ClassifierOutput.Scored(actual, predicted),
+                frame.timestamp()));
         if (shadow != null) {
-          context.forward(new Record<>(String.valueOf(batch.models().candidate().version()),
-              new ClassifierOutput.Scored(actual, shadow[i]), frame.timestamp()));
+          context.forward(
+              new Record<>(
+                  String.valueOf(batch.models().candidate().version()),
+                  new ClassifierOutput.Scored(actual, shadow[i]),
+                  frame.timestamp()));
           compared++;
           candidateCorrect += shadow[i] == actual ? 1 : 0;
           servingCorrect += predicted == actual ? 1 : 0;
         }
         if (settings.liveLearning().enabled()) {
-          context.forward(new Record<>(frame.frameId(),
-              new ClassifierOutput.Learned(frame.frameId(), frame.sourceId(), frame.label(), frame.face()),
-              frame.timestamp()));
+          context.forward(
+              new Record<>(
+                  frame.frameId(),
+                  new ClassifierOutput.Learned(
+                      frame.frameId(), frame.sourceId(), frame.label(), frame.face()),
+                  frame.timestamp()));
         }
       }
       long latency = classified.classifiedAtMs() - frame.captureTimeMs();
@@ -367,9 +453,16 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       }
     }
     if (compared > 0) {
-      context.forward(new Record<>(settings.modelName(), new ClassifierOutput.Compared(
-          batch.models().candidate().version(), version, compared, candidateCorrect, servingCorrect),
-          context.currentSystemTimeMs()));
+      context.forward(
+          new Record<>(
+              settings.modelName(),
+              new ClassifierOutput.Compared(
+                  batch.models().candidate().version(),
+                  version,
+                  compared,
+                  candidateCorrect,
+                  servingCorrect),
+              context.currentSystemTimeMs()));
     }
     metrics.recordBatch(batch.frames().size(), version);
     if (batch.modelWait() != ModelWait.NONE) {
@@ -377,8 +470,11 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
       waitedFramesServed += batch.frames().size();
     }
     if (batch.modelWait() == ModelWait.WAITED_LAST) {
-      LOG.info("model version {} has classified the {} frames that waited for a model, the longest {} s after its "
-          + "capture; the latency percentiles leave them out", version, waitedFramesServed,
+      LOG.info(
+          "model version {} has classified the {} frames that waited for a model, the longest {} s after its "
+              + "capture; the latency percentiles leave them out",
+          version,
+          waitedFramesServed,
           String.format(Locale.ROOT, "%.1f", longestWaitMs / 1000.0));
       waitedFramesServed = 0;
       longestWaitMs = 0;
@@ -386,14 +482,17 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
   }
 
   /**
-   * A batch still in flight is not forwarded here (forwarding is not allowed while closing): its offsets
-   * stay stored and its frames are read again by whichever instance gets the task next. The stream thread's
-   * models are released only after it: the last task to release them closes them.
+   * A batch still in flight is not forwarded here (forwarding is not allowed while closing): its
+   * offsets stay stored and its frames are read again by whichever instance gets the task next. The
+   * stream thread's models are released only after it: the last task to release them closes them.
    */
   @Override
   public void close() {
     if (inFlight != null) {
-      inFlight.result().handle((classified, error) -> null).join(); // the model must not be closed under it
+      inFlight
+          .result()
+          .handle((classified, error) -> null)
+          .join(); // the model must not be closed under it
       inFlight = null;
     }
     if (threadModels != null) {
@@ -402,19 +501,36 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
     }
   }
 
-  private void refuse(Record<String, byte[]> record, RecordMetadata origin, String reason, Throwable cause) {
-    LOG.warn("dead letter: {} partition {} offset {}: {}", origin.topic(), origin.partition(), origin.offset(), reason);
+  private void refuse(
+      Record<String, byte[]> record, RecordMetadata origin, String reason, Throwable cause) {
+    LOG.warn(
+        "dead letter: {} partition {} offset {}: {}",
+        origin.topic(),
+        origin.partition(),
+        origin.offset(),
+        reason);
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    DeadLetter letter = DeadLetters.fromRecord(STAGE, reason, cause, origin.topic(), origin.partition(),
-        origin.offset(), key, record.value());
+    DeadLetter letter =
+        DeadLetters.fromRecord(
+            STAGE,
+            reason,
+            cause,
+            origin.topic(),
+            origin.partition(),
+            origin.offset(),
+            key,
+            record.value());
     metrics.recordDeadLetter();
     context.forward(record.withValue(new ClassifierOutput.Refused(letter)));
   }
 
   private void forwardRefusedCheckpoint(DeadLetter letter) {
     metrics.recordDeadLetter();
-    context.forward(new Record<>(settings.modelName(), new ClassifierOutput.Refused(letter),
-        context.currentSystemTimeMs()));
+    context.forward(
+        new Record<>(
+            settings.modelName(),
+            new ClassifierOutput.Refused(letter),
+            context.currentSystemTimeMs()));
   }
 
   private static int argMax(float[] values) {

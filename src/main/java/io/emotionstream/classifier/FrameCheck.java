@@ -16,17 +16,37 @@ final class FrameCheck {
       return "frame " + frame.getFrameId() + " has no pixels";
     }
     if (frame.getWidth() <= 0 || frame.getHeight() <= 0) {
-      return "frame " + frame.getFrameId() + " has size " + frame.getWidth() + "x" + frame.getHeight()
+      return "frame "
+          + frame.getFrameId()
+          + " has size "
+          + frame.getWidth()
+          + "x"
+          + frame.getHeight()
           + "; width and height must be positive";
     }
     if (frame.getWidth() > MAX_SIDE || frame.getHeight() > MAX_SIDE) {
-      return "frame " + frame.getFrameId() + " is " + frame.getWidth() + "x" + frame.getHeight()
-          + ", larger than " + MAX_SIDE + " on a side";
+      return "frame "
+          + frame.getFrameId()
+          + " is "
+          + frame.getWidth()
+          + "x"
+          + frame.getHeight()
+          + ", larger than "
+          + MAX_SIDE
+          + " on a side";
     }
     long expected = (long) frame.getWidth() * frame.getHeight();
     if (pixels != expected) {
-      return "frame " + frame.getFrameId() + " is " + frame.getWidth() + "x" + frame.getHeight() + " = "
-          + expected + " pixels but carries " + pixels;
+      return "frame "
+          + frame.getFrameId()
+          + " is "
+          + frame.getWidth()
+          + "x"
+          + frame.getHeight()
+          + " = "
+          + expected
+          + " pixels but carries "
+          + pixels;
     }
     return null;
   }

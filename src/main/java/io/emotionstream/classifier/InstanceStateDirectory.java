@@ -11,10 +11,10 @@ import java.nio.file.StandardOpenOption;
 /**
  * The Kafka Streams state directory of one classifier instance on this host, held until closed.
  * Streams refuses to start on a directory another running instance uses, so each instance takes
- * {@code ROOT/APPLICATION-ID/instance-N} with the lowest N that no running instance holds: instances
- * started side by side get their own, and one restarted alone gets its old one back, state and all.
- * A lock on {@code instance-N.lock} is the hold; the operating system drops it when the process ends,
- * however it ends.
+ * {@code ROOT/APPLICATION-ID/instance-N} with the lowest N that no running instance holds:
+ * instances started side by side get their own, and one restarted alone gets its old one back,
+ * state and all. A lock on {@code instance-N.lock} is the hold; the operating system drops it when
+ * the process ends, however it ends.
  */
 public final class InstanceStateDirectory implements AutoCloseable {
   private static final int MAX_INSTANCES = 1_000;
@@ -27,14 +27,20 @@ public final class InstanceStateDirectory implements AutoCloseable {
     this.locked = locked;
   }
 
-  /** Takes the first free instance directory of {@code applicationId} under {@code root}, creating it. */
+  /**
+   * Takes the first free instance directory of {@code applicationId} under {@code root}, creating
+   * it.
+   */
   public static InstanceStateDirectory claim(Path root, String applicationId) throws IOException {
     Path parent = root.resolve(applicationId);
     Files.createDirectories(parent);
     for (int index = 0; index < MAX_INSTANCES; index++) {
       Path directory = parent.resolve("instance-" + index);
-      FileChannel channel = FileChannel.open(parent.resolve("instance-" + index + ".lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(
+              parent.resolve("instance-" + index + ".lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -53,8 +59,13 @@ public final class InstanceStateDirectory implements AutoCloseable {
       }
       return new InstanceStateDirectory(directory, channel);
     }
-    throw new IOException(MAX_INSTANCES + " classifier instances of " + applicationId + " already hold a state "
-        + "directory under " + root);
+    throw new IOException(
+        MAX_INSTANCES
+            + " classifier instances of "
+            + applicationId
+            + " already hold a state "
+            + "directory under "
+            + root);
   }
 
   public Path path() {

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
- * Latencies of the frames classified within the last {@code span}, for percentiles that describe the
- * classifier as it is now rather than since it started. Holds at most {@link #MAX_SAMPLES}: under a
- * heavier load the oldest leave early.
+ * Latencies of the frames classified within the last {@code span}, for percentiles that describe
+ * the classifier as it is now rather than since it started. Holds at most {@link #MAX_SAMPLES}:
+ * under a heavier load the oldest leave early.
  */
 final class LatencyWindow {
   static final int MAX_SAMPLES = 1 << 16;
@@ -36,7 +36,9 @@ final class LatencyWindow {
     size++;
   }
 
-  /** A percentile (0..100) of the latencies in the window, in milliseconds; -1 when it holds none. */
+  /**
+   * A percentile (0..100) of the latencies in the window, in milliseconds; -1 when it holds none.
+   */
   synchronized long percentile(double percentile) {
     long now = nanoClock.getAsLong();
     while (size > 0 && now - times[first] > spanNanos) {

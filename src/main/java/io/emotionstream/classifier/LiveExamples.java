@@ -10,14 +10,16 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Turns labelled live frames into training examples, each frame id once within the deduplication window: a
- * camera that sends a frame again (a producer's retry, a replayed file) does not weigh it twice. A frame's split is
- * decided by its id, so a frame sent again lands on the same side. The frames of one source share a partition, so
- * the ids are remembered per task.
+ * Turns labelled live frames into training examples, each frame id once within the deduplication
+ * window: a camera that sends a frame again (a producer's retry, a replayed file) does not weigh it
+ * twice. A frame's split is decided by its id, so a frame sent again lands on the same side. The
+ * frames of one source share a partition, so the ids are remembered per task.
  */
-final class LiveExamples implements Processor<String, ClassifierOutput.Learned, String, TrainingExample> {
+final class LiveExamples
+    implements Processor<String, ClassifierOutput.Learned, String, TrainingExample> {
   /** Examples from live frames are named so, apart from the data sets' own ids. */
   static final String ID_PREFIX = "live:";
+
   private static final int SHARE_STEPS = 10_000;
 
   private final LiveLearning learning;
@@ -41,29 +43,33 @@ final class LiveExamples implements Processor<String, ClassifierOutput.Learned, 
     ClassifierOutput.Learned frame = record.value();
     long time = record.timestamp();
     long window = learning.dedupWindow().toMillis();
-    try (WindowStoreIterator<Long> earlier = seen.fetch(frame.frameId(), time - window, time + window)) {
+    try (WindowStoreIterator<Long> earlier =
+        seen.fetch(frame.frameId(), time - window, time + window)) {
       if (earlier.hasNext()) {
         return;
       }
     }
     seen.put(frame.frameId(), time, time);
-    TrainingExample example = TrainingExample.newBuilder()
-        .setExampleId(ID_PREFIX + frame.frameId())
-        .setLabel(frame.label())
-        .setPixels(ByteBuffer.wrap(frame.face()))
-        .setUsage(usageOf(frame.frameId(), learning.validationShare()))
-        .setOrigin(ID_PREFIX + frame.sourceId())
-        .build();
+    TrainingExample example =
+        TrainingExample.newBuilder()
+            .setExampleId(ID_PREFIX + frame.frameId())
+            .setLabel(frame.label())
+            .setPixels(ByteBuffer.wrap(frame.face()))
+            .setUsage(usageOf(frame.frameId(), learning.validationShare()))
+            .setOrigin(ID_PREFIX + frame.sourceId())
+            .build();
     context.forward(new Record<>(example.getExampleId(), example, time));
   }
 
   /**
-   * The same frame id gets the same split wherever and whenever it is decided: String's hash is specified. It is
-   * mixed first, as consecutive ids (cam-17, cam-18) have consecutive hashes.
+   * The same frame id gets the same split wherever and whenever it is decided: String's hash is
+   * specified. It is mixed first, as consecutive ids (cam-17, cam-18) have consecutive hashes.
    */
   static Usage usageOf(String frameId, double validationShare) {
     int hash = frameId.hashCode() * 0x9E3779B9;
     hash ^= hash >>> 15;
-    return Math.floorMod(hash, SHARE_STEPS) < validationShare * SHARE_STEPS ? Usage.VALIDATION : Usage.TRAINING;
+    return Math.floorMod(hash, SHARE_STEPS) < validationShare * SHARE_STEPS
+        ? Usage.VALIDATION
+        : Usage.TRAINING;
   }
 }

@@ -31,18 +31,26 @@ final class PartitionRereader {
 
   /** The records from offset {@code from} up to, not including, {@code end}. */
   List<ConsumerRecord<byte[], byte[]>> read(TopicPartition partition, long from, long end) {
-    Map<String, Object> config = new StreamsConfig(appConfigs).getRestoreConsumerConfigs(
-        partition + "-reread");
+    Map<String, Object> config =
+        new StreamsConfig(appConfigs).getRestoreConsumerConfigs(partition + "-reread");
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(Set.of(partition));
       consumer.seek(partition, from);
       long deadline = System.nanoTime() + PATIENCE.toNanos();
       while (consumer.position(partition) < end) {
         if (System.nanoTime() > deadline) {
-          throw new StreamsException("could not read offsets " + from + " to " + end + " of " + partition
-              + " again within " + PATIENCE.toSeconds() + " s; the task is retried");
+          throw new StreamsException(
+              "could not read offsets "
+                  + from
+                  + " to "
+                  + end
+                  + " of "
+                  + partition
+                  + " again within "
+                  + PATIENCE.toSeconds()
+                  + " s; the task is retried");
         }
         try {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
@@ -51,9 +59,13 @@ final class PartitionRereader {
             }
           }
         } catch (OffsetOutOfRangeException e) {
-          // Retention deleted them: nothing brings those frames back, but the ones still there are read.
-          LOG.error("frames from offset {} of {} were deleted before they were classified; reading on from the "
-              + "partition's start", from, partition);
+          // Retention deleted them: nothing brings those frames back, but the ones still there are
+          // read.
+          LOG.error(
+              "frames from offset {} of {} were deleted before they were classified; reading on from the "
+                  + "partition's start",
+              from,
+              partition);
           consumer.seekToBeginning(Set.of(partition));
         }
       }

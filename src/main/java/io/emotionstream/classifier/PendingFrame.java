@@ -9,5 +9,13 @@ import io.emotionstream.avro.SceneFace;
  *
  * @param offset its offset in the frames partition of the task that took it
  */
-record PendingFrame(long offset, String key, String frameId, String sourceId, long captureTimeMs, long timestamp,
-    Emotion label, byte[] face, SceneFace scene) {}
+record PendingFrame(
+    long offset,
+    String key,
+    String frameId,
+    String sourceId,
+    long captureTimeMs,
+    long timestamp,
+    Emotion label,
+    byte[] face,
+    SceneFace scene) {}

@@ -30,23 +30,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides which version every classifier instance serves, and publishes each decision on the serving topic. One
- * task decides for the whole application: its inputs, the control topic and the comparisons of the served model
- * with the candidate, have one partition each. Its last decision is kept in a changelogged store, so that the
- * task's next owner goes on from it; the serving topic is what the instances follow.
+ * Decides which version every classifier instance serves, and publishes each decision on the
+ * serving topic. One task decides for the whole application: its inputs, the control topic and the
+ * comparisons of the served model with the candidate, have one partition each. Its last decision is
+ * kept in a changelogged store, so that the task's next owner goes on from it; the serving topic is
+ * what the instances follow.
  *
- * <p>A checkpoint newer than the served one, and newer than any version held back, becomes the candidate (under
- * the latest policy, it serves at once). The stream threads classify labelled frames with it in shadow and send
- * back, batch by batch, how it and the served model did on the same frames. The guarded policy promotes it once
- * both have classified {@code minFrames} frames and it is not worse beyond the margin; otherwise it stays the
- * candidate and a status says why, once per {@code minFrames} more frames. A candidate that sees no labelled
- * frame within the wait is judged on validation accuracy instead. PROMOTE and ROLLBACK commands are followed
- * under every policy; each is answered with a decision that names the command.
+ * <p>A checkpoint newer than the served one, and newer than any version held back, becomes the
+ * candidate (under the latest policy, it serves at once). The stream threads classify labelled
+ * frames with it in shadow and send back, batch by batch, how it and the served model did on the
+ * same frames. The guarded policy promotes it once both have classified {@code minFrames} frames
+ * and it is not worse beyond the margin; otherwise it stays the candidate and a status says why,
+ * once per {@code minFrames} more frames. A candidate that sees no labelled frame within the wait
+ * is judged on validation accuracy instead. PROMOTE and ROLLBACK commands are followed under every
+ * policy; each is answered with a decision that names the command.
  */
-final class PromotionJudge implements Processor<String, PromotionJudge.Input, String, ClassifierOutput> {
+final class PromotionJudge
+    implements Processor<String, PromotionJudge.Input, String, ClassifierOutput> {
   private static final Logger LOG = LoggerFactory.getLogger(PromotionJudge.class);
   static final String STAGE = "promotion";
-  /** How often the latest checkpoint is looked at, and a candidate's wait for labelled frames checked. */
+
+  /**
+   * How often the latest checkpoint is looked at, and a candidate's wait for labelled frames
+   * checked.
+   */
   static final Duration REVIEW_INTERVAL = Duration.ofMillis(200);
 
   /** What the task reads: a control command, still as bytes, or one batch's comparison. */
@@ -64,6 +71,7 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
   private final ServingModels models;
   private final ClassifierMetrics metrics;
   private final RegistryRetries registryRetries = new RegistryRetries();
+
   /** SHA-256 of every checkpoint refused, so that each is reported once. */
   private final Set<String> refused = new HashSet<>();
 
@@ -71,11 +79,17 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
   private KeyValueStore<String, ServingState> decisions;
   private KeyValueStore<String, CandidateScore> scores;
   private TimestampedKeyValueStore<String, byte[]> latestCheckpoints;
+
   /** The latest checkpoint record looked at last: a new one is only decoded when it changes. */
   private byte[] lookedAt;
 
-  PromotionJudge(ClassifierSettings settings, String checkpointsTopic, Deserializer<ModelCheckpoint> checkpoints,
-      Deserializer<ControlCommand> commands, ServingModels models, ClassifierMetrics metrics) {
+  PromotionJudge(
+      ClassifierSettings settings,
+      String checkpointsTopic,
+      Deserializer<ModelCheckpoint> checkpoints,
+      Deserializer<ControlCommand> commands,
+      ServingModels models,
+      ClassifierMetrics metrics) {
     this.settings = settings;
     this.promotion = settings.promotion();
     this.checkpointsTopic = checkpointsTopic;
@@ -98,7 +112,8 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
   public void process(Record<String, Input> record) {
     if (record.value() instanceof Input.Command command) {
       follow(record.key(), command.value());
-    } else if (record.value() instanceof Input.Comparison comparison && settings.modelName().equals(record.key())) {
+    } else if (record.value() instanceof Input.Comparison comparison
+        && settings.modelName().equals(record.key())) {
       count(comparison.batch());
     }
   }
@@ -122,29 +137,53 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
     ServingState state = decisions.get(settings.modelName());
     if (state == null) {
       if (vetted(checkpoint)) {
-        decide(state(checkpoint, null, null, 0), ServingDecision.FIRST_MODEL,
-            "version " + checkpoint.getVersion() + " is the first checkpoint: it serves", null, null);
+        decide(
+            state(checkpoint, null, null, 0),
+            ServingDecision.FIRST_MODEL,
+            "version " + checkpoint.getVersion() + " is the first checkpoint: it serves",
+            null,
+            null);
       }
       return;
     }
     long version = checkpoint.getVersion();
     if (version <= Math.max(state.getServing().getVersion(), state.getHeldBackThrough())
-        || Long.valueOf(version).equals(state.getCandidateVersion()) || !vetted(checkpoint)) {
+        || Long.valueOf(version).equals(state.getCandidateVersion())
+        || !vetted(checkpoint)) {
       return;
     }
     if (promotion.policy() == PromotionPolicy.LATEST) {
-      promote(state, checkpoint, "each new checkpoint serves as soon as it is published (policy latest)", null);
+      promote(
+          state,
+          checkpoint,
+          "each new checkpoint serves as soon as it is published (policy latest)",
+          null);
       return;
     }
-    ServingState candidate = state(state.getServing(), state.getPrevious(), version, state.getHeldBackThrough());
-    scores.put(settings.modelName(), CandidateScore.start(version, state.getServing().getVersion(),
-        context.currentSystemTimeMs()));
-    decide(candidate, ServingDecision.CANDIDATE, "version " + version + " is scored in shadow beside version "
-        + state.getServing().getVersion() + " on labelled frames; " + (promotion.policy() == PromotionPolicy.MANUAL
-            ? "it serves when emotion promote names it (policy manual)"
-            : String.format(Locale.ROOT, "it is promoted if over %d labelled frames its accuracy is not below the "
-                + "served model's by more than %s (policy guarded)", promotion.minFrames(),
-                points(promotion.margin()))), null, null);
+    ServingState candidate =
+        state(state.getServing(), state.getPrevious(), version, state.getHeldBackThrough());
+    scores.put(
+        settings.modelName(),
+        CandidateScore.start(
+            version, state.getServing().getVersion(), context.currentSystemTimeMs()));
+    decide(
+        candidate,
+        ServingDecision.CANDIDATE,
+        "version "
+            + version
+            + " is scored in shadow beside version "
+            + state.getServing().getVersion()
+            + " on labelled frames; "
+            + (promotion.policy() == PromotionPolicy.MANUAL
+                ? "it serves when emotion promote names it (policy manual)"
+                : String.format(
+                    Locale.ROOT,
+                    "it is promoted if over %d labelled frames its accuracy is not below the "
+                        + "served model's by more than %s (policy guarded)",
+                    promotion.minFrames(),
+                    points(promotion.margin()))),
+        null,
+        null);
   }
 
   private void judgeOnValidation(long nowMs) {
@@ -153,8 +192,12 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
     }
     ServingState state = decisions.get(settings.modelName());
     CandidateScore score = scores.get(settings.modelName());
-    if (state == null || state.getCandidateVersion() == null || score == null || score.frames() > 0
-        || score.validationJudged() || nowMs - score.sinceMs() < promotion.labelWait().toMillis()) {
+    if (state == null
+        || state.getCandidateVersion() == null
+        || score == null
+        || score.frames() > 0
+        || score.validationJudged()
+        || nowMs - score.sinceMs() < promotion.labelWait().toMillis()) {
       return;
     }
     Optional<ModelCheckpoint> candidate = candidateCheckpoint(state);
@@ -166,20 +209,42 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
     String noFrames = "no labelled frame came in " + promotion.labelWait().toSeconds() + " s";
     if (candidateAccuracy == null || servingAccuracy == null) {
       scores.put(settings.modelName(), score.judgedOnValidation());
-      decide(state, ServingDecision.KEPT, noFrames + " and the checkpoints carry no validation accuracy to compare: "
-          + "version " + state.getCandidateVersion() + " stays the candidate until labelled frames or emotion "
-          + "promote decide", null, null);
+      decide(
+          state,
+          ServingDecision.KEPT,
+          noFrames
+              + " and the checkpoints carry no validation accuracy to compare: "
+              + "version "
+              + state.getCandidateVersion()
+              + " stays the candidate until labelled frames or emotion "
+              + "promote decide",
+          null,
+          null);
       return;
     }
-    String figures = String.format(Locale.ROOT, "validation accuracy %.3f of version %d against %.3f of version %d "
-        + "(margin %s)", candidateAccuracy, candidate.get().getVersion(), servingAccuracy,
-        state.getServing().getVersion(), points(promotion.margin()));
+    String figures =
+        String.format(
+            Locale.ROOT,
+            "validation accuracy %.3f of version %d against %.3f of version %d " + "(margin %s)",
+            candidateAccuracy,
+            candidate.get().getVersion(),
+            servingAccuracy,
+            state.getServing().getVersion(),
+            points(promotion.margin()));
     if (candidateAccuracy >= servingAccuracy - promotion.margin()) {
       promote(state, candidate.get(), noFrames + ": " + figures, null);
     } else {
       scores.put(settings.modelName(), score.judgedOnValidation());
-      decide(state, ServingDecision.KEPT, noFrames + ": " + figures + "; it stays the candidate, and labelled frames "
-          + "may still promote it", null, null);
+      decide(
+          state,
+          ServingDecision.KEPT,
+          noFrames
+              + ": "
+              + figures
+              + "; it stays the candidate, and labelled frames "
+              + "may still promote it",
+          null,
+          null);
     }
   }
 
@@ -188,29 +253,53 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
   private void count(ClassifierOutput.Compared batch) {
     ServingState state = decisions.get(settings.modelName());
     CandidateScore score = scores.get(settings.modelName());
-    if (state == null || state.getCandidateVersion() == null || score == null
+    if (state == null
+        || state.getCandidateVersion() == null
+        || score == null
         || !score.scores(batch.candidateVersion(), batch.servingVersion())) {
       return; // a batch classified before the last decision reached its stream thread
     }
     score = score.add(batch);
     boolean due = score.frames() >= score.reportedFrames() + promotion.minFrames();
-    String figures = String.format(Locale.ROOT, "over %d labelled frames version %d has accuracy %.3f and version "
-        + "%d %.3f on the same frames", score.frames(), score.candidateVersion(), score.candidateAccuracy(),
-        score.servingVersion(), score.servingAccuracy());
-    if (promotion.policy() == PromotionPolicy.GUARDED && score.frames() >= promotion.minFrames()
+    String figures =
+        String.format(
+            Locale.ROOT,
+            "over %d labelled frames version %d has accuracy %.3f and version "
+                + "%d %.3f on the same frames",
+            score.frames(),
+            score.candidateVersion(),
+            score.candidateAccuracy(),
+            score.servingVersion(),
+            score.servingAccuracy());
+    if (promotion.policy() == PromotionPolicy.GUARDED
+        && score.frames() >= promotion.minFrames()
         && score.candidateAccuracy() >= score.servingAccuracy() - promotion.margin()) {
       Optional<ModelCheckpoint> candidate = candidateCheckpoint(state);
       if (candidate.isPresent()) {
-        promote(state, candidate.get(), figures + String.format(Locale.ROOT, ": not worse beyond the margin of %s",
-            points(promotion.margin())), score);
+        promote(
+            state,
+            candidate.get(),
+            figures
+                + String.format(
+                    Locale.ROOT, ": not worse beyond the margin of %s", points(promotion.margin())),
+            score);
         return;
       }
     } else if (due) {
       score = score.reported();
-      decide(state, ServingDecision.KEPT, figures + (promotion.policy() == PromotionPolicy.MANUAL
-          ? ": it serves when emotion promote names it (policy manual)"
-          : String.format(Locale.ROOT, ": %s below, more than the margin of %s; it stays the candidate",
-              points(score.servingAccuracy() - score.candidateAccuracy()), points(promotion.margin()))), null, score);
+      decide(
+          state,
+          ServingDecision.KEPT,
+          figures
+              + (promotion.policy() == PromotionPolicy.MANUAL
+                  ? ": it serves when emotion promote names it (policy manual)"
+                  : String.format(
+                      Locale.ROOT,
+                      ": %s below, more than the margin of %s; it stays the candidate",
+                      points(score.servingAccuracy() - score.candidateAccuracy()),
+                      points(promotion.margin()))),
+          null,
+          score);
     }
     scores.put(settings.modelName(), score);
   }
@@ -223,7 +312,9 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
     }
     ControlCommand command;
     try {
-      command = commands.deserialize(context.recordMetadata().map(RecordMetadata::topic).orElse(""), value);
+      command =
+          commands.deserialize(
+              context.recordMetadata().map(RecordMetadata::topic).orElse(""), value);
     } catch (AvroSerdeException e) {
       if (!e.problem().isRecordAtFault()) {
         throw e; // the registry is away: failing the task keeps the command for a retry
@@ -231,17 +322,29 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
       deadLetter(key, value, e.getMessage(), e);
       return;
     }
-    if (command == null || (command.getType() != CommandType.PROMOTE && command.getType() != CommandType.ROLLBACK)) {
+    if (command == null
+        || (command.getType() != CommandType.PROMOTE
+            && command.getType() != CommandType.ROLLBACK)) {
       return; // the trainer's
     }
     ServingState state = decisions.get(settings.modelName());
     if (state == null) {
-      deadLetter(key, value, command.getType() + " " + command.getCommandId() + " refused: no version of "
-          + settings.modelName() + " serves yet", null);
+      deadLetter(
+          key,
+          value,
+          command.getType()
+              + " "
+              + command.getCommandId()
+              + " refused: no version of "
+              + settings.modelName()
+              + " serves yet",
+          null);
       return;
     }
-    String by = " by " + (command.getRequestedBy() == null ? "hand" : command.getRequestedBy())
-        + (command.getReason() == null ? "" : " (" + command.getReason() + ")");
+    String by =
+        " by "
+            + (command.getRequestedBy() == null ? "hand" : command.getRequestedBy())
+            + (command.getReason() == null ? "" : " (" + command.getReason() + ")");
     if (command.getType() == CommandType.PROMOTE) {
       promoteByHand(state, command, by);
     } else {
@@ -259,55 +362,111 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
       refuse(state, command, "version " + version + " already serves");
     } else if (latest.isPresent() && latest.get().getVersion() == version) {
       if (vetted(latest.get())) {
-        ServingState next = state(latest.get(), state.getServing(), null, state.getHeldBackThrough());
+        ServingState next =
+            state(latest.get(), state.getServing(), null, state.getHeldBackThrough());
         scores.delete(settings.modelName());
-        decide(next, ServingDecision.PROMOTED, "version " + version + " promoted" + by, command.getCommandId(), null);
+        decide(
+            next,
+            ServingDecision.PROMOTED,
+            "version " + version + " promoted" + by,
+            command.getCommandId(),
+            null);
       } else {
         refuse(state, command, "version " + version + " cannot be served (see the dead letters)");
       }
     } else if (state.getPrevious() != null && state.getPrevious().getVersion() == version) {
       // An older version chosen by hand: newer ones must not come back as candidates on their own.
-      long holdBack = Math.max(state.getHeldBackThrough(), Math.max(serving, latest.map(ModelCheckpoint::getVersion)
-          .orElse(0L)));
+      long holdBack =
+          Math.max(
+              state.getHeldBackThrough(),
+              Math.max(serving, latest.map(ModelCheckpoint::getVersion).orElse(0L)));
       scores.delete(settings.modelName());
-      decide(state(state.getPrevious(), state.getServing(), null, holdBack), ServingDecision.PROMOTED,
-          "version " + version + " promoted" + by + "; versions up to " + holdBack + " are held back",
-          command.getCommandId(), null);
+      decide(
+          state(state.getPrevious(), state.getServing(), null, holdBack),
+          ServingDecision.PROMOTED,
+          "version "
+              + version
+              + " promoted"
+              + by
+              + "; versions up to "
+              + holdBack
+              + " are held back",
+          command.getCommandId(),
+          null);
     } else {
-      refuse(state, command, "version " + version + " is not at hand: version " + serving + " serves"
-          + (state.getPrevious() == null ? "" : ", version " + state.getPrevious().getVersion() + " served before it")
-          + latest.map(c -> ", version " + c.getVersion() + " is the latest checkpoint").orElse("")
-          + "; the checkpoints topic keeps only the latest");
+      refuse(
+          state,
+          command,
+          "version "
+              + version
+              + " is not at hand: version "
+              + serving
+              + " serves"
+              + (state.getPrevious() == null
+                  ? ""
+                  : ", version " + state.getPrevious().getVersion() + " served before it")
+              + latest
+                  .map(c -> ", version " + c.getVersion() + " is the latest checkpoint")
+                  .orElse("")
+              + "; the checkpoints topic keeps only the latest");
     }
   }
 
   private void rollBack(ServingState state, ControlCommand command, String by) {
     long serving = state.getServing().getVersion();
     if (state.getPrevious() == null) {
-      refuse(state, command, "nothing to roll back to: no version served before version " + serving + " is kept");
+      refuse(
+          state,
+          command,
+          "nothing to roll back to: no version served before version " + serving + " is kept");
       return;
     }
-    long holdBack = Math.max(state.getHeldBackThrough(), Math.max(serving,
-        latestCheckpoint().map(ModelCheckpoint::getVersion).orElse(0L)));
+    long holdBack =
+        Math.max(
+            state.getHeldBackThrough(),
+            Math.max(serving, latestCheckpoint().map(ModelCheckpoint::getVersion).orElse(0L)));
     scores.delete(settings.modelName());
-    decide(state(state.getPrevious(), null, null, holdBack), ServingDecision.ROLLED_BACK, "rolled back from version "
-        + serving + " to version " + state.getPrevious().getVersion() + by + "; versions up to " + holdBack
-        + " are held back: the next checkpoint trained becomes the candidate", command.getCommandId(), null);
+    decide(
+        state(state.getPrevious(), null, null, holdBack),
+        ServingDecision.ROLLED_BACK,
+        "rolled back from version "
+            + serving
+            + " to version "
+            + state.getPrevious().getVersion()
+            + by
+            + "; versions up to "
+            + holdBack
+            + " are held back: the next checkpoint trained becomes the candidate",
+        command.getCommandId(),
+        null);
   }
 
   private void refuse(ServingState state, ControlCommand command, String reason) {
-    decide(state, ServingDecision.REFUSED, command.getType() + " refused: " + reason, command.getCommandId(), null);
+    decide(
+        state,
+        ServingDecision.REFUSED,
+        command.getType() + " refused: " + reason,
+        command.getCommandId(),
+        null);
   }
 
   // ---- decisions
 
-  private void promote(ServingState state, ModelCheckpoint candidate, String reason, CandidateScore score) {
+  private void promote(
+      ServingState state, ModelCheckpoint candidate, String reason, CandidateScore score) {
     scores.delete(settings.modelName());
-    decide(state(candidate, state.getServing(), null, state.getHeldBackThrough()), ServingDecision.PROMOTED,
-        "version " + candidate.getVersion() + " promoted: " + reason, null, score);
+    decide(
+        state(candidate, state.getServing(), null, state.getHeldBackThrough()),
+        ServingDecision.PROMOTED,
+        "version " + candidate.getVersion() + " promoted: " + reason,
+        null,
+        score);
   }
 
-  private ServingState state(ModelCheckpoint serving, ModelCheckpoint previous, Long candidateVersion,
+  private ServingState state(
+      ModelCheckpoint serving,
+      ModelCheckpoint previous,
+      Long candidateVersion,
       long heldBackThrough) {
     return ServingState.newBuilder()
         .setModelName(settings.modelName())
@@ -322,28 +481,37 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
         .build();
   }
 
-  private void decide(ServingState state, ServingDecision decision, String reason, String commandId,
+  private void decide(
+      ServingState state,
+      ServingDecision decision,
+      String reason,
+      String commandId,
       CandidateScore score) {
     long nowMs = context.currentSystemTimeMs();
-    ServingState decided = ServingState.newBuilder(state)
-        .setPolicy(promotion.policy())
-        .setDecision(decision)
-        .setReason(reason)
-        .setCommandId(commandId)
-        .setComparedFrames(score == null ? 0 : score.frames())
-        .setCandidateAccuracy(score == null || score.frames() == 0 ? null : score.candidateAccuracy())
-        .setServingAccuracy(score == null || score.frames() == 0 ? null : score.servingAccuracy())
-        .setTimeMs(Instant.ofEpochMilli(nowMs))
-        .build();
+    ServingState decided =
+        ServingState.newBuilder(state)
+            .setPolicy(promotion.policy())
+            .setDecision(decision)
+            .setReason(reason)
+            .setCommandId(commandId)
+            .setComparedFrames(score == null ? 0 : score.frames())
+            .setCandidateAccuracy(
+                score == null || score.frames() == 0 ? null : score.candidateAccuracy())
+            .setServingAccuracy(
+                score == null || score.frames() == 0 ? null : score.servingAccuracy())
+            .setTimeMs(Instant.ofEpochMilli(nowMs))
+            .build();
     decisions.put(settings.modelName(), decided);
     LOG.info("{} {}: {}", settings.modelName(), decision, reason);
-    context.forward(new Record<>(settings.modelName(), new ClassifierOutput.Decided(decided), nowMs));
+    context.forward(
+        new Record<>(settings.modelName(), new ClassifierOutput.Decided(decided), nowMs));
   }
 
   // ---- checkpoints
 
   private Optional<ModelCheckpoint> candidateCheckpoint(ServingState state) {
-    return latestCheckpoint().filter(c -> Long.valueOf(c.getVersion()).equals(state.getCandidateVersion()));
+    return latestCheckpoint()
+        .filter(c -> Long.valueOf(c.getVersion()).equals(state.getCandidateVersion()));
   }
 
   private Optional<ModelCheckpoint> latestCheckpoint() {
@@ -351,7 +519,8 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
     if (latest == null) {
       return Optional.empty();
     }
-    Optional<ModelCheckpoint> checkpoint = readLatest(latest.value(), context.currentSystemTimeMs());
+    Optional<ModelCheckpoint> checkpoint =
+        readLatest(latest.value(), context.currentSystemTimeMs());
     return checkpoint == null ? Optional.empty() : checkpoint;
   }
 
@@ -364,7 +533,9 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
     } catch (AvroSerdeException e) {
       if (!e.problem().isRecordAtFault()) {
         metrics.recordCheckpointRetry();
-        LOG.warn("cannot read the latest checkpoint now, will try again in {} ms: {}", registryRetries.failed(nowMs),
+        LOG.warn(
+            "cannot read the latest checkpoint now, will try again in {} ms: {}",
+            registryRetries.failed(nowMs),
             e.getMessage());
         return null;
       }
@@ -382,24 +553,47 @@ final class PromotionJudge implements Processor<String, PromotionJudge.Input, St
       return true;
     } catch (ModelLoader.RefusedCheckpointException e) {
       refused.add(checkpoint.getSha256());
-      String identity = checkpoint.getModelName() + " version " + checkpoint.getVersion() + " ("
-          + checkpoint.getSha256() + ")";
+      String identity =
+          checkpoint.getModelName()
+              + " version "
+              + checkpoint.getVersion()
+              + " ("
+              + checkpoint.getSha256()
+              + ")";
       LOG.error("refused checkpoint {}: {}; it is not served", identity, e.getMessage());
-      DeadLetter letter = DeadLetters.fromInput(ServingModels.STAGE, "checkpoint refused: " + e.getMessage(),
-          identity, null);
+      DeadLetter letter =
+          DeadLetters.fromInput(
+              ServingModels.STAGE, "checkpoint refused: " + e.getMessage(), identity, null);
       letter.setErrorClass(e.getClass().getName());
-      context.forward(new Record<>(settings.modelName(), new ClassifierOutput.Refused(letter),
-          context.currentSystemTimeMs()));
+      context.forward(
+          new Record<>(
+              settings.modelName(),
+              new ClassifierOutput.Refused(letter),
+              context.currentSystemTimeMs()));
       return false;
     }
   }
 
   private void deadLetter(String key, byte[] value, String reason, Throwable cause) {
     RecordMetadata origin = context.recordMetadata().orElseThrow();
-    LOG.warn("dead letter: {} partition {} offset {}: {}", origin.topic(), origin.partition(), origin.offset(), reason);
-    DeadLetter letter = DeadLetters.fromRecord(STAGE, reason, cause, origin.topic(), origin.partition(),
-        origin.offset(), key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
-    context.forward(new Record<>(key, new ClassifierOutput.Refused(letter), context.currentSystemTimeMs()));
+    LOG.warn(
+        "dead letter: {} partition {} offset {}: {}",
+        origin.topic(),
+        origin.partition(),
+        origin.offset(),
+        reason);
+    DeadLetter letter =
+        DeadLetters.fromRecord(
+            STAGE,
+            reason,
+            cause,
+            origin.topic(),
+            origin.partition(),
+            origin.offset(),
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+            value);
+    context.forward(
+        new Record<>(key, new ClassifierOutput.Refused(letter), context.currentSystemTimeMs()));
   }
 
   private static boolean sameRecord(byte[] seen, byte[] record) {

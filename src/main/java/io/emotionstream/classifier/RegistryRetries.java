@@ -3,9 +3,10 @@ package io.emotionstream.classifier;
 import org.apache.kafka.common.utils.ExponentialBackoff;
 
 /**
- * When to ask the schema registry again after it could not be reached: soon after the first failure, then
- * doubling up to a few seconds, so that a registry restart delays a new model little and an outage does not
- * cost a request before every batch. Shared by the stream threads: the registry is one for all of them.
+ * When to ask the schema registry again after it could not be reached: soon after the first
+ * failure, then doubling up to a few seconds, so that a registry restart delays a new model little
+ * and an outage does not cost a request before every batch. Shared by the stream threads: the
+ * registry is one for all of them.
  */
 final class RegistryRetries {
   private static final long FIRST_MS = 100;
@@ -20,7 +21,9 @@ final class RegistryRetries {
     return nowMs >= nextAttemptMs;
   }
 
-  /** Records a failure at {@code nowMs}; returns how long until the next attempt, in milliseconds. */
+  /**
+   * Records a failure at {@code nowMs}; returns how long until the next attempt, in milliseconds.
+   */
   synchronized long failed(long nowMs) {
     long waitMs = backoff.backoff(failures++);
     nextAttemptMs = nowMs + waitMs;

@@ -20,21 +20,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Rolling accuracy per model version in hopping windows, reported at its own pace.
  *
- * <p>Each score is added to the counts of its advance-long slice in a changelogged, cached store: a commit
- * flushes the one or two slices that changed, where a windowed aggregate writes every window a score falls
- * in. Every advance of wall-clock time, each window holding a slice that changed since the last time is
- * reported once, so the reports keep coming while frames flow whatever their timestamps. Windows close on
- * stream time, the frames' own time, as Kafka Streams' windows do: one closes when stream time reaches its
- * end plus the grace, and its last, {@code closed} report goes out then, from the record that moved stream
- * time past it, so no frame counted later can reach it; frames whose windows have all closed are not
- * counted. Slices no open window holds are deleted.
+ * <p>Each score is added to the counts of its advance-long slice in a changelogged, cached store: a
+ * commit flushes the one or two slices that changed, where a windowed aggregate writes every window
+ * a score falls in. Every advance of wall-clock time, each window holding a slice that changed
+ * since the last time is reported once, so the reports keep coming while frames flow whatever their
+ * timestamps. Windows close on stream time, the frames' own time, as Kafka Streams' windows do: one
+ * closes when stream time reaches its end plus the grace, and its last, {@code closed} report goes
+ * out then, from the record that moved stream time past it, so no frame counted later can reach it;
+ * frames whose windows have all closed are not counted. Slices no open window holds are deleted.
  *
- * <p>Nothing lives only in memory: the counts, whether they have been reported, and how far windows have
- * closed are all in the stores, and under exactly-once Kafka Streams commits the stores' changelogs, the
- * reports and the input offsets in one transaction, so after a crash every score is counted once and every
- * window is closed once.
+ * <p>Nothing lives only in memory: the counts, whether they have been reported, and how far windows
+ * have closed are all in the stores, and under exactly-once Kafka Streams commits the stores'
+ * changelogs, the reports and the input offsets in one transaction, so after a crash every score is
+ * counted once and every window is closed once.
  */
-final class RollingAccuracy implements Processor<String, ClassifierOutput.Scored, String, AccuracyReport> {
+final class RollingAccuracy
+    implements Processor<String, ClassifierOutput.Scored, String, AccuracyReport> {
   private static final Logger LOG = LoggerFactory.getLogger(RollingAccuracy.class);
   private static final String CLOSED_THROUGH = "closed-through";
 
@@ -43,6 +44,7 @@ final class RollingAccuracy implements Processor<String, ClassifierOutput.Scored
   private final String closedStoreName;
   private ProcessorContext<String, AccuracyReport> context;
   private KeyValueStore<AccuracySlice, SliceCounts> slices;
+
   /** One entry: the end of the latest window closed and reported as such. */
   private KeyValueStore<String, Long> closed;
 
@@ -57,7 +59,8 @@ final class RollingAccuracy implements Processor<String, ClassifierOutput.Scored
     this.context = context;
     this.slices = context.getStateStore(slicesStoreName);
     this.closed = context.getStateStore(closedStoreName);
-    context.schedule(windows.advance(), PunctuationType.WALL_CLOCK_TIME, now -> reportChangedWindows());
+    context.schedule(
+        windows.advance(), PunctuationType.WALL_CLOCK_TIME, now -> reportChangedWindows());
   }
 
   @Override
@@ -65,32 +68,50 @@ final class RollingAccuracy implements Processor<String, ClassifierOutput.Scored
     closeWindows(Math.max(context.currentStreamTimeMs(), record.timestamp()));
     long slice = windows.sliceOf(record.timestamp());
     if (windows.lastEndHolding(slice) <= closedThrough()) {
-      LOG.debug("a score of model version {} at {} came after all its windows closed; not counted", record.key(),
+      LOG.debug(
+          "a score of model version {} at {} came after all its windows closed; not counted",
+          record.key(),
           record.timestamp());
       return;
     }
     AccuracySlice key = new AccuracySlice(Long.parseLong(record.key()), slice);
     SliceCounts counts = slices.get(key);
     ClassifierOutput.Scored score = record.value();
-    slices.put(key, (counts == null ? SliceCounts.empty() : counts).add(score.actual(), score.predicted()));
+    slices.put(
+        key,
+        (counts == null ? SliceCounts.empty() : counts).add(score.actual(), score.predicted()));
   }
 
-  /** Gives every window stream time has closed since the last call its closed report, then forgets it. */
+  /**
+   * Gives every window stream time has closed since the last call its closed report, then forgets
+   * it.
+   */
   private void closeWindows(long streamTimeMs) {
     long closing = windows.closedThrough(streamTimeMs);
     long closedBefore = closedThrough();
     if (closing <= closedBefore) {
       return;
     }
-    slicesByVersion().forEach((version, counts) -> {
-      TreeSet<Long> starts = new TreeSet<>();
-      counts.keySet().forEach(slice -> windows.startsHolding(slice)
-          .filter(start -> start + windows.sizeMs() > closedBefore && start + windows.sizeMs() <= closing)
-          .forEach(starts::add));
-      starts.forEach(start -> report(version, start, counts, true, streamTimeMs));
-      counts.keySet().stream().filter(slice -> windows.lastEndHolding(slice) <= closing)
-          .forEach(slice -> slices.delete(new AccuracySlice(version, slice)));
-    });
+    slicesByVersion()
+        .forEach(
+            (version, counts) -> {
+              TreeSet<Long> starts = new TreeSet<>();
+              counts
+                  .keySet()
+                  .forEach(
+                      slice ->
+                          windows
+                              .startsHolding(slice)
+                              .filter(
+                                  start ->
+                                      start + windows.sizeMs() > closedBefore
+                                          && start + windows.sizeMs() <= closing)
+                              .forEach(starts::add));
+              starts.forEach(start -> report(version, start, counts, true, streamTimeMs));
+              counts.keySet().stream()
+                  .filter(slice -> windows.lastEndHolding(slice) <= closing)
+                  .forEach(slice -> slices.delete(new AccuracySlice(version, slice)));
+            });
     closed.put(CLOSED_THROUGH, closing);
   }
 
@@ -98,33 +119,49 @@ final class RollingAccuracy implements Processor<String, ClassifierOutput.Scored
   private void reportChangedWindows() {
     long closedThrough = closedThrough();
     long streamTimeMs = context.currentStreamTimeMs();
-    slicesByVersion().forEach((version, counts) -> {
-      TreeSet<Long> starts = new TreeSet<>();
-      counts.forEach((slice, sliceCounts) -> {
-        if (sliceCounts.unreported()) {
-          windows.startsHolding(slice).filter(start -> start + windows.sizeMs() > closedThrough).forEach(starts::add);
-        }
-      });
-      starts.forEach(start -> report(version, start, counts, false, streamTimeMs));
-      counts.forEach((slice, sliceCounts) -> {
-        if (sliceCounts.unreported()) {
-          slices.put(new AccuracySlice(version, slice), sliceCounts.reported());
-        }
-      });
-    });
+    slicesByVersion()
+        .forEach(
+            (version, counts) -> {
+              TreeSet<Long> starts = new TreeSet<>();
+              counts.forEach(
+                  (slice, sliceCounts) -> {
+                    if (sliceCounts.unreported()) {
+                      windows
+                          .startsHolding(slice)
+                          .filter(start -> start + windows.sizeMs() > closedThrough)
+                          .forEach(starts::add);
+                    }
+                  });
+              starts.forEach(start -> report(version, start, counts, false, streamTimeMs));
+              counts.forEach(
+                  (slice, sliceCounts) -> {
+                    if (sliceCounts.unreported()) {
+                      slices.put(new AccuracySlice(version, slice), sliceCounts.reported());
+                    }
+                  });
+            });
   }
 
-  private void report(long version, long start, NavigableMap<Long, SliceCounts> counts, boolean closed,
+  private void report(
+      long version,
+      long start,
+      NavigableMap<Long, SliceCounts> counts,
+      boolean closed,
       long streamTimeMs) {
     long end = start + windows.sizeMs();
     ConfusionMatrix matrix = new ConfusionMatrix();
     counts.subMap(start, true, end, false).values().forEach(slice -> matrix.addAll(slice.counts()));
     // The record's time is the frames' time it speaks for: stream time, within the window.
     long timestamp = Math.min(end - 1, Math.max(start, streamTimeMs));
-    context.forward(new Record<>(String.valueOf(version), matrix.toReport(version, start, end, closed), timestamp));
+    context.forward(
+        new Record<>(
+            String.valueOf(version), matrix.toReport(version, start, end, closed), timestamp));
   }
 
-  /** Every stored slice, by model version then start; a few per version, read whole once per advance. */
+  /**
+   * Every stored slice, by model version then start; a few per version, read whole once per
+   * advance.
+   */
   private Map<Long, NavigableMap<Long, SliceCounts>> slicesByVersion() {
     Map<Long, NavigableMap<Long, SliceCounts>> byVersion = new TreeMap<>();
     List<KeyValue<AccuracySlice, SliceCounts>> all = new ArrayList<>();
@@ -132,7 +169,9 @@ final class RollingAccuracy implements Processor<String, ClassifierOutput.Scored
       iterator.forEachRemaining(all::add);
     }
     for (KeyValue<AccuracySlice, SliceCounts> entry : all) {
-      byVersion.computeIfAbsent(entry.key.modelVersion(), v -> new TreeMap<>()).put(entry.key.start(), entry.value);
+      byVersion
+          .computeIfAbsent(entry.key.modelVersion(), v -> new TreeMap<>())
+          .put(entry.key.start(), entry.value);
     }
     return byVersion;
   }

@@ -5,9 +5,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The confusion counts of one slice, and whether they changed since the windows holding it were last
- * reported. The flag is stored with the counts, not kept in memory, so that a change counted before a crash
- * is still reported after it.
+ * The confusion counts of one slice, and whether they changed since the windows holding it were
+ * last reported. The flag is stored with the counts, not kept in memory, so that a change counted
+ * before a crash is still reported after it.
  */
 record SliceCounts(ConfusionMatrix counts, boolean unreported) {
 
@@ -23,7 +23,10 @@ record SliceCounts(ConfusionMatrix counts, boolean unreported) {
     return new SliceCounts(counts, false);
   }
 
-  /** A flag byte, then the counts: small enough that the changelog record a commit writes is tens of bytes. */
+  /**
+   * A flag byte, then the counts: small enough that the changelog record a commit writes is tens of
+   * bytes.
+   */
   static Serde<SliceCounts> serde() {
     return Serdes.serdeFrom(
         (topic, slice) -> {

@@ -14,15 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream thread's predictors (the served version's and the candidate's) and, with inference threads, the
- * thread that runs them, shared by the tasks that stream thread runs: Kafka Streams makes a processor per task,
- * and a predictor per task would multiply the memory. Each task's {@link FrameBatcher} acquires them in
- * {@code init} ({@link ServingModels#acquire}) and releases them in {@code close}; the last release closes the
- * predictors and the inference thread. A stream thread that fails closes its tasks on the way out, so its
- * replacement starts with fresh models and the failed one's are closed.
+ * One stream thread's predictors (the served version's and the candidate's) and, with inference
+ * threads, the thread that runs them, shared by the tasks that stream thread runs: Kafka Streams
+ * makes a processor per task, and a predictor per task would multiply the memory. Each task's
+ * {@link FrameBatcher} acquires them in {@code init} ({@link ServingModels#acquire}) and releases
+ * them in {@code close}; the last release closes the predictors and the inference thread. A stream
+ * thread that fails closes its tasks on the way out, so its replacement starts with fresh models
+ * and the failed one's are closed.
  *
- * <p>Only the owning stream thread asks for models and queues batches; the tasks' count is the one thing other
- * threads may touch.
+ * <p>Only the owning stream thread asks for models and queues batches; the tasks' count is the one
+ * thing other threads may touch.
  */
 final class StreamThreadModels {
   private static final Logger LOG = LoggerFactory.getLogger(StreamThreadModels.class);
@@ -30,7 +31,11 @@ final class StreamThreadModels {
   private final ServingModels process;
   private final String streamThread;
   private final Executor inference;
-  /** The inference thread of this stream thread alone, closed with it; null when inference runs elsewhere. */
+
+  /**
+   * The inference thread of this stream thread alone, closed with it; null when inference runs
+   * elsewhere.
+   */
   private final ExecutorService ownInference;
 
   private int tasks;
@@ -38,13 +43,21 @@ final class StreamThreadModels {
 
   private ServingModels.Serving serving;
   private ServingModels.Serving candidate;
+
   /** The serving record decided on last: while it stays the latest, so does the decision. */
   private byte[] decidedState;
+
   private Long candidateVersion;
-  /** The latest checkpoint record looked at for the candidate, while the candidate stays unloaded. */
+
+  /**
+   * The latest checkpoint record looked at for the candidate, while the candidate stays unloaded.
+   */
   private byte[] lookedAtLatest;
 
-  private StreamThreadModels(ServingModels process, String streamThread, Executor inference,
+  private StreamThreadModels(
+      ServingModels process,
+      String streamThread,
+      Executor inference,
       ExecutorService ownInference) {
     this.process = process;
     this.streamThread = streamThread;
@@ -52,13 +65,17 @@ final class StreamThreadModels {
     this.ownInference = ownInference;
   }
 
-  /** Models whose batches run on an inference thread of their own, named after the stream thread. */
+  /**
+   * Models whose batches run on an inference thread of their own, named after the stream thread.
+   */
   static StreamThreadModels withInferenceThread(ServingModels process, String streamThread) {
-    ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-      Thread inference = new Thread(runnable, streamThread + "-inference");
-      inference.setDaemon(true);
-      return inference;
-    });
+    ExecutorService thread =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread inference = new Thread(runnable, streamThread + "-inference");
+              inference.setDaemon(true);
+              return inference;
+            });
     return new StreamThreadModels(process, streamThread, thread, thread);
   }
 
@@ -77,8 +94,8 @@ final class StreamThreadModels {
   }
 
   /**
-   * A task is done with these models; the last one closes them. The task has waited for its batch in flight,
-   * so once every task has, nothing classifies with them any more.
+   * A task is done with these models; the last one closes them. The task has waited for its batch
+   * in flight, so once every task has, nothing classifies with them any more.
    */
   void release() {
     synchronized (this) {
@@ -107,7 +124,9 @@ final class StreamThreadModels {
       ownInference.shutdown(); // runs what is queued first: the closing of models swapped out
       try {
         if (!ownInference.awaitTermination(30, TimeUnit.SECONDS)) {
-          LOG.warn("the inference thread of {} did not finish within 30 s; closing its models anyway", streamThread);
+          LOG.warn(
+              "the inference thread of {} did not finish within 30 s; closing its models anyway",
+              streamThread);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -129,23 +148,33 @@ final class StreamThreadModels {
   }
 
   private Optional<ServingModels.Models> models() {
-    return serving == null ? Optional.empty() : Optional.of(new ServingModels.Models(serving, candidate));
+    return serving == null
+        ? Optional.empty()
+        : Optional.of(new ServingModels.Models(serving, candidate));
   }
 
   /**
    * The models, first brought in line with the latest serving decision.
    *
    * @param state the serving topic's latest record for the served model name, null if none yet
-   * @param latest the checkpoints topic's latest record for that name, where a candidate is loaded from
-   * @param nowMs the stream thread's wall-clock time, which paces the reads put off for the registry
+   * @param latest the checkpoints topic's latest record for that name, where a candidate is loaded
+   *     from
+   * @param nowMs the stream thread's wall-clock time, which paces the reads put off for the
+   *     registry
    * @param refusals told of a record refused for the first time
    */
-  Optional<ServingModels.Models> current(String statesTopic, byte[] state, String checkpointsTopic, byte[] latest,
-      long nowMs, Consumer<DeadLetter> refusals) {
+  Optional<ServingModels.Models> current(
+      String statesTopic,
+      byte[] state,
+      String checkpointsTopic,
+      byte[] latest,
+      long nowMs,
+      Consumer<DeadLetter> refusals) {
     if (state == null) {
       return models();
     }
-    // Asked before every batch: comparing bytes is far cheaper than decoding a record of a megabyte.
+    // Asked before every batch: comparing bytes is far cheaper than decoding a record of a
+    // megabyte.
     if (!sameRecord(decidedState, state)) {
       if (!process.registryDue(nowMs)) {
         return models();
@@ -160,7 +189,10 @@ final class StreamThreadModels {
         follow(decision.value(), refusals);
       }
     }
-    if (candidateVersion != null && candidate == null && !sameRecord(lookedAtLatest, latest) && latest != null
+    if (candidateVersion != null
+        && candidate == null
+        && !sameRecord(lookedAtLatest, latest)
+        && latest != null
         && process.registryDue(nowMs)) {
       loadCandidate(checkpointsTopic, latest, nowMs, refusals);
     }
@@ -185,7 +217,11 @@ final class StreamThreadModels {
       if (loaded != null) {
         closeAfterItsBatch(serving);
         serving = loaded;
-        LOG.info("{} now serves {} {} ({})", streamThread, toServe.getModelName(), toServe.getVersion(),
+        LOG.info(
+            "{} now serves {} {} ({})",
+            streamThread,
+            toServe.getModelName(),
+            toServe.getVersion(),
             decision.getDecision());
       }
     }
@@ -197,9 +233,14 @@ final class StreamThreadModels {
     lookedAtLatest = null;
   }
 
-  /** The candidate is the checkpoints topic's latest record, once that is the version the decision names. */
-  private void loadCandidate(String topic, byte[] latest, long nowMs, Consumer<DeadLetter> refusals) {
-    ServingModels.Read<ModelCheckpoint> read = process.readCheckpoint(topic, latest, serving, nowMs, refusals);
+  /**
+   * The candidate is the checkpoints topic's latest record, once that is the version the decision
+   * names.
+   */
+  private void loadCandidate(
+      String topic, byte[] latest, long nowMs, Consumer<DeadLetter> refusals) {
+    ServingModels.Read<ModelCheckpoint> read =
+        process.readCheckpoint(topic, latest, serving, nowMs, refusals);
     if (read.putOff()) {
       return;
     }
@@ -208,15 +249,20 @@ final class StreamThreadModels {
     if (checkpoint != null && checkpoint.getVersion() == candidateVersion) {
       candidate = process.load(checkpoint, refusals);
       if (candidate != null) {
-        LOG.info("{} scores {} {} in shadow beside version {}", streamThread, checkpoint.getModelName(),
-            candidateVersion, serving == null ? "none" : serving.version());
+        LOG.info(
+            "{} scores {} {} in shadow beside version {}",
+            streamThread,
+            checkpoint.getModelName(),
+            candidateVersion,
+            serving == null ? "none" : serving.version());
       }
     }
   }
 
   private void closeAfterItsBatch(ServingModels.Serving swappedOut) {
     if (swappedOut != null) {
-      inference.execute(swappedOut.classifier()::close); // after a batch it may still be classifying
+      inference.execute(
+          swappedOut.classifier()::close); // after a batch it may still be classifying
     }
   }
 }

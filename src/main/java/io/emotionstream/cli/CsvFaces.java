@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The one call through which the model commands read their data: a FER2013 CSV (or an exported image
- * index) split by its Usage column, else by the seed project's rule. Malformed rows are skipped and
- * reported on stderr with their line numbers.
+ * The one call through which the model commands read their data: a FER2013 CSV (or an exported
+ * image index) split by its Usage column, else by the seed project's rule. Malformed rows are
+ * skipped and reported on stderr with their line numbers.
  */
 final class CsvFaces {
   private CsvFaces() {}
@@ -35,8 +35,11 @@ final class CsvFaces {
     FaceSplits splits = DatasetLoader.load(csv, SplitRule.seedRule());
     List<RejectedRow> rejected = splits.rejected();
     if (!rejected.isEmpty()) {
-      System.err.printf("%s: %,d malformed rows skipped, first: %s%n", csv, rejected.size(), rejected.get(0).describe());
+      System.err.printf(
+          "%s: %,d malformed rows skipped, first: %s%n",
+          csv, rejected.size(), rejected.get(0).describe());
     }
-    return new Split(splits.faces(Usage.TRAINING), splits.faces(Usage.VALIDATION), splits.faces(Usage.TEST));
+    return new Split(
+        splits.faces(Usage.TRAINING), splits.faces(Usage.VALIDATION), splits.faces(Usage.TEST));
   }
 }

@@ -18,7 +18,11 @@ import picocli.CommandLine.Option;
       "listed in OUT/index.csv (image,emotion,Usage,source_line)."
     })
 final class DatasetExportImagesCommand extends DatasetSubcommand {
-  @Option(names = "--csv", required = true, converter = InputPath.File.class, description = "FER2013 CSV")
+  @Option(
+      names = "--csv",
+      required = true,
+      converter = InputPath.File.class,
+      description = "FER2013 CSV")
   Path csv;
 
   @Option(names = "--out", required = true, description = "Output folder")
@@ -35,8 +39,7 @@ final class DatasetExportImagesCommand extends DatasetSubcommand {
   @Override
   int execute() throws Exception {
     GrayImage.Format imageFormat = GrayImage.Format.parse(format);
-    DatasetReport report =
-        ImageExporter.export(csv, out, imageFormat, split.rule());
+    DatasetReport report = ImageExporter.export(csv, out, imageFormat, split.rule());
     printReport(csv.toString(), report);
     return 0;
   }

@@ -24,7 +24,11 @@ import picocli.CommandLine.Option;
       "or a sheet with one row per class (--grid ROWSxCOLUMNS, such as 7x8)."
     })
 final class DatasetShowCommand extends DatasetSubcommand {
-  @Option(names = "--csv", required = true, converter = InputPath.File.class, description = "FER2013 CSV")
+  @Option(
+      names = "--csv",
+      required = true,
+      converter = InputPath.File.class,
+      description = "FER2013 CSV")
   Path csv;
 
   @Option(names = "--out", required = true, description = "PNG file to write")

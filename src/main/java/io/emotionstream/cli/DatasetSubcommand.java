@@ -23,7 +23,10 @@ abstract class DatasetSubcommand implements Callable<Integer> {
     } catch (Exception e) {
       err()
           .println(
-              "emotion " + spec.qualifiedName().replaceFirst("^\\S+\\s+", "") + ": " + FileErrors.describe(e));
+              "emotion "
+                  + spec.qualifiedName().replaceFirst("^\\S+\\s+", "")
+                  + ": "
+                  + FileErrors.describe(e));
       return 1;
     }
   }
@@ -35,7 +38,6 @@ abstract class DatasetSubcommand implements Callable<Integer> {
   PrintWriter err() {
     return spec.commandLine().getErr();
   }
-
 
   /** Prints what was written and, on stderr, the rejected rows with their line numbers. */
   void printReport(String source, DatasetReport report) {

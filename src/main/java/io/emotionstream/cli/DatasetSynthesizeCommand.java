@@ -28,8 +28,12 @@ final class DatasetSynthesizeCommand extends DatasetSubcommand {
       description = "Seed; the same seed writes the same file (default ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--variation", defaultValue = "mild", paramLabel = "none|mild|full",
-      converter = VariationConverter.class, description = VariationConverter.DESCRIPTION)
+  @Option(
+      names = "--variation",
+      defaultValue = "mild",
+      paramLabel = "none|mild|full",
+      converter = VariationConverter.class,
+      description = VariationConverter.DESCRIPTION)
   SyntheticFaces.Variation variation;
 
   @Override

@@ -25,7 +25,8 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         default -> Duration.ofHours(amount);
       };
     } catch (RuntimeException e) {
-      throw new TypeConversionException("'" + value + "' is not a duration (examples: 90, 90s, 500ms, 5m, 1h)");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration (examples: 90, 90s, 500ms, 5m, 1h)");
     }
   }
 }

@@ -47,9 +47,13 @@ public final class EmotionCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command tree; a failure or a mistyped option prints one clear line (the stack trace only at debug level). */
+  /**
+   * The command tree; a failure or a mistyped option prints one clear line (the stack trace only at
+   * debug level).
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new EmotionCli()).setExecutionExceptionHandler(new UserErrorHandler())
+    return new CommandLine(new EmotionCli())
+        .setExecutionExceptionHandler(new UserErrorHandler())
         .setParameterExceptionHandler(new ParameterErrorHandler());
   }
 }

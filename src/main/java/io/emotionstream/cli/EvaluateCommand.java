@@ -10,12 +10,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `emotion evaluate`: accuracy, per-class precision/recall/F1 and the confusion matrix. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a checkpoint on a labelled CSV.")
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = "Evaluate a checkpoint on a labelled CSV.")
 public final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, converter = InputPath.File.class, description = "Checkpoint file.")
+  @Option(
+      names = "--model",
+      required = true,
+      converter = InputPath.File.class,
+      description = "Checkpoint file.")
   Path model;
 
-  @Option(names = "--csv", required = true, converter = InputPath.FileOrFolder.class,
+  @Option(
+      names = "--csv",
+      required = true,
+      converter = InputPath.FileOrFolder.class,
       description = "FER2013 CSV; every row is evaluated.")
   Path csv;
 

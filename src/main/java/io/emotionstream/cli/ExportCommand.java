@@ -14,19 +14,28 @@ import picocli.CommandLine.TypeConversionException;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "Export a checkpoint's weights for another framework: --format pytorch writes the state_dict "
-        + "the Python project loads with net.load_state_dict(torch.load(FILE)).")
+    description =
+        "Export a checkpoint's weights for another framework: --format pytorch writes the state_dict "
+            + "the Python project loads with net.load_state_dict(torch.load(FILE)).")
 public final class ExportCommand implements Callable<Integer> {
   /** The formats a model is exported in. */
   enum Format {
     PYTORCH
   }
 
-  @Option(names = "--model", required = true, paramLabel = "FILE", converter = InputPath.File.class,
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "FILE",
+      converter = InputPath.File.class,
       description = "Checkpoint file.")
   Path model;
 
-  @Option(names = "--format", required = true, paramLabel = "pytorch", converter = FormatConverter.class,
+  @Option(
+      names = "--format",
+      required = true,
+      paramLabel = "pytorch",
+      converter = FormatConverter.class,
       description = "pytorch: a torch.save state_dict file.")
   Format format;
 
@@ -38,8 +47,14 @@ public final class ExportCommand implements Callable<Integer> {
     switch (format) {
       case PYTORCH -> PyTorchStateDict.write(CheckpointFile.read(model).weights(), out);
     }
-    System.out.println("exported " + model + " to " + out + "; in Python: net.load_state_dict(torch.load('"
-        + out + "'))");
+    System.out.println(
+        "exported "
+            + model
+            + " to "
+            + out
+            + "; in Python: net.load_state_dict(torch.load('"
+            + out
+            + "'))");
     return 0;
   }
 

@@ -19,7 +19,8 @@ final class FileErrors {
     Throwable cause = e;
     // A wrapper that adds nothing but its cause's class name says less than the cause itself.
     while (cause.getCause() != null
-        && (cause instanceof UncheckedIOException || cause.getCause().toString().equals(cause.getMessage()))) {
+        && (cause instanceof UncheckedIOException
+            || cause.getCause().toString().equals(cause.getMessage()))) {
       cause = cause.getCause();
     }
     if (cause instanceof FileSystemException failure) {

@@ -12,13 +12,18 @@ import picocli.CommandLine.Option;
 @Command(
     name = "import-torchscript",
     mixinStandardHelpOptions = true,
-    description = "Import PyTorch reference weights (TorchScript + np.savez state_dict) as a checkpoint.")
+    description =
+        "Import PyTorch reference weights (TorchScript + np.savez state_dict) as a checkpoint.")
 public final class ImportTorchscriptCommand implements Callable<Integer> {
-  @Option(names = "--model", converter = InputPath.File.class,
+  @Option(
+      names = "--model",
+      converter = InputPath.File.class,
       description = "TorchScript file; checked against the state_dict.")
   Path torchScript;
 
-  @Option(names = "--state-dict", converter = InputPath.File.class,
+  @Option(
+      names = "--state-dict",
+      converter = InputPath.File.class,
       description = "state_dict saved with np.savez (holds BatchNorm's running statistics).")
   Path stateDict;
 
@@ -29,7 +34,8 @@ public final class ImportTorchscriptCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Checkpoint checkpoint = TorchScriptImport.importWeights(torchScript, stateDict);
     CheckpointFile.write(checkpoint, out);
-    System.out.println("imported " + checkpoint.weights().tensors().size() + " tensors into " + out);
+    System.out.println(
+        "imported " + checkpoint.weights().tensors().size() + " tensors into " + out);
     return 0;
   }
 }

@@ -7,9 +7,9 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Converters of the options that name something to read: a path that is missing, of the wrong kind or
- * unreadable is refused while the command line is parsed, with what is wrong, before any work starts
- * (a command would otherwise connect to Kafka first, or start a whole demo).
+ * Converters of the options that name something to read: a path that is missing, of the wrong kind
+ * or unreadable is refused while the command line is parsed, with what is wrong, before any work
+ * starts (a command would otherwise connect to Kafka first, or start a whole demo).
  */
 final class InputPath {
   private InputPath() {}

@@ -8,12 +8,20 @@ import picocli.CommandLine.Option;
 /** The --metrics-port and --metrics-bind options every long-running service takes. */
 public final class MetricsOptions {
 
-  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
-      description = "Serve Prometheus metrics at http://BIND:PORT/metrics; 0 (the default) serves none.")
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description =
+          "Serve Prometheus metrics at http://BIND:PORT/metrics; 0 (the default) serves none.")
   int port;
 
-  @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Interface of the metrics endpoint; 0.0.0.0 lets a scraper on another machine in (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--metrics-bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "127.0.0.1",
+      description =
+          "Interface of the metrics endpoint; 0.0.0.0 lets a scraper on another machine in (default ${DEFAULT-VALUE}).")
   String bind;
 
   /** The started endpoint, or empty when no port was asked for. */

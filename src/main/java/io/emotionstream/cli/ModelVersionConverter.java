@@ -3,7 +3,9 @@ package io.emotionstream.cli;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads a model version as the monitor shows it, {@code 7} or {@code v7}: a whole number from 1. */
+/**
+ * Reads a model version as the monitor shows it, {@code 7} or {@code v7}: a whole number from 1.
+ */
 public final class ModelVersionConverter implements ITypeConverter<Long> {
 
   @Override
@@ -17,6 +19,7 @@ public final class ModelVersionConverter implements ITypeConverter<Long> {
     } catch (NumberFormatException e) {
       // told below, with what a version looks like
     }
-    throw new TypeConversionException("'" + value + "' is not a model version (a whole number from 1, such as 7)");
+    throw new TypeConversionException(
+        "'" + value + "' is not a model version (a whole number from 1, such as 7)");
   }
 }

@@ -25,7 +25,8 @@ final class ParameterErrorHandler implements IParameterExceptionHandler {
   }
 
   private static String describe(ParameterException e) {
-    if (e.getCause() instanceof TypeConversionException conversion && e.getArgSpec() instanceof OptionSpec option) {
+    if (e.getCause() instanceof TypeConversionException conversion
+        && e.getArgSpec() instanceof OptionSpec option) {
       return option.longestName() + ": " + conversion.getMessage();
     }
     return e.getMessage();

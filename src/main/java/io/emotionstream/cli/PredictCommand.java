@@ -9,12 +9,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `emotion predict`: class probabilities for every face of a CSV. */
-@Command(name = "predict", mixinStandardHelpOptions = true, description = "Predict emotions for the faces of a CSV.")
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    description = "Predict emotions for the faces of a CSV.")
 public final class PredictCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, converter = InputPath.File.class, description = "Checkpoint file.")
+  @Option(
+      names = "--model",
+      required = true,
+      converter = InputPath.File.class,
+      description = "Checkpoint file.")
   Path model;
 
-  @Option(names = "--csv", required = true, converter = InputPath.FileOrFolder.class, description = "FER2013 CSV.")
+  @Option(
+      names = "--csv",
+      required = true,
+      converter = InputPath.FileOrFolder.class,
+      description = "FER2013 CSV.")
   Path csv;
 
   @Option(names = "--out", required = true, description = "Predictions CSV to write.")

@@ -9,14 +9,17 @@ final class ProgressDisplay implements AutoCloseable {
   private final ProgressBar bar;
 
   ProgressDisplay(String task, String unit, long total, boolean quiet) {
-    this.bar = quiet ? null : new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(total)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" " + unit, 1)
-        .showSpeed()
-        .setUpdateIntervalMillis(250)
-        .build();
+    this.bar =
+        quiet
+            ? null
+            : new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" " + unit, 1)
+                .showSpeed()
+                .setUpdateIntervalMillis(250)
+                .build();
   }
 
   void stepTo(long done) {

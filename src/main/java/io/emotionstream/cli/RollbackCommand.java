@@ -7,11 +7,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rollback", mixinStandardHelpOptions = true,
-    description = {"Ask the classifiers to serve again the version served before the current one, and wait for their "
-        + "answer on the serving topic. The version left is held back: it does not become a candidate again.",
-        "Exit 0 when the previous version serves, 1 when the classifiers refuse (the reason on stderr), "
-            + ServingCommandRun.NO_ANSWER + " when none answered within --timeout."})
+@Command(
+    name = "rollback",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Ask the classifiers to serve again the version served before the current one, and wait for their "
+          + "answer on the serving topic. The version left is held back: it does not become a candidate again.",
+      "Exit 0 when the previous version serves, 1 when the classifiers refuse (the reason on stderr), "
+          + ServingCommandRun.NO_ANSWER
+          + " when none answered within --timeout."
+    })
 public final class RollbackCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
@@ -21,7 +26,11 @@ public final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return ServingCommandRun.sendAndAwait(spec.commandLine(), connection, options.modelName,
-        Commands.rollback(options.reason), options.timeout);
+    return ServingCommandRun.sendAndAwait(
+        spec.commandLine(),
+        connection,
+        options.modelName,
+        Commands.rollback(options.reason),
+        options.timeout);
   }
 }

@@ -15,15 +15,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `emotion train`: trains Deep-Emotion on a FER2013 CSV and saves best and last checkpoints. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the model on a FER2013 CSV.")
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train the model on a FER2013 CSV.")
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--csv", required = true, converter = InputPath.FileOrFolder.class,
+  @Option(
+      names = "--csv",
+      required = true,
+      converter = InputPath.FileOrFolder.class,
       description = "FER2013 CSV (Training rows train).")
   Path csv;
 
-  @Option(names = "--val-csv", converter = InputPath.FileOrFolder.class,
+  @Option(
+      names = "--val-csv",
+      converter = InputPath.FileOrFolder.class,
       description = "Validation CSV; default: the PublicTest rows of --csv.")
   Path validationCsv;
 
@@ -44,9 +52,11 @@ public final class TrainCommand implements Callable<Integer> {
     var validation = validationCsv == null ? data.validation() : CsvFaces.read(validationCsv).all();
     ProgressListener progress = new ProgressListener();
     TrainingOutcome outcome =
-        ModelTraining.run(hyperparameters, data.training(), validation, null, out, progress, () -> false);
+        ModelTraining.run(
+            hyperparameters, data.training(), validation, null, out, progress, () -> false);
     progress.close();
-    System.out.printf("saved %s and %s in %s after %d epochs%n",
+    System.out.printf(
+        "saved %s and %s in %s after %d epochs%n",
         ModelTraining.BEST, ModelTraining.LAST, out, outcome.epochs().size());
     return 0;
   }
@@ -67,10 +77,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public void epochFinished(EpochResult r) {
       close();
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "epoch %d/%d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  %.0f images/s%n",
-          r.epoch(), r.totalEpochs(), r.trainLoss(), r.trainAccuracy(), r.validationLoss(),
-          r.validationAccuracy(), r.imagesPerSecond());
+          r.epoch(),
+          r.totalEpochs(),
+          r.trainLoss(),
+          r.trainAccuracy(),
+          r.validationLoss(),
+          r.validationAccuracy(),
+          r.imagesPerSecond());
     }
 
     void close() {

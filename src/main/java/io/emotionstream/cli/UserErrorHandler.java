@@ -12,7 +12,9 @@ final class UserErrorHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
-    command.getErr().println(command.getColorScheme().errorText("error: " + FileErrors.describe(e)));
+    command
+        .getErr()
+        .println(command.getColorScheme().errorText("error: " + FileErrors.describe(e)));
     LOG.debug("{} failed", command.getCommandName(), e);
     return 1;
   }

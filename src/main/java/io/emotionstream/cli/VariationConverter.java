@@ -7,8 +7,9 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code --variation none|mild|full}, the same in every command that draws synthetic faces. */
 final class VariationConverter implements ITypeConverter<SyntheticFaces.Variation> {
   /** The option's description, shared so that every command explains it alike. */
-  static final String DESCRIPTION = "How much pose, lighting, quality and occlusion vary in the synthetic faces: "
-      + "none, mild (learnt within minutes on a laptop CPU) or full (the hard task; default ${DEFAULT-VALUE}).";
+  static final String DESCRIPTION =
+      "How much pose, lighting, quality and occlusion vary in the synthetic faces: "
+          + "none, mild (learnt within minutes on a laptop CPU) or full (the hard task; default ${DEFAULT-VALUE}).";
 
   @Override
   public SyntheticFaces.Variation convert(String value) {

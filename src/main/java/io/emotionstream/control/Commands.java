@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 
-/** The control commands: building them, and what a RETRAIN means (its run id, hyperparameters and mode). */
+/**
+ * The control commands: building them, and what a RETRAIN means (its run id, hyperparameters and
+ * mode).
+ */
 public final class Commands {
   private Commands() {}
 
@@ -39,12 +42,16 @@ public final class Commands {
     return or(command.getMode(), TrainingMode.SCRATCH);
   }
 
-  /** The mode as people write it: scratch or fine-tune, in any case, with - or _ or nothing between. */
+  /**
+   * The mode as people write it: scratch or fine-tune, in any case, with - or _ or nothing between.
+   */
   public static TrainingMode mode(String written) {
     return switch (written.trim().toLowerCase(Locale.ROOT)) {
       case "scratch" -> TrainingMode.SCRATCH;
       case "fine-tune", "fine_tune", "finetune" -> TrainingMode.FINE_TUNE;
-      default -> throw new IllegalArgumentException("mode must be scratch or fine-tune, got '" + written + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "mode must be scratch or fine-tune, got '" + written + "'");
     };
   }
 
@@ -63,7 +70,10 @@ public final class Commands {
     return issued(CommandType.PROMOTE).setTargetVersion(version).setReason(reason).build();
   }
 
-  /** A ROLLBACK to the version served before the current one, for the classifiers; {@code reason} may be null. */
+  /**
+   * A ROLLBACK to the version served before the current one, for the classifiers; {@code reason}
+   * may be null.
+   */
   public static ControlCommand rollback(String reason) {
     return issued(CommandType.ROLLBACK).setReason(reason).build();
   }

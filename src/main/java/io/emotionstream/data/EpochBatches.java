@@ -10,6 +10,8 @@ public interface EpochBatches {
    */
   int fill(byte[] pixels, long[] labels);
 
-  /** Faces this epoch holds; where they are streamed and not yet counted, those of the pass before. */
+  /**
+   * Faces this epoch holds; where they are streamed and not yet counted, those of the pass before.
+   */
   int faces();
 }

@@ -4,9 +4,9 @@ import io.emotionstream.avro.Emotion;
 import java.util.Arrays;
 
 /**
- * Labelled 48x48 grayscale faces held as compact bytes: 2,304 bytes of pixels plus one label byte per
- * face, so all of FER2013 (35,887 faces) fits in about 83 MB. This is the one in-memory form the data
- * readers produce and the training loop consumes.
+ * Labelled 48x48 grayscale faces held as compact bytes: 2,304 bytes of pixels plus one label byte
+ * per face, so all of FER2013 (35,887 faces) fits in about 83 MB. This is the one in-memory form
+ * the data readers produce and the training loop consumes.
  */
 public final class FaceSet {
   public static final int SIDE = 48;

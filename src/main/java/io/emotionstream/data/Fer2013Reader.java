@@ -46,6 +46,7 @@ public final class Fer2013Reader extends RowReader {
   private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
   private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
   private static final long QUOTES = 0x2222222222222222L;
+
   /** Room for every value of a field with too many, without a bounds test per value. */
   private static final int SCRATCH_MASK = 4095;
 
@@ -74,7 +75,6 @@ public final class Fer2013Reader extends RowReader {
   private final int usageColumn;
   private int[] fieldStart;
   private int[] fieldEnd;
-
 
   /**
    * Opens {@code csv} (gzip-compressed if its name ends in {@code .gz}) and reads its header.
@@ -139,7 +139,6 @@ public final class Fer2013Reader extends RowReader {
   public String source() {
     return source;
   }
-
 
   /** The remaining rows as a sequential stream; closing the stream closes the reader. */
   public Stream<CsvRow> stream() {
@@ -286,7 +285,8 @@ public final class Fer2013Reader extends RowReader {
       int first = digitsValue((int) x, firstLength);
       int second = digitsValue((int) (x >>> ((firstEnd + 1) << 3)), secondLength);
       malformed |= outOfShape(firstLength, first, separator(x, firstEnd));
-      int secondMalformed = outOfShape(secondLength, second, separator(x, secondEnd)) | (end - i - secondEnd);
+      int secondMalformed =
+          outOfShape(secondLength, second, separator(x, secondEnd)) | (end - i - secondEnd);
       values[count & SCRATCH_MASK] = (byte) first;
       values[(count + 1) & SCRATCH_MASK] = (byte) second;
       // The second number counts only when wholly in this word and in this field, and well formed;
@@ -303,7 +303,9 @@ public final class Fer2013Reader extends RowReader {
     return true;
   }
 
-  /** The value of the {@code length} (at most 3 meaningful) digit bytes at the bottom of {@code x}. */
+  /**
+   * The value of the {@code length} (at most 3 meaningful) digit bytes at the bottom of {@code x}.
+   */
   private static int digitsValue(int x, int length) {
     int digits = x << ((3 - length) << 3); // right-aligned into bytes 0..2
     return (digits & 0xFF) * 100 + ((digits >>> 8) & 0xFF) * 10 + ((digits >>> 16) & 0xFF);
@@ -529,7 +531,10 @@ public final class Fer2013Reader extends RowReader {
 
   /** Whether any byte of {@code word} is a newline, a comma or a double quote. */
   private static boolean holdsSpecialByte(long word) {
-    return (zeroByteFlags(word ^ NEWLINES) | zeroByteFlags(word ^ COMMAS) | zeroByteFlags(word ^ QUOTES)) != 0;
+    return (zeroByteFlags(word ^ NEWLINES)
+            | zeroByteFlags(word ^ COMMAS)
+            | zeroByteFlags(word ^ QUOTES))
+        != 0;
   }
 
   /** Non-zero exactly when some byte of {@code v} is zero. */

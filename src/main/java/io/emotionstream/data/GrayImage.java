@@ -135,11 +135,17 @@ public record GrayImage(int width, int height, byte[] pixels) {
   /** The pixels of a region of this image, which must lie inside it. */
   public GrayImage crop(Region region) {
     if (!region.equals(region.within(width, height))) {
-      throw new IllegalArgumentException("region " + region + " is not inside this " + width + "x" + height + " image");
+      throw new IllegalArgumentException(
+          "region " + region + " is not inside this " + width + "x" + height + " image");
     }
     byte[] cropped = new byte[region.width() * region.height()];
     for (int row = 0; row < region.height(); row++) {
-      System.arraycopy(pixels, (region.y() + row) * width + region.x(), cropped, row * region.width(), region.width());
+      System.arraycopy(
+          pixels,
+          (region.y() + row) * width + region.x(),
+          cropped,
+          row * region.width(),
+          region.width());
     }
     return new GrayImage(region.width(), region.height(), cropped);
   }

@@ -5,7 +5,8 @@ public record Region(int x, int y, int width, int height) {
 
   public Region {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("a region needs a positive size, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "a region needs a positive size, got " + width + "x" + height);
     }
   }
 
@@ -26,7 +27,8 @@ public record Region(int x, int y, int width, int height) {
       return 0;
     }
     double intersection = (double) w * h;
-    return intersection / ((double) width * height + (double) other.width * other.height - intersection);
+    return intersection
+        / ((double) width * height + (double) other.width * other.height - intersection);
   }
 
   @Override

@@ -5,8 +5,8 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * A reader of rows that may be rejected, as an iterator: one row of look-ahead over
- * {@link #readRow()}, so callers can ask {@link #hasNext()} as often as they like.
+ * A reader of rows that may be rejected, as an iterator: one row of look-ahead over {@link
+ * #readRow()}, so callers can ask {@link #hasNext()} as often as they like.
  */
 abstract class RowReader implements Iterator<CsvRow>, Closeable {
   private CsvRow next;

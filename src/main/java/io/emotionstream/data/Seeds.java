@@ -26,7 +26,9 @@ public final class Seeds {
     return new Random(mix(seed, index));
   }
 
-  /** 0 to size - 1 in an order drawn from {@code random} (Fisher-Yates: every order equally likely). */
+  /**
+   * 0 to size - 1 in an order drawn from {@code random} (Fisher-Yates: every order equally likely).
+   */
   public static int[] permutation(int size, Random random) {
     int[] order = new int[size];
     for (int i = 0; i < size; i++) {

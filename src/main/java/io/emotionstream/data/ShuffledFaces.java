@@ -2,7 +2,10 @@ package io.emotionstream.data;
 
 import java.util.Random;
 
-/** An epoch over faces held in memory: all of them, in a permutation drawn from the epoch's random stream. */
+/**
+ * An epoch over faces held in memory: all of them, in a permutation drawn from the epoch's random
+ * stream.
+ */
 public final class ShuffledFaces implements EpochBatches {
   private final FaceSet faces;
   private final int[] order;

@@ -46,8 +46,7 @@ public final class SyntheticDataset {
     try (Fer2013Writer writer = Fer2013Writer.create(csv, true)) {
       for (int start = 0; start < total; start += CHUNK) {
         byte[][] faces =
-            SyntheticFaces.draw(
-                start, Math.min(total, start + CHUNK), seed, variation);
+            SyntheticFaces.draw(start, Math.min(total, start + CHUNK), seed, variation);
         for (int k = 0; k < faces.length; k++) {
           int i = start + k;
           writer.write(SyntheticFaces.emotionOf(i), faces[k], usageOf(i / classes, perClass));

@@ -73,8 +73,13 @@ public final class SyntheticFaces {
    */
   public record Variation(double pose, double lighting, double quality, double occlusion) {
     public static final Variation FULL = new Variation(1, 1, 1, 1);
-    /** Learnt within minutes on a laptop's CPU, and still far from trivial: no occlusion, the rest damped. */
+
+    /**
+     * Learnt within minutes on a laptop's CPU, and still far from trivial: no occlusion, the rest
+     * damped.
+     */
     public static final Variation MILD = new Variation(0.3, 0.5, 0.5, 0.0);
+
     public static final Variation NONE = new Variation(0, 0, 0, 0);
 
     /** The variation a user names: none, mild or full. */
@@ -83,7 +88,9 @@ public final class SyntheticFaces {
         case "none" -> NONE;
         case "mild" -> MILD;
         case "full" -> FULL;
-        default -> throw new IllegalArgumentException("'" + name + "' is not a variation: use none, mild or full");
+        default ->
+            throw new IllegalArgumentException(
+                "'" + name + "' is not a variation: use none, mild or full");
       };
     }
   }

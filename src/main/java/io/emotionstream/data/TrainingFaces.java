@@ -2,7 +2,9 @@ package io.emotionstream.data;
 
 import java.util.Random;
 
-/** Where a training run's faces come from, epoch after epoch: held in memory, or read from a topic. */
+/**
+ * Where a training run's faces come from, epoch after epoch: held in memory, or read from a topic.
+ */
 public interface TrainingFaces {
 
   /** Starts an epoch: its training faces, in an order drawn from {@code random}. */

@@ -15,10 +15,11 @@ import java.time.Duration;
  * @param frameRate live frames per second while it runs
  * @param labelledFraction share of live frames that carry their true emotion, for rolling accuracy
  * @param dashboardPort 0 for a free port; negative for no dashboard
- * @param video a video file or stream whose faces are streamed (a file looped, a stream reconnected, in
- *     real time, with its scenes for the dashboard's live picture) instead of synthetic frames; null for
- *     synthetic frames
- * @param drift whether the live frames change midway and the system is to retrain and recover on its own
+ * @param video a video file or stream whose faces are streamed (a file looped, a stream
+ *     reconnected, in real time, with its scenes for the dashboard's live picture) instead of
+ *     synthetic frames; null for synthetic frames
+ * @param drift whether the live frames change midway and the system is to retrain and recover on
+ *     its own
  */
 public record DemoSettings(
     Duration duration,
@@ -41,7 +42,8 @@ public record DemoSettings(
       throw new IllegalArgumentException("duration must be positive");
     }
     if (drift && video != null) {
-      throw new IllegalArgumentException("--drift changes the synthetic live frames; it cannot be used with --video");
+      throw new IllegalArgumentException(
+          "--drift changes the synthetic live frames; it cannot be used with --video");
     }
     if (perClass < 10) {
       throw new IllegalArgumentException("at least 10 faces per class, got " + perClass);

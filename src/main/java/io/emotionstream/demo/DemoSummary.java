@@ -27,11 +27,25 @@ public record DemoSummary(
     DriftTimeline drift) {
 
   DemoSummary withDrift(DriftTimeline timeline) {
-    return new DemoSummary(trainingExamples, epochsCompleted, epochsPlanned, bestValidationAccuracy, latestModelVersion,
-        framesSent, eventsEmitted, frameDeadLetters, rollingAccuracy, rollingTotal, dashboardUrl, timeline);
+    return new DemoSummary(
+        trainingExamples,
+        epochsCompleted,
+        epochsPlanned,
+        bestValidationAccuracy,
+        latestModelVersion,
+        framesSent,
+        eventsEmitted,
+        frameDeadLetters,
+        rollingAccuracy,
+        rollingTotal,
+        dashboardUrl,
+        timeline);
   }
 
-  /** Whether it did what it set out to: trained, accounted for every frame and, with drift, recovered. */
+  /**
+   * Whether it did what it set out to: trained, accounted for every frame and, with drift,
+   * recovered.
+   */
   public boolean succeeded() {
     return consistent() && epochsCompleted > 0 && (drift == null || drift.loopClosed());
   }
@@ -41,20 +55,35 @@ public record DemoSummary(
   }
 
   public String describe() {
-    List<String> lines = new ArrayList<>(List.of(
-        "── summary ──────────────────────────────────────────────",
-        String.format(Locale.ROOT, "training examples in Kafka  %,d", trainingExamples),
-        String.format(Locale.ROOT, "epochs completed            %d%s", epochsCompleted,
-            epochsPlanned > epochsCompleted ? " of " + epochsPlanned + " (the demo's duration ended first)" : ""),
-        String.format(Locale.ROOT, "best validation accuracy    %s", percent(bestValidationAccuracy)),
-        String.format(Locale.ROOT, "latest model version        %s", latestModelVersion < 0 ? "none" : "v" + latestModelVersion),
-        String.format(Locale.ROOT, "frames sent                 %,d", framesSent),
-        String.format(Locale.ROOT, "events emitted              %,d", eventsEmitted),
-        String.format(Locale.ROOT, "frames dead-lettered        %,d", frameDeadLetters),
-        String.format(Locale.ROOT, "frames = events + dead      %s", consistent() ? "yes" : "NO"),
-        String.format(Locale.ROOT, "rolling accuracy (served)   %s over %,d labelled frames", percent(rollingAccuracy),
-            rollingTotal),
-        "dashboard                   " + (dashboardUrl == null ? "off" : dashboardUrl)));
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "── summary ──────────────────────────────────────────────",
+                String.format(Locale.ROOT, "training examples in Kafka  %,d", trainingExamples),
+                String.format(
+                    Locale.ROOT,
+                    "epochs completed            %d%s",
+                    epochsCompleted,
+                    epochsPlanned > epochsCompleted
+                        ? " of " + epochsPlanned + " (the demo's duration ended first)"
+                        : ""),
+                String.format(
+                    Locale.ROOT, "best validation accuracy    %s", percent(bestValidationAccuracy)),
+                String.format(
+                    Locale.ROOT,
+                    "latest model version        %s",
+                    latestModelVersion < 0 ? "none" : "v" + latestModelVersion),
+                String.format(Locale.ROOT, "frames sent                 %,d", framesSent),
+                String.format(Locale.ROOT, "events emitted              %,d", eventsEmitted),
+                String.format(Locale.ROOT, "frames dead-lettered        %,d", frameDeadLetters),
+                String.format(
+                    Locale.ROOT, "frames = events + dead      %s", consistent() ? "yes" : "NO"),
+                String.format(
+                    Locale.ROOT,
+                    "rolling accuracy (served)   %s over %,d labelled frames",
+                    percent(rollingAccuracy),
+                    rollingTotal),
+                "dashboard                   " + (dashboardUrl == null ? "off" : dashboardUrl)));
     if (drift != null) {
       lines.addAll(drift.describe());
     }

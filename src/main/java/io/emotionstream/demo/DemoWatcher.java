@@ -32,9 +32,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * Follows what the demo's services publish — trainer statuses, new model versions, serving decisions,
- * automatic commands, rolling accuracy, events and dead letters — prints the lines worth a reader's attention
- * and keeps the counts for the summary, and the drift run's timeline.
+ * Follows what the demo's services publish — trainer statuses, new model versions, serving
+ * decisions, automatic commands, rolling accuracy, events and dead letters — prints the lines worth
+ * a reader's attention and keeps the counts for the summary, and the drift run's timeline.
  */
 final class DemoWatcher implements AutoCloseable {
   private static final long ACCURACY_EVERY_MS = 10_000;
@@ -47,8 +47,10 @@ final class DemoWatcher implements AutoCloseable {
   private volatile boolean running = true;
 
   private int epochsCompleted;
+
   /** Epochs of the run the statuses are about; 0 before any status says. */
   private int epochsPlanned;
+
   private double bestValidationAccuracy = Double.NaN;
   private long latestVersion = -1;
   private long servingVersion = -1;
@@ -57,8 +59,12 @@ final class DemoWatcher implements AutoCloseable {
   private int runsFinished;
   private long events;
   private long frameDeadLetters;
-  /** The latest report of every window of each model version scored, by version and window start. */
+
+  /**
+   * The latest report of every window of each model version scored, by version and window start.
+   */
   private final Map<Long, TreeMap<Instant, AccuracyReport>> windows = new HashMap<>();
+
   private long lastAccuracyLine;
   private long lastAccuracyArrival;
   private final DriftTimeline timeline = new DriftTimeline();
@@ -70,9 +76,15 @@ final class DemoWatcher implements AutoCloseable {
     this.consumer = UngroupedConsumers.open(connection, "emotion-demo-watcher");
     try {
       List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : List.of(connection.topics().trainerStatus(), connection.topics().checkpoints(),
-          connection.topics().serving(), connection.topics().control(), connection.topics().accuracy(),
-          connection.topics().events(), connection.topics().deadLetters())) {
+      for (String topic :
+          List.of(
+              connection.topics().trainerStatus(),
+              connection.topics().checkpoints(),
+              connection.topics().serving(),
+              connection.topics().control(),
+              connection.topics().accuracy(),
+              connection.topics().events(),
+              connection.topics().deadLetters())) {
         partitions.addAll(TopicScan.partitions(consumer, topic, connection));
       }
       consumer.assign(partitions);
@@ -116,7 +128,8 @@ final class DemoWatcher implements AutoCloseable {
       }
       out.accept("dead letter (" + letter.getStage() + "): " + letter.getReason());
     } else if (topic.equals(connection.topics().trainerStatus())) {
-      TrainingStatus status = serdes.trainingStatuses().deserializer().deserialize(topic, record.value());
+      TrainingStatus status =
+          serdes.trainingStatuses().deserializer().deserialize(topic, record.value());
       if (status.getTotalEpochs() > 0) {
         epochsPlanned = status.getTotalEpochs();
       }
@@ -127,37 +140,61 @@ final class DemoWatcher implements AutoCloseable {
       if (status.getState() == RunState.EPOCH_COMPLETED) {
         epochsCompleted++;
         if (status.getValidationAccuracy() != null
-            && (Double.isNaN(bestValidationAccuracy) || status.getValidationAccuracy() > bestValidationAccuracy)) {
+            && (Double.isNaN(bestValidationAccuracy)
+                || status.getValidationAccuracy() > bestValidationAccuracy)) {
           bestValidationAccuracy = status.getValidationAccuracy();
         }
       }
       out.accept("trainer: " + StatusLines.describe(status));
     } else if (topic.equals(connection.topics().checkpoints())) {
-      ModelCheckpoint checkpoint = serdes.checkpoints().deserializer().deserialize(topic, record.value());
+      ModelCheckpoint checkpoint =
+          serdes.checkpoints().deserializer().deserialize(topic, record.value());
       latestVersion = Math.max(latestVersion, checkpoint.getVersion());
-      out.accept(String.format(Locale.ROOT, "new model: %s v%d (epoch %d, validation accuracy %s)",
-          checkpoint.getModelName(), checkpoint.getVersion(), checkpoint.getEpoch(),
-          checkpoint.getValidationAccuracy() == null ? "n/a"
-              : String.format(Locale.ROOT, "%.1f%%", checkpoint.getValidationAccuracy() * 100)));
+      out.accept(
+          String.format(
+              Locale.ROOT,
+              "new model: %s v%d (epoch %d, validation accuracy %s)",
+              checkpoint.getModelName(),
+              checkpoint.getVersion(),
+              checkpoint.getEpoch(),
+              checkpoint.getValidationAccuracy() == null
+                  ? "n/a"
+                  : String.format(
+                      Locale.ROOT, "%.1f%%", checkpoint.getValidationAccuracy() * 100)));
     } else if (topic.equals(connection.topics().serving())) {
       ServingState state = serdes.servingStates().deserializer().deserialize(topic, record.value());
       servingVersion = state.getServing().getVersion();
       candidateVersion = state.getCandidateVersion();
       lastDecision = state.getDecision();
       timeline.decided(state);
-      out.accept(String.format(Locale.ROOT, "serving v%d%s — %s: %s", servingVersion,
-          candidateVersion == null ? "" : ", candidate v" + candidateVersion, state.getDecision(), state.getReason()));
+      out.accept(
+          String.format(
+              Locale.ROOT,
+              "serving v%d%s — %s: %s",
+              servingVersion,
+              candidateVersion == null ? "" : ", candidate v" + candidateVersion,
+              state.getDecision(),
+              state.getReason()));
     } else if (topic.equals(connection.topics().control())) {
       ControlCommand command = serdes.commands().deserializer().deserialize(topic, record.value());
       if (command.getReason() != null && command.getType() == CommandType.RETRAIN) {
         timeline.retrainSent(command, latestVersion);
-        out.accept("automatic " + command.getType() + " (" + command.getMode() + ") by " + command.getRequestedBy()
-            + ": " + command.getReason());
+        out.accept(
+            "automatic "
+                + command.getType()
+                + " ("
+                + command.getMode()
+                + ") by "
+                + command.getRequestedBy()
+                + ": "
+                + command.getReason());
       }
     } else if (topic.equals(connection.topics().accuracy())) {
-      AccuracyReport report = serdes.accuracyReports().deserializer().deserialize(topic, record.value());
+      AccuracyReport report =
+          serdes.accuracyReports().deserializer().deserialize(topic, record.value());
       lastAccuracyArrival = System.nanoTime();
-      windows.computeIfAbsent(report.getModelVersion(), version -> new TreeMap<>())
+      windows
+          .computeIfAbsent(report.getModelVersion(), version -> new TreeMap<>())
           .put(report.getWindowStartMs(), report);
       if (report.getModelVersion() == servingVersion) {
         timeline.servingAccuracy(report);
@@ -165,14 +202,19 @@ final class DemoWatcher implements AutoCloseable {
     }
   }
 
-  /** The fullest window of a version's reports so far: the most frames, the steadiest figure; null if none. */
+  /**
+   * The fullest window of a version's reports so far: the most frames, the steadiest figure; null
+   * if none.
+   */
   private AccuracyReport accuracyOf(long version) {
     TreeMap<Instant, AccuracyReport> reports = windows.get(version);
     if (reports == null) {
       return null;
     }
-    return reports.values().stream().filter(r -> r.getTotal() >= DriftTimeline.MIN_FRAMES)
-        .max(Comparator.comparingLong(AccuracyReport::getTotal)).orElse(null);
+    return reports.values().stream()
+        .filter(r -> r.getTotal() >= DriftTimeline.MIN_FRAMES)
+        .max(Comparator.comparingLong(AccuracyReport::getTotal))
+        .orElse(null);
   }
 
   /**
@@ -185,7 +227,9 @@ final class DemoWatcher implements AutoCloseable {
       return null;
     }
     Instant now = Instant.now();
-    return served.values().stream().filter(r -> r.getWindowEndMs().isAfter(now)).findFirst()
+    return served.values().stream()
+        .filter(r -> r.getWindowEndMs().isAfter(now))
+        .findFirst()
         .orElse(served.lastEntry().getValue());
   }
 
@@ -194,22 +238,31 @@ final class DemoWatcher implements AutoCloseable {
     AccuracyReport latestAccuracy = latestAccuracy();
     if (latestAccuracy != null && now - lastAccuracyLine >= ACCURACY_EVERY_MS) {
       lastAccuracyLine = now;
-      out.accept(String.format(Locale.ROOT, "rolling accuracy of v%d: %.1f%% (%d of %d labelled frames, window from %s); "
-              + "%,d events so far", latestAccuracy.getModelVersion(), latestAccuracy.getAccuracy() * 100,
-          latestAccuracy.getCorrect(), latestAccuracy.getTotal(), latestAccuracy.getWindowStartMs(), events));
+      out.accept(
+          String.format(
+              Locale.ROOT,
+              "rolling accuracy of v%d: %.1f%% (%d of %d labelled frames, window from %s); "
+                  + "%,d events so far",
+              latestAccuracy.getModelVersion(),
+              latestAccuracy.getAccuracy() * 100,
+              latestAccuracy.getCorrect(),
+              latestAccuracy.getTotal(),
+              latestAccuracy.getWindowStartMs(),
+              events));
     }
   }
 
   /**
-   * Waits until rolling accuracy has caught up with the last events: the classifier reports the windows
-   * that changed once per advance, so once none has come for longer than an advance ({@code quiet}),
-   * the last frames have been reported.
+   * Waits until rolling accuracy has caught up with the last events: the classifier reports the
+   * windows that changed once per advance, so once none has come for longer than an advance ({@code
+   * quiet}), the last frames have been reported.
    */
   void awaitAccuracySettled(Duration quiet, Duration atMost) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (System.nanoTime() < deadline) {
       synchronized (this) {
-        if (windows.containsKey(servingVersion) && System.nanoTime() - lastAccuracyArrival > quiet.toNanos()) {
+        if (windows.containsKey(servingVersion)
+            && System.nanoTime() - lastAccuracyArrival > quiet.toNanos()) {
           return;
         }
       }
@@ -226,7 +279,9 @@ final class DemoWatcher implements AutoCloseable {
     return runsFinished;
   }
 
-  /** The version served, once it is the latest checkpoint's: no candidate left to judge; -1 before. */
+  /**
+   * The version served, once it is the latest checkpoint's: no candidate left to judge; -1 before.
+   */
   synchronized long settledVersion() {
     return servingVersion == latestVersion && candidateVersion == null ? servingVersion : -1;
   }
@@ -234,15 +289,17 @@ final class DemoWatcher implements AutoCloseable {
   /** Marks the moment the live frames changed; the timeline measures from it. */
   synchronized void driftStarted() {
     timeline.driftStarted(accuracyOf(servingVersion));
-    out.accept("drift: the live frames change now (lighting, pose, quality, occlusion: variation full)");
+    out.accept(
+        "drift: the live frames change now (lighting, pose, quality, occlusion: variation full)");
   }
 
   /**
-   * Whether the retraining has ended, a version it trained has been promoted and no candidate waits for its
-   * verdict (one kept stays kept until the frames change again).
+   * Whether the retraining has ended, a version it trained has been promoted and no candidate waits
+   * for its verdict (one kept stays kept until the frames change again).
    */
   synchronized boolean recovered() {
-    return timeline.retrainedVersionServes() && (candidateVersion == null || lastDecision == ServingDecision.KEPT);
+    return timeline.retrainedVersionServes()
+        && (candidateVersion == null || lastDecision == ServingDecision.KEPT);
   }
 
   synchronized DriftTimeline timeline() {
@@ -259,9 +316,19 @@ final class DemoWatcher implements AutoCloseable {
         latestAccuracy = report;
       }
     }
-    return new DemoSummary(trainingExamples, epochsCompleted, epochsPlanned, bestValidationAccuracy, latestVersion, framesSent,
-        events, frameDeadLetters, latestAccuracy == null ? Double.NaN : latestAccuracy.getAccuracy(),
-        latestAccuracy == null ? 0 : latestAccuracy.getTotal(), dashboardUrl, null);
+    return new DemoSummary(
+        trainingExamples,
+        epochsCompleted,
+        epochsPlanned,
+        bestValidationAccuracy,
+        latestVersion,
+        framesSent,
+        events,
+        frameDeadLetters,
+        latestAccuracy == null ? Double.NaN : latestAccuracy.getAccuracy(),
+        latestAccuracy == null ? 0 : latestAccuracy.getTotal(),
+        dashboardUrl,
+        null);
   }
 
   @Override

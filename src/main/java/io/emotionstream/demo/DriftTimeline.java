@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What happened in a drift run and when, from the moment the live frames changed: the drop in the served model's
- * rolling accuracy, the automatic retraining, the candidate it trained and its promotion, and accuracy before and
- * after. A step that did not happen says so.
+ * What happened in a drift run and when, from the moment the live frames changed: the drop in the
+ * served model's rolling accuracy, the automatic retraining, the candidate it trained and its
+ * promotion, and accuracy before and after. A step that did not happen says so.
  */
 final class DriftTimeline {
   /** A window with fewer labelled frames says too little to be shown. */
   static final long MIN_FRAMES = 30;
+
   /** How far below the accuracy before the drift a window must fall to count as the drop. */
   private static final double DROP = 0.10;
 
@@ -37,8 +38,10 @@ final class DriftTimeline {
   private long candidateVersion;
   private Instant promotedAt;
   private ServingState promoted;
+
   /** The last version trained after the drift to be promoted. */
   private long lastPromotedVersion;
+
   private AccuracyReport after;
 
   void driftStarted(AccuracyReport servedNow) {
@@ -48,7 +51,9 @@ final class DriftTimeline {
 
   /** A report of the served version's accuracy. */
   void servingAccuracy(AccuracyReport report) {
-    if (driftAt == null || promotedAt != null || report.getTotal() < MIN_FRAMES
+    if (driftAt == null
+        || promotedAt != null
+        || report.getTotal() < MIN_FRAMES
         || report.getWindowStartMs().isBefore(driftAt)) {
       return; // only windows of frames all after the drift, until a retrained version serves
     }
@@ -69,7 +74,9 @@ final class DriftTimeline {
   }
 
   void runFinished(TrainingStatus status) {
-    if (retrain != null && trained == null && status.getRunId().equals(Commands.runId(retrain.getCommandId()))) {
+    if (retrain != null
+        && trained == null
+        && status.getRunId().equals(Commands.runId(retrain.getCommandId()))) {
       trainedAt = Instant.now();
       trained = status;
     }
@@ -79,12 +86,15 @@ final class DriftTimeline {
     if (retrain == null) {
       return;
     }
-    if (candidateAt == null && state.getDecision() == ServingDecision.CANDIDATE
-        && state.getCandidateVersion() != null && state.getCandidateVersion() > versionAtRetrain) {
+    if (candidateAt == null
+        && state.getDecision() == ServingDecision.CANDIDATE
+        && state.getCandidateVersion() != null
+        && state.getCandidateVersion() > versionAtRetrain) {
       candidateAt = Instant.now();
       candidateVersion = state.getCandidateVersion();
     }
-    if (state.getDecision() == ServingDecision.PROMOTED && state.getServing().getVersion() > versionAtRetrain) {
+    if (state.getDecision() == ServingDecision.PROMOTED
+        && state.getServing().getVersion() > versionAtRetrain) {
       if (promotedAt == null) {
         promotedAt = Instant.now();
         promoted = state;
@@ -113,19 +123,43 @@ final class DriftTimeline {
     List<String> lines = new ArrayList<>();
     lines.add("── drift timeline (seconds after the live frames changed) ──");
     lines.add("accuracy before the drift   " + accuracy(before));
-    lines.add("accuracy drop seen          " + (dropAt == null ? "not seen" : at(dropAt) + ", down to "
-        + accuracy(lowest)));
-    lines.add("retrain sent                " + (retrain == null ? "not sent" : at(retrainAt) + " by "
-        + retrain.getRequestedBy() + ": " + retrain.getReason()));
-    lines.add("fine-tuning finished        " + (trained == null ? "not finished" : at(trainedAt) + ", "
-        + trained.getState() + (trained.getState() == RunState.COMPLETED && trained.getValidationAccuracy() != null
-            ? String.format(Locale.ROOT, ", validation accuracy %.1f%%", trained.getValidationAccuracy() * 100) : "")));
-    lines.add("candidate scored in shadow  " + (candidateAt == null ? "none" : at(candidateAt) + ", v"
-        + candidateVersion));
-    lines.add("candidate promoted          " + (promoted == null ? "not promoted" : at(promotedAt) + ", v"
-        + promoted.getServing().getVersion() + ": " + promoted.getReason()
-        + (lastPromotedVersion != promoted.getServing().getVersion()
-            ? "; the run's later v" + lastPromotedVersion + " serves at the end" : "")));
+    lines.add(
+        "accuracy drop seen          "
+            + (dropAt == null ? "not seen" : at(dropAt) + ", down to " + accuracy(lowest)));
+    lines.add(
+        "retrain sent                "
+            + (retrain == null
+                ? "not sent"
+                : at(retrainAt) + " by " + retrain.getRequestedBy() + ": " + retrain.getReason()));
+    lines.add(
+        "fine-tuning finished        "
+            + (trained == null
+                ? "not finished"
+                : at(trainedAt)
+                    + ", "
+                    + trained.getState()
+                    + (trained.getState() == RunState.COMPLETED
+                            && trained.getValidationAccuracy() != null
+                        ? String.format(
+                            Locale.ROOT,
+                            ", validation accuracy %.1f%%",
+                            trained.getValidationAccuracy() * 100)
+                        : "")));
+    lines.add(
+        "candidate scored in shadow  "
+            + (candidateAt == null ? "none" : at(candidateAt) + ", v" + candidateVersion));
+    lines.add(
+        "candidate promoted          "
+            + (promoted == null
+                ? "not promoted"
+                : at(promotedAt)
+                    + ", v"
+                    + promoted.getServing().getVersion()
+                    + ": "
+                    + promoted.getReason()
+                    + (lastPromotedVersion != promoted.getServing().getVersion()
+                        ? "; the run's later v" + lastPromotedVersion + " serves at the end"
+                        : "")));
     lines.add("accuracy after              " + accuracy(after));
     return lines;
   }
@@ -135,7 +169,13 @@ final class DriftTimeline {
   }
 
   private static String accuracy(AccuracyReport report) {
-    return report == null ? "n/a" : String.format(Locale.ROOT, "%.1f%% (v%d, %d labelled frames)",
-        report.getAccuracy() * 100, report.getModelVersion(), report.getTotal());
+    return report == null
+        ? "n/a"
+        : String.format(
+            Locale.ROOT,
+            "%.1f%% (v%d, %d labelled frames)",
+            report.getAccuracy() * 100,
+            report.getModelVersion(),
+            report.getTotal());
   }
 }

@@ -6,9 +6,9 @@ import io.emotionstream.producer.FrameSource;
 import io.emotionstream.producer.SyntheticFrames;
 
 /**
- * Synthetic live frames whose look changes when told: the faces the model was trained on until {@link #drift},
- * then faces of the generator's full variation (head pose, lighting, image quality, occlusion), as when a camera
- * is moved to a darker, busier place.
+ * Synthetic live frames whose look changes when told: the faces the model was trained on until
+ * {@link #drift}, then faces of the generator's full variation (head pose, lighting, image quality,
+ * occlusion), as when a camera is moved to a darker, busier place.
  */
 final class DriftingFrames implements FrameSource {
   private final FrameSource before;

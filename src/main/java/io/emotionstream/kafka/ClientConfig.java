@@ -10,23 +10,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Kafka client's configuration, built over the user's client config file. The user's file wins for
- * tuning: a value of ours given with {@link #orDefault} applies only where the file does not set the
- * key. Where correctness needs our value ({@link #require}: a processing guarantee, read_committed,
- * idempotence, a transactional id), ours is kept and a different value in the file is reported, in
- * {@link #overridden()} and once per process in the log at WARN.
+ * A Kafka client's configuration, built over the user's client config file. The user's file wins
+ * for tuning: a value of ours given with {@link #orDefault} applies only where the file does not
+ * set the key. Where correctness needs our value ({@link #require}: a processing guarantee,
+ * read_committed, idempotence, a transactional id), ours is kept and a different value in the file
+ * is reported, in {@link #overridden()} and once per process in the log at WARN.
  */
 public final class ClientConfig {
   private static final Logger LOG = LoggerFactory.getLogger(ClientConfig.class);
+
   /** Kafka Streams passes a setting given without its client prefix to every client it builds. */
   private static final List<String> STREAMS_CLIENT_PREFIXES =
-      List.of("main.consumer.", "restore.consumer.", "global.consumer.", "consumer.", "producer.", "admin.");
+      List.of(
+          "main.consumer.",
+          "restore.consumer.",
+          "global.consumer.",
+          "consumer.",
+          "producer.",
+          "admin.");
+
   private static final Set<Overridden> REPORTED = ConcurrentHashMap.newKeySet();
 
   /** A value of the user's file that ours replaced, and why ours is needed. */
   public record Overridden(String key, String users, String ours, String why) {
     public String describe() {
-      return key + "=" + users + " in the client config is replaced by " + key + "=" + ours + ": " + why;
+      return key
+          + "="
+          + users
+          + " in the client config is replaced by "
+          + key
+          + "="
+          + ours
+          + ": "
+          + why;
     }
   }
 
@@ -61,7 +77,10 @@ public final class ClientConfig {
     return this;
   }
 
-  /** Our value for {@code key}, whatever the user's file says; {@code why} tells the user what needs it. */
+  /**
+   * Our value for {@code key}, whatever the user's file says; {@code why} tells the user what needs
+   * it.
+   */
   public ClientConfig require(String key, Object value, String why) {
     String theirs = users.get(key);
     if (theirs != null && !theirs.trim().equalsIgnoreCase(String.valueOf(value))) {
@@ -85,7 +104,10 @@ public final class ClientConfig {
   }
 
   private static String unprefixed(String key) {
-    return STREAMS_CLIENT_PREFIXES.stream().filter(key::startsWith).findFirst()
-        .map(prefix -> key.substring(prefix.length())).orElse(key);
+    return STREAMS_CLIENT_PREFIXES.stream()
+        .filter(key::startsWith)
+        .findFirst()
+        .map(prefix -> key.substring(prefix.length()))
+        .orElse(key);
   }
 }

@@ -10,11 +10,15 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * How every service reaches the cluster: bootstrap servers, the schema registry, standard Kafka client
- * properties (SASL, SSL, …) from a file, and the topic prefix. The one place such settings are read.
+ * How every service reaches the cluster: bootstrap servers, the schema registry, standard Kafka
+ * client properties (SASL, SSL, …) from a file, and the topic prefix. The one place such settings
+ * are read.
  */
 public record ConnectionSettings(
-    String bootstrapServers, String registryUrl, Map<String, String> clientProperties, Topics topics) {
+    String bootstrapServers,
+    String registryUrl,
+    Map<String, String> clientProperties,
+    Topics topics) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final String DEFAULT_REGISTRY_URL = "http://localhost:8081";
@@ -48,8 +52,9 @@ public record ConnectionSettings(
   }
 
   /**
-   * {@link #clientConfig()} plus the given settings where the file does not set them; a client that needs
-   * a value of its own whatever the file says builds its configuration with {@link ClientConfig}.
+   * {@link #clientConfig()} plus the given settings where the file does not set them; a client that
+   * needs a value of its own whatever the file says builds its configuration with {@link
+   * ClientConfig}.
    */
   public Map<String, Object> clientConfig(Map<String, ?> defaults) {
     return ClientConfig.of(this).orDefaults(defaults).values();

@@ -19,15 +19,20 @@ public final class DeadLetterPublisher implements AutoCloseable {
 
   public DeadLetterPublisher(ConnectionSettings settings, TopicSerdes serdes) {
     this.topic = settings.topics().deadLetters();
-    this.producer = new KafkaProducer<>(
-        settings.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5)),
-        serdes.keys().serializer(),
-        serdes.deadLetters().serializer());
+    this.producer =
+        new KafkaProducer<>(
+            settings.clientConfig(
+                Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5)),
+            serdes.keys().serializer(),
+            serdes.deadLetters().serializer());
   }
 
   public Future<RecordMetadata> publish(String key, DeadLetter letter) {
-    LOG.warn("dead letter from {}{}: {}", letter.getStage(),
-        letter.getLocation() == null ? "" : " at " + letter.getLocation(), letter.getReason());
+    LOG.warn(
+        "dead letter from {}{}: {}",
+        letter.getStage(),
+        letter.getLocation() == null ? "" : " at " + letter.getLocation(),
+        letter.getReason());
     return producer.send(new ProducerRecord<>(topic, key, letter));
   }
 

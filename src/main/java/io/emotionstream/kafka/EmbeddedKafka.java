@@ -60,14 +60,17 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final String bootstrapServers;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path dataDirectory, boolean temporary, String bootstrapServers) {
+  private EmbeddedKafka(
+      KafkaRaftServer server, Path dataDirectory, boolean temporary, String bootstrapServers) {
     this.server = server;
     this.dataDirectory = dataDirectory;
     this.temporary = temporary;
     this.bootstrapServers = bootstrapServers;
   }
 
-  /** Formats the data directory if it is new, starts the node and waits until it accepts clients. */
+  /**
+   * Formats the data directory if it is new, starts the node and waits until it accepts clients.
+   */
   public static EmbeddedKafka start(Settings settings) {
     boolean temporary = settings.dataDirectory() == null;
     Path directory = temporary ? createTemporaryDirectory() : settings.dataDirectory();
@@ -119,12 +122,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static Properties brokerProperties(String host, int brokerPort, int controllerPort, String logDir) {
+  private static Properties brokerProperties(
+      String host, int brokerPort, int controllerPort, String logDir) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", String.valueOf(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -161,16 +167,18 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setReleaseVersion(MetadataVersion.latestProduction())
           .run();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
     }
   }
 
   private void awaitBrokerRegistered(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, Object> config = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     try (Admin admin = Admin.create(config)) {
       while (true) {
         try {
@@ -179,11 +187,13 @@ public final class EmbeddedKafka implements AutoCloseable {
           }
         } catch (ExecutionException | TimeoutException e) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("Kafka broker at " + bootstrapServers + " did not become ready", e);
+            throw new IllegalStateException(
+                "Kafka broker at " + bootstrapServers + " did not become ready", e);
           }
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Kafka broker at " + bootstrapServers + " did not become ready");
+          throw new IllegalStateException(
+              "Kafka broker at " + bootstrapServers + " did not become ready");
         }
         Thread.onSpinWait();
       }

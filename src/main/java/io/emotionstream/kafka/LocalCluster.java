@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The single-machine default: an embedded broker, a schema registry stored on it, and the product's
- * topics with their schemas registered, all in this process. Tests, {@code emotion cluster} and the demo all start it this way.
+ * topics with their schemas registered, all in this process. Tests, {@code emotion cluster} and the
+ * demo all start it this way.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -18,7 +19,8 @@ public final class LocalCluster implements AutoCloseable {
    * @param registryPort 0 for a free port
    * @param partitions partitions of the data topics
    */
-  public record Settings(Path dataDirectory, int kafkaPort, int registryPort, int partitions, Topics topics) {
+  public record Settings(
+      Path dataDirectory, int kafkaPort, int registryPort, int partitions, Topics topics) {
     public static Settings temporary() {
       return new Settings(null, 0, 0, 1, Topics.standard());
     }
@@ -33,7 +35,10 @@ public final class LocalCluster implements AutoCloseable {
   private final ConnectionSettings connection;
   private final List<String> createdTopics;
 
-  private LocalCluster(EmbeddedKafka kafka, SchemaRegistryServer registry, ConnectionSettings connection,
+  private LocalCluster(
+      EmbeddedKafka kafka,
+      SchemaRegistryServer registry,
+      ConnectionSettings connection,
       List<String> createdTopics) {
     this.kafka = kafka;
     this.registry = registry;
@@ -42,17 +47,24 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public static LocalCluster start(Settings settings) {
-    EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(
-        settings.dataDirectory(), "localhost", settings.kafkaPort(), 0));
+    EmbeddedKafka kafka =
+        EmbeddedKafka.start(
+            new EmbeddedKafka.Settings(
+                settings.dataDirectory(), "localhost", settings.kafkaPort(), 0));
     try {
-      SchemaRegistryServer registry = SchemaRegistryServer.start(
-          SchemaRegistryServer.Settings.of(kafka.bootstrapServers()).withPort(settings.registryPort()));
+      SchemaRegistryServer registry =
+          SchemaRegistryServer.start(
+              SchemaRegistryServer.Settings.of(kafka.bootstrapServers())
+                  .withPort(settings.registryPort()));
       try {
         ConnectionSettings connection =
-            new ConnectionSettings(kafka.bootstrapServers(), registry.url(), Map.of(), settings.topics());
-        List<String> created = new TopicCreator(connection.clientConfig())
-            .createMissing(settings.topics().all(settings.partitions(), (short) 1));
-        new SchemaRegistration(new SchemaRegistryClient(registry.url())).registerAll(settings.topics());
+            new ConnectionSettings(
+                kafka.bootstrapServers(), registry.url(), Map.of(), settings.topics());
+        List<String> created =
+            new TopicCreator(connection.clientConfig())
+                .createMissing(settings.topics().all(settings.partitions(), (short) 1));
+        new SchemaRegistration(new SchemaRegistryClient(registry.url()))
+            .registerAll(settings.topics());
         return new LocalCluster(kafka, registry, connection, created);
       } catch (RuntimeException e) {
         registry.close();

@@ -10,10 +10,10 @@ import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
- * Registers the value schema of every topic under {@code {topic}-value} when the topics are set up, so a
- * client that only looks schemas up (Confluent's serializers with {@code use.latest.version}, the usual
- * setup where producers do not own the schema) finds them before any of our own producers has written.
- * Registering again is harmless: the registry answers with the id it already has.
+ * Registers the value schema of every topic under {@code {topic}-value} when the topics are set up,
+ * so a client that only looks schemas up (Confluent's serializers with {@code use.latest.version},
+ * the usual setup where producers do not own the schema) finds them before any of our own producers
+ * has written. Registering again is harmless: the registry answers with the id it already has.
  */
 public final class SchemaRegistration {
   /** One subject after registration, and whether this call added its schema. */
@@ -26,9 +26,9 @@ public final class SchemaRegistration {
   }
 
   /**
-   * Registers every topic's value schema. Throws {@link KafkaSetupException} naming the subject and the
-   * compatibility rule when a subject holds a schema ours may not follow, or when the registry cannot be
-   * reached.
+   * Registers every topic's value schema. Throws {@link KafkaSetupException} naming the subject and
+   * the compatibility rule when a subject holds a schema ours may not follow, or when the registry
+   * cannot be reached.
    */
   public List<Subject> registerAll(Topics topics) {
     List<Subject> subjects = new ArrayList<>();
@@ -51,9 +51,18 @@ public final class SchemaRegistration {
       return new Subject(subject, registry.register(subject, schema), true);
     } catch (SchemaRegistryException e) {
       if (e.errorCode() == SchemaRegistryException.INCOMPATIBLE_SCHEMA) {
-        throw new KafkaSetupException("cannot register " + schema.getFullName() + " under " + subject
-            + ": the subject's compatibility rule " + ruleOf(subject) + " refuses it after the version "
-            + "registered there (" + e.registryMessage() + ")", e);
+        throw new KafkaSetupException(
+            "cannot register "
+                + schema.getFullName()
+                + " under "
+                + subject
+                + ": the subject's compatibility rule "
+                + ruleOf(subject)
+                + " refuses it after the version "
+                + "registered there ("
+                + e.registryMessage()
+                + ")",
+            e);
       }
       throw failure(subject, e);
     }
@@ -61,7 +70,9 @@ public final class SchemaRegistration {
 
   private String ruleOf(String subject) {
     try {
-      return registry.compatibility(subject).map(CompatibilityLevel::name)
+      return registry
+          .compatibility(subject)
+          .map(CompatibilityLevel::name)
           .orElseGet(() -> registry.compatibility().name() + " (the registry-wide default)");
     } catch (SchemaRegistryException e) {
       return "(unknown: " + e.getMessage() + ")";
@@ -69,6 +80,7 @@ public final class SchemaRegistration {
   }
 
   private static KafkaSetupException failure(String subject, SchemaRegistryException e) {
-    return new KafkaSetupException("cannot register the schema of " + subject + ": " + e.getMessage(), e);
+    return new KafkaSetupException(
+        "cannot register the schema of " + subject + ": " + e.getMessage(), e);
   }
 }

@@ -10,7 +10,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates topics that do not exist yet and leaves existing ones alone, so running it twice is harmless. */
+/**
+ * Creates topics that do not exist yet and leaves existing ones alone, so running it twice is
+ * harmless.
+ */
 public final class TopicCreator {
   private final Map<String, Object> adminConfig;
 
@@ -25,7 +28,9 @@ public final class TopicCreator {
       List<NewTopic> missing = new ArrayList<>();
       for (TopicSpec spec : specs) {
         if (!existing.contains(spec.name())) {
-          missing.add(new NewTopic(spec.name(), spec.partitions(), spec.replication()).configs(spec.configs()));
+          missing.add(
+              new NewTopic(spec.name(), spec.partitions(), spec.replication())
+                  .configs(spec.configs()));
         }
       }
       List<String> created = new ArrayList<>();
@@ -36,14 +41,20 @@ public final class TopicCreator {
         } catch (ExecutionException e) {
           // Another client may have created it between our listing and our request.
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new KafkaSetupException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new KafkaSetupException(
+                "cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(),
+                e.getCause());
           }
         }
       }
       return created;
     } catch (ExecutionException e) {
-      throw new KafkaSetupException("cannot list topics on " + adminConfig.get("bootstrap.servers") + ": "
-          + e.getCause().getMessage(), e.getCause());
+      throw new KafkaSetupException(
+          "cannot list topics on "
+              + adminConfig.get("bootstrap.servers")
+              + ": "
+              + e.getCause().getMessage(),
+          e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaSetupException("interrupted while creating topics", e);

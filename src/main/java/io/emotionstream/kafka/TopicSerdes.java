@@ -29,9 +29,13 @@ public final class TopicSerdes {
     this.registry = registry;
   }
 
-  /** Serdes talking to the registry the settings name, with their client properties (basic auth, TLS). */
+  /**
+   * Serdes talking to the registry the settings name, with their client properties (basic auth,
+   * TLS).
+   */
   public static TopicSerdes connect(ConnectionSettings settings) {
-    return new TopicSerdes(new SchemaRegistryClient(settings.registryUrl(), settings.clientProperties()));
+    return new TopicSerdes(
+        new SchemaRegistryClient(settings.registryUrl(), settings.clientProperties()));
   }
 
   public SchemaRegistry registry() {

@@ -17,8 +17,8 @@ import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
- * The names of the product's topics. Every name is the prefix (default {@code emotion.}) plus a fixed
- * suffix, so one cluster can hold several independent deployments.
+ * The names of the product's topics. Every name is the prefix (default {@code emotion.}) plus a
+ * fixed suffix, so one cluster can hold several independent deployments.
  */
 public final class Topics {
   public static final String DEFAULT_PREFIX = "emotion.";
@@ -87,11 +87,13 @@ public final class Topics {
         TopicSpec.deleted(training(), partitions, replication),
         TopicSpec.deleted(frames(), partitions, replication),
         TopicSpec.deleted(events(), partitions, replication),
-        // Whole video frames, only for viewers that draw on them: kept an hour, not the week of the rest.
+        // Whole video frames, only for viewers that draw on them: kept an hour, not the week of the
+        // rest.
         TopicSpec.shortLived(scenes(), partitions, replication, SCENE_RETENTION),
         // Compacted: a consumer starting later still finds the latest model of every name.
         TopicSpec.compacted(checkpoints(), 1, replication),
-        // Compacted: every classifier instance, started at any time, serves what the latest decision says.
+        // Compacted: every classifier instance, started at any time, serves what the latest
+        // decision says.
         TopicSpec.compacted(serving(), 1, replication),
         // One partition: commands are applied in the order they were sent.
         TopicSpec.deleted(control(), 1, replication),

@@ -20,8 +20,12 @@ public final class MetricsEndpoint implements AutoCloseable {
    */
   public static MetricsEndpoint start(String bindAddress, int port, MetricFamilies families) {
     try {
-      HTTPServer server = HTTPServer.builder().hostname(bindAddress).port(port)
-          .registry(families.toRegistry()).buildAndStart();
+      HTTPServer server =
+          HTTPServer.builder()
+              .hostname(bindAddress)
+              .port(port)
+              .registry(families.toRegistry())
+              .buildAndStart();
       return new MetricsEndpoint(server, bindAddress);
     } catch (IOException e) {
       throw new UncheckedIOException(

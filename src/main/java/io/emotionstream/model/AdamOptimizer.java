@@ -19,15 +19,18 @@ final class AdamOptimizer extends TorchOptimizer {
   }
 
   @Override
-  protected void update(NDArray weight, NDArray gradient, NDArray[] state, int step, NDManager scratch) {
+  protected void update(
+      NDArray weight, NDArray gradient, NDArray[] state, int step, NDManager scratch) {
     NDArray mean = state[0];
     NDArray square = state[1];
     mean.muli(BETA1).addi(gradient.mul(1 - BETA1));
     square.muli(BETA2).addi(gradient.mul(gradient).muli(1 - BETA2));
     double correction1 = 1 - Math.pow(BETA1, step);
     double correction2 = 1 - Math.pow(BETA2, step);
-    NDArray denominator = inScratch(square.sqrt(), scratch).divi((float) Math.sqrt(correction2)).addi(EPSILON);
-    NDArray change = inScratch(mean.mul((float) (learningRate / correction1)), scratch).divi(denominator);
+    NDArray denominator =
+        inScratch(square.sqrt(), scratch).divi((float) Math.sqrt(correction2)).addi(EPSILON);
+    NDArray change =
+        inScratch(mean.mul((float) (learningRate / correction1)), scratch).divi(denominator);
     weight.subi(change);
   }
 }

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * PyTorch's {@code F.affine_grid} with {@code align_corners=False}: for every output pixel, the point
- * of the input (in [-1, 1] normalised coordinates) that an affine {@code theta} maps it to.
+ * PyTorch's {@code F.affine_grid} with {@code align_corners=False}: for every output pixel, the
+ * point of the input (in [-1, 1] normalised coordinates) that an affine {@code theta} maps it to.
  */
 public final class AffineGrid {
   private AffineGrid() {}
@@ -16,11 +16,18 @@ public final class AffineGrid {
    */
   public static NDArray generate(NDArray theta, int height, int width) {
     long count = (long) height * width;
-    NDArray xs = theta.getManager().create(baseColumn(pixelCentres(width), height, false), new Shape(count));
-    NDArray ys = theta.getManager().create(baseColumn(pixelCentres(height), width, true), new Shape(count));
-    // (x * t0 + y * t1) + t2 elementwise rather than a matrix product: the same roundings as torch's
+    NDArray xs =
+        theta.getManager().create(baseColumn(pixelCentres(width), height, false), new Shape(count));
+    NDArray ys =
+        theta.getManager().create(baseColumn(pixelCentres(height), width, true), new Shape(count));
+    // (x * t0 + y * t1) + t2 elementwise rather than a matrix product: the same roundings as
+    // torch's
     // grid (a BLAS product may fuse multiply-adds), which matters once x is scaled up to pixels.
-    return theta.get(":, :, 0:1").mul(xs).add(theta.get(":, :, 1:2").mul(ys)).add(theta.get(":, :, 2:3"));
+    return theta
+        .get(":, :, 0:1")
+        .mul(xs)
+        .add(theta.get(":, :, 1:2").mul(ys))
+        .add(theta.get(":, :, 2:3"));
   }
 
   /** The x (or, transposed, y) coordinate of every output pixel, row-major. */
@@ -41,8 +48,8 @@ public final class AffineGrid {
   /**
    * torch's base grid: linspace(-1, 1, n) * (n - 1) / n. The linspace is filled the way torch's CPU
    * kernel fills it (8-wide vector blocks from a fused multiply-add base, the rest scalar, counting
-   * from whichever end is nearer), so the grid agrees to the last bit; a one-ulp difference in a grid
-   * coordinate is magnified W/2 times in pixel units.
+   * from whichever end is nearer), so the grid agrees to the last bit; a one-ulp difference in a
+   * grid coordinate is magnified W/2 times in pixel units.
    */
   static float[] pixelCentres(int n) {
     float[] values = new float[n];

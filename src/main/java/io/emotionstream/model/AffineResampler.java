@@ -1,15 +1,15 @@
 package io.emotionstream.model;
 
 /**
- * The spatial transformer's resampling for inference: {@link AffineGrid} followed by
- * {@link BilinearSampler} (torch's {@code affine_grid} and {@code grid_sample}, bilinear, zero padding,
+ * The spatial transformer's resampling for inference: {@link AffineGrid} followed by {@link
+ * BilinearSampler} (torch's {@code affine_grid} and {@code grid_sample}, bilinear, zero padding,
  * {@code align_corners=False}), computed over plain arrays.
  *
  * <p>Why a second implementation: the DJL one takes ~40 native operations, each a JNI call with its
- * own tensor, ~70% of a single face's forward pass, where PyTorch runs one {@code grid_sample}; here
- * 2,304 samples of one channel are a loop of a few microseconds. Training keeps the DJL one, whose
- * gradient flows to theta. Every value is formed with the same float operations in the same order as
- * the DJL one forms it, so both give the same bits ({@code AffineResamplerTest}).
+ * own tensor, ~70% of a single face's forward pass, where PyTorch runs one {@code grid_sample};
+ * here 2,304 samples of one channel are a loop of a few microseconds. Training keeps the DJL one,
+ * whose gradient flows to theta. Every value is formed with the same float operations in the same
+ * order as the DJL one forms it, so both give the same bits ({@code AffineResamplerTest}).
  */
 final class AffineResampler {
   private AffineResampler() {}
@@ -19,12 +19,26 @@ final class AffineResampler {
    * @param thetas (N, 2, 3) row-major affine matrices
    * @return (N, C, H, W): each image resampled at the points its theta maps the output pixels to
    */
-  static float[] resample(float[] images, float[] thetas, int count, int channels, int height, int width) {
+  static float[] resample(
+      float[] images, float[] thetas, int count, int channels, int height, int width) {
     int plane = height * width;
     if (images.length != count * channels * plane || thetas.length != count * 6) {
       throw new IllegalArgumentException(
-          "expected " + count + " images of " + channels + "x" + height + "x" + width + " and " + count
-              + " thetas, got " + images.length + " values and " + thetas.length / 6.0 + " thetas");
+          "expected "
+              + count
+              + " images of "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width
+              + " and "
+              + count
+              + " thetas, got "
+              + images.length
+              + " values and "
+              + thetas.length / 6.0
+              + " thetas");
     }
     float[] xs = AffineGrid.pixelCentres(width);
     float[] ys = AffineGrid.pixelCentres(height);
@@ -43,9 +57,19 @@ final class AffineResampler {
     return out;
   }
 
-  /** One output pixel, as {@link BilinearSampler} forms it; see there for the order of operations. */
-  private static void sample(float[] images, float[] out, int n, int channels, int height, int width,
-      int pixel, float gridX, float gridY) {
+  /**
+   * One output pixel, as {@link BilinearSampler} forms it; see there for the order of operations.
+   */
+  private static void sample(
+      float[] images,
+      float[] out,
+      int n,
+      int channels,
+      int height,
+      int width,
+      int pixel,
+      float gridX,
+      float gridY) {
     float ix = (gridX + 1f) * (width / 2f) - 0.5f;
     float iy = (gridY + 1f) * (height / 2f) - 0.5f;
     float x0 = (float) Math.floor(ix);

@@ -7,12 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * PyTorch's {@code F.grid_sample} (bilinear, zero padding, {@code align_corners=False}) built from DJL
- * ops, differentiable with respect to both the image and the grid (hence theta).
+ * PyTorch's {@code F.grid_sample} (bilinear, zero padding, {@code align_corners=False}) built from
+ * DJL ops, differentiable with respect to both the image and the grid (hence theta).
  *
- * <p>The four neighbours of every sample point are read with one {@code gather} from the image given a
- * one-pixel zero border: clipping an index onto that border reads zero, which is exactly zero padding
- * without masks.
+ * <p>The four neighbours of every sample point are read with one {@code gather} from the image
+ * given a one-pixel zero border: clipping an index onto that border reads zero, which is exactly
+ * zero padding without masks.
  */
 public final class BilinearSampler {
   private BilinearSampler() {}
@@ -61,7 +61,8 @@ public final class BilinearSampler {
     NDArray rowSouth = y1.add(1).clip(0, height + 1).mul(paddedWidth);
     NDArray corners =
         NDArrays.concat(
-                new NDList(rowNorth.add(px0), rowNorth.add(px1), rowSouth.add(px0), rowSouth.add(px1)),
+                new NDList(
+                    rowNorth.add(px0), rowNorth.add(px1), rowSouth.add(px0), rowSouth.add(px1)),
                 1)
             .toType(DataType.INT64, false)
             .expandDims(1)
@@ -73,7 +74,8 @@ public final class BilinearSampler {
     return values.mul(weights).sum(new int[] {2}).reshape(n, channels, outHeight, outWidth);
   }
 
-  // align_corners=False: -1 is the outer edge of the first pixel. Written (coord + 1) * size/2 - 0.5
+  // align_corners=False: -1 is the outer edge of the first pixel. Written (coord + 1) * size/2 -
+  // 0.5
   // as torch's CPU kernel writes it, so the float rounding agrees too.
   private static NDArray unnormalise(NDArray coordinate, long size) {
     return coordinate.add(1).mul(Scalars.like(coordinate, size / 2f)).sub(0.5f);

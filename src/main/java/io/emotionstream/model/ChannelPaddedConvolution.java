@@ -7,14 +7,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 
 /**
- * A 2-D convolution (stride 1, no padding, as torch's Conv2d(c, o, k)) for layers whose input needs a
- * gradient, run natively with its output channels padded with zero filters to a multiple of 16.
+ * A 2-D convolution (stride 1, no padding, as torch's Conv2d(c, o, k)) for layers whose input needs
+ * a gradient, run natively with its output channels padded with zero filters to a multiple of 16.
  *
  * <p>Why: libtorch 2.7.1's oneDNN backward-data kernels for AVX2 and AVX-512 return a wrong,
  * run-to-run different (sometimes NaN) gradient with respect to the input when the number of output
- * channels is not a multiple of the kernel's channel block (8 or 16): the padded tail of the blocked
- * gradient buffer is read without being cleared. Deep-Emotion's layers have 10 output channels. With
- * 16 the kernel has no tail, and the extra channels are exactly zero (zero filters, zero bias).
+ * channels is not a multiple of the kernel's channel block (8 or 16): the padded tail of the
+ * blocked gradient buffer is read without being cleared. Deep-Emotion's layers have 10 output
+ * channels. With 16 the kernel has no tail, and the extra channels are exactly zero (zero filters,
+ * zero bias).
  *
  * <p>The padded output can go on as the next layer's input as it is: zero channels meet zero input
  * weights, so the result is the same, no slice's gradient has to be zero-filled, and the next layer
@@ -44,18 +45,25 @@ final class ChannelPaddedConvolution {
     // The padded copies belong to the batch, like the activations: left with the weights' own
     // manager they would live as long as the model, ~12 MB of native memory per batch.
     NDManager batch = x.getManager();
-    NDArray paddedWeight = padWithZeros(padWithZeros(weight, 1, extraInputs, batch), 0, extraOutputs, batch);
+    NDArray paddedWeight =
+        padWithZeros(padWithZeros(weight, 1, extraInputs, batch), 0, extraOutputs, batch);
     NDArray paddedBias = padWithZeros(bias, 0, extraOutputs, batch);
-    return Conv2d.conv2d(x, paddedWeight, paddedBias, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1)
+    return Conv2d.conv2d(
+            x, paddedWeight, paddedBias, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1)
         .singletonOrThrow();
   }
 
   /** The first {@code channels} channels of a padded output: the layer's own. */
   static NDArray cut(NDArray padded, long channels) {
-    return padded.getShape().get(1) == channels ? padded : padded.get(new NDIndex(":, :{}", channels));
+    return padded.getShape().get(1) == channels
+        ? padded
+        : padded.get(new NDIndex(":, :{}", channels));
   }
 
-  /** {@code array} with {@code extra} zero slices appended along {@code axis}, owned by {@code batch}. */
+  /**
+   * {@code array} with {@code extra} zero slices appended along {@code axis}, owned by {@code
+   * batch}.
+   */
   private static NDArray padWithZeros(NDArray array, int axis, long extra, NDManager batch) {
     if (extra == 0) {
       return array;

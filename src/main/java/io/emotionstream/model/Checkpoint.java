@@ -6,8 +6,8 @@ package io.emotionstream.model;
  * instance weights imported from PyTorch).
  *
  * @param epoch epochs completed when it was taken (0 for imported weights)
- * @param optimizer the optimiser's state when it was taken, so a resumed run continues exactly; null
- *     when unknown (imported weights, checkpoints written before it was kept)
+ * @param optimizer the optimiser's state when it was taken, so a resumed run continues exactly;
+ *     null when unknown (imported weights, checkpoints written before it was kept)
  */
 public record Checkpoint(
     String architecture,
@@ -23,7 +23,10 @@ public record Checkpoint(
     OptimizerState optimizer) {
 
   /** A checkpoint of the current Deep-Emotion layout after {@code result}'s epoch. */
-  public static Checkpoint of(ModelWeights weights, Hyperparameters hyperparameters, EpochResult result,
+  public static Checkpoint of(
+      ModelWeights weights,
+      Hyperparameters hyperparameters,
+      EpochResult result,
       OptimizerState optimizer) {
     return new Checkpoint(
         DeepEmotion.ARCHITECTURE,

@@ -2,7 +2,9 @@ package io.emotionstream.model;
 
 import java.io.IOException;
 
-/** A checkpoint that cannot be used: not a checkpoint, truncated, corrupted, or of another model. */
+/**
+ * A checkpoint that cannot be used: not a checkpoint, truncated, corrupted, or of another model.
+ */
 public final class CheckpointException extends IOException {
   public CheckpointException(String message) {
     super(message);

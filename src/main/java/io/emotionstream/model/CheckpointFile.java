@@ -35,7 +35,8 @@ import java.util.Map;
  * imported weights read the same.
  */
 public final class CheckpointFile {
-  private static final byte[] MAGIC = "EMOCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC =
+      "EMOCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] MAGIC_WITH_OPTIMIZER =
       "EMOCKPT2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int DIGEST_BYTES = 32;
@@ -45,7 +46,8 @@ public final class CheckpointFile {
   private CheckpointFile() {}
 
   public static byte[] toBytes(Checkpoint checkpoint) {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream(checkpoint.optimizer() == null ? 300_000 : 900_000);
+    ByteArrayOutputStream buffer =
+        new ByteArrayOutputStream(checkpoint.optimizer() == null ? 300_000 : 900_000);
     try (DataOutputStream out = new DataOutputStream(buffer)) {
       OptimizerState optimizer = checkpoint.optimizer();
       out.write(optimizer == null ? MAGIC : MAGIC_WITH_OPTIMIZER);
@@ -85,7 +87,8 @@ public final class CheckpointFile {
     byte[] magic = Arrays.copyOf(bytes, MAGIC.length);
     boolean withOptimizer = Arrays.equals(magic, MAGIC_WITH_OPTIMIZER);
     if (bytes.length < MAGIC.length || !(withOptimizer || Arrays.equals(magic, MAGIC))) {
-      throw new CheckpointException("not an emotion-stream checkpoint (no EMOCKPT1 or EMOCKPT2 header)");
+      throw new CheckpointException(
+          "not an emotion-stream checkpoint (no EMOCKPT1 or EMOCKPT2 header)");
     }
     if (bytes.length < MAGIC.length + DIGEST_BYTES) {
       throw new CheckpointException("checkpoint truncated: only " + bytes.length + " bytes");
@@ -95,8 +98,10 @@ public final class CheckpointFile {
     byte[] actual = sha256(Arrays.copyOf(bytes, bodyLength));
     if (!MessageDigest.isEqual(expected, actual)) {
       throw new CheckpointException(
-          "checkpoint corrupt or truncated: SHA-256 " + HexFormat.of().formatHex(actual)
-              + " does not match the recorded " + HexFormat.of().formatHex(expected));
+          "checkpoint corrupt or truncated: SHA-256 "
+              + HexFormat.of().formatHex(actual)
+              + " does not match the recorded "
+              + HexFormat.of().formatHex(expected));
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bodyLength))) {
       in.skipNBytes(MAGIC.length);
@@ -105,17 +110,31 @@ public final class CheckpointFile {
       if (!architecture.equals(DeepEmotion.ARCHITECTURE)
           || architectureVersion != DeepEmotion.ARCHITECTURE_VERSION) {
         throw new CheckpointException(
-            "checkpoint is for " + architecture + " v" + architectureVersion + ", this build runs "
-                + DeepEmotion.ARCHITECTURE + " v" + DeepEmotion.ARCHITECTURE_VERSION);
+            "checkpoint is for "
+                + architecture
+                + " v"
+                + architectureVersion
+                + ", this build runs "
+                + DeepEmotion.ARCHITECTURE
+                + " v"
+                + DeepEmotion.ARCHITECTURE_VERSION);
       }
       Hyperparameters hyperparameters;
       try {
         hyperparameters =
             new Hyperparameters(
-                in.readInt(), in.readDouble(), in.readInt(), in.readUTF(), in.readDouble(),
-                in.readDouble(), in.readDouble(), in.readUTF(), in.readLong());
+                in.readInt(),
+                in.readDouble(),
+                in.readInt(),
+                in.readUTF(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readUTF(),
+                in.readLong());
       } catch (IllegalArgumentException e) {
-        throw new CheckpointException("checkpoint holds invalid hyperparameters: " + e.getMessage(), e);
+        throw new CheckpointException(
+            "checkpoint holds invalid hyperparameters: " + e.getMessage(), e);
       }
       int epoch = in.readInt();
       int totalEpochs = in.readInt();
@@ -131,11 +150,21 @@ public final class CheckpointFile {
         optimizer = new OptimizerState(name, steps, readTensors(in, bodyLength));
       }
       if (in.available() > 0) {
-        throw new CheckpointException("checkpoint has " + in.available() + " unexpected trailing bytes");
+        throw new CheckpointException(
+            "checkpoint has " + in.available() + " unexpected trailing bytes");
       }
       return new Checkpoint(
-          architecture, architectureVersion, hyperparameters, epoch, totalEpochs, trainLoss,
-          trainAccuracy, validationLoss, validationAccuracy, weights, optimizer);
+          architecture,
+          architectureVersion,
+          hyperparameters,
+          epoch,
+          totalEpochs,
+          trainLoss,
+          trainAccuracy,
+          validationLoss,
+          validationAccuracy,
+          weights,
+          optimizer);
     } catch (EOFException e) {
       throw new CheckpointException("checkpoint truncated: its content ends early", e);
     } catch (IOException e) {
@@ -183,7 +212,8 @@ public final class CheckpointFile {
         size *= shape[d];
       }
       if (size * Float.BYTES > bodyLength) {
-        throw new CheckpointException("tensor " + name + " claims " + size + " values, more than the file holds");
+        throw new CheckpointException(
+            "tensor " + name + " claims " + size + " values, more than the file holds");
       }
       float[] values = new float[(int) size];
       for (int i = 0; i < values.length; i++) {

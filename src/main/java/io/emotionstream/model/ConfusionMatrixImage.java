@@ -23,13 +23,17 @@ public final class ConfusionMatrixImage {
     int size = MARGIN + classes * CELL + 20;
     BufferedImage image = new BufferedImage(size, size + 30, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, image.getWidth(), image.getHeight());
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.setColor(Color.BLACK);
-    g.drawString(String.format(Locale.ROOT, "accuracy %.3f  (rows: true, columns: predicted)",
-        report.accuracy()), 10, 18);
+    g.drawString(
+        String.format(
+            Locale.ROOT, "accuracy %.3f  (rows: true, columns: predicted)", report.accuracy()),
+        10,
+        18);
     long[][] confusion = report.confusion();
     for (int t = 0; t < classes; t++) {
       long rowTotal = 0;

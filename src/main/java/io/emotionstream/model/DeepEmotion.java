@@ -21,11 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Deep-Emotion network of the seed project, layer for layer: a spatial transformer (localisation
- * CNN, fc_loc regressing an affine theta, bilinear resampling) in front of a four-convolution
- * classifier with batch norm, dropout and two fully connected layers. Input: normalised (N, 1, 48, 48)
- * faces (see {@link FaceTensor}) and, in training, dropout's scaled keep-mask over the 810 features
- * (see {@link EmotionModel#forwardTraining}); output: (N, 7) logits in FER2013 class order.
+ * The Deep-Emotion network of the seed project, layer for layer: a spatial transformer
+ * (localisation CNN, fc_loc regressing an affine theta, bilinear resampling) in front of a
+ * four-convolution classifier with batch norm, dropout and two fully connected layers. Input:
+ * normalised (N, 1, 48, 48) faces (see {@link FaceTensor}) and, in training, dropout's scaled
+ * keep-mask over the 810 features (see {@link EmotionModel#forwardTraining}); output: (N, 7) logits
+ * in FER2013 class order.
  */
 public final class DeepEmotion extends AbstractBlock {
   public static final String ARCHITECTURE = "deep-emotion";
@@ -33,7 +34,11 @@ public final class DeepEmotion extends AbstractBlock {
   public static final int CLASSES = 7;
   public static final int SIDE = 48;
   public static final int PARAMETER_COUNT = 66_877;
-  /** One face as {@link FaceTensor} makes it: every other shape of the network follows from this one. */
+
+  /**
+   * One face as {@link FaceTensor} makes it: every other shape of the network follows from this
+   * one.
+   */
   public static final Shape FACE = new Shape(1, 1, SIDE, SIDE);
 
   private final Conv2d locConv1 = conv(8, 7);
@@ -51,8 +56,10 @@ public final class DeepEmotion extends AbstractBlock {
 
   /** The layers under the names the PyTorch reference's state_dict gives them. */
   private final Map<String, Block> torchLayers = new LinkedHashMap<>();
+
   /** What one face flattens to ahead of fc_loc and ahead of fc1 (640 and 810). */
   private final long localisationFeatures;
+
   private final long features;
 
   public DeepEmotion() {
@@ -91,14 +98,16 @@ public final class DeepEmotion extends AbstractBlock {
   }
 
   /**
-   * Every parameter and BatchNorm buffer keyed by its name in the reference's state_dict
-   * ({@code conv1.weight}, {@code norm.running_mean}, ...), in state_dict order.
+   * Every parameter and BatchNorm buffer keyed by its name in the reference's state_dict ({@code
+   * conv1.weight}, {@code norm.running_mean}, ...), in state_dict order.
    */
   public Map<String, Parameter> parametersByTorchName() {
     Map<String, Parameter> named = new LinkedHashMap<>();
     torchLayers.forEach(
         (layer, block) ->
-            block.getParameters().forEach(p -> named.put(layer + "." + torchSuffix(p.getKey()), p.getValue())));
+            block
+                .getParameters()
+                .forEach(p -> named.put(layer + "." + torchSuffix(p.getKey()), p.getValue())));
     return Collections.unmodifiableMap(named);
   }
 
@@ -130,12 +139,15 @@ public final class DeepEmotion extends AbstractBlock {
     return new NDList(trainingLogits(store, x, keepMask));
   }
 
-  /** @param keepMask dropout's (N, 810) mask, scaled; null for none */
+  /**
+   * @param keepMask dropout's (N, 810) mask, scaled; null for none
+   */
   private NDArray trainingLogits(ParameterStore store, NDArray x, NDArray keepMask) {
     NDArray theta = theta(store, x, true);
     int height = (int) x.getShape().get(2);
     int width = (int) x.getShape().get(3);
-    NDArray transformed = BilinearSampler.sample(x, AffineGrid.generate(theta, height, width), height, width);
+    NDArray transformed =
+        BilinearSampler.sample(x, AffineGrid.generate(theta, height, width), height, width);
     return classify(store, transformed, true, keepMask);
   }
 
@@ -147,18 +159,26 @@ public final class DeepEmotion extends AbstractBlock {
   private NDArray inferenceLogits(ParameterStore store, NDArray x) {
     NDArray theta = theta(store, x, false);
     Shape shape = x.getShape();
-    float[] transformed = AffineResampler.resample(x.toFloatArray(), theta.toFloatArray(),
-        (int) shape.get(0), (int) shape.get(1), (int) shape.get(2), (int) shape.get(3));
+    float[] transformed =
+        AffineResampler.resample(
+            x.toFloatArray(),
+            theta.toFloatArray(),
+            (int) shape.get(0),
+            (int) shape.get(1),
+            (int) shape.get(2),
+            (int) shape.get(3));
     return classify(store, x.getManager().create(transformed, shape), false, null);
   }
 
   /** The classifier behind the spatial transformer. @param keepMask as {@link #trainingLogits} */
-  private NDArray classify(ParameterStore store, NDArray transformed, boolean training, NDArray keepMask) {
+  private NDArray classify(
+      ParameterStore store, NDArray transformed, boolean training, NDArray keepMask) {
     // In training the activations between conv1 and conv4 carry the padded channels along (zeros).
     NDArray out = relu(convolvePadded(conv1, store, transformed, training));
     out = relu(maxPool(convolvePadded(conv2, store, out, training), training));
     out = relu(convolvePadded(conv3, store, out, training));
-    out = relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training), training));
+    out =
+        relu(maxPool(call(norm, store, convolve(conv4, store, out, training), training), training));
     out = out.reshape(-1, features);
     if (keepMask != null) {
       out = out.mul(keepMask);
@@ -176,8 +196,11 @@ public final class DeepEmotion extends AbstractBlock {
     return call(fcLoc2, store, xs, training).reshape(-1, 2, 3);
   }
 
-  /** The first localisation layer: its input, the image, needs no gradient, so no padding either. */
-  private static NDArray convolveLocalisation(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
+  /**
+   * The first localisation layer: its input, the image, needs no gradient, so no padding either.
+   */
+  private static NDArray convolveLocalisation(
+      Conv2d conv, ParameterStore store, NDArray x, boolean training) {
     return training ? call(conv, store, x, true) : convolveInference(conv, store, x);
   }
 
@@ -186,8 +209,9 @@ public final class DeepEmotion extends AbstractBlock {
   }
 
   /**
-   * A convolution whose input carries a gradient: in training it runs as {@link ChannelPaddedConvolution}
-   * (see there why) and is cut back to the layer's channels, in inference natively.
+   * A convolution whose input carries a gradient: in training it runs as {@link
+   * ChannelPaddedConvolution} (see there why) and is cut back to the layer's channels, in inference
+   * natively.
    */
   private static NDArray convolve(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
     NDArray out = convolvePadded(conv, store, x, training);
@@ -195,7 +219,8 @@ public final class DeepEmotion extends AbstractBlock {
   }
 
   /** As {@link #convolve}, but in training the padded channels stay, for the next convolution. */
-  private static NDArray convolvePadded(Conv2d conv, ParameterStore store, NDArray x, boolean training) {
+  private static NDArray convolvePadded(
+      Conv2d conv, ParameterStore store, NDArray x, boolean training) {
     if (!training) {
       return convolveInference(conv, store, x);
     }
@@ -208,13 +233,14 @@ public final class DeepEmotion extends AbstractBlock {
   /**
    * A convolution in inference. For a lone image, libtorch 2.7.1 sends a 3x3 convolution of at most
    * 20,480 input values (here conv1, conv3, conv4) past oneDNN to a path that first probes NNPACK,
-   * which this CPU lacks, printing a warning per call (thousands a minute in a live classifier). As a
-   * pair the image stays on oneDNN, so it is convolved twice and one copy kept: ~40 µs more than the
-   * unpaired call for conv1 (measured), the price of a quiet log.
+   * which this CPU lacks, printing a warning per call (thousands a minute in a live classifier). As
+   * a pair the image stays on oneDNN, so it is convolved twice and one copy kept: ~40 µs more than
+   * the unpaired call for conv1 (measured), the price of a quiet log.
    */
   private static NDArray convolveInference(Conv2d conv, ParameterStore store, NDArray x) {
     Shape shape = x.getShape();
-    boolean probesNnpack = shape.get(0) == 1 && conv.getKernelShape().get(0) <= 3 && shape.size() <= 20_480;
+    boolean probesNnpack =
+        shape.get(0) == 1 && conv.getKernelShape().get(0) <= 3 && shape.size() <= 20_480;
     if (!probesNnpack) {
       return call(conv, store, x, false);
     }
@@ -226,17 +252,18 @@ public final class DeepEmotion extends AbstractBlock {
   }
 
   /**
-   * torch's max_pool2d(x, 2). libtorch 2.7.1 pools a tensor laid out channel by channel with a scalar
-   * loop per output element (35% of inference time at batch 128, 12% of a training step), so:
-   * in inference as the elementwise maximum of the four strided views of the windows, which is exact;
-   * in training on a copy laid out channels-last, which libtorch pools with vector instructions and
-   * whose gradient, like the original's, goes to the first maximum of each window (the maximum of
-   * views would split it between equal values, which the zero borders of the spatial transformer's
-   * output make common). Later layers take the channels-last output as it is.
+   * torch's max_pool2d(x, 2). libtorch 2.7.1 pools a tensor laid out channel by channel with a
+   * scalar loop per output element (35% of inference time at batch 128, 12% of a training step),
+   * so: in inference as the elementwise maximum of the four strided views of the windows, which is
+   * exact; in training on a copy laid out channels-last, which libtorch pools with vector
+   * instructions and whose gradient, like the original's, goes to the first maximum of each window
+   * (the maximum of views would split it between equal values, which the zero borders of the
+   * spatial transformer's output make common). Later layers take the channels-last output as it is.
    */
   static NDArray maxPool(NDArray x, boolean training) {
     if (training) {
-      return Pool.maxPool2d(channelsLast(x), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+      return Pool.maxPool2d(
+          channelsLast(x), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
     }
     long height = x.getShape().get(2) / 2 * 2;
     long width = x.getShape().get(3) / 2 * 2;
@@ -247,18 +274,18 @@ public final class DeepEmotion extends AbstractBlock {
 
   /**
    * The view of every window's element at (row, column) of its 2x2, as x[:, :, row:height:2,
-   * column:width:2]; built rather than parsed from that string, which costs a regular expression match
-   * per index on every call.
+   * column:width:2]; built rather than parsed from that string, which costs a regular expression
+   * match per index on every call.
    */
   private static NDIndex window(long row, long column, long height, long width) {
     return new NDIndex().addAllDim(2).addSliceDim(row, height, 2).addSliceDim(column, width, 2);
   }
 
   /**
-   * {@code x} (N, C, H, W) copied so that each pixel's channels are adjacent in memory, still indexed
-   * N, C, H, W (torch's channels_last memory format, which DJL has no call for). Merging the width and
-   * channel axes of the transposed view is what forces the copy: a reshape that keeps its shape, or
-   * merges axes already adjacent in memory, returns a view.
+   * {@code x} (N, C, H, W) copied so that each pixel's channels are adjacent in memory, still
+   * indexed N, C, H, W (torch's channels_last memory format, which DJL has no call for). Merging
+   * the width and channel axes of the transposed view is what forces the copy: a reshape that keeps
+   * its shape, or merges axes already adjacent in memory, returns a view.
    */
   static NDArray channelsLast(NDArray x) {
     Shape shape = x.getShape();
@@ -271,10 +298,12 @@ public final class DeepEmotion extends AbstractBlock {
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    follow(inputShapes[0], (layer, input) -> {
-      layer.initialize(manager, dataType, input);
-      return outputShape(layer, input);
-    });
+    follow(
+        inputShapes[0],
+        (layer, input) -> {
+          layer.initialize(manager, dataType, input);
+          return outputShape(layer, input);
+        });
   }
 
   @Override
@@ -282,7 +311,10 @@ public final class DeepEmotion extends AbstractBlock {
     return new Shape[] {follow(inputShapes[0], DeepEmotion::outputShape).logits()};
   }
 
-  /** What a layer makes of an input of some shape; {@link #follow} may initialise the layer on the way. */
+  /**
+   * What a layer makes of an input of some shape; {@link #follow} may initialise the layer on the
+   * way.
+   */
   private interface LayerStep {
     Shape through(Block layer, Shape input);
   }
@@ -291,8 +323,9 @@ public final class DeepEmotion extends AbstractBlock {
   private record Shapes(Shape localisationFeatures, Shape features, Shape logits) {}
 
   /**
-   * Follows an input shape through the layers as the forward pass does, each layer taking the previous
-   * one's output shape, in the order the layers were added (the order their parameters are initialised).
+   * Follows an input shape through the layers as the forward pass does, each layer taking the
+   * previous one's output shape, in the order the layers were added (the order their parameters are
+   * initialised).
    */
   private Shapes follow(Shape input, LayerStep step) {
     Shape xs = pooled(step.through(locConv1, input));
@@ -313,7 +346,10 @@ public final class DeepEmotion extends AbstractBlock {
     return layer.getOutputShapes(new Shape[] {input})[0];
   }
 
-  /** The shape {@link #maxPool} gives: torch's max_pool2d(x, 2) halves height and width, rounding down. */
+  /**
+   * The shape {@link #maxPool} gives: torch's max_pool2d(x, 2) halves height and width, rounding
+   * down.
+   */
   private static Shape pooled(Shape shape) {
     return new Shape(shape.get(0), shape.get(1), shape.get(2) / 2, shape.get(3) / 2);
   }

@@ -54,7 +54,8 @@ public final class EmotionModel implements AutoCloseable {
     model.parameters.forEach(
         (name, parameter) -> {
           long[] shape = parameter.getArray().getShape().getShape();
-          tensors.put(name, new ModelWeights.Tensor(shape, initialValues(name, shape, model, random)));
+          tensors.put(
+              name, new ModelWeights.Tensor(shape, initialValues(name, shape, model, random)));
         });
     model.load(new ModelWeights(tensors));
     return model;
@@ -107,8 +108,12 @@ public final class EmotionModel implements AutoCloseable {
   public void load(ModelWeights weights) {
     if (!weights.tensors().keySet().equals(parameters.keySet())) {
       throw new IllegalArgumentException(
-          "weights do not fit " + DeepEmotion.ARCHITECTURE + ": expected " + parameters.keySet()
-              + ", got " + weights.tensors().keySet());
+          "weights do not fit "
+              + DeepEmotion.ARCHITECTURE
+              + ": expected "
+              + parameters.keySet()
+              + ", got "
+              + weights.tensors().keySet());
     }
     parameters.forEach(
         (name, parameter) -> {
@@ -116,7 +121,10 @@ public final class EmotionModel implements AutoCloseable {
           NDArray array = parameter.getArray();
           if (!Arrays.equals(array.getShape().getShape(), tensor.shape())) {
             throw new IllegalArgumentException(
-                name + " has shape " + array.getShape() + ", weights give "
+                name
+                    + " has shape "
+                    + array.getShape()
+                    + ", weights give "
                     + Arrays.toString(tensor.shape()));
           }
           array.set(tensor.values());
@@ -125,19 +133,24 @@ public final class EmotionModel implements AutoCloseable {
 
   public ModelWeights weights() {
     Map<String, ModelWeights.Tensor> tensors = new LinkedHashMap<>();
-    parameters.forEach((name, parameter) -> tensors.put(name, ModelWeights.toTensor(parameter.getArray())));
+    parameters.forEach(
+        (name, parameter) -> tensors.put(name, ModelWeights.toTensor(parameter.getArray())));
     return new ModelWeights(tensors);
   }
 
-  /** (N, 1, 48, 48) normalised faces to (N, 7) logits; training uses batch statistics, and no dropout. */
+  /**
+   * (N, 1, 48, 48) normalised faces to (N, 7) logits; training uses batch statistics, and no
+   * dropout.
+   */
   public NDArray forward(NDArray input, boolean training) {
     return block.forward(store, new NDList(input), training).singletonOrThrow();
   }
 
   /**
-   * The forward pass of a training step: batch statistics, and dropout whose keep-mask is drawn from
-   * {@code random}. The mask is drawn here rather than by libtorch, whose generator is one for the whole
-   * process: any other thread drawing from it, or seeding it, would change this run's masks.
+   * The forward pass of a training step: batch statistics, and dropout whose keep-mask is drawn
+   * from {@code random}. The mask is drawn here rather than by libtorch, whose generator is one for
+   * the whole process: any other thread drawing from it, or seeding it, would change this run's
+   * masks.
    */
   public NDArray forwardTraining(NDArray input, Random random) {
     if (dropout == 0f) {
@@ -147,7 +160,8 @@ public final class EmotionModel implements AutoCloseable {
     float keep = 1f - dropout;
     float[] mask = new float[faces * block.features()];
     for (int i = 0; i < mask.length; i++) {
-      // torch's dropout: kept with probability 1 - p and scaled by 1 / (1 - p), so expectations hold
+      // torch's dropout: kept with probability 1 - p and scaled by 1 / (1 - p), so expectations
+      // hold
       mask[i] = random.nextFloat() < keep ? 1f / keep : 0f;
     }
     NDArray keepMask = input.getManager().create(mask, new Shape(faces, block.features()));

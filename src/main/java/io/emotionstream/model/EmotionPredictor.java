@@ -51,7 +51,8 @@ public final class EmotionPredictor implements AutoCloseable {
         float[] flat = model.forward(input, false).softmax(1).toFloatArray();
         for (int i = 0; i < batch.length; i++) {
           probabilities[from + i] =
-              java.util.Arrays.copyOfRange(flat, i * DeepEmotion.CLASSES, (i + 1) * DeepEmotion.CLASSES);
+              java.util.Arrays.copyOfRange(
+                  flat, i * DeepEmotion.CLASSES, (i + 1) * DeepEmotion.CLASSES);
         }
       }
     }

@@ -3,8 +3,8 @@ package io.emotionstream.model;
 import io.emotionstream.avro.Emotion;
 
 /**
- * Accuracy, per-class precision, recall and F1, and the confusion matrix
- * ({@code confusion[truth][predicted]}) of a classifier over labelled faces.
+ * Accuracy, per-class precision, recall and F1, and the confusion matrix ({@code
+ * confusion[truth][predicted]}) of a classifier over labelled faces.
  */
 public record EvaluationReport(long[][] confusion) {
   private static final int CLASSES = Emotion.values().length;
@@ -12,7 +12,8 @@ public record EvaluationReport(long[][] confusion) {
   /** Counts pairs of true and predicted FER2013 class indices. */
   public static EvaluationReport of(int[] truth, int[] predicted) {
     if (truth.length != predicted.length) {
-      throw new IllegalArgumentException(truth.length + " labels but " + predicted.length + " predictions");
+      throw new IllegalArgumentException(
+          truth.length + " labels but " + predicted.length + " predictions");
     }
     long[][] confusion = new long[CLASSES][CLASSES];
     for (int i = 0; i < truth.length; i++) {
@@ -70,15 +71,22 @@ public record EvaluationReport(long[][] confusion) {
   public String toText() {
     StringBuilder text = new StringBuilder();
     text.append(String.format("accuracy %.4f over %d faces%n%n", accuracy(), total()));
-    text.append(String.format("%-10s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support"));
+    text.append(
+        String.format("%-10s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support"));
     for (Emotion emotion : Emotion.values()) {
       int k = emotion.ordinal();
       long support = 0;
       for (long count : confusion[k]) {
         support += count;
       }
-      text.append(String.format("%-10s %9.4f %9.4f %9.4f %8d%n",
-          emotion.name().toLowerCase(java.util.Locale.ROOT), precision(k), recall(k), f1(k), support));
+      text.append(
+          String.format(
+              "%-10s %9.4f %9.4f %9.4f %8d%n",
+              emotion.name().toLowerCase(java.util.Locale.ROOT),
+              precision(k),
+              recall(k),
+              f1(k),
+              support));
     }
     text.append(String.format("%nconfusion (rows: true, columns: predicted)%n%-10s", ""));
     for (Emotion emotion : Emotion.values()) {

@@ -9,8 +9,8 @@ import io.emotionstream.data.FaceSet;
  * The one place where 48x48 grayscale pixels become network input: (N, 1, 48, 48) float32 scaled as
  * the seed project does, x / 255 then (x - 0.5) / 0.5, i.e. into [-1, 1]. Each byte is looked up in
  * a table of those 256 values, rounded as torch rounds each step (float32 division and subtraction,
- * which Java's float arithmetic rounds alike; {@code FaceTensorTest} compares it with the ops), so a
- * batch reaches the device in one copy instead of five native operations.
+ * which Java's float arithmetic rounds alike; {@code FaceTensorTest} compares it with the ops), so
+ * a batch reaches the device in one copy instead of five native operations.
  */
 public final class FaceTensor {
   private FaceTensor() {}
@@ -34,7 +34,8 @@ public final class FaceTensor {
   }
 
   /** The faces at {@code indices[from..to)} of {@code faces}. */
-  public static NDArray fromFaces(NDManager manager, FaceSet faces, int[] indices, int from, int to) {
+  public static NDArray fromFaces(
+      NDManager manager, FaceSet faces, int[] indices, int from, int to) {
     int count = to - from;
     byte[] pixels = new byte[count * FaceSet.PIXELS];
     for (int i = 0; i < count; i++) {
@@ -49,7 +50,12 @@ public final class FaceTensor {
     for (int i = 0; i < faces.length; i++) {
       if (faces[i].length != FaceSet.PIXELS) {
         throw new IllegalArgumentException(
-            "face " + i + " has " + faces[i].length + " pixels, a 48x48 face has " + FaceSet.PIXELS);
+            "face "
+                + i
+                + " has "
+                + faces[i].length
+                + " pixels, a 48x48 face has "
+                + FaceSet.PIXELS);
       }
       System.arraycopy(faces[i], 0, pixels, i * FaceSet.PIXELS, FaceSet.PIXELS);
     }

@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * Everything a training run is configured by, with the seed project's defaults ({@link #DEFAULTS}).
- * Construction validates every field, so an instance is always usable; bad values are refused with a
- * message naming the field, the value and what is allowed.
+ * Construction validates every field, so an instance is always usable; bad values are refused with
+ * a message naming the field, the value and what is allowed.
  *
  * @param optimizer adam, sgd or rmsprop
  * @param momentum for sgd and rmsprop; adam ignores it
@@ -50,8 +50,9 @@ public record Hyperparameters(
           .filter(o -> o.id.equals(normalise(name)))
           .findFirst()
           .orElseThrow(
-              () -> new IllegalArgumentException(
-                  "unknown optimizer '" + name + "': use one of adam, sgd, rmsprop"));
+              () ->
+                  new IllegalArgumentException(
+                      "unknown optimizer '" + name + "': use one of adam, sgd, rmsprop"));
     }
   }
 
@@ -81,8 +82,9 @@ public record Hyperparameters(
           .filter(l -> l.id.equals(normalise(name)))
           .findFirst()
           .orElseThrow(
-              () -> new IllegalArgumentException(
-                  "unknown loss '" + name + "': use cross-entropy or label-smoothing"));
+              () ->
+                  new IllegalArgumentException(
+                      "unknown loss '" + name + "': use cross-entropy or label-smoothing"));
     }
   }
 
@@ -110,39 +112,48 @@ public record Hyperparameters(
   }
 
   public Hyperparameters withEpochs(int value) {
-    return new Hyperparameters(value, learningRate, batchSize, optimizer, momentum, weightDecay, dropout, loss, seed);
+    return new Hyperparameters(
+        value, learningRate, batchSize, optimizer, momentum, weightDecay, dropout, loss, seed);
   }
 
   public Hyperparameters withLearningRate(double value) {
-    return new Hyperparameters(epochs, value, batchSize, optimizer, momentum, weightDecay, dropout, loss, seed);
+    return new Hyperparameters(
+        epochs, value, batchSize, optimizer, momentum, weightDecay, dropout, loss, seed);
   }
 
   public Hyperparameters withBatchSize(int value) {
-    return new Hyperparameters(epochs, learningRate, value, optimizer, momentum, weightDecay, dropout, loss, seed);
+    return new Hyperparameters(
+        epochs, learningRate, value, optimizer, momentum, weightDecay, dropout, loss, seed);
   }
 
   public Hyperparameters withOptimizer(String value) {
-    return new Hyperparameters(epochs, learningRate, batchSize, value, momentum, weightDecay, dropout, loss, seed);
+    return new Hyperparameters(
+        epochs, learningRate, batchSize, value, momentum, weightDecay, dropout, loss, seed);
   }
 
   public Hyperparameters withMomentum(double value) {
-    return new Hyperparameters(epochs, learningRate, batchSize, optimizer, value, weightDecay, dropout, loss, seed);
+    return new Hyperparameters(
+        epochs, learningRate, batchSize, optimizer, value, weightDecay, dropout, loss, seed);
   }
 
   public Hyperparameters withWeightDecay(double value) {
-    return new Hyperparameters(epochs, learningRate, batchSize, optimizer, momentum, value, dropout, loss, seed);
+    return new Hyperparameters(
+        epochs, learningRate, batchSize, optimizer, momentum, value, dropout, loss, seed);
   }
 
   public Hyperparameters withDropout(double value) {
-    return new Hyperparameters(epochs, learningRate, batchSize, optimizer, momentum, weightDecay, value, loss, seed);
+    return new Hyperparameters(
+        epochs, learningRate, batchSize, optimizer, momentum, weightDecay, value, loss, seed);
   }
 
   public Hyperparameters withLoss(String value) {
-    return new Hyperparameters(epochs, learningRate, batchSize, optimizer, momentum, weightDecay, dropout, value, seed);
+    return new Hyperparameters(
+        epochs, learningRate, batchSize, optimizer, momentum, weightDecay, dropout, value, seed);
   }
 
   public Hyperparameters withSeed(long value) {
-    return new Hyperparameters(epochs, learningRate, batchSize, optimizer, momentum, weightDecay, dropout, loss, value);
+    return new Hyperparameters(
+        epochs, learningRate, batchSize, optimizer, momentum, weightDecay, dropout, loss, value);
   }
 
   /** The Avro form carried by checkpoints and status messages. */

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 /**
- * A training run to a directory: fresh weights (or given ones), {@link TrainingLoop} over the faces,
- * and after every epoch {@code last.ckpt}, plus {@code best.ckpt} whenever validation accuracy (or,
- * without validation faces, training loss) improves.
+ * A training run to a directory: fresh weights (or given ones), {@link TrainingLoop} over the
+ * faces, and after every epoch {@code last.ckpt}, plus {@code best.ckpt} whenever validation
+ * accuracy (or, without validation faces, training loss) improves.
  */
 public final class ModelTraining {
   public static final String LAST = "last.ckpt";
@@ -31,7 +31,8 @@ public final class ModelTraining {
     float dropout = (float) hyperparameters.dropout();
     try (EmotionModel model =
             start == null
-                ? EmotionModel.initialised(dropout, hyperparameters.seed(), EmotionModel.preferredDevice())
+                ? EmotionModel.initialised(
+                    dropout, hyperparameters.seed(), EmotionModel.preferredDevice())
                 : EmotionModel.withWeights(start, dropout, EmotionModel.preferredDevice());
         TrainingLoop loop = new TrainingLoop(model, hyperparameters)) {
       double[] best = {Double.NEGATIVE_INFINITY};
@@ -44,8 +45,10 @@ public final class ModelTraining {
 
             @Override
             public void epochFinished(EpochResult result) {
-              Checkpoint checkpoint = Checkpoint.of(model.weights(), hyperparameters, result, loop.optimizerState());
-              double score = result.hasValidation() ? result.validationAccuracy() : -result.trainLoss();
+              Checkpoint checkpoint =
+                  Checkpoint.of(model.weights(), hyperparameters, result, loop.optimizerState());
+              double score =
+                  result.hasValidation() ? result.validationAccuracy() : -result.trainLoss();
               try {
                 CheckpointFile.write(checkpoint, outputDirectory.resolve(LAST));
                 if (score > best[0]) {

@@ -49,8 +49,9 @@ public final class ModelWeights {
   }
 
   /**
-   * The network's weights from the reference's state_dict saved with numpy's {@code np.savez} (arrays
-   * under torch's names, as float32), checked as {@link StateDictLayout#toWeights} checks them.
+   * The network's weights from the reference's state_dict saved with numpy's {@code np.savez}
+   * (arrays under torch's names, as float32), checked as {@link StateDictLayout#toWeights} checks
+   * them.
    */
   public static ModelWeights readNpz(Path file) throws IOException {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -64,12 +65,14 @@ public final class ModelWeights {
         tensors.put(array.getName(), toTensor(array));
       }
     } catch (RuntimeException e) {
-      throw new IOException("cannot read " + file + " as an np.savez state_dict: " + e.getMessage(), e);
+      throw new IOException(
+          "cannot read " + file + " as an np.savez state_dict: " + e.getMessage(), e);
     }
     return StateDictLayout.toWeights(tensors, file.toString());
   }
 
   static Tensor toTensor(NDArray array) {
-    return new Tensor(array.getShape().getShape(), array.toType(DataType.FLOAT32, false).toFloatArray());
+    return new Tensor(
+        array.getShape().getShape(), array.toType(DataType.FLOAT32, false).toFloatArray());
   }
 }

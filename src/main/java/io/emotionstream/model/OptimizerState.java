@@ -3,8 +3,8 @@ package io.emotionstream.model;
 import java.util.Map;
 
 /**
- * What an optimiser has learnt besides the weights (Adam's moving averages, SGD's momentum), so that a
- * run resumed from a checkpoint continues as if never stopped.
+ * What an optimiser has learnt besides the weights (Adam's moving averages, SGD's momentum), so
+ * that a run resumed from a checkpoint continues as if never stopped.
  *
  * @param optimizer the optimiser's name, as in {@link Hyperparameters#optimizer()}
  * @param steps updates taken so far (Adam's bias correction depends on it)

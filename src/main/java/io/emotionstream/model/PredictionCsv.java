@@ -21,8 +21,12 @@ public final class PredictionCsv {
       out.newLine();
       for (int i = 0; i < probabilities.length; i++) {
         StringBuilder line = new StringBuilder();
-        line.append(i).append(',')
-            .append(Emotion.values()[EmotionPredictor.argMax(probabilities[i])].name().toLowerCase(Locale.ROOT));
+        line.append(i)
+            .append(',')
+            .append(
+                Emotion.values()[EmotionPredictor.argMax(probabilities[i])]
+                    .name()
+                    .toLowerCase(Locale.ROOT));
         for (float p : probabilities[i]) {
           line.append(',').append(String.format(Locale.ROOT, "%.6f", p));
         }

@@ -20,7 +20,8 @@ final class RmspropOptimizer extends TorchOptimizer {
   }
 
   @Override
-  protected void update(NDArray weight, NDArray gradient, NDArray[] state, int step, NDManager scratch) {
+  protected void update(
+      NDArray weight, NDArray gradient, NDArray[] state, int step, NDManager scratch) {
     NDArray square = state[0];
     square.muli(ALPHA).addi(gradient.mul(gradient).muli(1 - ALPHA));
     NDArray scaled = gradient.div(inScratch(square.sqrt(), scratch).addi(EPSILON));

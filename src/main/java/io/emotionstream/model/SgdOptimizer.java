@@ -18,7 +18,8 @@ final class SgdOptimizer extends TorchOptimizer {
   }
 
   @Override
-  protected void update(NDArray weight, NDArray gradient, NDArray[] state, int step, NDManager scratch) {
+  protected void update(
+      NDArray weight, NDArray gradient, NDArray[] state, int step, NDManager scratch) {
     NDArray direction = gradient;
     if (momentum != 0f) {
       // The buffer starts at zero, so the first step leaves it equal to the gradient, as torch's.

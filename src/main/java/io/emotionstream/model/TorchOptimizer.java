@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * An optimiser with torch.optim's update rule (DJL's built-in ones follow MXNet's conventions, and
  * its PyTorch engine has no RMSprop), so a step here and a step of the PyTorch reference agree.
- * Weight decay is L2 added to the gradient, as torch's non-"W" optimisers do. Its state lives in its
- * own memory: close it with the run.
+ * Weight decay is L2 added to the gradient, as torch's non-"W" optimisers do. Its state lives in
+ * its own memory: close it with the run.
  */
 public abstract class TorchOptimizer implements AutoCloseable {
   protected final float learningRate;
@@ -30,7 +30,9 @@ public abstract class TorchOptimizer implements AutoCloseable {
     this.stateMemory = parent.newSubManager();
   }
 
-  /** The optimiser the hyperparameters name, with their learning rate, momentum and weight decay. */
+  /**
+   * The optimiser the hyperparameters name, with their learning rate, momentum and weight decay.
+   */
   public static TorchOptimizer of(Hyperparameters hyperparameters, NDManager parent) {
     double lr = hyperparameters.learningRate();
     double decay = hyperparameters.weightDecay();
@@ -47,7 +49,8 @@ public abstract class TorchOptimizer implements AutoCloseable {
   }
 
   /**
-   * Applies one update to every trainable parameter from its gradient. Temporary arrays go to {@code scratch}, which the caller closes after the batch.
+   * Applies one update to every trainable parameter from its gradient. Temporary arrays go to
+   * {@code scratch}, which the caller closes after the batch.
    */
   public final void step(Collection<Parameter> parameters, NDManager scratch) {
     steps++;
@@ -89,9 +92,11 @@ public abstract class TorchOptimizer implements AutoCloseable {
   protected abstract int stateSlots();
 
   /**
-   * Updates {@code weight} in place. {@code state} arrays start at zero; {@code step} counts from 1.
+   * Updates {@code weight} in place. {@code state} arrays start at zero; {@code step} counts from
+   * 1.
    */
-  protected abstract void update(NDArray weight, NDArray gradient, NDArray[] state, int step, NDManager scratch);
+  protected abstract void update(
+      NDArray weight, NDArray gradient, NDArray[] state, int step, NDManager scratch);
 
   /** Moves a new array derived from long-lived memory into the batch's scratch memory. */
   protected static NDArray inScratch(NDArray array, NDManager scratch) {
@@ -107,12 +112,13 @@ public abstract class TorchOptimizer implements AutoCloseable {
   /** The state of every parameter stepped so far, under the names of {@code parameters}. */
   OptimizerState state(String optimizer, Map<String, Parameter> parameters) {
     Map<String, ModelWeights.Tensor> slots = new LinkedHashMap<>();
-    parameters.forEach((name, parameter) -> {
-      NDArray[] state = states.get(parameter.getId());
-      for (int slot = 0; state != null && slot < state.length; slot++) {
-        slots.put(OptimizerState.key(name, slot), ModelWeights.toTensor(state[slot]));
-      }
-    });
+    parameters.forEach(
+        (name, parameter) -> {
+          NDArray[] state = states.get(parameter.getId());
+          for (int slot = 0; state != null && slot < state.length; slot++) {
+            slots.put(OptimizerState.key(name, slot), ModelWeights.toTensor(state[slot]));
+          }
+        });
     return new OptimizerState(optimizer, steps, slots);
   }
 
@@ -123,22 +129,31 @@ public abstract class TorchOptimizer implements AutoCloseable {
    */
   void restore(OptimizerState saved, Map<String, Parameter> parameters) {
     Map<String, NDArray[]> restored = new HashMap<>();
-    parameters.forEach((name, parameter) -> {
-      if (!parameter.requiresGradient()) {
-        return;
-      }
-      NDArray weight = parameter.getArray();
-      NDArray[] state = new NDArray[stateSlots()];
-      for (int slot = 0; slot < state.length; slot++) {
-        ModelWeights.Tensor tensor = saved.slots().get(OptimizerState.key(name, slot));
-        if (tensor == null || !Arrays.equals(tensor.shape(), weight.getShape().getShape())) {
-          throw new IllegalArgumentException("saved optimizer state has no slot " + slot + " of " + name
-              + " in shape " + weight.getShape());
-        }
-        state[slot] = stateMemory.create(tensor.values(), weight.getShape()).toDevice(weight.getDevice(), false);
-      }
-      restored.put(parameter.getId(), state);
-    });
+    parameters.forEach(
+        (name, parameter) -> {
+          if (!parameter.requiresGradient()) {
+            return;
+          }
+          NDArray weight = parameter.getArray();
+          NDArray[] state = new NDArray[stateSlots()];
+          for (int slot = 0; slot < state.length; slot++) {
+            ModelWeights.Tensor tensor = saved.slots().get(OptimizerState.key(name, slot));
+            if (tensor == null || !Arrays.equals(tensor.shape(), weight.getShape().getShape())) {
+              throw new IllegalArgumentException(
+                  "saved optimizer state has no slot "
+                      + slot
+                      + " of "
+                      + name
+                      + " in shape "
+                      + weight.getShape());
+            }
+            state[slot] =
+                stateMemory
+                    .create(tensor.values(), weight.getShape())
+                    .toDevice(weight.getDevice(), false);
+          }
+          restored.put(parameter.getId(), state);
+        });
     states.clear();
     states.putAll(restored);
     steps = saved.steps();

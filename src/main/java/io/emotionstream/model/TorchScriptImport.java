@@ -53,7 +53,8 @@ public final class TorchScriptImport {
       }
       return parameters;
     } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
-      throw new IOException("cannot load " + torchScript + " as a TorchScript model: " + e.getMessage(), e);
+      throw new IOException(
+          "cannot load " + torchScript + " as a TorchScript model: " + e.getMessage(), e);
     }
   }
 
@@ -71,7 +72,10 @@ public final class TorchScriptImport {
       }
       if (!Arrays.equals(fromNpz.values(), entry.getValue().values())) {
         throw new CheckpointException(
-            entry.getKey() + " differs between " + torchScript + " and the state_dict: not the same model");
+            entry.getKey()
+                + " differs between "
+                + torchScript
+                + " and the state_dict: not the same model");
       }
     }
   }

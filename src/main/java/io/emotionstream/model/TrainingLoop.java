@@ -19,12 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains an {@link EmotionModel}: each epoch takes the training faces from a {@link TrainingFaces} in
- * an order drawn with the run's seed, feeds them in mini-batches (each moved to the device whole, its
- * arrays freed with the batch), and measures loss and accuracy on the validation faces. The run can be
- * cancelled between any two batches. It starts from whatever weights the model holds, so fine-tuning
- * and resuming are a matter of loading them first. {@code emotion train} and the trainer service both
- * run it, so one seed and the same faces give the same weights in either, bit for bit.
+ * Trains an {@link EmotionModel}: each epoch takes the training faces from a {@link TrainingFaces}
+ * in an order drawn with the run's seed, feeds them in mini-batches (each moved to the device
+ * whole, its arrays freed with the batch), and measures loss and accuracy on the validation faces.
+ * The run can be cancelled between any two batches. It starts from whatever weights the model
+ * holds, so fine-tuning and resuming are a matter of loading them first. {@code emotion train} and
+ * the trainer service both run it, so one seed and the same faces give the same weights in either,
+ * bit for bit.
  */
 public final class TrainingLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
@@ -58,7 +59,9 @@ public final class TrainingLoop implements AutoCloseable {
       if (resume.optimizer().equals(hyperparameters.optimizer())) {
         optimizer.restore(resume, model.parameters());
       } else {
-        LOG.warn("saved state is of optimizer {}, this run uses {}: starting it afresh", resume.optimizer(),
+        LOG.warn(
+            "saved state is of optimizer {}, this run uses {}: starting it afresh",
+            resume.optimizer(),
             hyperparameters.optimizer());
       }
     }
@@ -70,14 +73,16 @@ public final class TrainingLoop implements AutoCloseable {
   }
 
   /**
-   * Runs epochs {@code firstEpoch} to {@code hyperparameters.epochs()}, or fewer if {@code cancelled}
-   * turns true (it is asked before every batch). Each epoch's shuffle and dropout come from random
-   * streams that depend on the seed and the epoch alone, so a run resumed at an epoch boundary, with its
-   * weights and optimiser state, goes on exactly as one never stopped, whatever thread runs it.
+   * Runs epochs {@code firstEpoch} to {@code hyperparameters.epochs()}, or fewer if {@code
+   * cancelled} turns true (it is asked before every batch). Each epoch's shuffle and dropout come
+   * from random streams that depend on the seed and the epoch alone, so a run resumed at an epoch
+   * boundary, with its weights and optimiser state, goes on exactly as one never stopped, whatever
+   * thread runs it.
    */
   public TrainingOutcome run(
       TrainingFaces faces, int firstEpoch, TrainingListener listener, BooleanSupplier cancelled) {
-    LOG.info("training {} on {} with {}", DeepEmotion.ARCHITECTURE, model.device(), faces.describe());
+    LOG.info(
+        "training {} on {} with {}", DeepEmotion.ARCHITECTURE, model.device(), faces.describe());
     List<EpochResult> results = new ArrayList<>();
     for (int epoch = firstEpoch; epoch <= hyperparameters.epochs(); epoch++) {
       EpochResult result = runEpoch(epoch, faces, listener, cancelled);
@@ -120,9 +125,13 @@ public final class TrainingLoop implements AutoCloseable {
         break;
       }
       try (NDManager scratch = model.manager().newSubManager()) {
-        NDArray input = FaceTensor.fromPixels(scratch,
-            count == batchSize ? pixels : Arrays.copyOf(pixels, count * FaceSet.PIXELS), count);
-        NDArray labelArray = scratch.create(count == batchSize ? labels : Arrays.copyOf(labels, count));
+        NDArray input =
+            FaceTensor.fromPixels(
+                scratch,
+                count == batchSize ? pixels : Arrays.copyOf(pixels, count * FaceSet.PIXELS),
+                count);
+        NDArray labelArray =
+            scratch.create(count == batchSize ? labels : Arrays.copyOf(labels, count));
         BatchOutcome outcome = trainBatch(scratch, input, labelArray);
         lossSum += outcome.loss() * count;
         correct += outcome.correct();
@@ -131,7 +140,8 @@ public final class TrainingLoop implements AutoCloseable {
       }
     }
     if (seen == 0) {
-      throw new IllegalStateException("no TRAINING examples, nothing to learn from: " + faces.describe());
+      throw new IllegalStateException(
+          "no TRAINING examples, nothing to learn from: " + faces.describe());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     FaceSet validation = faces.validation();
@@ -153,7 +163,10 @@ public final class TrainingLoop implements AutoCloseable {
         seen);
   }
 
-  /** The random stream {@code purpose} of {@code epoch} in this run (epoch 0: batches trained outside {@link #run}). */
+  /**
+   * The random stream {@code purpose} of {@code epoch} in this run (epoch 0: batches trained
+   * outside {@link #run}).
+   */
   private Random stream(long purpose, int epoch) {
     return Seeds.random(Seeds.mix(hyperparameters.seed(), purpose), epoch);
   }
@@ -173,7 +186,9 @@ public final class TrainingLoop implements AutoCloseable {
     return outcome;
   }
 
-  /** The forward and backward pass of {@link #trainBatch}: gradients set, weights not yet changed. */
+  /**
+   * The forward and backward pass of {@link #trainBatch}: gradients set, weights not yet changed.
+   */
   BatchOutcome computeGradients(NDArray input, NDArray labels) {
     TorchOptimizer.zeroGradients(model.parameters().values());
     NDArray logits;
@@ -192,11 +207,12 @@ public final class TrainingLoop implements AutoCloseable {
   }
 
   /**
-   * Updates the weights from the gradients, unless a gradient is not finite while the loss was: then
-   * the batch is skipped, as mixed-precision training skips overflowing steps. One such update would
-   * turn every weight it reaches into NaN for good. It is a fault of the native kernels, not of the
-   * data (seen, rarely, with libtorch 2.7.1 training while another thread infers: docs/BENCHMARKS.md),
-   * so the next batch usually goes on; several in a row end the run with the reason.
+   * Updates the weights from the gradients, unless a gradient is not finite while the loss was:
+   * then the batch is skipped, as mixed-precision training skips overflowing steps. One such update
+   * would turn every weight it reaches into NaN for good. It is a fault of the native kernels, not
+   * of the data (seen, rarely, with libtorch 2.7.1 training while another thread infers:
+   * docs/BENCHMARKS.md), so the next batch usually goes on; several in a row end the run with the
+   * reason.
    */
   void step(NDManager scratch) {
     List<String> notFinite = parametersWithNonFiniteGradients(scratch);
@@ -208,12 +224,19 @@ public final class TrainingLoop implements AutoCloseable {
     skippedSteps++;
     skippedInARow++;
     if (skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
-      throw new IllegalStateException("training failed: " + skippedInARow + " batches in a row gave gradients "
-          + "that are not finite (of " + String.join(", ", notFinite) + ") from finite losses; the weights are "
-          + "those before the first of them");
+      throw new IllegalStateException(
+          "training failed: "
+              + skippedInARow
+              + " batches in a row gave gradients "
+              + "that are not finite (of "
+              + String.join(", ", notFinite)
+              + ") from finite losses; the weights are "
+              + "those before the first of them");
     }
-    LOG.warn("skipped the update of a batch: the gradients of {} are not finite (the loss is); {} skipped so far",
-        String.join(", ", notFinite), skippedSteps);
+    LOG.warn(
+        "skipped the update of a batch: the gradients of {} are not finite (the loss is); {} skipped so far",
+        String.join(", ", notFinite),
+        skippedSteps);
   }
 
   /** Batches whose update {@link #step} skipped, so far. */
@@ -236,7 +259,8 @@ public final class TrainingLoop implements AutoCloseable {
     if (sums.isEmpty()) {
       return List.of();
     }
-    // NaN and infinities survive a sum; finite gradients do not sum to an overflow. One read of all the
+    // NaN and infinities survive a sum; finite gradients do not sum to an overflow. One read of all
+    // the
     // sums: a batch waits on the device once, not once per parameter.
     float[] values = NDArrays.stack(sums).toFloatArray();
     List<String> notFinite = new ArrayList<>();
@@ -261,7 +285,8 @@ public final class TrainingLoop implements AutoCloseable {
       int to = Math.min(order.length, from + batchSize);
       try (NDManager scratch = model.manager().newSubManager()) {
         NDArray labels = labels(scratch, faces, order, from, to);
-        NDArray logits = model.forward(FaceTensor.fromFaces(scratch, faces, order, from, to), false);
+        NDArray logits =
+            model.forward(FaceTensor.fromFaces(scratch, faces, order, from, to), false);
         lossSum += ClassificationLoss.mean(logits, labels, smoothing).getFloat() * (to - from);
         correct += correct(logits, labels);
       }

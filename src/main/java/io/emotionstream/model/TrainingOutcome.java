@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The completed epochs of a run, and whether it stopped early because it was cancelled (an epoch cut
- * short by cancellation is not among them).
+ * The completed epochs of a run, and whether it stopped early because it was cancelled (an epoch
+ * cut short by cancellation is not among them).
  */
 public record TrainingOutcome(List<EpochResult> epochs, boolean cancelled) {
   public TrainingOutcome {

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * The names the dashboard answers to in a request's Host header. A page of another site cannot read
- * the dashboard, but a DNS-rebinding page can: its name is made to resolve to this machine, so it is
- * the page's own origin the browser sends to, with that name as the Host. Answering only to the
+ * the dashboard, but a DNS-rebinding page can: its name is made to resolve to this machine, so it
+ * is the page's own origin the browser sends to, with that name as the Host. Answering only to the
  * bound address, the loopback names and names given on purpose shuts it out.
  */
 final class AllowedHosts {
@@ -22,7 +22,10 @@ final class AllowedHosts {
     extraNames.forEach(extra -> names.add(configured(extra)));
   }
 
-  /** Whether a Host header (with or without its port) names this dashboard; a request without one does not. */
+  /**
+   * Whether a Host header (with or without its port) names this dashboard; a request without one
+   * does not.
+   */
   boolean allows(String hostHeader) {
     return hostHeader != null && names.contains(name(hostHeader));
   }
@@ -32,7 +35,10 @@ final class AllowedHosts {
     return String.join(", ", names);
   }
 
-  /** A name as given in settings, where an IPv6 address may come without the brackets a Host header has. */
+  /**
+   * A name as given in settings, where an IPv6 address may come without the brackets a Host header
+   * has.
+   */
   private static String configured(String host) {
     String trimmed = host.trim();
     boolean bareIpv6 = !trimmed.startsWith("[") && trimmed.indexOf(':') != trimmed.lastIndexOf(':');

@@ -7,7 +7,8 @@ import java.util.Properties;
 
 /** The dashboard's files from the classpath: its own pages and the chart library's webjar. */
 final class ClasspathAssets {
-  private static final String CHART_JS_PROPERTIES = "META-INF/maven/org.webjars.npm/chart.js/pom.properties";
+  private static final String CHART_JS_PROPERTIES =
+      "META-INF/maven/org.webjars.npm/chart.js/pom.properties";
 
   private ClasspathAssets() {}
 
@@ -34,7 +35,10 @@ final class ClasspathAssets {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String path = "META-INF/resources/webjars/chart.js/" + properties.getProperty("version") + "/dist/chart.umd.js";
+    String path =
+        "META-INF/resources/webjars/chart.js/"
+            + properties.getProperty("version")
+            + "/dist/chart.umd.js";
     byte[] script = read(path);
     if (script == null) {
       throw new IllegalStateException(path + " is missing from the chart.js webjar");

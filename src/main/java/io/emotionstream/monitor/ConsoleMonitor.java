@@ -8,7 +8,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** {@code emotion monitor}: the topics read into a {@link LiveView}, redrawn on a terminal every refresh. */
+/**
+ * {@code emotion monitor}: the topics read into a {@link LiveView}, redrawn on a terminal every
+ * refresh.
+ */
 public final class ConsoleMonitor implements AutoCloseable {
   private final MonitorFeed feed;
   private final LiveView view;
@@ -17,31 +20,42 @@ public final class ConsoleMonitor implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService refresher;
 
-  private ConsoleMonitor(MonitorFeed feed, LiveView view, TerminalView renderer, PrintWriter out, Clock clock) {
+  private ConsoleMonitor(
+      MonitorFeed feed, LiveView view, TerminalView renderer, PrintWriter out, Clock clock) {
     this.feed = feed;
     this.view = view;
     this.renderer = renderer;
     this.out = out;
     this.clock = clock;
-    this.refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "monitor-refresh");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "monitor-refresh");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
    * @param eventWindow how far back events/s and the distribution look
    * @param ansi redraw the screen in place with colour; plain lines otherwise (logs, pipes)
    */
-  public static ConsoleMonitor start(ConnectionSettings connection, StartPosition from, Duration eventWindow,
-      Duration refresh, boolean ansi, PrintWriter out) {
+  public static ConsoleMonitor start(
+      ConnectionSettings connection,
+      StartPosition from,
+      Duration eventWindow,
+      Duration refresh,
+      boolean ansi,
+      PrintWriter out) {
     LiveView view = new LiveView(eventWindow, 0);
     MonitorFeed feed = MonitorFeed.start(connection, view, from, false);
-    ConsoleMonitor monitor = new ConsoleMonitor(feed, view, new TerminalView(ansi), out, Clock.systemUTC());
-    out.println("watching " + connection.topics().prefix() + "* on " + connection.bootstrapServers());
+    ConsoleMonitor monitor =
+        new ConsoleMonitor(feed, view, new TerminalView(ansi), out, Clock.systemUTC());
+    out.println(
+        "watching " + connection.topics().prefix() + "* on " + connection.bootstrapServers());
     out.flush();
-    monitor.refresher.scheduleAtFixedRate(monitor::draw, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
+    monitor.refresher.scheduleAtFixedRate(
+        monitor::draw, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
     return monitor;
   }
 

@@ -42,14 +42,15 @@ import org.slf4j.LoggerFactory;
  * {@code emotion dashboard}: one web page, fed by server-sent events, over the JDK's HTTP server.
  *
  * <ul>
- *   <li>{@code GET /} the page; {@code /dashboard.js}, {@code /dashboard.css} its code; {@code /assets/chart.js}
- *       the chart library from its webjar
- *   <li>{@code GET /api/snapshot} the current {@link LiveSnapshot} as JSON; {@code GET /api/events} one
- *       every refresh, as a server-sent event stream
+ *   <li>{@code GET /} the page; {@code /dashboard.js}, {@code /dashboard.css} its code; {@code
+ *       /assets/chart.js} the chart library from its webjar
+ *   <li>{@code GET /api/snapshot} the current {@link LiveSnapshot} as JSON; {@code GET /api/events}
+ *       one every refresh, as a server-sent event stream
  *   <li>{@code GET /frame/{frameId}.png} the thumbnail of a recent frame
- *   <li>{@code GET /video/{sourceId}.mjpg} the live annotated picture of a video source, as an MJPEG stream
- *       ({@code multipart/x-mixed-replace}: each part one JPEG, pushed when the next scene is drawn), which an
- *       {@code <img>} shows live; {@code GET /video/{sourceId}.jpg} its latest picture
+ *   <li>{@code GET /video/{sourceId}.mjpg} the live annotated picture of a video source, as an
+ *       MJPEG stream ({@code multipart/x-mixed-replace}: each part one JPEG, pushed when the next
+ *       scene is drawn), which an {@code <img>} shows live; {@code GET /video/{sourceId}.jpg} its
+ *       latest picture
  *   <li>{@code POST /api/retrain} a JSON form; sends a RETRAIN command and answers its id
  * </ul>
  *
@@ -61,7 +62,10 @@ public final class DashboardServer implements AutoCloseable {
   private static final int MAX_FORM_BYTES = 16 * 1024;
   private static final int MAX_REFUSED_HOSTS_LOGGED = 100;
   private static final String MJPEG_BOUNDARY = "emotion-stream-frame";
-  /** An idle video stream sends its picture again this often, which also finds viewers that left. */
+
+  /**
+   * An idle video stream sends its picture again this often, which also finds viewers that left.
+   */
   private static final Duration VIDEO_KEEP_ALIVE = Duration.ofSeconds(5);
 
   private final DashboardSettings settings;
@@ -77,12 +81,20 @@ public final class DashboardServer implements AutoCloseable {
   private final Semaphore streamSlots = new Semaphore(MAX_STREAMS);
   private final AtomicInteger openStreams = new AtomicInteger();
   private final AtomicLong commandsSent = new AtomicLong();
+
   /** The Host names refused so far, each logged once: a rebinding page may ask again and again. */
   private final Set<String> refusedHosts = ConcurrentHashMap.newKeySet();
+
   private volatile boolean closing;
 
-  private DashboardServer(DashboardSettings settings, LiveView view, MonitorFeed feed, LiveVideo video,
-      CommandSender commands, HttpServer server, ExecutorService handlers) {
+  private DashboardServer(
+      DashboardSettings settings,
+      LiveView view,
+      MonitorFeed feed,
+      LiveVideo video,
+      CommandSender commands,
+      HttpServer server,
+      ExecutorService handlers) {
     this.settings = settings;
     this.allowedHosts = new AllowedHosts(settings.bindAddress(), settings.allowedHosts());
     this.view = view;
@@ -100,17 +112,22 @@ public final class DashboardServer implements AutoCloseable {
     CommandSender commands = null;
     try {
       video = LiveVideo.start(connection, settings.from() == StartPosition.BEGINNING);
-      commands = new CommandSender(connection, TopicSerdes.connect(connection), settings.modelName());
-      HttpServer server = HttpServers.create(new InetSocketAddress(settings.bindAddress(), settings.port()));
+      commands =
+          new CommandSender(connection, TopicSerdes.connect(connection), settings.modelName());
+      HttpServer server =
+          HttpServers.create(new InetSocketAddress(settings.bindAddress(), settings.port()));
       AtomicInteger threads = new AtomicInteger();
       // One thread per open event stream (each waits between snapshots), so a bounded cached pool.
-      ExecutorService handlers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "dashboard-http-" + threads.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      ExecutorService handlers =
+          Executors.newCachedThreadPool(
+              runnable -> {
+                Thread thread = new Thread(runnable, "dashboard-http-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
       server.setExecutor(handlers);
-      DashboardServer dashboard = new DashboardServer(settings, view, feed, video, commands, server, handlers);
+      DashboardServer dashboard =
+          new DashboardServer(settings, view, feed, video, commands, server, handlers);
       server.createContext("/", dashboard::route);
       server.start();
       return dashboard;
@@ -118,8 +135,14 @@ public final class DashboardServer implements AutoCloseable {
       feed.close();
       video.close();
       commands.close();
-      throw new UncheckedIOException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
-          + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot listen on "
+              + settings.bindAddress()
+              + ":"
+              + settings.port()
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       feed.close();
       if (video != null) {
@@ -154,13 +177,24 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   public LiveSnapshot snapshot() {
-    return view.snapshot(clock.instant()).withVideoSources(video.pictures().all().stream()
-        .map(p -> new VideoSource(p.sourceId(), p.sceneIndex(), p.sceneTimeMs(), p.faceCount(), p.faces(),
-            p.updatedTimeMs()))
-        .toList());
+    return view.snapshot(clock.instant())
+        .withVideoSources(
+            video.pictures().all().stream()
+                .map(
+                    p ->
+                        new VideoSource(
+                            p.sourceId(),
+                            p.sceneIndex(),
+                            p.sceneTimeMs(),
+                            p.faceCount(),
+                            p.faces(),
+                            p.updatedTimeMs()))
+                .toList());
   }
 
-  /** Scene pictures that did not decode, and scene and event records the live video could not read. */
+  /**
+   * Scene pictures that did not decode, and scene and event records the live video could not read.
+   */
   public long unreadableScenes() {
     return video.unreadableScenes() + video.unreadableRecords();
   }
@@ -187,19 +221,31 @@ public final class DashboardServer implements AutoCloseable {
         return;
       }
       switch (path) {
-        case "/", "/index.html" -> asset(exchange, ClasspathAssets.page("index.html"), "text/html; charset=utf-8");
-        case "/assets/chart.js" -> asset(exchange, ClasspathAssets.chartJs(), "text/javascript; charset=utf-8");
-        case "/api/snapshot" -> send(exchange, 200, "application/json", json.writeValueAsBytes(snapshot()));
+        case "/", "/index.html" ->
+            asset(exchange, ClasspathAssets.page("index.html"), "text/html; charset=utf-8");
+        case "/assets/chart.js" ->
+            asset(exchange, ClasspathAssets.chartJs(), "text/javascript; charset=utf-8");
+        case "/api/snapshot" ->
+            send(exchange, 200, "application/json", json.writeValueAsBytes(snapshot()));
         case "/api/events" -> stream(exchange);
         default -> {
           if (path.startsWith("/frame/") && path.endsWith(".png")) {
-            frame(exchange, URLDecoder.decode(path.substring(7, path.length() - 4), StandardCharsets.UTF_8));
+            frame(
+                exchange,
+                URLDecoder.decode(path.substring(7, path.length() - 4), StandardCharsets.UTF_8));
           } else if (path.startsWith("/video/") && path.endsWith(".mjpg")) {
-            videoStream(exchange, URLDecoder.decode(path.substring(7, path.length() - 5), StandardCharsets.UTF_8));
+            videoStream(
+                exchange,
+                URLDecoder.decode(path.substring(7, path.length() - 5), StandardCharsets.UTF_8));
           } else if (path.startsWith("/video/") && path.endsWith(".jpg")) {
-            videoPicture(exchange, URLDecoder.decode(path.substring(7, path.length() - 4), StandardCharsets.UTF_8));
+            videoPicture(
+                exchange,
+                URLDecoder.decode(path.substring(7, path.length() - 4), StandardCharsets.UTF_8));
           } else if (path.endsWith(".js")) {
-            asset(exchange, ClasspathAssets.page(path.substring(1)), "text/javascript; charset=utf-8");
+            asset(
+                exchange,
+                ClasspathAssets.page(path.substring(1)),
+                "text/javascript; charset=utf-8");
           } else if (path.endsWith(".css")) {
             asset(exchange, ClasspathAssets.page(path.substring(1)), "text/css; charset=utf-8");
           } else {
@@ -216,11 +262,22 @@ public final class DashboardServer implements AutoCloseable {
 
   private void refuseHost(HttpExchange exchange, String host) throws IOException {
     if (refusedHosts.size() < MAX_REFUSED_HOSTS_LOGGED && refusedHosts.add(String.valueOf(host))) {
-      LOG.warn("refused a request from {} for host {}: the dashboard answers to {} (add names with --allowed-host)",
-          exchange.getRemoteAddress(), host, allowedHosts);
+      LOG.warn(
+          "refused a request from {} for host {}: the dashboard answers to {} (add names with --allowed-host)",
+          exchange.getRemoteAddress(),
+          host,
+          allowedHosts);
     }
-    send(exchange, 421, "text/plain", ("this dashboard answers to " + allowedHosts + ", not to "
-        + (host == null ? "requests without a Host header" : host) + "\n").getBytes(StandardCharsets.UTF_8));
+    send(
+        exchange,
+        421,
+        "text/plain",
+        ("this dashboard answers to "
+                + allowedHosts
+                + ", not to "
+                + (host == null ? "requests without a Host header" : host)
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   private void asset(HttpExchange exchange, byte[] body, String type) throws IOException {
@@ -250,13 +307,15 @@ public final class DashboardServer implements AutoCloseable {
       notFound(exchange);
       return;
     }
-    exchange.getResponseHeaders().set("Cache-Control", "no-store"); // the latest: it changes with every scene
+    exchange
+        .getResponseHeaders()
+        .set("Cache-Control", "no-store"); // the latest: it changes with every scene
     send(exchange, 200, "image/jpeg", picture.get().jpeg());
   }
 
   /**
-   * Each part is followed at once by the next boundary: a browser shows a part when it sees the boundary
-   * after it, so the picture on screen is the newest one, not the one before.
+   * Each part is followed at once by the next boundary: a browser shows a part when it sees the
+   * boundary after it, so the picture on screen is the newest one, not the one before.
    */
   private void videoStream(HttpExchange exchange, String sourceId) throws IOException {
     Optional<Picture> first = video.pictures().latest(sourceId);
@@ -265,12 +324,15 @@ public final class DashboardServer implements AutoCloseable {
       return;
     }
     if (!streamSlots.tryAcquire()) {
-      send(exchange, 503, "text/plain", "too many open dashboards".getBytes(StandardCharsets.UTF_8));
+      send(
+          exchange, 503, "text/plain", "too many open dashboards".getBytes(StandardCharsets.UTF_8));
       return;
     }
     openStreams.incrementAndGet();
     try {
-      exchange.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace; boundary=" + MJPEG_BOUNDARY);
+      exchange
+          .getResponseHeaders()
+          .set("Content-Type", "multipart/x-mixed-replace; boundary=" + MJPEG_BOUNDARY);
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       if (exchange.getRequestMethod().equals("HEAD")) {
@@ -283,12 +345,14 @@ public final class DashboardServer implements AutoCloseable {
       Picture shown = first.get();
       while (!closing) {
         byte[] jpeg = shown.jpeg();
-        body.write(("Content-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        body.write(
+            ("Content-Type: image/jpeg\r\nContent-Length: " + jpeg.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         body.write(jpeg);
         body.write(("\r\n--" + MJPEG_BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII));
         body.flush();
-        Optional<Picture> next = video.pictures().awaitNewer(sourceId, shown.sequence(), VIDEO_KEEP_ALIVE);
+        Optional<Picture> next =
+            video.pictures().awaitNewer(sourceId, shown.sequence(), VIDEO_KEEP_ALIVE);
         if (next.isPresent()) {
           shown = next.get();
         } else if (video.pictures().latest(sourceId).isEmpty()) {
@@ -305,7 +369,8 @@ public final class DashboardServer implements AutoCloseable {
 
   private void stream(HttpExchange exchange) throws IOException {
     if (!streamSlots.tryAcquire()) {
-      send(exchange, 503, "text/plain", "too many open dashboards".getBytes(StandardCharsets.UTF_8));
+      send(
+          exchange, 503, "text/plain", "too many open dashboards".getBytes(StandardCharsets.UTF_8));
       return;
     }
     openStreams.incrementAndGet();
@@ -315,13 +380,18 @@ public final class DashboardServer implements AutoCloseable {
       exchange.sendResponseHeaders(200, 0);
       OutputStream body = exchange.getResponseBody();
       // Tells EventSource how soon to reconnect if the connection drops.
-      body.write(("retry: " + settings.refresh().toMillis() * 2 + "\n\n").getBytes(StandardCharsets.UTF_8));
+      body.write(
+          ("retry: " + settings.refresh().toMillis() * 2 + "\n\n")
+              .getBytes(StandardCharsets.UTF_8));
       while (!closing) {
         body.write("event: snapshot\ndata: ".getBytes(StandardCharsets.UTF_8));
         body.write(json.writeValueAsBytes(snapshot()));
         body.write("\n\n".getBytes(StandardCharsets.UTF_8));
         body.flush();
-        Thread.sleep(settings.refresh().toMillis()); // the refresh period itself: nothing to wait on but time
+        Thread.sleep(
+            settings
+                .refresh()
+                .toMillis()); // the refresh period itself: nothing to wait on but time
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -332,7 +402,8 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   private void retrain(HttpExchange exchange) throws IOException {
-    // A JSON body needs a CORS preflight from another origin, which this server never grants: another
+    // A JSON body needs a CORS preflight from another origin, which this server never grants:
+    // another
     // site open in the same browser cannot send commands through a dashboard on localhost.
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -341,7 +412,10 @@ public final class DashboardServer implements AutoCloseable {
     }
     String origin = exchange.getRequestHeaders().getFirst("Origin");
     String host = exchange.getRequestHeaders().getFirst("Host");
-    if (origin != null && !origin.equals("null") && host != null && !URI.create(origin).getAuthority().equals(host)) {
+    if (origin != null
+        && !origin.equals("null")
+        && host != null
+        && !URI.create(origin).getAuthority().equals(host)) {
       error(exchange, 403, "commands are accepted from this dashboard's own page only");
       return;
     }
@@ -369,8 +443,13 @@ public final class DashboardServer implements AutoCloseable {
       return;
     }
     commandsSent.incrementAndGet();
-    LOG.info("sent RETRAIN {} for model {} to {}-{}@{}", command.getCommandId(), settings.modelName(),
-        written.topic(), written.partition(), written.offset());
+    LOG.info(
+        "sent RETRAIN {} for model {} to {}-{}@{}",
+        command.getCommandId(),
+        settings.modelName(),
+        written.topic(),
+        written.partition(),
+        written.offset());
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("commandId", command.getCommandId());
     answer.put("modelName", settings.modelName());
@@ -387,7 +466,8 @@ public final class DashboardServer implements AutoCloseable {
     send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     boolean head = exchange.getRequestMethod().equals("HEAD");

@@ -32,17 +32,23 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The state the monitor and the dashboard show, built from the records of the product's topics. Pure:
- * no Kafka, no clock of its own (callers pass the time), every collection bounded, so it runs for weeks
- * and tests drive it record by record. Thread-safe: one thread feeds it, renderers take snapshots.
+ * The state the monitor and the dashboard show, built from the records of the product's topics.
+ * Pure: no Kafka, no clock of its own (callers pass the time), every collection bounded, so it runs
+ * for weeks and tests drive it record by record. Thread-safe: one thread feeds it, renderers take
+ * snapshots.
  */
 public final class LiveView {
   private static final int MAX_VERSIONS = 20;
   private static final int MAX_WINDOWS_PER_VERSION = 120;
   private static final int MAX_RUNS = 20;
   private static final int MAX_SERVING_DECISIONS = 10;
-  /** Frames waiting for their event, and events for their frame: both topics are read at their own pace. */
+
+  /**
+   * Frames waiting for their event, and events for their frame: both topics are read at their own
+   * pace.
+   */
   private static final int MAX_UNMATCHED = 512;
+
   /** Frames can be any size: the waiting ones are bounded by bytes too. */
   private static final long MAX_UNMATCHED_BYTES = 32L * 1024 * 1024;
 
@@ -69,7 +75,8 @@ public final class LiveView {
    */
   public LiveView(Duration eventWindow, int recentFrameCount) {
     if (eventWindow.toSeconds() < 1) {
-      throw new IllegalArgumentException("the event window must be at least 1s, got " + eventWindow);
+      throw new IllegalArgumentException(
+          "the event window must be at least 1s, got " + eventWindow);
     }
     if (recentFrameCount < 0) {
       throw new IllegalArgumentException("recent frame count must not be negative");
@@ -83,14 +90,29 @@ public final class LiveView {
     // Versions only grow; a replayed older record must not replace the newer one.
     if (known == null || c.getVersion() >= known.version()) {
       // A summary, not the record: the weights can be megabytes.
-      modelsByName.put(c.getModelName(), new CurrentModel(c.getModelName(), c.getVersion(), c.getRunId(),
-          c.getEpoch(), c.getTotalEpochs(), c.getTrainLoss(), c.getTrainAccuracy(), c.getValidationLoss(),
-          c.getValidationAccuracy(), c.getHyperparameters().getOptimizer(), c.getHyperparameters().getLearningRate(),
-          c.getHyperparameters().getBatchSize(), c.getCreatedTimeMs().toEpochMilli()));
+      modelsByName.put(
+          c.getModelName(),
+          new CurrentModel(
+              c.getModelName(),
+              c.getVersion(),
+              c.getRunId(),
+              c.getEpoch(),
+              c.getTotalEpochs(),
+              c.getTrainLoss(),
+              c.getTrainAccuracy(),
+              c.getValidationLoss(),
+              c.getValidationAccuracy(),
+              c.getHyperparameters().getOptimizer(),
+              c.getHyperparameters().getLearningRate(),
+              c.getHyperparameters().getBatchSize(),
+              c.getCreatedTimeMs().toEpochMilli()));
     }
   }
 
-  /** A decision of the classifiers on what they serve; each one is kept as a summary without its weights. */
+  /**
+   * A decision of the classifiers on what they serve; each one is kept as a summary without its
+   * weights.
+   */
   public synchronized void onServing(ServingState state) {
     ServingSummary decision = ServingSummary.of(state);
     servingByName.put(decision.modelName(), decision);
@@ -105,24 +127,35 @@ public final class LiveView {
   }
 
   /**
-   * Whether {@code later} only brings new figures to {@code earlier}, the same candidate still scored beside
-   * the same served version: it replaces it, so a candidate re-scored often does not push the promotions,
-   * rollbacks and refusals out of the short list.
+   * Whether {@code later} only brings new figures to {@code earlier}, the same candidate still
+   * scored beside the same served version: it replaces it, so a candidate re-scored often does not
+   * push the promotions, rollbacks and refusals out of the short list.
    */
   private static boolean updates(ServingSummary later, ServingSummary earlier) {
-    boolean scoring = later.decision() == ServingDecision.CANDIDATE || later.decision() == ServingDecision.KEPT;
-    return scoring && later.decision() == earlier.decision() && later.commandId() == null
+    boolean scoring =
+        later.decision() == ServingDecision.CANDIDATE || later.decision() == ServingDecision.KEPT;
+    return scoring
+        && later.decision() == earlier.decision()
+        && later.commandId() == null
         && later.modelName().equals(earlier.modelName())
         && later.served().version() == earlier.served().version()
         && Objects.equals(later.candidateVersion(), earlier.candidateVersion());
   }
 
   public synchronized void onAccuracy(AccuracyReport report) {
-    TreeMap<Long, AccuracyPoint> windows = windowsByVersion.computeIfAbsent(report.getModelVersion(), v -> new TreeMap<>());
+    TreeMap<Long, AccuracyPoint> windows =
+        windowsByVersion.computeIfAbsent(report.getModelVersion(), v -> new TreeMap<>());
     long start = report.getWindowStartMs().toEpochMilli();
-    // A window is reported again each advance while frames land in it: the later report replaces the earlier.
-    windows.put(start, new AccuracyPoint(start, report.getWindowEndMs().toEpochMilli(), report.getTotal(),
-        report.getCorrect(), report.getAccuracy()));
+    // A window is reported again each advance while frames land in it: the later report replaces
+    // the earlier.
+    windows.put(
+        start,
+        new AccuracyPoint(
+            start,
+            report.getWindowEndMs().toEpochMilli(),
+            report.getTotal(),
+            report.getCorrect(),
+            report.getAccuracy()));
     while (windows.size() > MAX_WINDOWS_PER_VERSION) {
       windows.pollFirstEntry();
     }
@@ -137,9 +170,16 @@ public final class LiveView {
       run = new Run();
     }
     run.latest = status;
-    if (status.getEpoch() > 0 && (status.getTrainLoss() != null || status.getValidationLoss() != null)) {
-      run.epochs.put(status.getEpoch(), new EpochPoint(status.getEpoch(), status.getTrainLoss(),
-          status.getTrainAccuracy(), status.getValidationLoss(), status.getValidationAccuracy()));
+    if (status.getEpoch() > 0
+        && (status.getTrainLoss() != null || status.getValidationLoss() != null)) {
+      run.epochs.put(
+          status.getEpoch(),
+          new EpochPoint(
+              status.getEpoch(),
+              status.getTrainLoss(),
+              status.getTrainAccuracy(),
+              status.getValidationLoss(),
+              status.getValidationAccuracy()));
     }
     runs.put(status.getRunId(), run); // re-inserted: most recently updated last
     if (runs.size() > MAX_RUNS) {
@@ -150,7 +190,9 @@ public final class LiveView {
   public synchronized void onEvent(EmotionEvent event) {
     eventsSeen++;
     long second = event.getClassifiedTimeMs().getEpochSecond();
-    eventsBySecond.computeIfAbsent(second, s -> new long[Emotion.values().length])[event.getEmotion().ordinal()]++;
+    eventsBySecond
+        .computeIfAbsent(second, s -> new long[Emotion.values().length])[
+        event.getEmotion().ordinal()]++;
     // Without a clock here, prune against the newest second seen; snapshot() prunes against now.
     pruneBefore(eventsBySecond.lastKey() - windowSeconds * 4L);
 
@@ -170,8 +212,9 @@ public final class LiveView {
   }
 
   /**
-   * A frame from the frames topic, kept until its event is shown. It is scaled to a thumbnail only when
-   * the page asks for it: most frames are never shown, and scaling every one would cost the most CPU here.
+   * A frame from the frames topic, kept until its event is shown. It is scaled to a thumbnail only
+   * when the page asks for it: most frames are never shown, and scaling every one would cost the
+   * most CPU here.
    */
   public synchronized void onFrame(FaceFrame frame) {
     if (recentFrameCount == 0) {
@@ -201,12 +244,15 @@ public final class LiveView {
     lastProblem = problem;
   }
 
-  /** The 48x48 thumbnail of a recent frame, if it is still in the strip and its pixels were read. */
+  /**
+   * The 48x48 thumbnail of a recent frame, if it is still in the strip and its pixels were read.
+   */
   public synchronized Optional<GrayImage> thumbnail(String frameId) {
     for (Recent r : recent) {
       if (r.event.getFrameId().equals(frameId) && r.image != null) {
         if (r.image.width() != FaceSet.SIDE || r.image.height() != FaceSet.SIDE) {
-          r.image = GrayImage.ofFace(FaceResizer.toFace(r.image)); // once; the strip holds the small one
+          r.image =
+              GrayImage.ofFace(FaceResizer.toFace(r.image)); // once; the strip holds the small one
         }
         return Optional.of(r.image);
       }
@@ -217,25 +263,43 @@ public final class LiveView {
   public synchronized LiveSnapshot snapshot(Instant now) {
     long nowSecond = now.getEpochSecond();
     pruneBefore(nowSecond - windowSeconds * 4L);
-    return new LiveSnapshot(now.toEpochMilli(), currentModel(), accuracy(), runsNewestFirst(),
-        eventRate(nowSecond), recentFrames(), unreadable, lastProblem, List.of(), serving(),
+    return new LiveSnapshot(
+        now.toEpochMilli(),
+        currentModel(),
+        accuracy(),
+        runsNewestFirst(),
+        eventRate(nowSecond),
+        recentFrames(),
+        unreadable,
+        lastProblem,
+        List.of(),
+        serving(),
         List.copyOf(servingDecisions));
   }
 
   private ServingSummary serving() {
-    return servingByName.values().stream().max(Comparator.comparingLong(ServingSummary::timeMs)).orElse(null);
+    return servingByName.values().stream()
+        .max(Comparator.comparingLong(ServingSummary::timeMs))
+        .orElse(null);
   }
 
   private CurrentModel currentModel() {
     return modelsByName.values().stream()
-        .max(Comparator.comparingLong(CurrentModel::createdTimeMs).thenComparingLong(CurrentModel::version))
+        .max(
+            Comparator.comparingLong(CurrentModel::createdTimeMs)
+                .thenComparingLong(CurrentModel::version))
         .orElse(null);
   }
 
   private List<VersionAccuracy> accuracy() {
     List<VersionAccuracy> versions = new ArrayList<>();
-    windowsByVersion.descendingMap().forEach((version, windows) ->
-        versions.add(new VersionAccuracy(version, windows.lastEntry().getValue(), List.copyOf(windows.values()))));
+    windowsByVersion
+        .descendingMap()
+        .forEach(
+            (version, windows) ->
+                versions.add(
+                    new VersionAccuracy(
+                        version, windows.lastEntry().getValue(), List.copyOf(windows.values()))));
     return versions;
   }
 
@@ -243,10 +307,24 @@ public final class LiveView {
     List<RunProgress> progress = new ArrayList<>();
     for (Run run : runs.values()) {
       TrainingStatus s = run.latest;
-      progress.add(0, new RunProgress(s.getRunId(), s.getCommandId(), s.getState().name(), s.getEpoch(),
-          s.getTotalEpochs(), s.getTrainLoss(), s.getTrainAccuracy(), s.getValidationLoss(),
-          s.getValidationAccuracy(), s.getExamplesPerSecond(), s.getEtaSeconds(), s.getModelVersion(),
-          s.getMessage(), s.getTimeMs().toEpochMilli(), List.copyOf(run.epochs.values())));
+      progress.add(
+          0,
+          new RunProgress(
+              s.getRunId(),
+              s.getCommandId(),
+              s.getState().name(),
+              s.getEpoch(),
+              s.getTotalEpochs(),
+              s.getTrainLoss(),
+              s.getTrainAccuracy(),
+              s.getValidationLoss(),
+              s.getValidationAccuracy(),
+              s.getExamplesPerSecond(),
+              s.getEtaSeconds(),
+              s.getModelVersion(),
+              s.getMessage(),
+              s.getTimeMs().toEpochMilli(),
+              List.copyOf(run.epochs.values())));
     }
     return progress;
   }
@@ -254,27 +332,39 @@ public final class LiveView {
   private EventRate eventRate(long nowSecond) {
     long[] counts = new long[Emotion.values().length];
     // The window is the last windowSeconds whole seconds up to and including the current one.
-    eventsBySecond.subMap(nowSecond - windowSeconds + 1, true, nowSecond, true).values().forEach(bucket -> {
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] += bucket[i];
-      }
-    });
+    eventsBySecond
+        .subMap(nowSecond - windowSeconds + 1, true, nowSecond, true)
+        .values()
+        .forEach(
+            bucket -> {
+              for (int i = 0; i < counts.length; i++) {
+                counts[i] += bucket[i];
+              }
+            });
     Map<String, Long> byEmotion = new LinkedHashMap<>();
     long total = 0;
     for (Emotion emotion : Emotion.values()) {
       byEmotion.put(emotion.name(), counts[emotion.ordinal()]);
       total += counts[emotion.ordinal()];
     }
-    return new EventRate(windowSeconds, total, (double) total / windowSeconds, byEmotion, eventsSeen);
+    return new EventRate(
+        windowSeconds, total, (double) total / windowSeconds, byEmotion, eventsSeen);
   }
 
   private List<RecentFrame> recentFrames() {
     List<RecentFrame> frames = new ArrayList<>();
     for (Recent r : recent) {
       EmotionEvent e = r.event;
-      frames.add(new RecentFrame(e.getFrameId(), e.getSourceId(), e.getEmotion().name(), e.getConfidence(),
-          e.getLabel() == null ? null : e.getLabel().name(), e.getModelVersion(),
-          e.getClassifiedTimeMs().toEpochMilli(), r.image != null));
+      frames.add(
+          new RecentFrame(
+              e.getFrameId(),
+              e.getSourceId(),
+              e.getEmotion().name(),
+              e.getConfidence(),
+              e.getLabel() == null ? null : e.getLabel().name(),
+              e.getModelVersion(),
+              e.getClassifiedTimeMs().toEpochMilli(),
+              r.image != null));
     }
     return frames;
   }
@@ -286,7 +376,8 @@ public final class LiveView {
   private static GrayImage image(FaceFrame frame) {
     byte[] pixels = new byte[frame.getPixels().remaining()];
     frame.getPixels().duplicate().get(pixels);
-    return new GrayImage(frame.getWidth(), frame.getHeight(), pixels); // refuses a wrong pixel count
+    return new GrayImage(
+        frame.getWidth(), frame.getHeight(), pixels); // refuses a wrong pixel count
   }
 
   private static <V> Map<String, V> bounded(int capacity) {

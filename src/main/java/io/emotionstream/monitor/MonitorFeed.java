@@ -1,10 +1,5 @@
 package io.emotionstream.monitor;
 
-import io.emotionstream.avro.AccuracyReport;
-import io.emotionstream.avro.EmotionEvent;
-import io.emotionstream.avro.FaceFrame;
-import io.emotionstream.avro.ModelCheckpoint;
-import io.emotionstream.avro.TrainingStatus;
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.kafka.TopicScan;
 import io.emotionstream.kafka.TopicSerdes;
@@ -26,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the product's output topics into a {@link LiveView} on a thread of its own. It joins no consumer
- * group: it commits nothing and never takes partitions from anyone. A record that cannot be read is
- * counted in the view and logged with its position; the feed goes on.
+ * Reads the product's output topics into a {@link LiveView} on a thread of its own. It joins no
+ * consumer group: it commits nothing and never takes partitions from anyone. A record that cannot
+ * be read is counted in the view and logged with its position; the feed goes on.
  */
 public final class MonitorFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorFeed.class);
@@ -40,8 +35,10 @@ public final class MonitorFeed implements AutoCloseable {
   private final AtomicLong recordsRead = new AtomicLong();
   private volatile boolean running = true;
 
-  private MonitorFeed(KafkaConsumer<String, byte[]> consumer,
-      Map<String, Consumer<ConsumerRecord<String, byte[]>>> handlers, LiveView view) {
+  private MonitorFeed(
+      KafkaConsumer<String, byte[]> consumer,
+      Map<String, Consumer<ConsumerRecord<String, byte[]>>> handlers,
+      LiveView view) {
     this.consumer = consumer;
     this.handlers = handlers;
     this.view = view;
@@ -50,19 +47,24 @@ public final class MonitorFeed implements AutoCloseable {
   }
 
   /**
-   * Positions on every partition, then starts reading; when this returns, any record written afterwards
-   * will be seen.
+   * Positions on every partition, then starts reading; when this returns, any record written
+   * afterwards will be seen.
    *
-   * @param withFrames also read the frames topic, for the thumbnails (the dashboard does, the console not)
+   * @param withFrames also read the frames topic, for the thumbnails (the dashboard does, the
+   *     console not)
    */
-  public static MonitorFeed start(ConnectionSettings connection, LiveView view, StartPosition from, boolean withFrames) {
+  public static MonitorFeed start(
+      ConnectionSettings connection, LiveView view, StartPosition from, boolean withFrames) {
     TopicSerdes serdes = TopicSerdes.connect(connection);
     Topics topics = connection.topics();
     Map<String, Consumer<ConsumerRecord<String, byte[]>>> handlers = new HashMap<>();
     handlers.put(topics.events(), handler(serdes.events().deserializer(), view::onEvent));
-    handlers.put(topics.accuracy(), handler(serdes.accuracyReports().deserializer(), view::onAccuracy));
-    handlers.put(topics.trainerStatus(), handler(serdes.trainingStatuses().deserializer(), view::onStatus));
-    handlers.put(topics.checkpoints(), handler(serdes.checkpoints().deserializer(), view::onCheckpoint));
+    handlers.put(
+        topics.accuracy(), handler(serdes.accuracyReports().deserializer(), view::onAccuracy));
+    handlers.put(
+        topics.trainerStatus(), handler(serdes.trainingStatuses().deserializer(), view::onStatus));
+    handlers.put(
+        topics.checkpoints(), handler(serdes.checkpoints().deserializer(), view::onCheckpoint));
     handlers.put(topics.serving(), handler(serdes.servingStates().deserializer(), view::onServing));
     if (withFrames) {
       handlers.put(topics.frames(), handler(serdes.frames().deserializer(), view::onFrame));
@@ -79,7 +81,8 @@ public final class MonitorFeed implements AutoCloseable {
       List<TopicPartition> all = new ArrayList<>(streams);
       all.addAll(states);
       consumer.assign(all);
-      // The checkpoints and serving topics are compacted state, not streams: they are read whole so the
+      // The checkpoints and serving topics are compacted state, not streams: they are read whole so
+      // the
       // current model and what serves are known at once, whatever the start position of the rest.
       TopicScan.position(consumer, states, true);
       TopicScan.position(consumer, streams, from == StartPosition.BEGINNING);
@@ -92,7 +95,8 @@ public final class MonitorFeed implements AutoCloseable {
     return feed;
   }
 
-  private static <T> Consumer<ConsumerRecord<String, byte[]>> handler(Deserializer<T> deserializer, Consumer<T> sink) {
+  private static <T> Consumer<ConsumerRecord<String, byte[]>> handler(
+      Deserializer<T> deserializer, Consumer<T> sink) {
     return record -> {
       T value = deserializer.deserialize(record.topic(), record.value());
       if (value != null) { // a tombstone on a compacted topic
@@ -114,7 +118,14 @@ public final class MonitorFeed implements AutoCloseable {
           try {
             handlers.get(record.topic()).accept(record);
           } catch (RuntimeException e) {
-            String problem = record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage();
+            String problem =
+                record.topic()
+                    + "-"
+                    + record.partition()
+                    + "@"
+                    + record.offset()
+                    + ": "
+                    + e.getMessage();
             LOG.warn("skipping unreadable record {}", problem);
             view.onUnreadable(problem);
           }

@@ -6,9 +6,10 @@ import io.emotionstream.control.Commands;
 import java.util.Locale;
 
 /**
- * The dashboard's retrain form as a RETRAIN {@link ControlCommand}. Only the form's shape is checked here
- * (numbers are numbers, the mode is a mode); whether the values make sense is the trainer's call, which
- * answers on the status topic. Empty fields stay null: the trainer's defaults apply.
+ * The dashboard's retrain form as a RETRAIN {@link ControlCommand}. Only the form's shape is
+ * checked here (numbers are numbers, the mode is a mode); whether the values make sense is the
+ * trainer's call, which answers on the status topic. Empty fields stay null: the trainer's defaults
+ * apply.
  */
 final class RetrainForm {
   private RetrainForm() {}

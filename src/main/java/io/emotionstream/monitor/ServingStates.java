@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the classifiers' serving decisions on {@code emotion.serving} for one model: the latest one, and the
- * one answering a control command. It joins no consumer group, and gives back {@link ServingSummary}s, never
- * the weights the records carry. Records of other models are skipped by their key, unread.
+ * Reads the classifiers' serving decisions on {@code emotion.serving} for one model: the latest
+ * one, and the one answering a control command. It joins no consumer group, and gives back {@link
+ * ServingSummary}s, never the weights the records carry. Records of other models are skipped by
+ * their key, unread.
  */
 public final class ServingStates {
   private static final Logger LOG = LoggerFactory.getLogger(ServingStates.class);
@@ -39,7 +40,9 @@ public final class ServingStates {
   /** Where the topic ends now, as its offsets: a decision taken afterwards lies beyond. */
   public record Position(Map<TopicPartition, Long> offsets) {}
 
-  /** Where the topic ends now. Taken before a command is sent, its answer is certain to lie beyond. */
+  /**
+   * Where the topic ends now. Taken before a command is sent, its answer is certain to lie beyond.
+   */
   public Position end() {
     try (KafkaConsumer<String, byte[]> consumer = open()) {
       return new Position(Map.copyOf(consumer.endOffsets(partitions(consumer))));
@@ -47,9 +50,9 @@ public final class ServingStates {
   }
 
   /**
-   * The model's latest decision: the last record under its key. Read backwards from the end, a stretch
-   * twice as long each time, so only what follows the model's last decision is read, not a history that
-   * compaction has not yet cleaned.
+   * The model's latest decision: the last record under its key. Read backwards from the end, a
+   * stretch twice as long each time, so only what follows the model's last decision is read, not a
+   * history that compaction has not yet cleaned.
    *
    * @return empty if no classifier has decided anything for the model yet
    * @throws IllegalStateException if the latest record of the model cannot be read
@@ -68,10 +71,18 @@ public final class ServingStates {
           try {
             state = values.deserialize(last.get().topic(), last.get().value());
           } catch (RuntimeException e) {
-            throw new IllegalStateException("the latest serving decision on " + modelName + " cannot be read ("
-                + where(last.get()) + ": " + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                "the latest serving decision on "
+                    + modelName
+                    + " cannot be read ("
+                    + where(last.get())
+                    + ": "
+                    + e.getMessage()
+                    + ")",
+                e);
           }
-          if (state != null && (latest == null || state.getTimeMs().toEpochMilli() > latest.timeMs())) {
+          if (state != null
+              && (latest == null || state.getTimeMs().toEpochMilli() > latest.timeMs())) {
             latest = ServingSummary.of(state); // null state: a tombstone forgot the model
           }
         }
@@ -80,8 +91,8 @@ public final class ServingStates {
     }
   }
 
-  private Optional<ConsumerRecord<String, byte[]>> lastRecord(KafkaConsumer<String, byte[]> consumer,
-      TopicPartition partition, long begin, long end) {
+  private Optional<ConsumerRecord<String, byte[]>> lastRecord(
+      KafkaConsumer<String, byte[]> consumer, TopicPartition partition, long begin, long end) {
     consumer.assign(List.of(partition));
     long to = end;
     long stretch = 1;
@@ -89,12 +100,17 @@ public final class ServingStates {
       long from = Math.max(begin, to - stretch);
       consumer.seek(partition, from);
       AtomicReference<ConsumerRecord<String, byte[]>> last = new AtomicReference<>();
-      // Values stay bytes here: only a key is deserialized while reading, and a string key always is.
-      TopicScan.readUntil(consumer, Map.of(partition, to), record -> {
-        if (modelName.equals(record.key())) {
-          last.set(record);
-        }
-      }, unreadable -> { });
+      // Values stay bytes here: only a key is deserialized while reading, and a string key always
+      // is.
+      TopicScan.readUntil(
+          consumer,
+          Map.of(partition, to),
+          record -> {
+            if (modelName.equals(record.key())) {
+              last.set(record);
+            }
+          },
+          unreadable -> {});
       if (last.get() != null) {
         return Optional.of(last.get());
       }
@@ -105,8 +121,8 @@ public final class ServingStates {
   }
 
   /**
-   * Waits for the decision that answers command {@code commandId}, reading from {@code from} on. A record
-   * that cannot be read is logged and skipped: it may be anyone's.
+   * Waits for the decision that answers command {@code commandId}, reading from {@code from} on. A
+   * record that cannot be read is logged and skipped: it may be anyone's.
    *
    * @return empty if no answer came within {@code timeout}
    */
@@ -116,7 +132,8 @@ public final class ServingStates {
       consumer.assign(from.offsets().keySet());
       from.offsets().forEach(consumer::seek);
       for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())))) {
+        for (ConsumerRecord<String, byte[]> record :
+            consumer.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())))) {
           if (!modelName.equals(record.key())) {
             continue;
           }

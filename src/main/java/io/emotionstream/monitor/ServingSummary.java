@@ -6,9 +6,9 @@ import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
 
 /**
- * One serving decision without the checkpoints' weights (a state record carries a megabyte or two of
- * them), small enough to keep, print and send to a browser. Times are epoch milliseconds; absent values
- * are null.
+ * One serving decision without the checkpoints' weights (a state record carries a megabyte or two
+ * of them), small enough to keep, print and send to a browser. Times are epoch milliseconds; absent
+ * values are null.
  *
  * @param served the version the classifiers serve after this decision
  * @param previous the version a ROLLBACK would serve again; null if none
@@ -18,24 +18,50 @@ import io.emotionstream.avro.ServingState;
  * @param candidateAccuracy the candidate's accuracy on those frames
  * @param servingAccuracy the served model's accuracy on the same frames
  */
-public record ServingSummary(String modelName, ServedModel served, ServedModel previous, Long candidateVersion,
-    long heldBackThrough, PromotionPolicy policy, ServingDecision decision, String reason, String commandId, long comparedFrames,
-    Double candidateAccuracy, Double servingAccuracy, long timeMs) {
+public record ServingSummary(
+    String modelName,
+    ServedModel served,
+    ServedModel previous,
+    Long candidateVersion,
+    long heldBackThrough,
+    PromotionPolicy policy,
+    ServingDecision decision,
+    String reason,
+    String commandId,
+    long comparedFrames,
+    Double candidateAccuracy,
+    Double servingAccuracy,
+    long timeMs) {
 
   /** A checkpoint named by its version, with what it scored when the trainer took it. */
-  public record ServedModel(long version, String runId, Double validationAccuracy, long createdTimeMs) {
+  public record ServedModel(
+      long version, String runId, Double validationAccuracy, long createdTimeMs) {
 
     static ServedModel of(ModelCheckpoint checkpoint) {
-      return checkpoint == null ? null : new ServedModel(checkpoint.getVersion(), checkpoint.getRunId(),
-          checkpoint.getValidationAccuracy(), checkpoint.getCreatedTimeMs().toEpochMilli());
+      return checkpoint == null
+          ? null
+          : new ServedModel(
+              checkpoint.getVersion(),
+              checkpoint.getRunId(),
+              checkpoint.getValidationAccuracy(),
+              checkpoint.getCreatedTimeMs().toEpochMilli());
     }
   }
 
   public static ServingSummary of(ServingState state) {
-    return new ServingSummary(state.getModelName(), ServedModel.of(state.getServing()),
-        ServedModel.of(state.getPrevious()), state.getCandidateVersion(), state.getHeldBackThrough(),
-        state.getPolicy(), state.getDecision(), state.getReason(), state.getCommandId(),
-        state.getComparedFrames(), state.getCandidateAccuracy(), state.getServingAccuracy(),
+    return new ServingSummary(
+        state.getModelName(),
+        ServedModel.of(state.getServing()),
+        ServedModel.of(state.getPrevious()),
+        state.getCandidateVersion(),
+        state.getHeldBackThrough(),
+        state.getPolicy(),
+        state.getDecision(),
+        state.getReason(),
+        state.getCommandId(),
+        state.getComparedFrames(),
+        state.getCandidateAccuracy(),
+        state.getServingAccuracy(),
         state.getTimeMs().toEpochMilli());
   }
 

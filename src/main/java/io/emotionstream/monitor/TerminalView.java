@@ -10,7 +10,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 
-/** Renders a {@link LiveSnapshot} as text for a terminal: with ANSI colour and bars, or as plain lines. */
+/**
+ * Renders a {@link LiveSnapshot} as text for a terminal: with ANSI colour and bars, or as plain
+ * lines.
+ */
 public final class TerminalView {
   private static final String CLEAR_SCREEN = "\033[H\033[2J";
   private static final String BOLD = "\033[1m";
@@ -36,15 +39,20 @@ public final class TerminalView {
     if (ansi) {
       out.append(CLEAR_SCREEN);
     }
-    out.append(style(BOLD, "emotion monitor " + CLOCK.format(Instant.ofEpochMilli(snapshot.timeMs())))).append('\n');
+    out.append(
+            style(BOLD, "emotion monitor " + CLOCK.format(Instant.ofEpochMilli(snapshot.timeMs()))))
+        .append('\n');
     model(out, snapshot.currentModel());
     serving(out, snapshot);
     accuracy(out, snapshot);
     training(out, snapshot);
     events(out, snapshot.events());
     if (snapshot.unreadableRecords() > 0) {
-      out.append("unreadable records: ").append(snapshot.unreadableRecords())
-          .append(" (last: ").append(snapshot.lastProblem()).append(")\n");
+      out.append("unreadable records: ")
+          .append(snapshot.unreadableRecords())
+          .append(" (last: ")
+          .append(snapshot.lastProblem())
+          .append(")\n");
     }
     return out.toString();
   }
@@ -54,12 +62,23 @@ public final class TerminalView {
       out.append("model: no checkpoint yet\n");
       return;
     }
-    out.append("model: ").append(style(GREEN, model.modelName() + " v" + model.version()))
-        .append("  run ").append(model.runId()).append(" epoch ").append(model.epoch()).append('/')
+    out.append("model: ")
+        .append(style(GREEN, model.modelName() + " v" + model.version()))
+        .append("  run ")
+        .append(model.runId())
+        .append(" epoch ")
+        .append(model.epoch())
+        .append('/')
         .append(model.totalEpochs())
-        .append("  validation accuracy ").append(percent(model.validationAccuracy()))
-        .append("  ").append(model.optimizer()).append(" lr ").append(model.learningRate())
-        .append(" batch ").append(model.batchSize()).append('\n');
+        .append("  validation accuracy ")
+        .append(percent(model.validationAccuracy()))
+        .append("  ")
+        .append(model.optimizer())
+        .append(" lr ")
+        .append(model.learningRate())
+        .append(" batch ")
+        .append(model.batchSize())
+        .append('\n');
   }
 
   private void serving(StringBuilder out, LiveSnapshot snapshot) {
@@ -68,16 +87,29 @@ public final class TerminalView {
       out.append("serving: no serving decision yet\n");
       return;
     }
-    out.append("serving: ").append(style(GREEN, serving.modelName() + " v" + serving.served().version()))
-        .append("  policy ").append(serving.policy())
-        .append("  candidate ").append(serving.candidateVersion() == null ? "none" : ServingLines.candidate(serving))
+    out.append("serving: ")
+        .append(style(GREEN, serving.modelName() + " v" + serving.served().version()))
+        .append("  policy ")
+        .append(serving.policy())
+        .append("  candidate ")
+        .append(serving.candidateVersion() == null ? "none" : ServingLines.candidate(serving))
         .append('\n');
     out.append(style(BOLD, "serving decisions (newest first)")).append('\n');
-    snapshot.servingDecisions().stream().limit(SERVING_DECISIONS_SHOWN).forEach(decision -> out.append(
-        String.format(Locale.ROOT, "  %s %-11s v%d%s: %s%n", CLOCK.format(Instant.ofEpochMilli(decision.timeMs())),
-            decision.decision(), decision.served().version(),
-            decision.candidateVersion() == null ? "" : " candidate v" + decision.candidateVersion(),
-            decision.reason())));
+    snapshot.servingDecisions().stream()
+        .limit(SERVING_DECISIONS_SHOWN)
+        .forEach(
+            decision ->
+                out.append(
+                    String.format(
+                        Locale.ROOT,
+                        "  %s %-11s v%d%s: %s%n",
+                        CLOCK.format(Instant.ofEpochMilli(decision.timeMs())),
+                        decision.decision(),
+                        decision.served().version(),
+                        decision.candidateVersion() == null
+                            ? ""
+                            : " candidate v" + decision.candidateVersion(),
+                        decision.reason())));
   }
 
   private void accuracy(StringBuilder out, LiveSnapshot snapshot) {
@@ -85,16 +117,27 @@ public final class TerminalView {
     if (snapshot.accuracy().isEmpty()) {
       out.append("  no accuracy report yet\n");
     }
-    snapshot.accuracy().stream().limit(VERSIONS_SHOWN)
-        .forEach(version -> accuracyLine(out, version, role(snapshot.serving(), version.modelVersion())));
+    snapshot.accuracy().stream()
+        .limit(VERSIONS_SHOWN)
+        .forEach(
+            version ->
+                accuracyLine(out, version, role(snapshot.serving(), version.modelVersion())));
   }
 
   private void accuracyLine(StringBuilder out, VersionAccuracy version, String role) {
     LiveSnapshot.AccuracyPoint latest = version.latest();
-    out.append(String.format(Locale.ROOT, "  v%-6d %s %s %d/%d  window %s-%s%s%n", version.modelVersion(),
-        bar(latest.accuracy()), percent(latest.accuracy()), latest.correct(), latest.total(),
-        CLOCK.format(Instant.ofEpochMilli(latest.windowStartMs())),
-        CLOCK.format(Instant.ofEpochMilli(latest.windowEndMs())), role.isEmpty() ? "" : "  " + style(GREEN, role)));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  v%-6d %s %s %d/%d  window %s-%s%s%n",
+            version.modelVersion(),
+            bar(latest.accuracy()),
+            percent(latest.accuracy()),
+            latest.correct(),
+            latest.total(),
+            CLOCK.format(Instant.ofEpochMilli(latest.windowStartMs())),
+            CLOCK.format(Instant.ofEpochMilli(latest.windowEndMs())),
+            role.isEmpty() ? "" : "  " + style(GREEN, role)));
   }
 
   /** "serving", "candidate" or nothing: the version's part in the latest serving decision. */
@@ -105,7 +148,9 @@ public final class TerminalView {
     if (serving.served().version() == version) {
       return "serving";
     }
-    return serving.candidateVersion() != null && serving.candidateVersion() == version ? "candidate" : "";
+    return serving.candidateVersion() != null && serving.candidateVersion() == version
+        ? "candidate"
+        : "";
   }
 
   private void training(StringBuilder out, LiveSnapshot snapshot) {
@@ -118,21 +163,46 @@ public final class TerminalView {
 
   private void runLine(StringBuilder out, RunProgress run) {
     double done = run.totalEpochs() == 0 ? 0 : (double) run.epoch() / run.totalEpochs();
-    out.append(String.format(Locale.ROOT, "  %s %-15s %s epoch %d/%d  loss %s  val acc %s  %s ex/s  eta %s%n",
-        run.runId(), run.state(), bar(done), run.epoch(), run.totalEpochs(), number(run.trainLoss()),
-        percent(run.validationAccuracy()), whole(run.examplesPerSecond()), eta(run.etaSeconds())));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %s %-15s %s epoch %d/%d  loss %s  val acc %s  %s ex/s  eta %s%n",
+            run.runId(),
+            run.state(),
+            bar(done),
+            run.epoch(),
+            run.totalEpochs(),
+            number(run.trainLoss()),
+            percent(run.validationAccuracy()),
+            whole(run.examplesPerSecond()),
+            eta(run.etaSeconds())));
     if (run.message() != null && !run.message().isBlank()) {
       out.append("    ").append(style(DIM, run.message())).append('\n');
     }
   }
 
   private void events(StringBuilder out, EventRate events) {
-    out.append(style(BOLD, String.format(Locale.ROOT, "events: %.1f/s over the last %ds (%d; %d since start)",
-        events.perSecond(), events.windowSeconds(), events.count(), events.totalSeen()))).append('\n');
+    out.append(
+            style(
+                BOLD,
+                String.format(
+                    Locale.ROOT,
+                    "events: %.1f/s over the last %ds (%d; %d since start)",
+                    events.perSecond(),
+                    events.windowSeconds(),
+                    events.count(),
+                    events.totalSeen())))
+        .append('\n');
     for (Map.Entry<String, Long> entry : events.byEmotion().entrySet()) {
       double share = events.count() == 0 ? 0 : (double) entry.getValue() / events.count();
-      out.append(String.format(Locale.ROOT, "  %-9s %s %5.1f%% (%d)%n", entry.getKey().toLowerCase(Locale.ROOT),
-          bar(share), share * 100, entry.getValue()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-9s %s %5.1f%% (%d)%n",
+              entry.getKey().toLowerCase(Locale.ROOT),
+              bar(share),
+              share * 100,
+              entry.getValue()));
     }
   }
 

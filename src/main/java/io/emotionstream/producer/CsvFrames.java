@@ -35,11 +35,16 @@ public final class CsvFrames implements FrameSource {
   public FrameInput next() {
     CsvRow row = reader.next();
     if (row instanceof Fer2013Row valid) {
-      return new FrameInput.Image(file + ":" + valid.lineNumber(), FaceSet.SIDE, FaceSet.SIDE, valid.pixels(),
+      return new FrameInput.Image(
+          file + ":" + valid.lineNumber(),
+          FaceSet.SIDE,
+          FaceSet.SIDE,
+          valid.pixels(),
           withLabels ? valid.label() : null);
     }
     RejectedRow rejected = (RejectedRow) row;
-    return new FrameInput.Unreadable(file + ":" + rejected.lineNumber(), rejected.reason(), rejected.rawLine());
+    return new FrameInput.Unreadable(
+        file + ":" + rejected.lineNumber(), rejected.reason(), rejected.rawLine());
   }
 
   @Override

@@ -9,7 +9,8 @@ public sealed interface FrameInput {
   String location();
 
   /** A grayscale image, row-major, with its ground truth when known. */
-  record Image(String location, int width, int height, byte[] pixels, Emotion label) implements FrameInput {}
+  record Image(String location, int width, int height, byte[] pixels, Emotion label)
+      implements FrameInput {}
 
   /** Input that is not an image this product can classify, and why. */
   record Unreadable(String location, String reason, String rawInput) implements FrameInput {}

@@ -12,7 +12,10 @@ import java.util.UUID;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
-/** Publishes face images as live frames of one source; input that is not an image becomes a dead letter. */
+/**
+ * Publishes face images as live frames of one source; input that is not an image becomes a dead
+ * letter.
+ */
 public final class FrameProducer implements AutoCloseable {
   static final String STAGE = "produce-frames";
 
@@ -22,16 +25,23 @@ public final class FrameProducer implements AutoCloseable {
 
   public FrameProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.topic = settings.topics().frames();
-    this.producer = new KafkaProducer<>(ProducerTuning.live(settings).values(),
-        serdes.keys().serializer(), serdes.frames().serializer());
+    this.producer =
+        new KafkaProducer<>(
+            ProducerTuning.live(settings).values(),
+            serdes.keys().serializer(),
+            serdes.frames().serializer());
     this.deadLetters = new DeadLetterPublisher(settings, serdes);
   }
 
   /**
-   * Sends up to {@code limit} inputs (0 for all) as frames keyed by {@code sourceId}, stamped with the
-   * time each is sent as its capture time.
+   * Sends up to {@code limit} inputs (0 for all) as frames keyed by {@code sourceId}, stamped with
+   * the time each is sent as its capture time.
    */
-  public ProduceSummary send(Iterator<FrameInput> inputs, String sourceId, RatePacer pacer, long limit,
+  public ProduceSummary send(
+      Iterator<FrameInput> inputs,
+      String sourceId,
+      RatePacer pacer,
+      long limit,
       LongConsumer progress) {
     KafkaSink<FaceFrame> sink = new KafkaSink<>(producer, topic);
     long read = 0;
@@ -39,18 +49,22 @@ public final class FrameProducer implements AutoCloseable {
       FrameInput input = inputs.next();
       pacer.awaitNext();
       if (input instanceof FrameInput.Image image) {
-        sink.send(sourceId, FaceFrame.newBuilder()
-            .setFrameId(UUID.randomUUID().toString())
-            .setSourceId(sourceId)
-            .setWidth(image.width())
-            .setHeight(image.height())
-            .setPixels(ByteBuffer.wrap(image.pixels()))
-            .setCaptureTimeMs(Instant.now())
-            .setLabel(image.label())
-            .build());
+        sink.send(
+            sourceId,
+            FaceFrame.newBuilder()
+                .setFrameId(UUID.randomUUID().toString())
+                .setSourceId(sourceId)
+                .setWidth(image.width())
+                .setHeight(image.height())
+                .setPixels(ByteBuffer.wrap(image.pixels()))
+                .setCaptureTimeMs(Instant.now())
+                .setLabel(image.label())
+                .build());
       } else if (input instanceof FrameInput.Unreadable unreadable) {
-        deadLetters.publish(sourceId,
-            DeadLetters.fromInput(STAGE, unreadable.reason(), unreadable.location(), unreadable.rawInput()));
+        deadLetters.publish(
+            sourceId,
+            DeadLetters.fromInput(
+                STAGE, unreadable.reason(), unreadable.location(), unreadable.rawInput()));
         sink.countRejected();
       }
       progress.accept(++read);

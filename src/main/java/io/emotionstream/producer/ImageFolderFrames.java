@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Every image file of a folder (PNG, JPG, BMP, GIF; any size, any colour), in name order, as a 48x48
- * grayscale frame. A file that does not decode is reported as unreadable and the rest go on.
+ * Every image file of a folder (PNG, JPG, BMP, GIF; any size, any colour), in name order, as a
+ * 48x48 grayscale frame. A file that does not decode is reported as unreadable and the rest go on.
  */
 public final class ImageFolderFrames implements FrameSource {
   private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "wbmp");
@@ -30,10 +30,15 @@ public final class ImageFolderFrames implements FrameSource {
       throw new IOException(folder + " is not a folder");
     }
     try (Stream<Path> entries = Files.list(folder)) {
-      List<Path> images = entries.filter(Files::isRegularFile).filter(ImageFolderFrames::hasImageExtension)
-          .sorted().toList();
+      List<Path> images =
+          entries
+              .filter(Files::isRegularFile)
+              .filter(ImageFolderFrames::hasImageExtension)
+              .sorted()
+              .toList();
       if (images.isEmpty()) {
-        throw new IOException(folder + " holds no image files (" + String.join(", ", EXTENSIONS) + ")");
+        throw new IOException(
+            folder + " holds no image files (" + String.join(", ", EXTENSIONS) + ")");
       }
       return new ImageFolderFrames(images);
     }

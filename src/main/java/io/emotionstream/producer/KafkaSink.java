@@ -7,8 +7,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Sends records asynchronously and counts what the broker acknowledged, so a long stream never waits
- * on one record yet the summary is exact once {@link #finish} has flushed.
+ * Sends records asynchronously and counts what the broker acknowledged, so a long stream never
+ * waits on one record yet the summary is exact once {@link #finish} has flushed.
  */
 public final class KafkaSink<V> {
   private final Producer<String, V> producer;
@@ -25,14 +25,16 @@ public final class KafkaSink<V> {
   }
 
   public void send(String key, V value) {
-    producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-      if (error == null) {
-        acknowledged.incrementAndGet();
-      } else {
-        failed.incrementAndGet();
-        firstFailure.compareAndSet(null, error.getMessage());
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, key, value),
+        (metadata, error) -> {
+          if (error == null) {
+            acknowledged.incrementAndGet();
+          } else {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, error.getMessage());
+          }
+        });
   }
 
   void countRejected() {
@@ -45,7 +47,11 @@ public final class KafkaSink<V> {
 
   public ProduceSummary finish() {
     producer.flush();
-    return new ProduceSummary(acknowledged.get(), rejected, failed.get(),
-        Duration.ofNanos(System.nanoTime() - started), firstFailure.get());
+    return new ProduceSummary(
+        acknowledged.get(),
+        rejected,
+        failed.get(),
+        Duration.ofNanos(System.nanoTime() - started),
+        firstFailure.get());
   }
 }

@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param rejected inputs refused as malformed and sent to the dead-letter topic
  * @param failed records the broker did not acknowledge; {@code firstFailure} says why
  */
-public record ProduceSummary(long sent, long rejected, long failed, Duration elapsed, String firstFailure) {
+public record ProduceSummary(
+    long sent, long rejected, long failed, Duration elapsed, String firstFailure) {
 
   public double recordsPerSecond() {
     double seconds = elapsed.toNanos() / 1e9;
@@ -21,8 +22,10 @@ public record ProduceSummary(long sent, long rejected, long failed, Duration ela
   }
 
   public String describe(String noun) {
-    String line = String.format("%,d %s sent, %,d rejected (see dead letters), %.1f s, %,.0f %s/s",
-        sent, noun, rejected, elapsed.toNanos() / 1e9, recordsPerSecond(), noun);
+    String line =
+        String.format(
+            "%,d %s sent, %,d rejected (see dead letters), %.1f s, %,.0f %s/s",
+            sent, noun, rejected, elapsed.toNanos() / 1e9, recordsPerSecond(), noun);
     return failed == 0 ? line : line + String.format("; %,d NOT sent: %s", failed, firstFailure);
   }
 }

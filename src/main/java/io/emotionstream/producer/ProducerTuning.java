@@ -5,9 +5,9 @@ import io.emotionstream.kafka.ConnectionSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * Producer settings for streams of ~2.4 KB records. Kafka's defaults (16 KB batches) give about a fifth
- * of the throughput measured with these (docs/BENCHMARKS.md); acks=all with idempotence keeps every
- * acknowledged record durable and unduplicated.
+ * Producer settings for streams of ~2.4 KB records. Kafka's defaults (16 KB batches) give about a
+ * fifth of the throughput measured with these (docs/BENCHMARKS.md); acks=all with idempotence keeps
+ * every acknowledged record durable and unduplicated.
  */
 public final class ProducerTuning {
   private ProducerTuning() {}
@@ -18,15 +18,16 @@ public final class ProducerTuning {
   }
 
   /**
-   * For live frames, whose latency is the product: a frame leaves at once when no request is in flight;
-   * under load, frames that come while one is still batch up anyway.
+   * For live frames, whose latency is the product: a frame leaves at once when no request is in
+   * flight; under load, frames that come while one is still batch up anyway.
    */
   public static ClientConfig live(ConnectionSettings connection) {
     return common(connection).orDefault(ProducerConfig.LINGER_MS_CONFIG, 0);
   }
 
   private static ClientConfig common(ConnectionSettings connection) {
-    // A retried send written twice would be classified twice: one event per frame needs one frame per send.
+    // A retried send written twice would be classified twice: one event per frame needs one frame
+    // per send.
     String why = "each record sent must be written exactly once";
     return ClientConfig.of(connection)
         .require(ProducerConfig.ACKS_CONFIG, "all", why)

@@ -13,7 +13,8 @@ public final class RatePacer {
 
   private RatePacer(double recordsPerSecond) {
     if (recordsPerSecond < 0) {
-      throw new IllegalArgumentException("rate must be positive, or 0 for unlimited; got " + recordsPerSecond);
+      throw new IllegalArgumentException(
+          "rate must be positive, or 0 for unlimited; got " + recordsPerSecond);
     }
     this.nanosPerRecord = recordsPerSecond == 0 ? 0 : 1e9 / recordsPerSecond;
   }

@@ -8,9 +8,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Iterates another iterator on a thread of its own, a bounded number of items ahead, so that parsing
- * input (a CSV row costs about as much as sending it) overlaps with sending on a second core. Whatever
- * the source throws is rethrown to the consumer, after the items read before it.
+ * Iterates another iterator on a thread of its own, a bounded number of items ahead, so that
+ * parsing input (a CSV row costs about as much as sending it) overlaps with sending on a second
+ * core. Whatever the source throws is rethrown to the consumer, after the items read before it.
  *
  * <p>Items cross between the threads in batches: handing over single items would make one thread
  * wait for the other, and wake it, for nearly every item, which on two cores costs more than the
@@ -27,7 +27,9 @@ final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
   /** Items in order; then, in the last batch, the end of input or what the source threw. */
   private record Batch(List<Object> items, Throwable failure, boolean last) {}
 
-  /** @param capacity how many items may wait, at most */
+  /**
+   * @param capacity how many items may wait, at most
+   */
   ReadAhead(Iterator<T> source, int capacity, String name) {
     this.queue = new ArrayBlockingQueue<>(Math.max(1, capacity / BATCH));
     this.reader = new Thread(() -> readInto(source), name);

@@ -6,8 +6,8 @@ import io.emotionstream.data.SyntheticFaces;
 import java.util.Random;
 
 /**
- * An endless stream of synthetic faces, emotions drawn uniformly; a chosen fraction carry their true
- * emotion as a label, so the classifier's rolling accuracy has something to score.
+ * An endless stream of synthetic faces, emotions drawn uniformly; a chosen fraction carry their
+ * true emotion as a label, so the classifier's rolling accuracy has something to score.
  */
 public final class SyntheticFrames implements FrameSource {
   private final Random random;
@@ -22,7 +22,8 @@ public final class SyntheticFrames implements FrameSource {
 
   public SyntheticFrames(long seed, double labelledFraction, SyntheticFaces.Variation variation) {
     if (labelledFraction < 0 || labelledFraction > 1) {
-      throw new IllegalArgumentException("labelled fraction must be in 0..1, got " + labelledFraction);
+      throw new IllegalArgumentException(
+          "labelled fraction must be in 0..1, got " + labelledFraction);
     }
     this.random = new Random(seed);
     this.seed = seed;

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
-/** Streams the rows of a FER2013 CSV into the training topic; malformed rows become dead letters. */
+/**
+ * Streams the rows of a FER2013 CSV into the training topic; malformed rows become dead letters.
+ */
 public final class TrainingProducer implements AutoCloseable {
   static final String STAGE = "produce-training";
 
@@ -24,8 +26,11 @@ public final class TrainingProducer implements AutoCloseable {
 
   public TrainingProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.topic = settings.topics().training();
-    this.producer = new KafkaProducer<>(ProducerTuning.bulk(settings).values(),
-        serdes.keys().serializer(), serdes.trainingExamples().serializer());
+    this.producer =
+        new KafkaProducer<>(
+            ProducerTuning.bulk(settings).values(),
+            serdes.keys().serializer(),
+            serdes.trainingExamples().serializer());
     this.deadLetters = new DeadLetterPublisher(settings, serdes);
   }
 
@@ -53,16 +58,19 @@ public final class TrainingProducer implements AutoCloseable {
   private void sendRow(CsvRow row, String file, KafkaSink<TrainingExample> sink) {
     if (row instanceof Fer2013Row valid) {
       String id = file + ":" + valid.lineNumber();
-      sink.send(id, TrainingExample.newBuilder()
-          .setExampleId(id)
-          .setLabel(valid.label())
-          .setPixels(ByteBuffer.wrap(valid.pixels()))
-          .setUsage(valid.usage())
-          .setOrigin(id)
-          .build());
+      sink.send(
+          id,
+          TrainingExample.newBuilder()
+              .setExampleId(id)
+              .setLabel(valid.label())
+              .setPixels(ByteBuffer.wrap(valid.pixels()))
+              .setUsage(valid.usage())
+              .setOrigin(id)
+              .build());
     } else if (row instanceof RejectedRow rejected) {
       String location = file + ":" + rejected.lineNumber();
-      deadLetters.publish(location, DeadLetters.fromInput(STAGE, rejected.reason(), location, rejected.rawLine()));
+      deadLetters.publish(
+          location, DeadLetters.fromInput(STAGE, rejected.reason(), location, rejected.rawLine()));
       sink.countRejected();
     }
   }

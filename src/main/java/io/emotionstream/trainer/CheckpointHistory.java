@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the checkpoints topic holds for one model: its highest version, and the last checkpoint of each
- * run the trainer is to resume. It keeps its place on the topic, so {@link #catchUp} takes in what was
- * committed since, by this trainer or by anyone else (a model file published with {@code emotion
- * publish-checkpoint}). Other runs' checkpoints are not kept: each holds the weights and the optimizer's
- * state, and a trainer retraining every few minutes would otherwise hold them all for as long as it runs.
+ * What the checkpoints topic holds for one model: its highest version, and the last checkpoint of
+ * each run the trainer is to resume. It keeps its place on the topic, so {@link #catchUp} takes in
+ * what was committed since, by this trainer or by anyone else (a model file published with {@code
+ * emotion publish-checkpoint}). Other runs' checkpoints are not kept: each holds the weights and
+ * the optimizer's state, and a trainer retraining every few minutes would otherwise hold them all
+ * for as long as it runs.
  */
 final class CheckpointHistory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointHistory.class);
@@ -29,8 +30,8 @@ final class CheckpointHistory implements AutoCloseable {
   private final Set<String> runsToResume;
   private final Map<String, ModelCheckpoint> lastOfRun = new HashMap<>();
 
-  private CheckpointHistory(KafkaConsumer<String, ModelCheckpoint> consumer, String modelName,
-      Set<String> runsToResume) {
+  private CheckpointHistory(
+      KafkaConsumer<String, ModelCheckpoint> consumer, String modelName, Set<String> runsToResume) {
     this.consumer = consumer;
     this.modelName = modelName;
     this.runsToResume = new HashSet<>(runsToResume);
@@ -41,11 +42,17 @@ final class CheckpointHistory implements AutoCloseable {
    *
    * @param runsToResume the runs whose last checkpoint {@link #takeLastOfRun} is to give
    */
-  static CheckpointHistory read(ConnectionSettings settings, TopicSerdes serdes, String modelName,
-      Set<String> runsToResume) {
-    CheckpointHistory history = new CheckpointHistory(TopicScan.atBeginning(settings,
-        settings.topics().checkpoints(), serdes.keys().deserializer(), serdes.checkpoints().deserializer()), modelName,
-        runsToResume);
+  static CheckpointHistory read(
+      ConnectionSettings settings, TopicSerdes serdes, String modelName, Set<String> runsToResume) {
+    CheckpointHistory history =
+        new CheckpointHistory(
+            TopicScan.atBeginning(
+                settings,
+                settings.topics().checkpoints(),
+                serdes.keys().deserializer(),
+                serdes.checkpoints().deserializer()),
+            modelName,
+            runsToResume);
     try {
       history.catchUp();
       return history;
@@ -55,9 +62,12 @@ final class CheckpointHistory implements AutoCloseable {
     }
   }
 
-  /** Takes in the checkpoints committed since the last read, up to the topic's end of the moment. */
+  /**
+   * Takes in the checkpoints committed since the last read, up to the topic's end of the moment.
+   */
   void catchUp() {
-    TopicScan.readToEnd(consumer,
+    TopicScan.readToEnd(
+        consumer,
         record -> {
           if (record.value() != null && modelName.equals(record.value().getModelName())) {
             add(record.value());
@@ -71,7 +81,10 @@ final class CheckpointHistory implements AutoCloseable {
       latest = checkpoint;
     }
     if (runsToResume.contains(checkpoint.getRunId())) {
-      lastOfRun.merge(checkpoint.getRunId(), checkpoint, (old, now) -> now.getEpoch() >= old.getEpoch() ? now : old);
+      lastOfRun.merge(
+          checkpoint.getRunId(),
+          checkpoint,
+          (old, now) -> now.getEpoch() >= old.getEpoch() ? now : old);
     }
   }
 

@@ -21,10 +21,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The one place that builds {@link ModelCheckpoint} records and numbers them: versions continue from the
- * highest one on the checkpoints topic. The weights are the model package's {@link CheckpointFile}
- * bytes. The trainer sends what it builds inside its own transactions; {@link #publishFile} sends a
- * model file written by {@code emotion train}.
+ * The one place that builds {@link ModelCheckpoint} records and numbers them: versions continue
+ * from the highest one on the checkpoints topic. The weights are the model package's {@link
+ * CheckpointFile} bytes. The trainer sends what it builds inside its own transactions; {@link
+ * #publishFile} sends a model file written by {@code emotion train}.
  */
 public final class CheckpointPublisher {
   private final ConnectionSettings settings;
@@ -41,14 +41,19 @@ public final class CheckpointPublisher {
   }
 
   /** Reads the checkpoints topic to learn the last version of {@code modelName}. */
-  public static CheckpointPublisher connect(ConnectionSettings settings, TopicSerdes serdes, String modelName) {
-    try (CheckpointHistory history = CheckpointHistory.read(settings, serdes, modelName, Set.of())) {
+  public static CheckpointPublisher connect(
+      ConnectionSettings settings, TopicSerdes serdes, String modelName) {
+    try (CheckpointHistory history =
+        CheckpointHistory.read(settings, serdes, modelName, Set.of())) {
       return continuing(settings, serdes, modelName, history);
     }
   }
 
   static CheckpointPublisher continuing(
-      ConnectionSettings settings, TopicSerdes serdes, String modelName, CheckpointHistory history) {
+      ConnectionSettings settings,
+      TopicSerdes serdes,
+      String modelName,
+      CheckpointHistory history) {
     return new CheckpointPublisher(settings, serdes, modelName, history.latestVersion());
   }
 
@@ -113,16 +118,25 @@ public final class CheckpointPublisher {
     }
     // Sent as read, byte for byte, so the file and the record carry the same SHA-256.
     ModelCheckpoint checkpoint = build("file:" + file.getFileName(), contents, bytes);
-    try (KafkaProducer<String, ModelCheckpoint> producer = new KafkaProducer<>(
-        settings.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES)),
-        serdes.keys().serializer(), serdes.checkpoints().serializer())) {
-      producer.send(new ProducerRecord<>(settings.topics().checkpoints(), modelName, checkpoint)).get();
+    try (KafkaProducer<String, ModelCheckpoint> producer =
+        new KafkaProducer<>(
+            settings.clientConfig(
+                Map.of(
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                    TopicSpec.MAX_RECORD_BYTES)),
+            serdes.keys().serializer(),
+            serdes.checkpoints().serializer())) {
+      producer
+          .send(new ProducerRecord<>(settings.topics().checkpoints(), modelName, checkpoint))
+          .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing " + file, e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("could not publish " + file + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "could not publish " + file + ": " + e.getCause().getMessage(), e.getCause());
     }
     versionPublished(checkpoint.getVersion());
     return checkpoint;

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control topic as seen by one model's trainer. The offset up to which commands have been applied
- * is committed in the trainer's transactions under the group id; everything before it is history
- * ({@link #history}), everything after it is new ({@link #poll}). Commands keyed by another model's name
- * are passed over; unreadable ones go to the dead letters.
+ * The control topic as seen by one model's trainer. The offset up to which commands have been
+ * applied is committed in the trainer's transactions under the group id; everything before it is
+ * history ({@link #history}), everything after it is new ({@link #poll}). Commands keyed by another
+ * model's name are passed over; unreadable ones go to the dead letters.
  */
 final class ControlInbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlInbox.class);
@@ -42,37 +41,52 @@ final class ControlInbox implements AutoCloseable {
   private final List<TopicPartition> partitions;
   private final Map<TopicPartition, Long> committed = new HashMap<>();
 
-  ControlInbox(ConnectionSettings settings, TopicSerdes serdes, String groupId, String modelName,
+  ControlInbox(
+      ConnectionSettings settings,
+      TopicSerdes serdes,
+      String groupId,
+      String modelName,
       DeadLetterPublisher deadLetters) {
     this.modelName = modelName;
     this.deadLetters = deadLetters;
     Map<String, Object> config = new HashMap<>(TopicScan.readerConfig(settings));
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    consumer = new KafkaConsumer<>(config, serdes.keys().deserializer(), serdes.commands().deserializer());
+    consumer =
+        new KafkaConsumer<>(config, serdes.keys().deserializer(), serdes.commands().deserializer());
     String topic = settings.topics().control();
     partitions = TopicScan.partitions(consumer, topic, settings);
     consumer.assign(partitions);
     Map<TopicPartition, OffsetAndMetadata> offsets = consumer.committed(new HashSet<>(partitions));
-    partitions.forEach(p -> {
-      OffsetAndMetadata offset = offsets.get(p);
-      committed.put(p, offset == null ? 0L : offset.offset());
-    });
+    partitions.forEach(
+        p -> {
+          OffsetAndMetadata offset = offsets.get(p);
+          committed.put(p, offset == null ? 0L : offset.offset());
+        });
   }
 
   /** The commands already applied by earlier trainers, in topic order. */
   List<Entry> history() {
     List<Entry> entries = new ArrayList<>();
     consumer.seekToBeginning(partitions);
-    TopicScan.readUntil(consumer, committed, record -> {
-      if (isOurs(record)) {
-        entries.add(new Entry(record.offset(), record.value()));
-      }
-    }, unreadable -> { /* dead-lettered when it was new */ });
+    TopicScan.readUntil(
+        consumer,
+        committed,
+        record -> {
+          if (isOurs(record)) {
+            entries.add(new Entry(record.offset(), record.value()));
+          }
+        },
+        unreadable -> {
+          /* dead-lettered when it was new */
+        });
     committed.forEach(consumer::seek);
     return entries;
   }
 
-  /** New commands, waiting up to {@code timeout} for the first; unreadable records are dead-lettered. */
+  /**
+   * New commands, waiting up to {@code timeout} for the first; unreadable records are
+   * dead-lettered.
+   */
   List<Entry> poll(Duration timeout) {
     List<Entry> entries = new ArrayList<>();
     try {
@@ -87,9 +101,17 @@ final class ControlInbox implements AutoCloseable {
         LOG.warn("cannot read the control topic now, will retry: {}", record.reason());
         return entries;
       }
-      deadLetters.publish(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
-          DeadLetters.fromRecord(TrainingData.STAGE, record.describe(), e.getCause(), record.topic(),
-              record.partition(), record.offset(), record.key(), record.value()));
+      deadLetters.publish(
+          record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+          DeadLetters.fromRecord(
+              TrainingData.STAGE,
+              record.describe(),
+              e.getCause(),
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              record.key(),
+              record.value()));
       deadLetters.flush();
       consumer.seek(record.topicPartition(), record.nextOffset());
     }
@@ -104,9 +126,11 @@ final class ControlInbox implements AutoCloseable {
   }
 
   private boolean isOurs(ConsumerRecord<String, ControlCommand> record) {
-    boolean ours = record.value() != null && (record.key() == null || record.key().equals(modelName));
+    boolean ours =
+        record.value() != null && (record.key() == null || record.key().equals(modelName));
     if (!ours) {
-      LOG.debug("passing over control record at offset {} for model {}", record.offset(), record.key());
+      LOG.debug(
+          "passing over control record at offset {} for model {}", record.offset(), record.key());
     }
     return ours;
   }

@@ -12,13 +12,13 @@ import java.util.Optional;
 
 /**
  * Decides when the served model has drifted far enough, for long enough, to retrain it: fed the
- * serving states of one model and the accuracy reports of every version, it answers a report with the
- * reason to retrain, or nothing. No Kafka here; {@link DriftWatch} feeds it. Not thread-safe.
+ * serving states of one model and the accuracy reports of every version, it answers a report with
+ * the reason to retrain, or nothing. No Kafka here; {@link DriftWatch} feeds it. Not thread-safe.
  *
- * <p>Only the served version's reports count: a candidate scored in shadow is not what users see. Of
- * those, only the report of the latest window is the rolling accuracy; hopping windows overlap, and an
- * older window's report (its closing one, say) says less about now. The condition is judged on reports
- * alone: a firing needs fresh evidence, and without labelled frames there is none.
+ * <p>Only the served version's reports count: a candidate scored in shadow is not what users see.
+ * Of those, only the report of the latest window is the rolling accuracy; hopping windows overlap,
+ * and an older window's report (its closing one, say) says less about now. The condition is judged
+ * on reports alone: a firing needs fresh evidence, and without labelled frames there is none.
  */
 final class DriftPolicy {
   private final DriftRetraining settings;
@@ -27,13 +27,18 @@ final class DriftPolicy {
   private Long servingVersion;
   private Double validationAccuracy;
   private long latestWindowStart = Long.MIN_VALUE;
-  /** When the condition was first seen in the current unbroken stretch; null while it does not hold. */
+
+  /**
+   * When the condition was first seen in the current unbroken stretch; null while it does not hold.
+   */
   private Long heldSince;
+
   private Long lastFiring;
 
   DriftPolicy(DriftRetraining settings, Clock clock) {
     if (!settings.enabled()) {
-      throw new IllegalArgumentException("the drift policy has no threshold: give points below validation or a floor");
+      throw new IllegalArgumentException(
+          "the drift policy has no threshold: give points below validation or a floor");
     }
     this.settings = settings;
     this.clock = clock;
@@ -48,7 +53,9 @@ final class DriftPolicy {
     lastFiring = lastFiring == null ? millis : Math.max(lastFiring, millis);
   }
 
-  /** The latest serving state of the model; null when it was deleted. A new version starts afresh. */
+  /**
+   * The latest serving state of the model; null when it was deleted. A new version starts afresh.
+   */
   void serving(ServingState state) {
     Long version = state == null ? null : state.getServing().getVersion();
     if (version == null || !version.equals(servingVersion)) {
@@ -63,9 +70,12 @@ final class DriftPolicy {
     return Optional.ofNullable(servingVersion);
   }
 
-  /** The reason to retrain now, if this report completes a sustained drift outside the cool-down. */
+  /**
+   * The reason to retrain now, if this report completes a sustained drift outside the cool-down.
+   */
   Optional<String> report(AccuracyReport report) {
-    if (servingVersion == null || report.getModelVersion() != servingVersion
+    if (servingVersion == null
+        || report.getModelVersion() != servingVersion
         || report.getTotal() < settings.minFrames()
         || report.getWindowStartMs().toEpochMilli() < latestWindowStart) {
       return Optional.empty();
@@ -86,9 +96,15 @@ final class DriftPolicy {
     }
     lastFiring = now;
     heldSince = null;
-    return Optional.of(String.format(Locale.ROOT, "version %d rolling accuracy %.2f over %d labelled frames has "
-            + "stayed %s for %s", servingVersion, report.getAccuracy(), report.getTotal(),
-        String.join(" and ", breaches), seconds(held)));
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "version %d rolling accuracy %.2f over %d labelled frames has " + "stayed %s for %s",
+            servingVersion,
+            report.getAccuracy(),
+            report.getTotal(),
+            String.join(" and ", breaches),
+            seconds(held)));
   }
 
   private boolean coolingDown(long now) {
@@ -100,9 +116,15 @@ final class DriftPolicy {
     List<String> breaches = new ArrayList<>();
     Double points = settings.pointsBelowValidation();
     // The tolerance keeps 0.30 - 0.20 (0.0999… in binary) at the 10 points it is.
-    if (points != null && validationAccuracy != null && validationAccuracy - accuracy >= points / 100 - 1e-9) {
-      breaches.add(String.format(Locale.ROOT, "%s+ points below its validation accuracy %.2f",
-          plain(points), validationAccuracy));
+    if (points != null
+        && validationAccuracy != null
+        && validationAccuracy - accuracy >= points / 100 - 1e-9) {
+      breaches.add(
+          String.format(
+              Locale.ROOT,
+              "%s+ points below its validation accuracy %.2f",
+              plain(points),
+              validationAccuracy));
     }
     if (settings.floor() != null && accuracy < settings.floor()) {
       breaches.add(String.format(Locale.ROOT, "below the floor %s", plain(settings.floor())));
@@ -115,7 +137,8 @@ final class DriftPolicy {
   }
 
   private static String seconds(long millis) {
-    return millis >= 10_000 || millis % 1000 == 0 ? Math.round(millis / 1000.0) + " s"
+    return millis >= 10_000 || millis % 1000 == 0
+        ? Math.round(millis / 1000.0) + " s"
         : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 }

@@ -9,7 +9,9 @@ public enum PublishPolicy {
 
   boolean publishes(double validationAccuracy, double bestSoFar) {
     // Without validation figures there is nothing to compare: every epoch counts as the best.
-    return this == EVERY || Double.isNaN(validationAccuracy) || Double.isNaN(bestSoFar)
+    return this == EVERY
+        || Double.isNaN(validationAccuracy)
+        || Double.isNaN(bestSoFar)
         || validationAccuracy > bestSoFar;
   }
 }

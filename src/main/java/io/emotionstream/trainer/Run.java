@@ -14,13 +14,21 @@ final class Run {
   final String runId;
   final Hyperparameters hyperparameters;
   final TrainingMode mode;
+
   /** Epochs already completed and checkpointed before this process took the run over. */
   int epochsDone;
+
   /** The best validation accuracy among the checkpoints published so far; NaN before the first. */
   double bestValidation = Double.NaN;
+
   boolean resumed;
-  /** The version of the run's latest checkpoint, by this process or the one it took the run over from. */
+
+  /**
+   * The version of the run's latest checkpoint, by this process or the one it took the run over
+   * from.
+   */
   Long lastCheckpointVersion;
+
   volatile boolean cancelRequested;
 
   Run(ControlCommand command, Hyperparameters hyperparameters) {
@@ -34,7 +42,8 @@ final class Run {
     return status(runId, commandId, state, epochsDone, hyperparameters.epochs());
   }
 
-  static TrainingStatus.Builder status(String runId, String commandId, RunState state, int epoch, int totalEpochs) {
+  static TrainingStatus.Builder status(
+      String runId, String commandId, RunState state, int epoch, int totalEpochs) {
     return TrainingStatus.newBuilder()
         .setRunId(runId)
         .setCommandId(commandId)

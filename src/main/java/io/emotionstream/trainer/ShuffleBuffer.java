@@ -4,8 +4,9 @@ import io.emotionstream.data.FaceSet;
 import java.util.Random;
 
 /**
- * A fixed-size pool of faces for shuffling a stream too large to hold: once full, every face offered
- * pushes out one chosen at random. Faces leave in an order that mixes the stream over the pool's span.
+ * A fixed-size pool of faces for shuffling a stream too large to hold: once full, every face
+ * offered pushes out one chosen at random. Faces leave in an order that mixes the stream over the
+ * pool's span.
  */
 final class ShuffleBuffer {
   private final byte[] pixels;
@@ -38,11 +39,13 @@ final class ShuffleBuffer {
   /** Moves a random face into {@code target} at slot {@code index}; returns its label. */
   int takeInto(byte[] target, int index) {
     int chosen = random.nextInt(size);
-    System.arraycopy(pixels, chosen * FaceSet.PIXELS, target, index * FaceSet.PIXELS, FaceSet.PIXELS);
+    System.arraycopy(
+        pixels, chosen * FaceSet.PIXELS, target, index * FaceSet.PIXELS, FaceSet.PIXELS);
     int label = labels[chosen];
     size--;
     if (chosen != size) {
-      System.arraycopy(pixels, size * FaceSet.PIXELS, pixels, chosen * FaceSet.PIXELS, FaceSet.PIXELS);
+      System.arraycopy(
+          pixels, size * FaceSet.PIXELS, pixels, chosen * FaceSet.PIXELS, FaceSet.PIXELS);
       labels[chosen] = labels[size];
     }
     return label;

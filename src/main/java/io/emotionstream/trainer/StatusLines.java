@@ -12,7 +12,8 @@ public final class StatusLines {
     StringBuilder line = new StringBuilder();
     line.append(status.getRunId()).append(' ').append(status.getState());
     if (status.getState() == RunState.EPOCH_COMPLETED || status.getState() == RunState.COMPLETED) {
-      line.append(String.format(Locale.ROOT, " epoch %d/%d", status.getEpoch(), status.getTotalEpochs()));
+      line.append(
+          String.format(Locale.ROOT, " epoch %d/%d", status.getEpoch(), status.getTotalEpochs()));
       append(line, "loss %.4f", status.getTrainLoss());
       append(line, "accuracy %.3f", status.getTrainAccuracy());
       append(line, "validation %.3f", status.getValidationAccuracy());
@@ -24,7 +25,9 @@ public final class StatusLines {
         line.append(" checkpoint v").append(status.getModelVersion());
       }
     } else if (status.getState() != RunState.QUEUED && status.getState() != RunState.REJECTED) {
-      line.append(String.format(Locale.ROOT, " after epoch %d/%d", status.getEpoch(), status.getTotalEpochs()));
+      line.append(
+          String.format(
+              Locale.ROOT, " after epoch %d/%d", status.getEpoch(), status.getTotalEpochs()));
     }
     if (status.getMessage() != null && status.getState() != RunState.EPOCH_COMPLETED) {
       line.append(": ").append(status.getMessage());
@@ -40,7 +43,8 @@ public final class StatusLines {
 
   private static String duration(double seconds) {
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
         : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
   }
 }

@@ -43,7 +43,10 @@ public final class TrainerMetrics {
     }
   }
 
-  /** Counts one accuracy report read by the drift policy, whether it counted or not. Live, like batches. */
+  /**
+   * Counts one accuracy report read by the drift policy, whether it counted or not. Live, like
+   * batches.
+   */
   synchronized void recordDriftReport() {
     driftReports++;
   }
@@ -52,7 +55,10 @@ public final class TrainerMetrics {
     automaticRetrains++;
   }
 
-  /** Accuracy reports the drift policy has read since this trainer started; 0 when the policy is off. */
+  /**
+   * Accuracy reports the drift policy has read since this trainer started; 0 when the policy is
+   * off.
+   */
   public synchronized long driftReports() {
     return driftReports;
   }
@@ -67,7 +73,10 @@ public final class TrainerMetrics {
     return batches;
   }
 
-  /** Mini-batches whose update was skipped because their gradients were not finite (TrainingLoop#step). */
+  /**
+   * Mini-batches whose update was skipped because their gradients were not finite
+   * (TrainingLoop#step).
+   */
   public synchronized long skippedBatches() {
     return skippedBatches;
   }

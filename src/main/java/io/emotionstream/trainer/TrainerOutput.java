@@ -23,9 +23,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Everything the trainer writes, in Kafka transactions: an epoch's status and checkpoint, and the
- * position on the control topic up to which commands have been applied, become visible together or not
- * at all. The transactional id is stable per model, so a new trainer fences an old one that is still
- * running (a zombie) and aborts whatever it left half-written.
+ * position on the control topic up to which commands have been applied, become visible together or
+ * not at all. The transactional id is stable per model, so a new trainer fences an old one that is
+ * still running (a zombie) and aborts whatever it left half-written.
  */
 final class TrainerOutput implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
@@ -36,7 +36,11 @@ final class TrainerOutput implements AutoCloseable {
   private final ConsumerGroupMetadata controlGroup;
   private final TrainerMetrics metrics;
 
-  TrainerOutput(ConnectionSettings settings, TopicSerdes serdes, String transactionalId, String controlGroupId,
+  TrainerOutput(
+      ConnectionSettings settings,
+      TopicSerdes serdes,
+      String transactionalId,
+      String controlGroupId,
       TrainerMetrics metrics) {
     this.metrics = metrics;
     this.statuses = serdes.trainingStatuses().serializer();
@@ -44,14 +48,18 @@ final class TrainerOutput implements AutoCloseable {
     this.statusTopic = settings.topics().trainerStatus();
     this.checkpointTopic = settings.topics().checkpoints();
     this.controlGroup = new ConsumerGroupMetadata(controlGroupId);
-    String why = "the trainer writes its statuses, checkpoints and control offsets in one transaction";
-    this.producer = new KafkaProducer<>(ClientConfig.of(settings)
-            .require(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId, why)
-            .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, why)
-            .require(ProducerConfig.ACKS_CONFIG, "all", why)
-            .orDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES)
-            .values(),
-        new StringSerializer(), new ByteArraySerializer());
+    String why =
+        "the trainer writes its statuses, checkpoints and control offsets in one transaction";
+    this.producer =
+        new KafkaProducer<>(
+            ClientConfig.of(settings)
+                .require(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId, why)
+                .require(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, why)
+                .require(ProducerConfig.ACKS_CONFIG, "all", why)
+                .orDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES)
+                .values(),
+            new StringSerializer(),
+            new ByteArraySerializer());
     producer.initTransactions();
   }
 
@@ -61,20 +69,28 @@ final class TrainerOutput implements AutoCloseable {
    * @param checkpoint null for none
    * @param controlPosition next control offset per partition, or empty to leave it
    */
-  void commit(List<TrainingStatus> statusRecords, ModelCheckpoint checkpoint,
+  void commit(
+      List<TrainingStatus> statusRecords,
+      ModelCheckpoint checkpoint,
       Map<TopicPartition, Long> controlPosition) {
     producer.beginTransaction();
     try {
       if (checkpoint != null) {
-        producer.send(new ProducerRecord<>(checkpointTopic, checkpoint.getModelName(),
-            checkpoints.serialize(checkpointTopic, checkpoint)));
+        producer.send(
+            new ProducerRecord<>(
+                checkpointTopic,
+                checkpoint.getModelName(),
+                checkpoints.serialize(checkpointTopic, checkpoint)));
       }
       for (TrainingStatus status : statusRecords) {
-        producer.send(new ProducerRecord<>(statusTopic, status.getRunId(), statuses.serialize(statusTopic, status)));
+        producer.send(
+            new ProducerRecord<>(
+                statusTopic, status.getRunId(), statuses.serialize(statusTopic, status)));
       }
       if (!controlPosition.isEmpty()) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
-        controlPosition.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
+        controlPosition.forEach(
+            (partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
         producer.sendOffsetsToTransaction(offsets, controlGroup);
       }
       producer.commitTransaction();

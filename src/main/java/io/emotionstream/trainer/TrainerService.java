@@ -41,11 +41,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code emotion trainer}: turns the training topic into models on command. Commands from the control
- * topic are applied once each, in order; runs go one at a time, later ones queue. After every epoch a
- * status and (per {@link PublishPolicy}) a checkpoint are committed in one transaction together with the
- * control position, so a trainer started after a crash finds from Kafka alone which runs are unfinished,
- * resumes each from its last checkpoint, and never repeats a version or a checkpoint.
+ * {@code emotion trainer}: turns the training topic into models on command. Commands from the
+ * control topic are applied once each, in order; runs go one at a time, later ones queue. After
+ * every epoch a status and (per {@link PublishPolicy}) a checkpoint are committed in one
+ * transaction together with the control position, so a trainer started after a crash finds from
+ * Kafka alone which runs are unfinished, resumes each from its last checkpoint, and never repeats a
+ * version or a checkpoint.
  */
 public final class TrainerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
@@ -55,10 +56,13 @@ public final class TrainerService implements AutoCloseable {
   private final TopicSerdes serdes;
   private final TrainerSettings trainer;
   private final Thread thread;
+
   /** Written under this object's monitor, which waiters on a change wait on; read without it. */
   private volatile State state = State.STARTING;
+
   /** Whether it has fenced earlier trainers and recovered their runs, whatever its state now. */
   private volatile boolean recovered;
+
   private volatile Throwable failure;
 
   private final Deque<Run> queue = new ArrayDeque<>();
@@ -73,15 +77,16 @@ public final class TrainerService implements AutoCloseable {
   private DriftWatch drift;
   private Map<org.apache.kafka.common.TopicPartition, Long> committedPosition = Map.of();
 
-  private TrainerService(
-      ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
+  private TrainerService(ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
     this.settings = settings;
     this.serdes = serdes;
     this.trainer = trainer;
     this.thread = new Thread(this::serve, "trainer-" + trainer.modelName());
   }
 
-  /** Where the service is in its life; it moves only forward, from STARTING to STOPPED or FAILED. */
+  /**
+   * Where the service is in its life; it moves only forward, from STARTING to STOPPED or FAILED.
+   */
   public enum State {
     /** Fencing earlier trainers and recovering their runs. */
     STARTING,
@@ -97,13 +102,16 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  public static TrainerService start(ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
+  public static TrainerService start(
+      ConnectionSettings settings, TopicSerdes serdes, TrainerSettings trainer) {
     TrainerService service = new TrainerService(settings, serdes, trainer);
     service.thread.start();
     return service;
   }
 
-  /** The transactional id every trainer of this model shares, so that only one of them can write. */
+  /**
+   * The transactional id every trainer of this model shares, so that only one of them can write.
+   */
   public static String transactionalId(ConnectionSettings settings, String modelName) {
     return settings.topics().prefix() + "trainer." + modelName;
   }
@@ -119,8 +127,8 @@ public final class TrainerService implements AutoCloseable {
   }
 
   /**
-   * Waits until this trainer has fenced any earlier one and recovered its runs, so that commands sent
-   * from now on are applied by it; false if it stopped or the time ran out first.
+   * Waits until this trainer has fenced any earlier one and recovered its runs, so that commands
+   * sent from now on are applied by it; false if it stopped or the time ran out first.
    */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
     awaitLeaving(State.STARTING, timeout);
@@ -128,9 +136,12 @@ public final class TrainerService implements AutoCloseable {
   }
 
   /** Waits until the state is another than {@code current}, or the time runs out. */
-  private synchronized void awaitLeaving(State current, Duration timeout) throws InterruptedException {
+  private synchronized void awaitLeaving(State current, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (long left = timeout.toNanos(); state == current && left > 0; left = deadline - System.nanoTime()) {
+    for (long left = timeout.toNanos();
+        state == current && left > 0;
+        left = deadline - System.nanoTime()) {
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }
   }
@@ -185,19 +196,29 @@ public final class TrainerService implements AutoCloseable {
     String id = transactionalId(settings, trainer.modelName());
     try (DeadLetterPublisher deadLetters = new DeadLetterPublisher(settings, serdes);
         TrainerOutput out = new TrainerOutput(settings, serdes, id, id, metrics);
-        ControlInbox commands = new ControlInbox(settings, serdes, id, trainer.modelName(), deadLetters);
-        TrainingData faces = new TrainingData(settings, serdes, deadLetters, trainer.cacheLimit(),
-            trainer.shuffleBuffer())) {
+        ControlInbox commands =
+            new ControlInbox(settings, serdes, id, trainer.modelName(), deadLetters);
+        TrainingData faces =
+            new TrainingData(
+                settings, serdes, deadLetters, trainer.cacheLimit(), trainer.shuffleBuffer())) {
       output = out;
       inbox = commands;
       data = faces;
       LOG.info("trainer of {} training on {}", trainer.modelName(), EmotionModel.preferredDevice());
-      // Statuses and checkpoints are read only after initTransactions has fenced any earlier trainer and
+      // Statuses and checkpoints are read only after initTransactions has fenced any earlier
+      // trainer and
       // aborted what it left open; only the checkpoints of the runs to resume are kept.
       List<ControlInbox.Entry> applied = inbox.history();
       recover(applied);
-      history = CheckpointHistory.read(settings, serdes, trainer.modelName(),
-          queue.stream().filter(run -> run.resumed).map(run -> run.runId).collect(Collectors.toSet()));
+      history =
+          CheckpointHistory.read(
+              settings,
+              serdes,
+              trainer.modelName(),
+              queue.stream()
+                  .filter(run -> run.resumed)
+                  .map(run -> run.runId)
+                  .collect(Collectors.toSet()));
       publisher = CheckpointPublisher.continuing(settings, serdes, trainer.modelName(), history);
       committedPosition = inbox.position();
       drift = startDriftWatch(applied);
@@ -232,14 +253,23 @@ public final class TrainerService implements AutoCloseable {
     if (!trainer.drift().enabled()) {
       return null;
     }
-    return DriftWatch.start(settings, serdes, trainer.modelName(), trainer.drift(), DriftWatch.lastFiring(applied),
-        Clock.systemUTC(), metrics);
+    return DriftWatch.start(
+        settings,
+        serdes,
+        trainer.modelName(),
+        trainer.drift(),
+        DriftWatch.lastFiring(applied),
+        Clock.systemUTC(),
+        metrics);
   }
 
   /** Rebuilds the queue from the commands already applied and the statuses of their runs. */
   private void recover(List<ControlInbox.Entry> applied) {
     Map<String, TrainingStatus> lastStatus = new HashMap<>();
-    TopicScan.readAll(settings, settings.topics().trainerStatus(), serdes.keys().deserializer(),
+    TopicScan.readAll(
+        settings,
+        settings.topics().trainerStatus(),
+        serdes.keys().deserializer(),
         serdes.trainingStatuses().deserializer(),
         record -> {
           if (record.value() != null) {
@@ -249,7 +279,8 @@ public final class TrainerService implements AutoCloseable {
         unreadable -> LOG.warn("ignoring {}", unreadable.describe()));
     for (ControlInbox.Entry entry : applied) {
       ControlCommand command = entry.command();
-      if (!appliedCommands.add(command.getCommandId()) || command.getType() != CommandType.RETRAIN) {
+      if (!appliedCommands.add(command.getCommandId())
+          || command.getType() != CommandType.RETRAIN) {
         continue;
       }
       TrainingStatus last = lastStatus.get(Commands.runId(command.getCommandId()));
@@ -259,8 +290,12 @@ public final class TrainerService implements AutoCloseable {
       Run run = new Run(command, Commands.hyperparameters(command));
       run.resumed = last.getState() != RunState.QUEUED;
       queue.add(run);
-      LOG.info("recovered {} run {} at epoch {} of {}", run.resumed ? "unfinished" : "queued", run.runId,
-          last.getEpoch(), last.getTotalEpochs());
+      LOG.info(
+          "recovered {} run {} at epoch {} of {}",
+          run.resumed ? "unfinished" : "queued",
+          run.runId,
+          last.getEpoch(),
+          last.getTotalEpochs());
     }
   }
 
@@ -273,13 +308,15 @@ public final class TrainerService implements AutoCloseable {
         drift.applied(command);
       }
       if (!appliedCommands.add(command.getCommandId())) {
-        LOG.info("command {} at offset {} was applied before: ignored", command.getCommandId(), entry.offset());
+        LOG.info(
+            "command {} at offset {} was applied before: ignored",
+            command.getCommandId(),
+            entry.offset());
       } else if (command.getType() == CommandType.RETRAIN) {
         statuses.add(accept(command));
       } else if (command.getType() == CommandType.CANCEL) {
         cancel(command, statuses);
       } // PROMOTE and ROLLBACK are the classifiers' to follow
-
     }
     Map<org.apache.kafka.common.TopicPartition, Long> position = inbox.position();
     if (!statuses.isEmpty() || !position.equals(committedPosition)) {
@@ -295,23 +332,33 @@ public final class TrainerService implements AutoCloseable {
       hyperparameters = Commands.hyperparameters(command);
     } catch (IllegalArgumentException e) {
       LOG.warn("rejected command {}: {}", command.getCommandId(), e.getMessage());
-      return Run.status(runId, command.getCommandId(), RunState.REJECTED, 0,
+      return Run.status(
+              runId,
+              command.getCommandId(),
+              RunState.REJECTED,
+              0,
               command.getEpochs() == null ? 0 : command.getEpochs())
-          .setMessage(e.getMessage()).build();
+          .setMessage(e.getMessage())
+          .build();
     }
     Run run = new Run(command, hyperparameters);
     queue.add(run);
     LOG.info("queued run {}: {} {}", runId, run.mode, hyperparameters);
-    return run.status(RunState.QUEUED).setMessage(queue.size() == 1 ? "next to run" : (queue.size() - 1)
-        + " run(s) ahead").build();
+    return run.status(RunState.QUEUED)
+        .setMessage(queue.size() == 1 ? "next to run" : (queue.size() - 1) + " run(s) ahead")
+        .build();
   }
 
   private void cancel(ControlCommand command, List<TrainingStatus> statuses) {
-    String target = command.getTargetRunId() != null ? command.getTargetRunId()
-        : current != null ? current.runId : null;
+    String target =
+        command.getTargetRunId() != null
+            ? command.getTargetRunId()
+            : current != null ? current.runId : null;
     Run run = queue.stream().filter(r -> r.runId.equals(target)).findFirst().orElse(null);
     if (run == null) {
-      LOG.info("CANCEL {}: no {} to cancel", command.getCommandId(),
+      LOG.info(
+          "CANCEL {}: no {} to cancel",
+          command.getCommandId(),
           target == null ? "run in progress" : "unfinished run " + target);
       return;
     }
@@ -320,7 +367,10 @@ public final class TrainerService implements AutoCloseable {
     } else {
       queue.remove(run);
     }
-    statuses.add(run.status(RunState.CANCELLED).setMessage("cancelled by command " + command.getCommandId()).build());
+    statuses.add(
+        run.status(RunState.CANCELLED)
+            .setMessage("cancelled by command " + command.getCommandId())
+            .build());
   }
 
   private void execute(Run run) {
@@ -333,19 +383,26 @@ public final class TrainerService implements AutoCloseable {
         return;
       }
       LOG.error("run {} failed: {}", run.runId, e.getMessage(), e);
-      output.commit(List.of(run.status(RunState.FAILED).setMessage(describe(e)).build()), null, inbox.position());
+      output.commit(
+          List.of(run.status(RunState.FAILED).setMessage(describe(e)).build()),
+          null,
+          inbox.position());
     }
   }
 
   /**
-   * The checkpoint the classifiers serve, which fine-tuning starts from: under guarded promotion the latest
-   * checkpoint may be a candidate that was found worse. Empty if none is served, or the serving topic is missing
-   * (an installation whose topics predate it): then the latest checkpoint is the base.
+   * The checkpoint the classifiers serve, which fine-tuning starts from: under guarded promotion
+   * the latest checkpoint may be a candidate that was found worse. Empty if none is served, or the
+   * serving topic is missing (an installation whose topics predate it): then the latest checkpoint
+   * is the base.
    */
   private Optional<ModelCheckpoint> served() {
     AtomicReference<ModelCheckpoint> served = new AtomicReference<>();
     try {
-      TopicScan.readAll(settings, settings.topics().serving(), serdes.keys().deserializer(),
+      TopicScan.readAll(
+          settings,
+          settings.topics().serving(),
+          serdes.keys().deserializer(),
           serdes.servingStates().deserializer(),
           record -> {
             if (record.value() != null && trainer.modelName().equals(record.key())) {
@@ -354,7 +411,9 @@ public final class TrainerService implements AutoCloseable {
           },
           unreadable -> LOG.warn("ignoring {}", unreadable.describe()));
     } catch (RuntimeException e) {
-      LOG.warn("cannot read {} ({}): fine-tuning starts from the latest checkpoint", settings.topics().serving(),
+      LOG.warn(
+          "cannot read {} ({}): fine-tuning starts from the latest checkpoint",
+          settings.topics().serving(),
           e.getMessage());
       return Optional.empty();
     }
@@ -374,31 +433,50 @@ public final class TrainerService implements AutoCloseable {
       start = saved.weights();
       optimizerState = saved.optimizer(); // so the run goes on as if never stopped
       run.epochsDone = own.getEpoch();
-      run.bestValidation = own.getValidationAccuracy() == null ? Double.NaN : own.getValidationAccuracy();
-      origin = "resumed after epoch " + own.getEpoch() + " from its checkpoint version " + own.getVersion();
+      run.bestValidation =
+          own.getValidationAccuracy() == null ? Double.NaN : own.getValidationAccuracy();
+      origin =
+          "resumed after epoch "
+              + own.getEpoch()
+              + " from its checkpoint version "
+              + own.getVersion();
     } else if (run.mode == TrainingMode.FINE_TUNE) {
-      ModelCheckpoint base = served().or(history::latest).orElseThrow(() -> new IllegalStateException(
-          "no checkpoint of " + trainer.modelName() + " to fine-tune from; retrain with mode SCRATCH first"));
+      ModelCheckpoint base =
+          served()
+              .or(history::latest)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no checkpoint of "
+                              + trainer.modelName()
+                              + " to fine-tune from; retrain with mode SCRATCH first"));
       start = contents(base).weights(); // a new run: its optimizer starts afresh
       origin = "fine-tuning checkpoint version " + base.getVersion();
     } else {
       origin = "from scratch";
     }
     Device device = EmotionModel.preferredDevice();
-    output.commit(List.of(run.status(RunState.STARTED).setMessage(origin + " on " + device).build()), null,
+    output.commit(
+        List.of(run.status(RunState.STARTED).setMessage(origin + " on " + device).build()),
+        null,
         inbox.position());
     LOG.info("run {} started {} on {}: {}", run.runId, origin, device, h);
-    try (EmotionModel model = start == null
-            ? EmotionModel.initialised((float) h.dropout(), h.seed(), device)
-            : EmotionModel.withWeights(start, (float) h.dropout(), device);
+    try (EmotionModel model =
+            start == null
+                ? EmotionModel.initialised((float) h.dropout(), h.seed(), device)
+                : EmotionModel.withWeights(start, (float) h.dropout(), device);
         TrainingLoop loop = new TrainingLoop(model, h, optimizerState)) {
-      loop.run(data, run.epochsDone + 1, new Publishing(run, model, loop), () -> {
-        if (stopping()) {
-          return true;
-        }
-        apply(inbox.poll(Duration.ZERO));
-        return run.cancelRequested; // its status is written by the command
-      });
+      loop.run(
+          data,
+          run.epochsDone + 1,
+          new Publishing(run, model, loop),
+          () -> {
+            if (stopping()) {
+              return true;
+            }
+            apply(inbox.poll(Duration.ZERO));
+            return run.cancelRequested; // its status is written by the command
+          });
     }
   }
 
@@ -427,45 +505,65 @@ public final class TrainerService implements AutoCloseable {
     public void epochFinished(EpochResult result) {
       epochsHere++;
       double secondsPerEpoch = (System.nanoTime() - start) / 1e9 / epochsHere;
-      publishEpoch(run, result, model, loop, secondsPerEpoch * (run.hyperparameters.epochs() - result.epoch()));
+      publishEpoch(
+          run,
+          result,
+          model,
+          loop,
+          secondsPerEpoch * (run.hyperparameters.epochs() - result.epoch()));
       run.epochsDone = result.epoch();
     }
   }
 
-  private void publishEpoch(Run run, EpochResult result, EmotionModel model, TrainingLoop loop, double etaSeconds) {
+  private void publishEpoch(
+      Run run, EpochResult result, EmotionModel model, TrainingLoop loop, double etaSeconds) {
     Hyperparameters h = run.hyperparameters;
     ModelCheckpoint checkpoint = null;
     if (trainer.publish().publishes(result.validationAccuracy(), run.bestValidation)) {
       catchUpWithCheckpoints();
-      checkpoint = publisher.build(run.runId, Checkpoint.of(model.weights(), h, result, loop.optimizerState()));
+      checkpoint =
+          publisher.build(
+              run.runId, Checkpoint.of(model.weights(), h, result, loop.optimizerState()));
     }
     List<TrainingStatus> statuses = new ArrayList<>();
-    statuses.add(withMetrics(run.status(RunState.EPOCH_COMPLETED), result)
-        .setEpoch(result.epoch())
-        .setEtaSeconds(etaSeconds)
-        .setModelVersion(checkpoint == null ? null : checkpoint.getVersion())
-        .setMessage(result.trainExamples() + " training faces")
-        .build());
+    statuses.add(
+        withMetrics(run.status(RunState.EPOCH_COMPLETED), result)
+            .setEpoch(result.epoch())
+            .setEtaSeconds(etaSeconds)
+            .setModelVersion(checkpoint == null ? null : checkpoint.getVersion())
+            .setMessage(result.trainExamples() + " training faces")
+            .build());
     boolean last = result.epoch() == h.epochs();
     if (last) {
-      statuses.add(withMetrics(run.status(RunState.COMPLETED), result)
-          .setEpoch(result.epoch())
-          .setEtaSeconds(0.0)
-          .setModelVersion(checkpoint != null ? Long.valueOf(checkpoint.getVersion()) : run.lastCheckpointVersion)
-          .setMessage("completed " + h.epochs() + " epochs")
-          .build());
+      statuses.add(
+          withMetrics(run.status(RunState.COMPLETED), result)
+              .setEpoch(result.epoch())
+              .setEtaSeconds(0.0)
+              .setModelVersion(
+                  checkpoint != null
+                      ? Long.valueOf(checkpoint.getVersion())
+                      : run.lastCheckpointVersion)
+              .setMessage("completed " + h.epochs() + " epochs")
+              .build());
     }
     output.commit(statuses, checkpoint, inbox.position());
-    LOG.info("run {} epoch {}/{}: loss {} accuracy {} validation {}{}", run.runId, result.epoch(), h.epochs(),
-        String.format("%.4f", result.trainLoss()), String.format("%.3f", result.trainAccuracy()),
+    LOG.info(
+        "run {} epoch {}/{}: loss {} accuracy {} validation {}{}",
+        run.runId,
+        result.epoch(),
+        h.epochs(),
+        String.format("%.4f", result.trainLoss()),
+        String.format("%.3f", result.trainAccuracy()),
         String.format("%.3f", result.validationAccuracy()),
         checkpoint == null ? "" : ", checkpoint version " + checkpoint.getVersion());
     if (checkpoint != null) {
       publisher.versionPublished(checkpoint.getVersion());
       history.add(checkpoint);
       run.lastCheckpointVersion = checkpoint.getVersion();
-      run.bestValidation = Double.isNaN(run.bestValidation) ? result.validationAccuracy()
-          : Math.max(run.bestValidation, result.validationAccuracy());
+      run.bestValidation =
+          Double.isNaN(run.bestValidation)
+              ? result.validationAccuracy()
+              : Math.max(run.bestValidation, result.validationAccuracy());
     }
   }
 
@@ -478,7 +576,8 @@ public final class TrainerService implements AutoCloseable {
     publisher.versionPublished(history.latestVersion());
   }
 
-  private static TrainingStatus.Builder withMetrics(TrainingStatus.Builder status, EpochResult result) {
+  private static TrainingStatus.Builder withMetrics(
+      TrainingStatus.Builder status, EpochResult result) {
     return status
         .setTrainLoss(finite(result.trainLoss()))
         .setTrainAccuracy(finite(result.trainAccuracy()))
@@ -495,8 +594,14 @@ public final class TrainerService implements AutoCloseable {
     try {
       return CheckpointFile.fromRecord(checkpoint);
     } catch (CheckpointException e) {
-      throw new IllegalStateException("checkpoint version " + checkpoint.getVersion() + " of "
-          + checkpoint.getModelName() + " is unreadable: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "checkpoint version "
+              + checkpoint.getVersion()
+              + " of "
+              + checkpoint.getModelName()
+              + " is unreadable: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -504,7 +609,9 @@ public final class TrainerService implements AutoCloseable {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  /** Stops between two batches without writing anything more: a restarted trainer resumes the run. */
+  /**
+   * Stops between two batches without writing anything more: a restarted trainer resumes the run.
+   */
   @Override
   public void close() {
     if (!move(State.STARTING, State.STOPPING)) {

@@ -8,12 +8,18 @@ import io.emotionstream.control.ModelNames;
  * @param modelName the model it trains: the key of its commands and checkpoints
  * @param cacheLimit training examples kept in memory; past it each epoch streams the topic instead
  * @param shuffleBuffer faces held by the shuffle buffer when streaming
- * @param drift when it retrains by itself because the served model's accuracy drifted; off by default
+ * @param drift when it retrains by itself because the served model's accuracy drifted; off by
+ *     default
  */
-public record TrainerSettings(String modelName, PublishPolicy publish, int cacheLimit, int shuffleBuffer,
+public record TrainerSettings(
+    String modelName,
+    PublishPolicy publish,
+    int cacheLimit,
+    int shuffleBuffer,
     DriftRetraining drift) {
   /** Room for FER2013 twice over in about 160 MB of compact bytes. */
   public static final int DEFAULT_CACHE_LIMIT = 70_000;
+
   public static final int DEFAULT_SHUFFLE_BUFFER = 10_000;
 
   public TrainerSettings {
@@ -24,20 +30,24 @@ public record TrainerSettings(String modelName, PublishPolicy publish, int cache
       throw new IllegalArgumentException("cache limit must be at least 0, got " + cacheLimit);
     }
     if (shuffleBuffer < 1) {
-      throw new IllegalArgumentException("shuffle buffer must hold at least 1 face, got " + shuffleBuffer);
+      throw new IllegalArgumentException(
+          "shuffle buffer must hold at least 1 face, got " + shuffleBuffer);
     }
     if (drift == null) {
-      throw new IllegalArgumentException("drift retraining must be given: DriftRetraining.disabled() turns it off");
+      throw new IllegalArgumentException(
+          "drift retraining must be given: DriftRetraining.disabled() turns it off");
     }
   }
 
   /** A trainer that retrains only on command. */
-  public TrainerSettings(String modelName, PublishPolicy publish, int cacheLimit, int shuffleBuffer) {
+  public TrainerSettings(
+      String modelName, PublishPolicy publish, int cacheLimit, int shuffleBuffer) {
     this(modelName, publish, cacheLimit, shuffleBuffer, DriftRetraining.disabled());
   }
 
   public static TrainerSettings defaults() {
-    return new TrainerSettings(ModelNames.DEFAULT, PublishPolicy.EVERY, DEFAULT_CACHE_LIMIT, DEFAULT_SHUFFLE_BUFFER);
+    return new TrainerSettings(
+        ModelNames.DEFAULT, PublishPolicy.EVERY, DEFAULT_CACHE_LIMIT, DEFAULT_SHUFFLE_BUFFER);
   }
 
   public TrainerSettings withModelName(String value) {

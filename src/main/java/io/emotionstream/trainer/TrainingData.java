@@ -29,11 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training topic as epochs. An epoch covers the topic from the beginning to the end offsets taken
- * when it starts. While the training faces fit under the cache limit they are kept in memory as compact
- * bytes and each epoch reads only the offsets that are new; past it, each epoch streams the topic again
- * through a {@link ShuffleBuffer}. Validation faces are always kept, test faces ignored. A record that
- * cannot be read, or holds no 48x48 face, goes to the dead letters once and is skipped.
+ * The training topic as epochs. An epoch covers the topic from the beginning to the end offsets
+ * taken when it starts. While the training faces fit under the cache limit they are kept in memory
+ * as compact bytes and each epoch reads only the offsets that are new; past it, each epoch streams
+ * the topic again through a {@link ShuffleBuffer}. Validation faces are always kept, test faces
+ * ignored. A record that cannot be read, or holds no 48x48 face, goes to the dead letters once and
+ * is skipped.
  */
 final class TrainingData implements TrainingFaces, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
@@ -45,30 +46,44 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
   private final int cacheLimit;
   private final int shuffleBuffer;
   private final List<TopicPartition> partitions;
+
   /** Everything before these offsets has been taken into the cache (or the validation set). */
   private final Map<TopicPartition, Long> seenUpTo = new HashMap<>();
+
   private FaceSet training = new FaceSet();
   private final FaceSet validation = new FaceSet();
+
   /** Training faces of the last streamed pass: the size of the next one, as far as known. */
   private long lastPassFaces;
 
-  TrainingData(ConnectionSettings settings, TopicSerdes serdes, DeadLetterPublisher deadLetters,
-      int cacheLimit, int shuffleBuffer) {
+  TrainingData(
+      ConnectionSettings settings,
+      TopicSerdes serdes,
+      DeadLetterPublisher deadLetters,
+      int cacheLimit,
+      int shuffleBuffer) {
     this.topic = settings.topics().training();
     this.deadLetters = deadLetters;
     this.cacheLimit = cacheLimit;
     this.shuffleBuffer = shuffleBuffer;
     // Raw bytes, deserialized here, so that one bad record is dead-lettered with its exact offset.
-    this.consumer = new KafkaConsumer<>(TopicScan.readerConfig(settings), Serdes.String().deserializer(),
-        serdes.trainingExamples().deserializer());
-    this.partitions = TopicScan.partitions(consumer, topic, settings).stream()
-        .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+    this.consumer =
+        new KafkaConsumer<>(
+            TopicScan.readerConfig(settings),
+            Serdes.String().deserializer(),
+            serdes.trainingExamples().deserializer());
+    this.partitions =
+        TopicScan.partitions(consumer, topic, settings).stream()
+            .sorted(Comparator.comparingInt(TopicPartition::partition))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     partitions.forEach(p -> seenUpTo.put(p, 0L));
   }
 
-  /** Starts an epoch: takes the end offsets now and returns the training faces up to them, shuffled. */
+  /**
+   * Starts an epoch: takes the end offsets now and returns the training faces up to them, shuffled.
+   */
   @Override
   public EpochBatches nextEpoch(Random random) {
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -78,12 +93,18 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
       partitions.forEach(p -> consumer.seek(p, seenUpTo.get(p)));
       readInPartitionOrder(end);
       partitions.forEach(p -> seenUpTo.put(p, end.get(p)));
-      LOG.info("read {} new faces from {} in {} ms ({} training, {} validation in memory)",
-          training.size() + validation.size() - before, topic, (System.nanoTime() - started) / 1_000_000,
-          training.size(), validation.size());
+      LOG.info(
+          "read {} new faces from {} in {} ms ({} training, {} validation in memory)",
+          training.size() + validation.size() - before,
+          topic,
+          (System.nanoTime() - started) / 1_000_000,
+          training.size(),
+          validation.size());
       if (training.size() > cacheLimit) {
-        LOG.info("{} training faces exceed the cache limit of {}: streaming each epoch from now on",
-            training.size(), cacheLimit);
+        LOG.info(
+            "{} training faces exceed the cache limit of {}: streaming each epoch from now on",
+            training.size(),
+            cacheLimit);
         training = null;
       } else {
         return new ShuffledFaces(training, random);
@@ -95,14 +116,16 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
 
   /**
    * Reads up to {@code end} one partition after another: the faces then sit in the same order on
-   * every run, so a seeded run trains on the same batches however the fetches interleave partitions.
+   * every run, so a seeded run trains on the same batches however the fetches interleave
+   * partitions.
    */
   private void readInPartitionOrder(Map<TopicPartition, Long> end) {
     try {
       for (TopicPartition partition : partitions) {
         consumer.pause(partitions);
         consumer.resume(List.of(partition));
-        TopicScan.readUntil(consumer, Map.of(partition, end.get(partition)), this::take, this::deadLetter);
+        TopicScan.readUntil(
+            consumer, Map.of(partition, end.get(partition)), this::take, this::deadLetter);
       }
     } finally {
       consumer.resume(partitions);
@@ -127,7 +150,9 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
     }
     ByteBuffer pixels = example.getPixels();
     if (pixels.remaining() != FaceSet.PIXELS) {
-      deadLetter(record, "a 48x48 face needs " + FaceSet.PIXELS + " pixels, the record has " + pixels.remaining());
+      deadLetter(
+          record,
+          "a 48x48 face needs " + FaceSet.PIXELS + " pixels, the record has " + pixels.remaining());
       return;
     }
     byte[] face = new byte[FaceSet.PIXELS];
@@ -142,17 +167,34 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
   }
 
   private void deadLetter(ConsumerRecord<String, TrainingExample> record, String reason) {
-    deadLetters.publish(record.key(), DeadLetters.fromRecord(STAGE, reason, null, record.topic(),
-        record.partition(), record.offset(), bytes(record.key()), null));
+    deadLetters.publish(
+        record.key(),
+        DeadLetters.fromRecord(
+            STAGE,
+            reason,
+            null,
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            bytes(record.key()),
+            null));
   }
 
   private void deadLetter(UnreadableRecord record) {
     if (record.offset() < seenUpTo.getOrDefault(record.topicPartition(), 0L)) {
       return; // dead-lettered on an earlier pass
     }
-    deadLetters.publish(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
-        DeadLetters.fromRecord(STAGE, record.describe(), null, record.topic(), record.partition(),
-            record.offset(), record.key(), record.value()));
+    deadLetters.publish(
+        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+        DeadLetters.fromRecord(
+            STAGE,
+            record.describe(),
+            null,
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.key(),
+            record.value()));
   }
 
   private static byte[] bytes(String key) {
@@ -184,7 +226,9 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
       while (filled < labels.length) {
         while (!buffer.isFull() && refill()) {
           ConsumerRecord<String, TrainingExample> record = polled.poll();
-          boolean known = record.offset() < seenUpTo.get(new TopicPartition(record.topic(), record.partition()));
+          boolean known =
+              record.offset()
+                  < seenUpTo.get(new TopicPartition(record.topic(), record.partition()));
           TrainingExample example = record.value();
           if (example == null || example.getPixels().remaining() != FaceSet.PIXELS) {
             if (!known) {
@@ -215,7 +259,8 @@ final class TrainingData implements TrainingFaces, AutoCloseable {
     /** True when a polled record is waiting; false once the pass has reached its end offsets. */
     private boolean refill() {
       while (polled.isEmpty()) {
-        if (!TopicScan.pollBefore(consumer, end, remaining, polled::add, TrainingData.this::deadLetter)) {
+        if (!TopicScan.pollBefore(
+            consumer, end, remaining, polled::add, TrainingData.this::deadLetter)) {
           return false;
         }
       }

@@ -8,17 +8,25 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The latest annotated picture of each source, as JPEG, for the dashboard's live video: each picture is
- * encoded once and shared by every viewer, who can wait for the next one. Bounded: the sources updated
- * least recently go first. Thread-safe: one thread puts, any number read and wait.
+ * The latest annotated picture of each source, as JPEG, for the dashboard's live video: each
+ * picture is encoded once and shared by every viewer, who can wait for the next one. Bounded: the
+ * sources updated least recently go first. Thread-safe: one thread puts, any number read and wait.
  */
 public final class LatestPictures {
   /**
-   * @param sequence grows with every picture put, of any source: a viewer waits for one above the last it sent
+   * @param sequence grows with every picture put, of any source: a viewer waits for one above the
+   *     last it sent
    * @param faces each classified face's label ("happy 87%"), by face index
    */
-  public record Picture(String sourceId, long sceneIndex, long sceneTimeMs, int faceCount, List<String> faces,
-      byte[] jpeg, long sequence, long updatedTimeMs) {}
+  public record Picture(
+      String sourceId,
+      long sceneIndex,
+      long sceneTimeMs,
+      int faceCount,
+      List<String> faces,
+      byte[] jpeg,
+      long sequence,
+      long updatedTimeMs) {}
 
   private final int maxSources;
   private final LinkedHashMap<String, Picture> bySource = new LinkedHashMap<>();
@@ -34,8 +42,17 @@ public final class LatestPictures {
   public synchronized void put(AnnotatedScene scene, byte[] jpeg, long nowMs) {
     List<String> faces = scene.faces().stream().map(SceneAnnotator::label).toList();
     bySource.remove(scene.sourceId()); // re-inserted: the most recently updated last
-    bySource.put(scene.sourceId(), new Picture(scene.sourceId(), scene.sceneIndex(), scene.scene().getSceneTimeMs(),
-        scene.scene().getFaces().size(), faces, jpeg, ++sequence, nowMs));
+    bySource.put(
+        scene.sourceId(),
+        new Picture(
+            scene.sourceId(),
+            scene.sceneIndex(),
+            scene.scene().getSceneTimeMs(),
+            scene.scene().getFaces().size(),
+            faces,
+            jpeg,
+            ++sequence,
+            nowMs));
     if (bySource.size() > maxSources) {
       bySource.remove(bySource.keySet().iterator().next());
     }
@@ -47,11 +64,11 @@ public final class LatestPictures {
   }
 
   /**
-   * The source's latest picture once it is newer than {@code afterSequence}; empty if none came within the
-   * timeout or the source was dropped.
+   * The source's latest picture once it is newer than {@code afterSequence}; empty if none came
+   * within the timeout or the source was dropped.
    */
-  public synchronized Optional<Picture> awaitNewer(String sourceId, long afterSequence, Duration timeout)
-      throws InterruptedException {
+  public synchronized Optional<Picture> awaitNewer(
+      String sourceId, long afterSequence, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Picture latest = bySource.get(sourceId);

@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard's live video: the scenes of every source joined to their events, and the newest of each
- * source drawn and encoded as JPEG once, on the feed's thread (never on an HTTP thread), into
- * {@link LatestPictures}. Scenes a poll released behind a newer one of the same source are not drawn:
- * only the latest picture is shown, and catching up stays cheap.
+ * The dashboard's live video: the scenes of every source joined to their events, and the newest of
+ * each source drawn and encoded as JPEG once, on the feed's thread (never on an HTTP thread), into
+ * {@link LatestPictures}. Scenes a poll released behind a newer one of the same source are not
+ * drawn: only the latest picture is shown, and catching up stays cheap.
  */
 public final class LiveVideo implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveVideo.class);
@@ -41,7 +41,9 @@ public final class LiveVideo implements AutoCloseable {
 
   public static LiveVideo start(ConnectionSettings connection, boolean fromBeginning) {
     LiveVideo video = new LiveVideo(Clock.systemUTC());
-    video.feed = WatchFeed.start(connection, WatchSettings.everySource(fromBeginning), video.clock, video::show);
+    video.feed =
+        WatchFeed.start(
+            connection, WatchSettings.everySource(fromBeginning), video.clock, video::show);
     return video;
   }
 
@@ -66,7 +68,8 @@ public final class LiveVideo implements AutoCloseable {
 
   private void show(List<AnnotatedScene> scenes) {
     Map<String, AnnotatedScene> newest = new LinkedHashMap<>();
-    scenes.forEach(scene -> newest.put(scene.sourceId(), scene)); // each source's come in index order
+    scenes.forEach(
+        scene -> newest.put(scene.sourceId(), scene)); // each source's come in index order
     for (AnnotatedScene scene : newest.values()) {
       try {
         pictures.put(scene, jpeg(annotator.annotate(scene)), clock.millis());

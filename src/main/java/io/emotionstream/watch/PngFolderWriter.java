@@ -11,8 +11,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * One PNG per scene, named by its index ({@code frame-000123.png}); with several sources, a folder per
- * source. Each file appears whole: it is written under a temporary name and renamed.
+ * One PNG per scene, named by its index ({@code frame-000123.png}); with several sources, a folder
+ * per source. Each file appears whole: it is written under a temporary name and renamed.
  */
 public final class PngFolderWriter implements AnnotatedSceneWriter {
   private final Path folder;
@@ -26,12 +26,19 @@ public final class PngFolderWriter implements AnnotatedSceneWriter {
     Files.createDirectories(folder);
   }
 
-  /** The file a scene goes to: {@code frame-000123.png}, or {@code frame-000123-run2.png} once a source started over. */
+  /**
+   * The file a scene goes to: {@code frame-000123.png}, or {@code frame-000123-run2.png} once a
+   * source started over.
+   */
   public static String fileName(long sceneIndex, long run) {
-    return String.format(Locale.ROOT, run == 0 ? "frame-%06d.png" : "frame-%06d-run%d.png", sceneIndex, run + 1);
+    return String.format(
+        Locale.ROOT, run == 0 ? "frame-%06d.png" : "frame-%06d-run%d.png", sceneIndex, run + 1);
   }
 
-  /** A source id as a folder name: characters other than letters, digits, '.', '_' and '-' become '_'. */
+  /**
+   * A source id as a folder name: characters other than letters, digits, '.', '_' and '-' become
+   * '_'.
+   */
   public static String folderName(String sourceId) {
     String safe = sourceId.replaceAll("[^A-Za-z0-9._-]", "_");
     return safe.isEmpty() || safe.matches("\\.+") ? "_" + safe : safe;
@@ -41,7 +48,8 @@ public final class PngFolderWriter implements AnnotatedSceneWriter {
   public void write(AnnotatedScene scene, BufferedImage picture) throws IOException {
     Path target = folderPerSource ? folder.resolve(folderName(scene.sourceId())) : folder;
     Files.createDirectories(target);
-    // A source that starts over counts its scenes from 0 again: its new files must not replace the old ones.
+    // A source that starts over counts its scenes from 0 again: its new files must not replace the
+    // old ones.
     long[] last = lastIndexAndRun.computeIfAbsent(scene.sourceId(), id -> new long[] {-1, 0});
     if (scene.sceneIndex() <= last[0]) {
       last[1]++;

@@ -14,39 +14,47 @@ import java.util.function.LongPredicate;
 
 /**
  * Joins classified faces ({@code emotion.events}) back to the scene frames they were found in
- * ({@code emotion.scenes}) by source id and scene index. The two topics are read at their own pace, so
- * either side may come first.
+ * ({@code emotion.scenes}) by source id and scene index. The two topics are read at their own pace,
+ * so either side may come first.
  *
- * <p>A scene is emitted once all its {@code faceCount} events are in (at once for a scene without faces),
- * or with the events it has when it waited {@link Limits#sceneWait} or when a scene at least
- * {@link Limits#supersedeAfter} frames newer of the same source is complete. Each source's scenes are
- * emitted in increasing scene index: a complete scene waits behind an older one still waiting, and a
- * scene or event older than the last one emitted is late and dropped (counted). A scene whose index is
- * not above the last emitted but whose capture time is later means the source started over (a restarted
- * producer counts frames from 0 again): what the old run left is emitted, and the source begins anew.
+ * <p>A scene is emitted once all its {@code faceCount} events are in (at once for a scene without
+ * faces), or with the events it has when it waited {@link Limits#sceneWait} or when a scene at
+ * least {@link Limits#supersedeAfter} frames newer of the same source is complete. Each source's
+ * scenes are emitted in increasing scene index: a complete scene waits behind an older one still
+ * waiting, and a scene or event older than the last one emitted is late and dropped (counted). A
+ * scene whose index is not above the last emitted but whose capture time is later means the source
+ * started over (a restarted producer counts frames from 0 again): what the old run left is emitted,
+ * and the source begins anew.
  *
- * <p>Events whose scene was never published (scenes can be published at a lower rate than frames) must
- * not pile up: a source's scenes are the records of one key, hence in order, so when scene n arrives the
- * events still waiting for a scene before n will never get one and go. Waiting events also expire after
- * {@link Limits#eventWait}, and every holding is bounded (scenes per source, scene bytes, waiting
- * events, sources), the oldest going first.
+ * <p>Events whose scene was never published (scenes can be published at a lower rate than frames)
+ * must not pile up: a source's scenes are the records of one key, hence in order, so when scene n
+ * arrives the events still waiting for a scene before n will never get one and go. Waiting events
+ * also expire after {@link Limits#eventWait}, and every holding is bounded (scenes per source,
+ * scene bytes, waiting events, sources), the oldest going first.
  *
- * <p>Pure: no Kafka, no clock of its own (callers pass the time in milliseconds). Not thread-safe: one
- * thread owns it (a {@link WatchFeed}'s).
+ * <p>Pure: no Kafka, no clock of its own (callers pass the time in milliseconds). Not thread-safe:
+ * one thread owns it (a {@link WatchFeed}'s).
  */
 public final class SceneJoin {
 
   /**
    * @param sceneWait how long a scene waits for its events
    * @param eventWait how long an event waits for its scene
-   * @param supersedeAfter a complete scene this many frames newer releases an older one still waiting
+   * @param supersedeAfter a complete scene this many frames newer releases an older one still
+   *     waiting
    * @param maxScenesPerSource scenes waiting per source
    * @param maxSceneBytes JPEG bytes of the waiting scenes of every source together
    * @param maxWaitingEvents events waiting for their scene, every source together
    * @param maxSources sources tracked; the least recently active goes first
    */
-  public record Limits(Duration sceneWait, Duration eventWait, int supersedeAfter, int maxScenesPerSource,
-      long maxSceneBytes, int maxWaitingEvents, int maxSources) {
+  public record Limits(
+      Duration sceneWait,
+      Duration eventWait,
+      int supersedeAfter,
+      int maxScenesPerSource,
+      long maxSceneBytes,
+      int maxWaitingEvents,
+      int maxSources) {
     public static final Duration DEFAULT_SCENE_WAIT = Duration.ofSeconds(2);
     public static final int DEFAULT_SUPERSEDE_AFTER = 10;
 
@@ -54,16 +62,34 @@ public final class SceneJoin {
       if (sceneWait.isNegative() || eventWait.isNegative()) {
         throw new IllegalArgumentException("waits must not be negative");
       }
-      if (supersedeAfter < 1 || maxScenesPerSource < 1 || maxSceneBytes < 1 || maxWaitingEvents < 0 || maxSources < 1) {
-        throw new IllegalArgumentException("limits must be positive: " + supersedeAfter + ", " + maxScenesPerSource
-            + ", " + maxSceneBytes + ", " + maxWaitingEvents + ", " + maxSources);
+      if (supersedeAfter < 1
+          || maxScenesPerSource < 1
+          || maxSceneBytes < 1
+          || maxWaitingEvents < 0
+          || maxSources < 1) {
+        throw new IllegalArgumentException(
+            "limits must be positive: "
+                + supersedeAfter
+                + ", "
+                + maxScenesPerSource
+                + ", "
+                + maxSceneBytes
+                + ", "
+                + maxWaitingEvents
+                + ", "
+                + maxSources);
       }
     }
 
-    /** Events wait longer than scenes: while a viewer catches up on a topic, events run ahead of the bigger scenes. */
+    /**
+     * Events wait longer than scenes: while a viewer catches up on a topic, events run ahead of the
+     * bigger scenes.
+     */
     public static Limits of(Duration sceneWait, int supersedeAfter) {
-      Duration eventWait = sceneWait.multipliedBy(5).compareTo(Duration.ofSeconds(10)) > 0
-          ? sceneWait.multipliedBy(5) : Duration.ofSeconds(10);
+      Duration eventWait =
+          sceneWait.multipliedBy(5).compareTo(Duration.ofSeconds(10)) > 0
+              ? sceneWait.multipliedBy(5)
+              : Duration.ofSeconds(10);
       return new Limits(sceneWait, eventWait, supersedeAfter, 128, 64L * 1024 * 1024, 4096, 256);
     }
 
@@ -82,17 +108,28 @@ public final class SceneJoin {
    * @param lateEvents events of a scene already emitted, dropped
    * @param duplicateEvents an event of a face already in, fed again, dropped
    * @param eventsWithoutScene events of faces not found in a video (no scene position), ignored
-   * @param unmatchedEvents events whose scene never came (not published, expired or pushed out), dropped
+   * @param unmatchedEvents events whose scene never came (not published, expired or pushed out),
+   *     dropped
    * @param invalidEvents events whose face index does not fit their scene, dropped
    */
-  public record Counts(long scenes, long incomplete, long lateScenes, long duplicateScenes, long lateEvents,
-      long duplicateEvents, long eventsWithoutScene, long unmatchedEvents, long invalidEvents) {}
+  public record Counts(
+      long scenes,
+      long incomplete,
+      long lateScenes,
+      long duplicateScenes,
+      long lateEvents,
+      long duplicateEvents,
+      long eventsWithoutScene,
+      long unmatchedEvents,
+      long invalidEvents) {}
 
   private final Limits limits;
   private final long sceneWaitMs;
   private final long eventWaitMs;
+
   /** The least recently active source first. */
   private final LinkedHashMap<String, Source> sources = new LinkedHashMap<>();
+
   private final LinkedHashMap<SceneKey, Pending> pendingByArrival = new LinkedHashMap<>();
   private final LinkedHashMap<SceneKey, Waiting> waitingByArrival = new LinkedHashMap<>();
   private long pendingBytes;
@@ -157,7 +194,9 @@ public final class SceneJoin {
     return out;
   }
 
-  /** A classified face; returns the scenes it completes or releases, each source's in index order. */
+  /**
+   * A classified face; returns the scenes it completes or releases, each source's in index order.
+   */
   public List<AnnotatedScene> onEvent(EmotionEvent event, long nowMs) {
     SceneFace face = event.getScene();
     if (face == null) {
@@ -172,7 +211,8 @@ public final class SceneJoin {
         lateEvents++;
         return out;
       }
-      // else from a run that started over, whose first scene has not come yet: it waits like any other
+      // else from a run that started over, whose first scene has not come yet: it waits like any
+      // other
     } else {
       Pending pending = source.scenes.get(index);
       if (pending != null) {
@@ -181,7 +221,8 @@ public final class SceneJoin {
         return out;
       }
       if (index < source.newestScene) {
-        unmatchedEvents++; // a newer scene came, and scenes come in order: this one was not published
+        unmatchedEvents++; // a newer scene came, and scenes come in order: this one was not
+        // published
         return out;
       }
     }
@@ -202,12 +243,16 @@ public final class SceneJoin {
     waitingEvents++;
     while (waitingEvents > limits.maxWaitingEvents()) {
       SceneKey oldest = waitingByArrival.keySet().iterator().next();
-      unmatchedEvents += removeWaiting(sources.get(oldest.sourceId()), oldest.sceneIndex()).faces.size();
+      unmatchedEvents +=
+          removeWaiting(sources.get(oldest.sourceId()), oldest.sceneIndex()).faces.size();
     }
     return out;
   }
 
-  /** Releases the scenes that waited long enough and drops the events that did; call it every so often. */
+  /**
+   * Releases the scenes that waited long enough and drops the events that did; call it every so
+   * often.
+   */
   public List<AnnotatedScene> expire(long nowMs) {
     List<AnnotatedScene> out = new ArrayList<>();
     for (Source source : List.copyOf(sources.values())) {
@@ -257,8 +302,16 @@ public final class SceneJoin {
   }
 
   public Counts counts() {
-    return new Counts(scenes, incomplete, lateScenes, duplicateScenes, lateEvents, duplicateEvents,
-        eventsWithoutScene, unmatchedEvents, invalidEvents);
+    return new Counts(
+        scenes,
+        incomplete,
+        lateScenes,
+        duplicateScenes,
+        lateEvents,
+        duplicateEvents,
+        eventsWithoutScene,
+        unmatchedEvents,
+        invalidEvents);
   }
 
   private Source source(String id, List<AnnotatedScene> out) {
@@ -280,8 +333,10 @@ public final class SceneJoin {
   private void release(Source source, long nowMs, List<AnnotatedScene> out) {
     while (!source.scenes.isEmpty()) {
       Pending head = source.scenes.firstEntry().getValue();
-      boolean due = head.complete() || nowMs - head.arrivedMs >= sceneWaitMs
-          || completeFrom(source, head.scene.getSceneIndex() + limits.supersedeAfter());
+      boolean due =
+          head.complete()
+              || nowMs - head.arrivedMs >= sceneWaitMs
+              || completeFrom(source, head.scene.getSceneIndex() + limits.supersedeAfter());
       if (!due) {
         return;
       }
@@ -324,7 +379,10 @@ public final class SceneJoin {
     out.add(annotated);
   }
 
-  /** Drops the source's waiting events of scenes before {@code beforeIndex} that first came at a capture time passing the test. */
+  /**
+   * Drops the source's waiting events of scenes before {@code beforeIndex} that first came at a
+   * capture time passing the test.
+   */
   private void dropWaiting(Source source, LongPredicate captureMs, long beforeIndex) {
     for (Long index : List.copyOf(source.waiting.headMap(beforeIndex, false).keySet())) {
       if (captureMs.test(source.waiting.get(index).captureMs)) {

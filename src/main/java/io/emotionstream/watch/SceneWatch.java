@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code emotion watch}: the scenes of the watched sources joined to their events, each drawn and written
- * (PNGs or a video file) and described in one line, until a limit, a duration, {@link #stop} (Ctrl-C) or a
- * failure. A scene whose picture does not decode is logged, counted and skipped; a record that cannot be
- * read likewise (by the feed). The output is finished on every ending, so a video file stays playable.
+ * {@code emotion watch}: the scenes of the watched sources joined to their events, each drawn and
+ * written (PNGs or a video file) and described in one line, until a limit, a duration, {@link
+ * #stop} (Ctrl-C) or a failure. A scene whose picture does not decode is logged, counted and
+ * skipped; a record that cannot be read likewise (by the feed). The output is finished on every
+ * ending, so a video file stays playable.
  */
 public final class SceneWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SceneWatch.class);
@@ -47,22 +48,30 @@ public final class SceneWatch implements AutoCloseable {
    * @param writer where the pictures go; null to describe each scene only, without drawing it
    * @param lines told one line per scene
    */
-  public static SceneWatch start(ConnectionSettings connection, WatchSettings settings, AnnotatedSceneWriter writer,
+  public static SceneWatch start(
+      ConnectionSettings connection,
+      WatchSettings settings,
+      AnnotatedSceneWriter writer,
       Consumer<String> lines) {
     SceneWatch watch = new SceneWatch(settings, writer, lines);
-    watch.feed = WatchFeed.start(connection, settings, Clock.systemUTC(), new WatchFeed.Listener() {
-      @Override
-      public void onScenes(List<AnnotatedScene> scenes) throws IOException {
-        watch.show(scenes);
-      }
+    watch.feed =
+        WatchFeed.start(
+            connection,
+            settings,
+            Clock.systemUTC(),
+            new WatchFeed.Listener() {
+              @Override
+              public void onScenes(List<AnnotatedScene> scenes) throws IOException {
+                watch.show(scenes);
+              }
 
-      @Override
-      public void onStopped(Throwable failure) {
-        if (failure != null) {
-          watch.fail("reading the topics failed: " + failure.getMessage());
-        }
-      }
-    });
+              @Override
+              public void onStopped(Throwable failure) {
+                if (failure != null) {
+                  watch.fail("reading the topics failed: " + failure.getMessage());
+                }
+              }
+            });
     return watch;
   }
 
@@ -72,8 +81,8 @@ public final class SceneWatch implements AutoCloseable {
   }
 
   /**
-   * Waits until the limit is reached, the duration has passed, {@link #stop} is called or the watch fails;
-   * then closes it and returns how it went.
+   * Waits until the limit is reached, the duration has passed, {@link #stop} is called or the watch
+   * fails; then closes it and returns how it went.
    */
   public WatchSummary awaitEnd() throws InterruptedException {
     if (settings.duration().isZero()) {
@@ -102,7 +111,13 @@ public final class SceneWatch implements AutoCloseable {
         try {
           writer.write(scene, picture);
         } catch (IOException | RuntimeException e) {
-          fail("cannot write " + scene.sourceId() + " scene " + scene.sceneIndex() + ": " + e.getMessage());
+          fail(
+              "cannot write "
+                  + scene.sourceId()
+                  + " scene "
+                  + scene.sceneIndex()
+                  + ": "
+                  + e.getMessage());
           throw e;
         }
       }
@@ -144,7 +159,15 @@ public final class SceneWatch implements AutoCloseable {
         fail("cannot finish " + writer.describe() + ": " + e.getMessage());
       }
     }
-    summary = new WatchSummary(shown, incomplete, unreadableScenes, feed.unreadableRecords(), feed.joinCounts(),
-        ending, output, failure);
+    summary =
+        new WatchSummary(
+            shown,
+            incomplete,
+            unreadableScenes,
+            feed.unreadableRecords(),
+            feed.joinCounts(),
+            ending,
+            output,
+            failure);
   }
 }

@@ -14,17 +14,21 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
- * The annotated scenes of one source as a video file, one frame per scene, through FFmpeg. The size is
- * the first scene's (rounded down to even, as 4:2:0 video needs; other sizes are scaled to it); the frame
- * rate is given or taken from the first two scenes' times, so the first scene is held until the second
- * comes.
+ * The annotated scenes of one source as a video file, one frame per scene, through FFmpeg. The size
+ * is the first scene's (rounded down to even, as 4:2:0 video needs; other sizes are scaled to it);
+ * the frame rate is given or taken from the first two scenes' times, so the first scene is held
+ * until the second comes.
  */
 public final class VideoFileWriter implements AnnotatedSceneWriter {
   /** When the rate cannot be told from the scenes (one scene only, or two at the same time). */
   public static final double FALLBACK_FRAMES_PER_SECOND = 10;
+
   private static final double MAX_FRAMES_PER_SECOND = 120;
 
-  /** The video types written, by file extension: an encoder FFmpeg's build here has, in a container that takes it. */
+  /**
+   * The video types written, by file extension: an encoder FFmpeg's build here has, in a container
+   * that takes it.
+   */
   public enum Container {
     MP4("mp4", "mp4", "libopenh264", avutil.AV_PIX_FMT_YUV420P),
     MKV("mkv", "matroska", "libopenh264", avutil.AV_PIX_FMT_YUV420P),
@@ -60,15 +64,22 @@ public final class VideoFileWriter implements AnnotatedSceneWriter {
   private double rate;
   private long written;
 
-  /** @param framesPerSecond 0 to take the rate from the scenes' times */
-  public VideoFileWriter(Path file, Container container, double framesPerSecond) throws IOException {
+  /**
+   * @param framesPerSecond 0 to take the rate from the scenes' times
+   */
+  public VideoFileWriter(Path file, Container container, double framesPerSecond)
+      throws IOException {
     if (framesPerSecond < 0 || framesPerSecond > MAX_FRAMES_PER_SECOND) {
-      throw new IllegalArgumentException("--fps must be 0 (from the scenes) to " + MAX_FRAMES_PER_SECOND
-          + ", got " + framesPerSecond);
+      throw new IllegalArgumentException(
+          "--fps must be 0 (from the scenes) to "
+              + MAX_FRAMES_PER_SECOND
+              + ", got "
+              + framesPerSecond);
     }
     Path folder = file.toAbsolutePath().getParent();
     if (!Files.isDirectory(folder)) {
-      throw new IllegalArgumentException("--out " + file + ": folder " + folder + " does not exist");
+      throw new IllegalArgumentException(
+          "--out " + file + ": folder " + folder + " does not exist");
     }
     this.file = file;
     this.container = container;
@@ -90,7 +101,10 @@ public final class VideoFileWriter implements AnnotatedSceneWriter {
         return;
       }
       BufferedImage first = heldPicture != null ? heldPicture : picture;
-      start(first.getWidth(), first.getHeight(), requestedRate > 0 ? requestedRate : rateBetween(heldScene, scene));
+      start(
+          first.getWidth(),
+          first.getHeight(),
+          requestedRate > 0 ? requestedRate : rateBetween(heldScene, scene));
       if (heldPicture != null) {
         record(heldPicture);
         heldScene = null;
@@ -109,7 +123,8 @@ public final class VideoFileWriter implements AnnotatedSceneWriter {
     return Math.max(0.1, Math.min(MAX_FRAMES_PER_SECOND, 1000.0 / gapMs));
   }
 
-  private void start(int pictureWidth, int pictureHeight, double framesPerSecond) throws IOException {
+  private void start(int pictureWidth, int pictureHeight, double framesPerSecond)
+      throws IOException {
     width = Math.max(2, pictureWidth & ~1);
     height = Math.max(2, pictureHeight & ~1);
     rate = framesPerSecond;
@@ -123,7 +138,8 @@ public final class VideoFileWriter implements AnnotatedSceneWriter {
       starting.setVideoQuality(2); // MJPEG's quantiser: 2 keeps the label text sharp
     } else {
       // About a quarter of a bit per pixel: labels stay legible without a large file.
-      starting.setVideoBitrate((int) Math.max(400_000, Math.min(20_000_000, width * height * framesPerSecond / 4)));
+      starting.setVideoBitrate(
+          (int) Math.max(400_000, Math.min(20_000_000, width * height * framesPerSecond / 4)));
     }
     if (container == Container.WEBM) {
       starting.setVideoOption("deadline", "realtime");
@@ -139,7 +155,8 @@ public final class VideoFileWriter implements AnnotatedSceneWriter {
   }
 
   private void record(BufferedImage picture) throws IOException {
-    BufferedImage sized = picture.getWidth() == width && picture.getHeight() == height ? picture : scaled(picture);
+    BufferedImage sized =
+        picture.getWidth() == width && picture.getHeight() == height ? picture : scaled(picture);
     recorder.record(converter.convert(sized));
     written++;
   }
@@ -147,7 +164,8 @@ public final class VideoFileWriter implements AnnotatedSceneWriter {
   private BufferedImage scaled(BufferedImage picture) {
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(picture, 0, 0, width, height, null);
     g.dispose();
     return out;
@@ -155,8 +173,16 @@ public final class VideoFileWriter implements AnnotatedSceneWriter {
 
   @Override
   public String describe() {
-    return written == 0 ? "no frame in " + file
-        : String.format(Locale.ROOT, "%d frames of %dx%d at %.2f frames/s in %s", written, width, height, rate, file);
+    return written == 0
+        ? "no frame in " + file
+        : String.format(
+            Locale.ROOT,
+            "%d frames of %dx%d at %.2f frames/s in %s",
+            written,
+            width,
+            height,
+            rate,
+            file);
   }
 
   @Override

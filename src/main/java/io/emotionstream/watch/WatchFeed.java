@@ -23,16 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code emotion.scenes} and {@code emotion.events} into a {@link SceneJoin} on a thread of its own
- * and hands the joined scenes to a listener, on that thread, once per poll. Like the monitor's feed it
- * joins no consumer group; records of sources not watched are skipped by their key, before their value is
- * deserialised. A record that cannot be read is logged with its position and counted; the feed goes on.
+ * Reads {@code emotion.scenes} and {@code emotion.events} into a {@link SceneJoin} on a thread of
+ * its own and hands the joined scenes to a listener, on that thread, once per poll. Like the
+ * monitor's feed it joins no consumer group; records of sources not watched are skipped by their
+ * key, before their value is deserialised. A record that cannot be read is logged with its position
+ * and counted; the feed goes on.
  *
- * <p>While catching up on the topics (from their beginning, or after falling behind), one topic runs ahead
- * of the other: events are small and many fit in a fetch, scenes are whole pictures. Then the topic that is
- * ahead is paused while many of its records wait in the join and the other still has records to read, so
- * the join's bounds are not spent on records whose partners are on their way. Never both are paused: the
- * one read always catches up.
+ * <p>While catching up on the topics (from their beginning, or after falling behind), one topic
+ * runs ahead of the other: events are small and many fit in a fetch, scenes are whole pictures.
+ * Then the topic that is ahead is paused while many of its records wait in the join and the other
+ * still has records to read, so the join's bounds are not spent on records whose partners are on
+ * their way. Never both are paused: the one read always catches up.
  */
 public final class WatchFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchFeed.class);
@@ -57,8 +58,10 @@ public final class WatchFeed implements AutoCloseable {
   private final Clock clock;
   private final Listener listener;
   private final Thread thread;
+
   /** Small polls, so a pause takes effect before a poll's records overrun the join's bounds. */
   private static final int MAX_POLL_RECORDS = 64;
+
   private final int holdEventsAbove;
   private final int holdScenesAbove;
   private final AtomicLong recordsRead = new AtomicLong();
@@ -68,9 +71,16 @@ public final class WatchFeed implements AutoCloseable {
   private boolean eventsPaused;
   private boolean scenesPaused;
 
-  private WatchFeed(KafkaConsumer<String, byte[]> consumer, ConnectionSettings connection, TopicSerdes serdes,
-      List<TopicPartition> scenePartitions, List<TopicPartition> eventPartitions, WatchSettings settings,
-      SceneJoin.Limits limits, Clock clock, Listener listener) {
+  private WatchFeed(
+      KafkaConsumer<String, byte[]> consumer,
+      ConnectionSettings connection,
+      TopicSerdes serdes,
+      List<TopicPartition> scenePartitions,
+      List<TopicPartition> eventPartitions,
+      WatchSettings settings,
+      SceneJoin.Limits limits,
+      Clock clock,
+      Listener listener) {
     this.consumer = consumer;
     this.scenesTopic = connection.topics().scenes();
     this.scenes = serdes.scenes().deserializer();
@@ -80,7 +90,8 @@ public final class WatchFeed implements AutoCloseable {
     this.settings = settings;
     this.join = new SceneJoin(limits);
     this.holdEventsAbove = limits.maxWaitingEvents() / 4;
-    this.holdScenesAbove = Math.max(1, Math.min(16, limits.maxScenesPerSource() - MAX_POLL_RECORDS));
+    this.holdScenesAbove =
+        Math.max(1, Math.min(16, limits.maxScenesPerSource() - MAX_POLL_RECORDS));
     this.counts = join.counts();
     this.clock = clock;
     this.listener = listener;
@@ -92,26 +103,49 @@ public final class WatchFeed implements AutoCloseable {
    * Positions on every partition of both topics, then starts reading; when this returns, any record
    * written afterwards will be seen.
    */
-  public static WatchFeed start(ConnectionSettings connection, WatchSettings settings, Clock clock, Listener listener) {
+  public static WatchFeed start(
+      ConnectionSettings connection, WatchSettings settings, Clock clock, Listener listener) {
     return start(connection, settings, settings.joinLimits(), clock, listener);
   }
 
-  static WatchFeed start(ConnectionSettings connection, WatchSettings settings, SceneJoin.Limits limits, Clock clock,
+  static WatchFeed start(
+      ConnectionSettings connection,
+      WatchSettings settings,
+      SceneJoin.Limits limits,
+      Clock clock,
       Listener listener) {
-    KafkaConsumer<String, byte[]> consumer = UngroupedConsumers.open(connection, "emotion-watch",
-        Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS,
-            // A few pictures a fetch, so a fetch does not hold hundreds of scenes ahead of their events.
-            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024));
+    KafkaConsumer<String, byte[]> consumer =
+        UngroupedConsumers.open(
+            connection,
+            "emotion-watch",
+            Map.of(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                MAX_POLL_RECORDS,
+                // A few pictures a fetch, so a fetch does not hold hundreds of scenes ahead of
+                // their events.
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                2 * 1024 * 1024));
     WatchFeed feed;
     try {
-      List<TopicPartition> scenePartitions = TopicScan.partitions(consumer, connection.topics().scenes(), connection);
-      List<TopicPartition> eventPartitions = TopicScan.partitions(consumer, connection.topics().events(), connection);
+      List<TopicPartition> scenePartitions =
+          TopicScan.partitions(consumer, connection.topics().scenes(), connection);
+      List<TopicPartition> eventPartitions =
+          TopicScan.partitions(consumer, connection.topics().events(), connection);
       List<TopicPartition> all = new ArrayList<>(scenePartitions);
       all.addAll(eventPartitions);
       consumer.assign(all);
       TopicScan.position(consumer, all, settings.fromBeginning());
-      feed = new WatchFeed(consumer, connection, TopicSerdes.connect(connection), scenePartitions, eventPartitions,
-          settings, limits, clock, listener);
+      feed =
+          new WatchFeed(
+              consumer,
+              connection,
+              TopicSerdes.connect(connection),
+              scenePartitions,
+              eventPartitions,
+              settings,
+              limits,
+              clock,
+              listener);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
@@ -182,7 +216,8 @@ public final class WatchFeed implements AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
-      String problem = record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage();
+      String problem =
+          record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage();
       LOG.warn("skipping unreadable record {}", problem);
       unreadable.incrementAndGet();
     }
@@ -199,9 +234,13 @@ public final class WatchFeed implements AutoCloseable {
     boolean scenesBehind = behind(scenePartitions);
     boolean eventsBehind = behind(eventPartitions);
     // Held while above the mark, let go below half of it.
-    boolean holdEvents = scenesBehind && join.waitingEvents() > (eventsPaused ? holdEventsAbove / 2 : holdEventsAbove);
-    boolean holdScenes = !holdEvents && eventsBehind
-        && join.pendingScenes() > (scenesPaused ? holdScenesAbove / 2 : holdScenesAbove);
+    boolean holdEvents =
+        scenesBehind
+            && join.waitingEvents() > (eventsPaused ? holdEventsAbove / 2 : holdEventsAbove);
+    boolean holdScenes =
+        !holdEvents
+            && eventsBehind
+            && join.pendingScenes() > (scenesPaused ? holdScenesAbove / 2 : holdScenesAbove);
     eventsPaused = hold(eventPartitions, eventsPaused, holdEvents);
     scenesPaused = hold(scenePartitions, scenesPaused, holdScenes);
   }
@@ -219,7 +258,9 @@ public final class WatchFeed implements AutoCloseable {
     return wanted;
   }
 
-  /** Stops reading; scenes still waiting for events are handed over as they are, then the feed ends. */
+  /**
+   * Stops reading; scenes still waiting for events are handed over as they are, then the feed ends.
+   */
   @Override
   public void close() {
     running = false;

@@ -7,12 +7,18 @@ import java.util.Set;
  * What a watch reads and when it ends.
  *
  * @param sourceIds the sources watched; empty for every source
- * @param fromBeginning replay what the topics still hold (scenes are kept an hour) instead of starting at their end
- * @param sceneWait how long a scene waits for the events of its faces before it is drawn with those it has
+ * @param fromBeginning replay what the topics still hold (scenes are kept an hour) instead of
+ *     starting at their end
+ * @param sceneWait how long a scene waits for the events of its faces before it is drawn with those
+ *     it has
  * @param limit end after this many scenes; 0 for no limit
  * @param duration end after this long; zero for no limit
  */
-public record WatchSettings(Set<String> sourceIds, boolean fromBeginning, Duration sceneWait, long limit,
+public record WatchSettings(
+    Set<String> sourceIds,
+    boolean fromBeginning,
+    Duration sceneWait,
+    long limit,
     Duration duration) {
 
   public WatchSettings {
@@ -30,7 +36,8 @@ public record WatchSettings(Set<String> sourceIds, boolean fromBeginning, Durati
 
   /** Every source, from the end of the topics, until closed. */
   public static WatchSettings everySource(boolean fromBeginning) {
-    return new WatchSettings(Set.of(), fromBeginning, SceneJoin.Limits.DEFAULT_SCENE_WAIT, 0, Duration.ZERO);
+    return new WatchSettings(
+        Set.of(), fromBeginning, SceneJoin.Limits.DEFAULT_SCENE_WAIT, 0, Duration.ZERO);
   }
 
   public boolean watches(String sourceId) {

@@ -14,28 +14,46 @@ import java.util.Locale;
  * @param output what was written where, or null without an output
  * @param failure why it failed, or null
  */
-public record WatchSummary(long scenes, long incomplete, long unreadableScenes, long unreadableRecords,
-    SceneJoin.Counts join, String ending, String output, String failure) {
+public record WatchSummary(
+    long scenes,
+    long incomplete,
+    long unreadableScenes,
+    long unreadableRecords,
+    SceneJoin.Counts join,
+    String ending,
+    String output,
+    String failure) {
 
   public boolean failed() {
     return failure != null;
   }
 
   public String describe() {
-    StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%d annotated scenes (%d with faces missing)",
-        scenes, incomplete));
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT, "%d annotated scenes (%d with faces missing)", scenes, incomplete));
     if (output != null) {
       text.append("; ").append(output);
     }
     text.append("; ended: ").append(ending);
     if (unreadableScenes + unreadableRecords > 0) {
-      text.append(String.format(Locale.ROOT, "; skipped %d unreadable scene pictures and %d unreadable records",
-          unreadableScenes, unreadableRecords));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "; skipped %d unreadable scene pictures and %d unreadable records",
+              unreadableScenes,
+              unreadableRecords));
     }
     long dropped = join.lateScenes() + join.lateEvents() + join.unmatchedEvents();
     if (dropped > 0) {
-      text.append(String.format(Locale.ROOT, "; dropped %d late scenes, %d late events, %d events without a published scene",
-          join.lateScenes(), join.lateEvents(), join.unmatchedEvents()));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "; dropped %d late scenes, %d late events, %d events without a published scene",
+              join.lateScenes(),
+              join.lateEvents(),
+              join.unmatchedEvents()));
     }
     if (failure != null) {
       text.append("; FAILED: ").append(failure);

@@ -13,15 +13,16 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The size of every partition's log on the brokers, summed per topic, every topic included (changelogs,
- * repartition topics, {@code __consumer_offsets}, {@code __transaction_state}): two snapshots around a
- * pass give what the pass wrote, as long as no segment is cleaned or deleted in between (segments of
- * 1 GB by default: none fills in a bench pass).
+ * The size of every partition's log on the brokers, summed per topic, every topic included
+ * (changelogs, repartition topics, {@code __consumer_offsets}, {@code __transaction_state}): two
+ * snapshots around a pass give what the pass wrote, as long as no segment is cleaned or deleted in
+ * between (segments of 1 GB by default: none fills in a bench pass).
  */
 final class BrokerLogBytes {
-  static final String METHOD = "the growth of every partition's log on the broker (Admin.describeLogDirs: all topics, "
-      + "frames, events, changelogs, repartition, __consumer_offsets, __transaction_state) over the measured pass, "
-      + "divided by the frames classified in it";
+  static final String METHOD =
+      "the growth of every partition's log on the broker (Admin.describeLogDirs: all topics, "
+          + "frames, events, changelogs, repartition, __consumer_offsets, __transaction_state) over the measured pass, "
+          + "divided by the frames classified in it";
 
   private final Map<String, Long> bytesByTopic;
 
@@ -33,8 +34,13 @@ final class BrokerLogBytes {
     try (Admin admin = Admin.create(connection.clientConfig())) {
       Map<String, Long> bytes = new HashMap<>();
       for (Node broker : admin.describeCluster().nodes().get()) {
-        for (LogDirDescription dir : admin.describeLogDirs(java.util.List.of(broker.id())).allDescriptions().get()
-            .get(broker.id()).values()) {
+        for (LogDirDescription dir :
+            admin
+                .describeLogDirs(java.util.List.of(broker.id()))
+                .allDescriptions()
+                .get()
+                .get(broker.id())
+                .values()) {
           for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
             bytes.merge(replica.getKey().topic(), replica.getValue().size(), Long::sum);
           }
@@ -52,8 +58,17 @@ final class BrokerLogBytes {
   /** What was written since {@code before}, per classified frame, in all and per kind of topic. */
   PerFrame since(BrokerLogBytes before, long frames, Topics topics) {
     Map<String, Long> byKind = new LinkedHashMap<>();
-    for (String kind : new String[] {"frames", "events", "changelogs", "repartition", "accuracy",
-        "__consumer_offsets", "__transaction_state", "other"}) {
+    for (String kind :
+        new String[] {
+          "frames",
+          "events",
+          "changelogs",
+          "repartition",
+          "accuracy",
+          "__consumer_offsets",
+          "__transaction_state",
+          "other"
+        }) {
       byKind.put(kind, 0L);
     }
     for (Map.Entry<String, Long> topic : bytesByTopic.entrySet()) {
@@ -88,7 +103,8 @@ final class BrokerLogBytes {
       String separator = "";
       for (Map.Entry<String, Long> kind : byKind.entrySet()) {
         if (kind.getValue() != 0) {
-          text.append(separator).append(String.format("%s %,.0f", kind.getKey(), kind.getValue() / (double) frames));
+          text.append(separator)
+              .append(String.format("%s %,.0f", kind.getKey(), kind.getValue() / (double) frames));
           separator = ", ";
         }
       }

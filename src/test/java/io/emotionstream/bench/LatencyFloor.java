@@ -31,25 +31,29 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * What the steps of a frame's way cost at best on this machine, one at a time, each the median of many
- * rounds: a record's hop through the broker (produced, then read by a {@code read_committed} consumer
- * already waiting), an exactly-once commit (what Kafka Streams does at each commit: a transaction with
- * one event-sized record and the consumer offsets in it), the same record's hop when it is read only
- * once that transaction commits, and one batch-1 forward of the model on one libtorch thread (the
- * classifier's default). No classifier runs meanwhile.
+ * What the steps of a frame's way cost at best on this machine, one at a time, each the median of
+ * many rounds: a record's hop through the broker (produced, then read by a {@code read_committed}
+ * consumer already waiting), an exactly-once commit (what Kafka Streams does at each commit: a
+ * transaction with one event-sized record and the consumer offsets in it), the same record's hop
+ * when it is read only once that transaction commits, and one batch-1 forward of the model on one
+ * libtorch thread (the classifier's default). No classifier runs meanwhile.
  *
  * @param hopMillis produce one record → a waiting consumer has it
  * @param commitMillis begin, send, send offsets, commit → the commit returns
- * @param committedHopMillis begin, send, send offsets, commit → a waiting {@code read_committed} consumer has it
+ * @param committedHopMillis begin, send, send offsets, commit → a waiting {@code read_committed}
+ *     consumer has it
  * @param forwardMillis one face through the model
  */
-record LatencyFloor(double hopMillis, double commitMillis, double committedHopMillis, double forwardMillis) {
+record LatencyFloor(
+    double hopMillis, double commitMillis, double committedHopMillis, double forwardMillis) {
   private static final int ROUNDS = 300;
   private static final int WARM_UP_ROUNDS = 50;
+
   /** An {@code EmotionEvent} in Avro, with the wire format's 5 bytes, is about this long. */
   private static final int EVENT_BYTES = 100;
 
-  static LatencyFloor measure(ConnectionSettings connection, ModelCheckpoint checkpoint) throws Exception {
+  static LatencyFloor measure(ConnectionSettings connection, ModelCheckpoint checkpoint)
+      throws Exception {
     String topic = "latency-floor-" + UUID.randomUUID();
     try (Admin admin = Admin.create(connection.clientConfig())) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
@@ -57,9 +61,12 @@ record LatencyFloor(double hopMillis, double commitMillis, double committedHopMi
     TopicPartition partition = new TopicPartition(topic, 0);
     byte[] value = new byte[EVENT_BYTES];
     new Random(3).nextBytes(value);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            connection.clientConfig(
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       consumer.assign(List.of(partition));
       consumer.seekToEnd(List.of(partition));
       consumer.position(partition);
@@ -69,12 +76,19 @@ record LatencyFloor(double hopMillis, double commitMillis, double committedHopMi
     }
   }
 
-  private static double hopMillis(ConnectionSettings connection, KafkaConsumer<byte[], byte[]> consumer,
-      TopicPartition partition, byte[] value) throws ExecutionException, InterruptedException {
+  private static double hopMillis(
+      ConnectionSettings connection,
+      KafkaConsumer<byte[], byte[]> consumer,
+      TopicPartition partition,
+      byte[] value)
+      throws ExecutionException, InterruptedException {
     double[] millis = new double[ROUNDS];
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(connection.clientConfig(Map.of(
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0)), new ByteArraySerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            connection.clientConfig(
+                Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0)),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
         long start = System.nanoTime();
         producer.send(new ProducerRecord<>(partition.topic(), value));
@@ -88,20 +102,31 @@ record LatencyFloor(double hopMillis, double commitMillis, double committedHopMi
   }
 
   /** The commit alone, and the commit with the reader's fetch of what it made visible. */
-  private static double[] commitMillis(ConnectionSettings connection, KafkaConsumer<byte[], byte[]> consumer,
-      TopicPartition partition, byte[] value) {
+  private static double[] commitMillis(
+      ConnectionSettings connection,
+      KafkaConsumer<byte[], byte[]> consumer,
+      TopicPartition partition,
+      byte[] value) {
     double[] commit = new double[ROUNDS];
     double[] committedHop = new double[ROUNDS];
     ConsumerGroupMetadata group = new ConsumerGroupMetadata("latency-floor-" + UUID.randomUUID());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(connection.clientConfig(Map.of(
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "latency-floor-" + UUID.randomUUID(),
-        ProducerConfig.LINGER_MS_CONFIG, 0)), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            connection.clientConfig(
+                Map.of(
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    "latency-floor-" + UUID.randomUUID(),
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    0)),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       producer.initTransactions();
       for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
         long start = System.nanoTime();
         producer.beginTransaction();
         producer.send(new ProducerRecord<>(partition.topic(), value));
-        producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(round + WARM_UP_ROUNDS)), group);
+        producer.sendOffsetsToTransaction(
+            Map.of(partition, new OffsetAndMetadata(round + WARM_UP_ROUNDS)), group);
         producer.commitTransaction();
         long committed = System.nanoTime();
         awaitOne(consumer);
@@ -123,26 +148,33 @@ record LatencyFloor(double hopMillis, double commitMillis, double committedHopMi
     }
   }
 
-  /** On a thread of its own: one libtorch thread is set per thread, and must not stay on the caller's. */
+  /**
+   * On a thread of its own: one libtorch thread is set per thread, and must not stay on the
+   * caller's.
+   */
   private static double forwardMillis(ModelCheckpoint checkpoint) throws Exception {
     byte[][] face = {SyntheticFaces.face(Emotion.HAPPY, new Random(4))};
-    return CompletableFuture.supplyAsync(() -> {
-      IntraOpThreads.useOnCurrentThread(DjlModelLoader.DEFAULT_INFERENCE_THREADS);
-      try (EmotionPredictor predictor = EmotionPredictor.of(CheckpointFile.fromRecord(checkpoint).weights(),
-          Device.cpu(), 1)) {
-        double[] millis = new double[ROUNDS];
-        for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
-          long start = System.nanoTime();
-          predictor.predict(face);
-          if (round >= 0) {
-            millis[round] = (System.nanoTime() - start) / 1e6;
-          }
-        }
-        return median(millis);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, runnable -> new Thread(runnable, "latency-floor-forward").start()).get();
+    return CompletableFuture.supplyAsync(
+            () -> {
+              IntraOpThreads.useOnCurrentThread(DjlModelLoader.DEFAULT_INFERENCE_THREADS);
+              try (EmotionPredictor predictor =
+                  EmotionPredictor.of(
+                      CheckpointFile.fromRecord(checkpoint).weights(), Device.cpu(), 1)) {
+                double[] millis = new double[ROUNDS];
+                for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
+                  long start = System.nanoTime();
+                  predictor.predict(face);
+                  if (round >= 0) {
+                    millis[round] = (System.nanoTime() - start) / 1e6;
+                  }
+                }
+                return median(millis);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            runnable -> new Thread(runnable, "latency-floor-forward").start())
+        .get();
   }
 
   private static double median(double[] values) {
@@ -151,7 +183,10 @@ record LatencyFloor(double hopMillis, double commitMillis, double committedHopMi
     return sorted[sorted.length / 2];
   }
 
-  /** Under exactly-once: the frame's hop to the classifier, its forward, and the committed hop of its event. */
+  /**
+   * Under exactly-once: the frame's hop to the classifier, its forward, and the committed hop of
+   * its event.
+   */
   double exactlyOnceMillis() {
     return hopMillis + forwardMillis + committedHopMillis;
   }
@@ -163,12 +198,21 @@ record LatencyFloor(double hopMillis, double commitMillis, double committedHopMi
 
   @Override
   public String toString() {
-    return String.format("floor on this machine (medians of %d, nothing else running): a record's hop through the "
-        + "broker (produce -> read by a waiting read_committed consumer) %.1f ms; one exactly-once commit (begin, "
-        + "send one %d-byte record, send offsets, commit) %.1f ms, and until a read_committed consumer has that record "
-        + "%.1f ms; one batch-1 forward of the model (EmotionPredictor, %d libtorch thread) %.1f ms%n"
-        + "  so at best: exactly-once %.1f ms (hop + forward + committed hop), at-least-once %.1f ms (hop + forward + "
-        + "hop)", ROUNDS, hopMillis, EVENT_BYTES, commitMillis, committedHopMillis,
-        DjlModelLoader.DEFAULT_INFERENCE_THREADS, forwardMillis, exactlyOnceMillis(), atLeastOnceMillis());
+    return String.format(
+        "floor on this machine (medians of %d, nothing else running): a record's hop through the "
+            + "broker (produce -> read by a waiting read_committed consumer) %.1f ms; one exactly-once commit (begin, "
+            + "send one %d-byte record, send offsets, commit) %.1f ms, and until a read_committed consumer has that record "
+            + "%.1f ms; one batch-1 forward of the model (EmotionPredictor, %d libtorch thread) %.1f ms%n"
+            + "  so at best: exactly-once %.1f ms (hop + forward + committed hop), at-least-once %.1f ms (hop + forward + "
+            + "hop)",
+        ROUNDS,
+        hopMillis,
+        EVENT_BYTES,
+        commitMillis,
+        committedHopMillis,
+        DjlModelLoader.DEFAULT_INFERENCE_THREADS,
+        forwardMillis,
+        exactlyOnceMillis(),
+        atLeastOnceMillis());
   }
 }

@@ -25,9 +25,10 @@ public final class ModelBench {
   private static final int WARMUP = 20;
 
   /**
-   * Warm-up calls at batch 1 and 2, as in bench_reference.py: a call takes ~1 ms, and the JIT compiles
-   * the per-call Java of DJL and of the resampler for ~2 s (C2 still took 12% of the CPU after 2,000
-   * calls); a classifier serves for hours, so the steady state is the figure that matters.
+   * Warm-up calls at batch 1 and 2, as in bench_reference.py: a call takes ~1 ms, and the JIT
+   * compiles the per-call Java of DJL and of the resampler for ~2 s (C2 still took 12% of the CPU
+   * after 2,000 calls); a classifier serves for hours, so the steady state is the figure that
+   * matters.
    */
   private static final int SMALL_BATCH_WARMUP = 3_000;
 
@@ -40,16 +41,23 @@ public final class ModelBench {
     Hyperparameters hp = Hyperparameters.DEFAULTS;
     try (EmotionModel model = EmotionModel.initialised(0.5f, 42, Device.cpu());
         TrainingLoop loop = new TrainingLoop(model, hp)) {
-      double train = measure(trainBatches, WARMUP, 128, () -> {
-        try (NDManager scratch = model.manager().newSubManager()) {
-          loop.trainBatch(scratch, FaceTensor.fromPixels(scratch, pixels, 128), scratch.create(labels));
-        }
-      });
+      double train =
+          measure(
+              trainBatches,
+              WARMUP,
+              128,
+              () -> {
+                try (NDManager scratch = model.manager().newSubManager()) {
+                  loop.trainBatch(
+                      scratch, FaceTensor.fromPixels(scratch, pixels, 128), scratch.create(labels));
+                }
+              });
       System.out.printf("djl_train_b128_images_per_s %.0f%n", train);
       try (EmotionPredictor predictor = EmotionPredictor.of(model.weights(), Device.cpu(), 128)) {
         for (int count : new int[] {1, 2}) {
           byte[][] faces = faces(pixels, count);
-          double infer = measure(trainBatches * 20, SMALL_BATCH_WARMUP, count, () -> predictor.predict(faces));
+          double infer =
+              measure(trainBatches * 20, SMALL_BATCH_WARMUP, count, () -> predictor.predict(faces));
           System.out.printf("djl_infer_b%d_images_per_s %.0f%n", count, infer);
         }
         byte[][] faces = faces(pixels, 128);

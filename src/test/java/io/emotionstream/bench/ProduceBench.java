@@ -8,9 +8,9 @@ import io.emotionstream.data.Fer2013Reader;
 import io.emotionstream.data.Fer2013Writer;
 import io.emotionstream.data.SplitRule;
 import io.emotionstream.kafka.LocalCluster;
+import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.TopicSerdes;
 import io.emotionstream.kafka.TopicSpec;
-import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.producer.ProduceSummary;
 import io.emotionstream.producer.RatePacer;
 import io.emotionstream.producer.TrainingProducer;
@@ -28,10 +28,10 @@ import java.util.regex.Pattern;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
- * {@code scripts/bench produce}: rows/s of {@code emotion produce training} for a 30,000-row FER2013 CSV
- * into the embedded broker, beside Kafka's own ProducerPerformance sending records of the same size
- * with the same producer settings to the same broker, alternating, in one run, after warm-up rounds;
- * each measured round prints where the CPU went. Args: [ROWS] [ROUNDS].
+ * {@code scripts/bench produce}: rows/s of {@code emotion produce training} for a 30,000-row
+ * FER2013 CSV into the embedded broker, beside Kafka's own ProducerPerformance sending records of
+ * the same size with the same producer settings to the same broker, alternating, in one run, after
+ * warm-up rounds; each measured round prints where the CPU went. Args: [ROWS] [ROUNDS].
  */
 public final class ProduceBench {
   /**
@@ -39,6 +39,7 @@ public final class ProduceBench {
    * the JIT compilers took 40-55% of the CPU in the first rounds (25-30% still in the third).
    */
   private static final int WARM_UP_ROUNDS = 3;
+
   private static final Pattern RATE = Pattern.compile("([0-9.]+) records/sec");
 
   public static void main(String[] args) throws Exception {
@@ -57,8 +58,10 @@ public final class ProduceBench {
       System.out.printf("record size: %,d bytes (key + Avro value)%n", recordSize);
 
       for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
-        System.out.printf("warm-up round %d: produce training %,.0f rows/s | ProducerPerformance %,.0f records/s%n",
-            round, produceTraining(cluster, serdes, csv),
+        System.out.printf(
+            "warm-up round %d: produce training %,.0f rows/s | ProducerPerformance %,.0f records/s%n",
+            round,
+            produceTraining(cluster, serdes, csv),
             producerPerformance(cluster.connection().bootstrapServers(), rows, recordSize));
       }
       List<Double> ours = new ArrayList<>();
@@ -68,22 +71,29 @@ public final class ProduceBench {
         ThreadCpu start = ThreadCpu.snapshot();
         double oursRate = produceTraining(cluster, serdes, csv);
         ThreadCpu middle = ThreadCpu.snapshot();
-        double rawRate = producerPerformance(cluster.connection().bootstrapServers(), rows, recordSize);
+        double rawRate =
+            producerPerformance(cluster.connection().bootstrapServers(), rows, recordSize);
         ThreadCpu end = ThreadCpu.snapshot();
-        System.out.printf("  produce training: %s%n  ProducerPerformance: %s%n", middle.since(start), end.since(middle));
+        System.out.printf(
+            "  produce training: %s%n  ProducerPerformance: %s%n",
+            middle.since(start), end.since(middle));
         ours.add(oursRate);
         raw.add(rawRate);
         ratios.add(oursRate / rawRate);
-        System.out.printf("round %d: produce training %,.0f rows/s | ProducerPerformance %,.0f records/s | ratio %.2f%n",
+        System.out.printf(
+            "round %d: produce training %,.0f rows/s | ProducerPerformance %,.0f records/s | ratio %.2f%n",
             round, oursRate, rawRate, oursRate / rawRate);
       }
       double oursMedian = Median.of(ours);
       double rawMedian = Median.of(raw);
-      // Each round's two runs share the machine's state of the moment (this box's speed drifts by 2x
+      // Each round's two runs share the machine's state of the moment (this box's speed drifts by
+      // 2x
       // within a minute), so the round's own ratio is the paired figure; the goal is judged on it.
-      System.out.printf("median: produce training %,.0f rows/s, ProducerPerformance %,.0f records/s%n",
+      System.out.printf(
+          "median: produce training %,.0f rows/s, ProducerPerformance %,.0f records/s%n",
           oursMedian, rawMedian);
-      System.out.printf("median of the rounds' ratios %.2f (goal >= 0.70); ratio of the medians %.2f%n",
+      System.out.printf(
+          "median of the rounds' ratios %.2f (goal >= 0.70); ratio of the medians %.2f%n",
           Median.of(ratios), oursMedian / rawMedian);
     } finally {
       Files.deleteIfExists(csv);
@@ -91,7 +101,8 @@ public final class ProduceBench {
     }
   }
 
-  private static double produceTraining(LocalCluster cluster, TopicSerdes serdes, Path csv) throws Exception {
+  private static double produceTraining(LocalCluster cluster, TopicSerdes serdes, Path csv)
+      throws Exception {
     try (Fer2013Reader reader = Fer2013Reader.open(csv, SplitRule.seedRule());
         TrainingProducer producer = new TrainingProducer(cluster.connection(), serdes)) {
       ProduceSummary summary = producer.send(reader, RatePacer.unlimited(), read -> {});
@@ -102,16 +113,33 @@ public final class ProduceBench {
     }
   }
 
-  /** Runs Kafka's tool in this JVM, as our producer runs, and reads the rate from its summary line. */
-  private static double producerPerformance(String bootstrap, int records, int recordSize) throws Exception {
+  /**
+   * Runs Kafka's tool in this JVM, as our producer runs, and reads the rate from its summary line.
+   */
+  private static double producerPerformance(String bootstrap, int records, int recordSize)
+      throws Exception {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      ProducerPerformance.main(new String[] {
-          "--topic", "raw-perf", "--num-records", String.valueOf(records), "--record-size", String.valueOf(recordSize),
-          "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
-          "enable.idempotence=true", "linger.ms=5", "batch.size=262144", "buffer.memory=67108864"});
+      ProducerPerformance.main(
+          new String[] {
+            "--topic",
+            "raw-perf",
+            "--num-records",
+            String.valueOf(records),
+            "--record-size",
+            String.valueOf(recordSize),
+            "--throughput",
+            "-1",
+            "--producer-props",
+            "bootstrap.servers=" + bootstrap,
+            "acks=all",
+            "enable.idempotence=true",
+            "linger.ms=5",
+            "batch.size=262144",
+            "buffer.memory=67108864"
+          });
     } finally {
       System.setOut(original);
     }
@@ -129,9 +157,14 @@ public final class ProduceBench {
   }
 
   private static int recordSize(TopicSerdes serdes, String topic) {
-    TrainingExample example = TrainingExample.newBuilder().setExampleId("fer2013.csv:12345")
-        .setLabel(Emotion.HAPPY).setPixels(ByteBuffer.wrap(new byte[FaceSet.PIXELS])).setUsage(Usage.TRAINING)
-        .setOrigin("fer2013.csv:12345").build();
+    TrainingExample example =
+        TrainingExample.newBuilder()
+            .setExampleId("fer2013.csv:12345")
+            .setLabel(Emotion.HAPPY)
+            .setPixels(ByteBuffer.wrap(new byte[FaceSet.PIXELS]))
+            .setUsage(Usage.TRAINING)
+            .setOrigin("fer2013.csv:12345")
+            .build();
     return serdes.trainingExamples().serializer().serialize(topic, example).length
         + "fer2013.csv:12345".length();
   }
@@ -146,7 +179,8 @@ public final class ProduceBench {
         for (int p = 0; p < pixels.length; p++) {
           pixels[p] = (byte) Math.max(0, Math.min(255, (int) (128 + 60 * random.nextGaussian())));
         }
-        writer.write(emotions[i % emotions.length], pixels, i % 10 == 0 ? Usage.VALIDATION : Usage.TRAINING);
+        writer.write(
+            emotions[i % emotions.length], pixels, i % 10 == 0 ? Usage.VALIDATION : Usage.TRAINING);
       }
     }
   }

@@ -11,19 +11,23 @@ import java.util.stream.Stream;
 
 /**
  * CPU time of this process's threads, native ones included (libtorch's OpenMP workers, the JIT
- * compilers), from Linux's /proc: what a JFR profile does not show. A bench takes a snapshot before a
- * phase and prints where the CPU went during it.
+ * compilers), from Linux's /proc: what a JFR profile does not show. A bench takes a snapshot before
+ * a phase and prints where the CPU went during it.
  */
 final class ThreadCpu {
   private static final Path TASKS = Path.of("/proc/self/task");
   private static final Path PROCESS = Path.of("/proc/self/stat");
+
   /** USER_HZ, the unit of /proc's CPU times, is 100 on every Linux platform Java runs on. */
   private static final long MILLIS_PER_TICK = 10;
+
   private static final String JIT = "JIT compilers";
 
   private final Map<String, Long> millisByThread;
+
   /** The whole process's, which keeps the time of threads that have ended since. */
   private final long processMillis;
+
   private final long nanos = System.nanoTime();
 
   private ThreadCpu(Map<String, Long> millisByThread, long processMillis) {
@@ -40,7 +44,10 @@ final class ThreadCpu {
       for (Path task : tasks.toList()) {
         try {
           String stat = Files.readString(task.resolve("stat"));
-          millis.put(task.getFileName() + " " + stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+          millis.put(
+              task.getFileName()
+                  + " "
+                  + stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
               cpuMillis(stat));
         } catch (NoSuchFileException e) {
           // the thread ended meanwhile
@@ -66,12 +73,23 @@ final class ThreadCpu {
     Map<String, Long> byGroup = usedByGroup(before);
     long total = byGroup.values().stream().mapToLong(Long::longValue).sum();
     double wallSeconds = (nanos - before.nanos) / 1e9;
-    StringBuilder text = new StringBuilder(String.format("CPU used: %.2f of %d cores over %.1f s", total / 1e3
-        / wallSeconds, Runtime.getRuntime().availableProcessors(), wallSeconds));
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                "CPU used: %.2f of %d cores over %.1f s",
+                total / 1e3 / wallSeconds,
+                Runtime.getRuntime().availableProcessors(),
+                wallSeconds));
     long all = Math.max(1, total);
-    byGroup.entrySet().stream().filter(e -> e.getValue() * 100 >= all)
+    byGroup.entrySet().stream()
+        .filter(e -> e.getValue() * 100 >= all)
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> text.append(String.format("; %s %.0f%% (%d ms)", e.getKey(), 100.0 * e.getValue() / all, e.getValue())));
+        .forEach(
+            e ->
+                text.append(
+                    String.format(
+                        "; %s %.0f%% (%d ms)",
+                        e.getKey(), 100.0 * e.getValue() / all, e.getValue())));
     return text.toString();
   }
 
@@ -87,7 +105,8 @@ final class ThreadCpu {
     long live = 0;
     for (Map.Entry<String, Long> thread : millisByThread.entrySet()) {
       long used = thread.getValue() - before.millisByThread.getOrDefault(thread.getKey(), 0L);
-      byGroup.merge(group(thread.getKey().substring(thread.getKey().indexOf(' ') + 1)), used, Long::sum);
+      byGroup.merge(
+          group(thread.getKey().substring(thread.getKey().indexOf(' ') + 1)), used, Long::sum);
       live += used;
     }
     long total = Math.max(live, processMillis - before.processMillis);

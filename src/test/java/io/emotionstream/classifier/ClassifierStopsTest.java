@@ -24,40 +24,65 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A classifier that can classify nothing any more ends, so that whatever supervises it restarts it. */
+/**
+ * A classifier that can classify nothing any more ends, so that whatever supervises it restarts it.
+ */
 @IntegrationTest
 class ClassifierStopsTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 
   @Test
-  void aFailureEveryNewStreamThreadWouldMeetAgainStopsTheServiceAndSaysWhy(@TempDir Path dir) throws Exception {
+  void aFailureEveryNewStreamThreadWouldMeetAgainStopsTheServiceAndSaysWhy(@TempDir Path dir)
+      throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
-    ModelLoader brokenNatives = checkpoint -> {
-      throw new UnsatisfiedLinkError("libtorch_cpu.so: cannot open shared object file");
-    };
-    try (ClassifierService classifier = ClassifierService.start(connection, ClassifierSettings.defaults()
-            .withApplicationId("classifier-" + UUID.randomUUID()).withStateDirectory(dir), brokenNatives);
-        KafkaProducer<String, FaceFrame> producer = new KafkaProducer<>(connection.clientConfig(),
-            kafka.serdes().keys().serializer(), kafka.serdes().frames().serializer())) {
-      CompletableFuture<Throwable> termination = CompletableFuture.supplyAsync(() -> {
-        try {
-          return classifier.awaitTermination();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      producer.send(new ProducerRecord<>(connection.topics().frames(), "cam", FaceFrame.newBuilder()
-          .setFrameId("f1").setSourceId("cam").setWidth(FaceSet.SIDE).setHeight(FaceSet.SIDE)
-          .setPixels(ByteBuffer.wrap(new byte[FaceSet.PIXELS])).setCaptureTimeMs(Instant.now()).build())).get();
+    ModelLoader brokenNatives =
+        checkpoint -> {
+          throw new UnsatisfiedLinkError("libtorch_cpu.so: cannot open shared object file");
+        };
+    try (ClassifierService classifier =
+            ClassifierService.start(
+                connection,
+                ClassifierSettings.defaults()
+                    .withApplicationId("classifier-" + UUID.randomUUID())
+                    .withStateDirectory(dir),
+                brokenNatives);
+        KafkaProducer<String, FaceFrame> producer =
+            new KafkaProducer<>(
+                connection.clientConfig(),
+                kafka.serdes().keys().serializer(),
+                kafka.serdes().frames().serializer())) {
+      CompletableFuture<Throwable> termination =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return classifier.awaitTermination();
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      producer
+          .send(
+              new ProducerRecord<>(
+                  connection.topics().frames(),
+                  "cam",
+                  FaceFrame.newBuilder()
+                      .setFrameId("f1")
+                      .setSourceId("cam")
+                      .setWidth(FaceSet.SIDE)
+                      .setHeight(FaceSet.SIDE)
+                      .setPixels(ByteBuffer.wrap(new byte[FaceSet.PIXELS]))
+                      .setCaptureTimeMs(Instant.now())
+                      .build()))
+          .get();
 
       await().atMost(Duration.ofMinutes(1)).until(termination::isDone);
       Throwable cause = termination.get();
       while (cause.getCause() != null) {
         cause = cause.getCause();
       }
-      assertInstanceOf(UnsatisfiedLinkError.class, cause, "the failure it stopped on is the one reported");
+      assertInstanceOf(
+          UnsatisfiedLinkError.class, cause, "the failure it stopped on is the one reported");
       assertEquals(KafkaStreams.State.ERROR, classifier.state());
     }
   }

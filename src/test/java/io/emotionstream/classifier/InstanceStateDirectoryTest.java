@@ -12,7 +12,8 @@ class InstanceStateDirectoryTest {
   @TempDir Path root;
 
   @Test
-  void instancesSideBySideGetDirectoriesOfTheirOwnAndARestartedOneGetsItsOwnBack() throws Exception {
+  void instancesSideBySideGetDirectoriesOfTheirOwnAndARestartedOneGetsItsOwnBack()
+      throws Exception {
     try (InstanceStateDirectory first = InstanceStateDirectory.claim(root, "classifier");
         InstanceStateDirectory second = InstanceStateDirectory.claim(root, "classifier")) {
       assertEquals(root.resolve("classifier/instance-0"), first.path());

@@ -1,6 +1,5 @@
 package io.emotionstream.classifier;
 
-
 import io.emotionstream.kafka.ConnectionSettings;
 import io.emotionstream.producer.FrameProducer;
 import io.emotionstream.producer.RatePacer;
@@ -23,38 +22,60 @@ import org.junit.jupiter.api.io.TempDir;
 /** Rolling accuracy against a real broker, through a crash of the classifier. */
 @IntegrationTest
 class RollingAccuracyClusterTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 
   @Test
-  void theLastReportOfEachWindowCountsEveryLabelledFrameOnceAcrossASigkill(@TempDir Path dir) throws Exception {
+  void theLastReportOfEachWindowCountsEveryLabelledFrameOnceAcrossASigkill(@TempDir Path dir)
+      throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster(), 2);
     TestCheckpoints.publish(connection, kafka.serdes(), TestCheckpoints.deepEmotion(1, 11));
     String applicationId = "classifier-" + UUID.randomUUID();
     int frames = 600;
 
     try (EventLog events = new EventLog(connection, kafka.serdes())) {
-      ChildProcess crashing = classifierProcess(connection, applicationId, dir, dir.resolve("first.log"));
-      CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produceFrames(connection, frames));
+      ChildProcess crashing =
+          classifierProcess(connection, applicationId, dir, dir.resolve("first.log"));
+      CompletableFuture<Void> producing =
+          CompletableFuture.runAsync(() -> produceFrames(connection, frames));
       events.awaitCount(frames / 3);
-      crashing.kill(); // mid-stream: scores counted but not committed are counted again, once, after the restart
-      try (ChildProcess restarted = classifierProcess(connection, applicationId, dir, dir.resolve("second.log"))) {
+      crashing
+          .kill(); // mid-stream: scores counted but not committed are counted again, once, after
+      // the restart
+      try (ChildProcess restarted =
+          classifierProcess(connection, applicationId, dir, dir.resolve("second.log"))) {
         producing.get();
         events.awaitCount(frames);
         events.drainFor(Duration.ofSeconds(2));
-        // Tumbling windows that never close during the test: their last reports add up to every labelled frame.
-        LastAccuracyReports.assertCountEveryLabelledEvent(connection, kafka.serdes(), events.all(),
-            Duration.ofSeconds(60));
+        // Tumbling windows that never close during the test: their last reports add up to every
+        // labelled frame.
+        LastAccuracyReports.assertCountEveryLabelledEvent(
+            connection, kafka.serdes(), events.all(), Duration.ofSeconds(60));
       }
     }
   }
 
-  private static ChildProcess classifierProcess(ConnectionSettings connection, String applicationId, Path stateRoot,
-      Path log) throws Exception {
-    return ChildProcess.emotion(log, "classifier", "--bootstrap-servers", connection.bootstrapServers(),
-        "--registry-url", connection.registryUrl(), "--topic-prefix", connection.topics().prefix(),
-        "--application-id", applicationId, "--state-dir", stateRoot.toString(),
-        "--accuracy-window", "2s", "--accuracy-advance", "2s", "--accuracy-grace", "10m");
+  private static ChildProcess classifierProcess(
+      ConnectionSettings connection, String applicationId, Path stateRoot, Path log)
+      throws Exception {
+    return ChildProcess.emotion(
+        log,
+        "classifier",
+        "--bootstrap-servers",
+        connection.bootstrapServers(),
+        "--registry-url",
+        connection.registryUrl(),
+        "--topic-prefix",
+        connection.topics().prefix(),
+        "--application-id",
+        applicationId,
+        "--state-dir",
+        stateRoot.toString(),
+        "--accuracy-window",
+        "2s",
+        "--accuracy-advance",
+        "2s",
+        "--accuracy-grace",
+        "10m");
   }
 
   /** Two cameras, half the frames labelled, over several seconds: the crash falls mid-stream. */

@@ -12,8 +12,9 @@ import java.time.Instant;
 
 /**
  * A stand-in model whose predictions a topology test can compute by hand: the predicted class is
- * (first pixel + shift) mod 7 with probability 0.76, where the shift is the checkpoint's one weight byte.
- * Integration tests serve the real network; this one lets batching, swaps and windows be checked exactly.
+ * (first pixel + shift) mod 7 with probability 0.76, where the shift is the checkpoint's one weight
+ * byte. Integration tests serve the real network; this one lets batching, swaps and windows be
+ * checked exactly.
  */
 final class RuleModels implements ModelLoader {
 
@@ -31,23 +32,36 @@ final class RuleModels implements ModelLoader {
         .setTotalEpochs(1)
         .setArchitecture("rule")
         .setArchitectureVersion(1)
-        .setHyperparameters(Hyperparameters.newBuilder().setEpochs(1).setLearningRate(0.005).setBatchSize(128)
-            .setOptimizer("adam").setMomentum(0.9).setWeightDecay(0).setDropout(0.5).setLoss("cross-entropy")
-            .setSeed(1).build())
+        .setHyperparameters(
+            Hyperparameters.newBuilder()
+                .setEpochs(1)
+                .setLearningRate(0.005)
+                .setBatchSize(128)
+                .setOptimizer("adam")
+                .setMomentum(0.9)
+                .setWeightDecay(0)
+                .setDropout(0.5)
+                .setLoss("cross-entropy")
+                .setSeed(1)
+                .build())
         .setWeights(ByteBuffer.wrap(weights))
         .setSha256(Sha256.hex(weights))
         .setCreatedTimeMs(Instant.ofEpochMilli(0))
         .build();
   }
 
-  /** A serving decision naming {@code serving}, and {@code candidateVersion} (or none) as its candidate. */
+  /**
+   * A serving decision naming {@code serving}, and {@code candidateVersion} (or none) as its
+   * candidate.
+   */
   static ServingState decision(ModelCheckpoint serving, Long candidateVersion) {
     return ServingState.newBuilder()
         .setModelName(serving.getModelName())
         .setServing(serving)
         .setCandidateVersion(candidateVersion)
         .setPolicy(PromotionPolicy.GUARDED)
-        .setDecision(candidateVersion == null ? ServingDecision.PROMOTED : ServingDecision.CANDIDATE)
+        .setDecision(
+            candidateVersion == null ? ServingDecision.PROMOTED : ServingDecision.CANDIDATE)
         .setReason("test")
         .setTimeMs(Instant.ofEpochMilli(0))
         .build();
@@ -56,7 +70,8 @@ final class RuleModels implements ModelLoader {
   @Override
   public FaceClassifier load(ModelCheckpoint checkpoint) {
     if (!"rule".equals(checkpoint.getArchitecture())) {
-      throw new RefusedCheckpointException("architecture " + checkpoint.getArchitecture() + " is not rule", null);
+      throw new RefusedCheckpointException(
+          "architecture " + checkpoint.getArchitecture() + " is not rule", null);
     }
     int shift = checkpoint.getWeights().get(0);
     return new FaceClassifier() {

@@ -27,7 +27,8 @@ class ClassifierOptionsTest {
   @Test
   void atLeastOnceCommitsEverySecondUnlessTheCommitIntervalIsGiven() {
     ClassifierSettings byDefault = settings("--processing-guarantee", "at-least-once");
-    ClassifierSettings given = settings("--processing-guarantee", "AT-LEAST-ONCE", "--commit-interval-ms", "100");
+    ClassifierSettings given =
+        settings("--processing-guarantee", "AT-LEAST-ONCE", "--commit-interval-ms", "100");
 
     assertEquals(ProcessingGuarantee.AT_LEAST_ONCE, byDefault.processingGuarantee());
     assertEquals(Duration.ofSeconds(1), byDefault.commitInterval());
@@ -40,6 +41,7 @@ class ClassifierOptionsTest {
     args[0] = "classifier";
     System.arraycopy(options, 0, args, 1, options.length);
     ParseResult parsed = EmotionCli.commandLine().parseArgs(args);
-    return ((ClassifierCommand) parsed.subcommand().commandSpec().userObject()).settings(Path.of("state"));
+    return ((ClassifierCommand) parsed.subcommand().commandSpec().userObject())
+        .settings(Path.of("state"));
   }
 }

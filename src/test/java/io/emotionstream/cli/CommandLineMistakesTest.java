@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParseResult;
 
-/** What a user who mistypes a command line is told: one line naming the option and what is wrong. */
+/**
+ * What a user who mistypes a command line is told: one line naming the option and what is wrong.
+ */
 class CommandLineMistakesTest {
   @TempDir Path dir;
 
@@ -33,7 +35,8 @@ class CommandLineMistakesTest {
     CommandRun run = CommandRun.of("demo", "--duration", "12x");
 
     assertEquals(2, run.exitCode());
-    assertEquals("error: --duration: '12x' is not a duration (examples: 90, 90s, 500ms, 5m, 1h)",
+    assertEquals(
+        "error: --duration: '12x' is not a duration (examples: 90, 90s, 500ms, 5m, 1h)",
         run.err().strip());
     assertEquals("", run.out());
   }
@@ -43,42 +46,69 @@ class CommandLineMistakesTest {
     CommandRun run = CommandRun.of("classifier", "--processing-guarantee", "at-most-once");
 
     assertEquals(2, run.exitCode());
-    assertEquals("error: --processing-guarantee: 'at-most-once' is not a processing guarantee: use exactly-once or "
-        + "at-least-once", run.err().strip());
+    assertEquals(
+        "error: --processing-guarantee: 'at-most-once' is not a processing guarantee: use exactly-once or "
+            + "at-least-once",
+        run.err().strip());
     assertEquals("", run.out());
   }
 
   @Test
   void anAccuracyWindowThatIsNotAWholeNumberOfAdvancesIsOneLineBeforeAnythingStarts() {
     Path stateRoot = dir.resolve("state");
-    CommandRun run = CommandRun.of("classifier", "--accuracy-window", "60s", "--accuracy-advance", "7s",
-        "--bootstrap-servers", "localhost:1", "--state-dir", stateRoot.toString());
+    CommandRun run =
+        CommandRun.of(
+            "classifier",
+            "--accuracy-window",
+            "60s",
+            "--accuracy-advance",
+            "7s",
+            "--bootstrap-servers",
+            "localhost:1",
+            "--state-dir",
+            stateRoot.toString());
 
     assertEquals(1, run.exitCode());
-    assertEquals("error: accuracy window (60000 ms) must be a whole number of advances (7000 ms)", run.err().strip());
+    assertEquals(
+        "error: accuracy window (60000 ms) must be a whole number of advances (7000 ms)",
+        run.err().strip());
     assertTrue(Files.notExists(stateRoot), "no state directory claimed");
   }
 
   @Test
   void everyCommandThatReadsAMissingFileSaysNoSuchFileBeforeDoingAnything() {
     String missing = dir.resolve("missing.csv").toString();
-    List<List<String>> commands = List.of(
-        List.of("produce", "training", "--csv", missing),
-        List.of("produce", "frames", "--csv", missing),
-        List.of("dataset", "split", "--csv", missing, "--out", dir.toString()),
-        List.of("train", "--csv", missing, "--out", dir.toString()),
-        List.of("evaluate", "--model", missing, "--csv", dir.toString()),
-        List.of("publish-checkpoint", "--model", missing),
-        List.of("import-pytorch", "--state-dict", missing, "--out", dir.resolve("m.ckpt").toString()),
-        List.of("export", "--model", missing, "--format", "pytorch", "--out", dir.resolve("m.pth").toString()),
-        List.of("demo", "--fer2013", missing),
-        List.of("topics", "create", "--client-config", missing));
+    List<List<String>> commands =
+        List.of(
+            List.of("produce", "training", "--csv", missing),
+            List.of("produce", "frames", "--csv", missing),
+            List.of("dataset", "split", "--csv", missing, "--out", dir.toString()),
+            List.of("train", "--csv", missing, "--out", dir.toString()),
+            List.of("evaluate", "--model", missing, "--csv", dir.toString()),
+            List.of("publish-checkpoint", "--model", missing),
+            List.of(
+                "import-pytorch",
+                "--state-dict",
+                missing,
+                "--out",
+                dir.resolve("m.ckpt").toString()),
+            List.of(
+                "export",
+                "--model",
+                missing,
+                "--format",
+                "pytorch",
+                "--out",
+                dir.resolve("m.pth").toString()),
+            List.of("demo", "--fer2013", missing),
+            List.of("topics", "create", "--client-config", missing));
     for (List<String> command : commands) {
       CommandRun run = CommandRun.of(command.toArray(String[]::new));
       String option = command.get(command.indexOf(missing) - 1);
 
       assertEquals(2, run.exitCode(), command + ": " + run.err());
-      assertEquals("error: " + option + ": no such file: " + missing, run.err().strip(), command.toString());
+      assertEquals(
+          "error: " + option + ": no such file: " + missing, run.err().strip(), command.toString());
     }
   }
 
@@ -95,11 +125,14 @@ class CommandLineMistakesTest {
 
   @Test
   void aFileSystemFailureSaysWhatIsWrongWithThePathNotOnlyThePath() {
-    assertEquals("permission denied: /srv/faces.csv",
+    assertEquals(
+        "permission denied: /srv/faces.csv",
         FileErrors.describe(new AccessDeniedException("/srv/faces.csv")));
-    assertEquals("no such file: data/fer2013.csv",
+    assertEquals(
+        "no such file: data/fer2013.csv",
         FileErrors.describe(new UncheckedIOException(new NoSuchFileException("data/fer2013.csv"))));
-    assertEquals("the broker is away", FileErrors.describe(new IllegalStateException("the broker is away")));
+    assertEquals(
+        "the broker is away", FileErrors.describe(new IllegalStateException("the broker is away")));
   }
 
   private static Duration demoDuration(String value) {

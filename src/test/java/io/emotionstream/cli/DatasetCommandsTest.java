@@ -389,19 +389,35 @@ class DatasetCommandsTest {
     Path byDefault = dir.resolve("default.csv");
     Path mild = dir.resolve("mild.csv");
     Path full = dir.resolve("full.csv");
-    for (String[] args : new String[][] {
-        {"--out", byDefault.toString()}, {"--out", mild.toString(), "--variation", "mild"},
-        {"--out", full.toString(), "--variation", "full"}}) {
-      List<String> command = new ArrayList<>(List.of("dataset", "synthesize", "--per-class", "4", "--seed", "3"));
+    for (String[] args :
+        new String[][] {
+          {"--out", byDefault.toString()},
+          {"--out", mild.toString(), "--variation", "mild"},
+          {"--out", full.toString(), "--variation", "full"}
+        }) {
+      List<String> command =
+          new ArrayList<>(List.of("dataset", "synthesize", "--per-class", "4", "--seed", "3"));
       command.addAll(List.of(args));
       assertEquals(0, emotion(command.toArray(String[]::new)), err.toString());
     }
 
-    assertEquals(Files.readString(mild), Files.readString(byDefault), "the demo's variation is the default");
+    assertEquals(
+        Files.readString(mild), Files.readString(byDefault), "the demo's variation is the default");
     assertNotEquals(Files.readString(mild), Files.readString(full));
-    assertEquals(2, emotion("dataset", "synthesize", "--out", full.toString(), "--per-class", "4",
-        "--variation", "hard"));
-    assertTrue(err.toString().contains("'hard' is not a variation: use none, mild or full"), err.toString());
+    assertEquals(
+        2,
+        emotion(
+            "dataset",
+            "synthesize",
+            "--out",
+            full.toString(),
+            "--per-class",
+            "4",
+            "--variation",
+            "hard"));
+    assertTrue(
+        err.toString().contains("'hard' is not a variation: use none, mild or full"),
+        err.toString());
   }
 
   @Test

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** `emotion evaluate --report` and `emotion predict` on one model and CSV tell one consistent story. */
+/**
+ * `emotion evaluate --report` and `emotion predict` on one model and CSV tell one consistent story.
+ */
 @IntegrationTest
 class EvaluateAndPredictCommandsTest {
   private static final int CLASSES = Emotion.values().length;
@@ -40,10 +42,26 @@ class EvaluateAndPredictCommandsTest {
     Path predictions = dir.resolve("predictions.csv");
     Path report = dir.resolve("confusion.png");
 
-    assertEquals(0, emotion("predict", "--model", model.toString(), "--csv", csv.toString(),
-        "--out", predictions.toString()));
-    assertEquals(0, emotion("evaluate", "--model", model.toString(), "--csv", csv.toString(),
-        "--report", report.toString()));
+    assertEquals(
+        0,
+        emotion(
+            "predict",
+            "--model",
+            model.toString(),
+            "--csv",
+            csv.toString(),
+            "--out",
+            predictions.toString()));
+    assertEquals(
+        0,
+        emotion(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--csv",
+            csv.toString(),
+            "--report",
+            report.toString()));
 
     List<String> truthLines = Files.readAllLines(csv).subList(1, 6 * CLASSES + 1);
     List<String> predictionLines = Files.readAllLines(predictions);
@@ -76,7 +94,8 @@ class EvaluateAndPredictCommandsTest {
       }
       for (int p = 0; p < CLASSES; p++) {
         // The heat map is white for none of the row and saturated blue for all of it.
-        int red = (picture.getRGB(FIRST_CELL_X + p * CELL + 2, FIRST_CELL_Y + t * CELL + 2) >> 16) & 0xFF;
+        int red =
+            (picture.getRGB(FIRST_CELL_X + p * CELL + 2, FIRST_CELL_Y + t * CELL + 2) >> 16) & 0xFF;
         double share = rowTotal == 0 ? 0 : (double) confusion[t][p] / rowTotal;
         assertEquals(255 * (1 - share), red, 1.0, "cell true " + t + ", predicted " + p);
       }
@@ -89,8 +108,16 @@ class EvaluateAndPredictCommandsTest {
     Files.write(csv, Files.readAllLines(writeFaces()).subList(0, 2));
     Path log = dir.resolve("predict.log");
     // libtorch writes its warnings to the process's own stderr, so only a child process shows them.
-    try (ChildProcess predict = ChildProcess.emotion(log, "predict", "--model", writeModel().toString(),
-        "--csv", csv.toString(), "--out", dir.resolve("one-prediction.csv").toString())) {
+    try (ChildProcess predict =
+        ChildProcess.emotion(
+            log,
+            "predict",
+            "--model",
+            writeModel().toString(),
+            "--csv",
+            csv.toString(),
+            "--out",
+            dir.resolve("one-prediction.csv").toString())) {
       assertEquals(0, predict.awaitExit(Duration.ofMinutes(2)), Files.readString(log));
     }
     String output = Files.readString(log);

@@ -20,9 +20,16 @@ class ImportTorchscriptCommandTest {
   @Test
   void writesACheckpointFromTheReferenceFiles(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("imported.ckpt");
-    int exit = EmotionCli.commandLine().execute(
-        "import-torchscript", "--model", resource("model.pt").toString(),
-        "--state-dict", resource("state_dict.npz").toString(), "--out", out.toString());
+    int exit =
+        EmotionCli.commandLine()
+            .execute(
+                "import-torchscript",
+                "--model",
+                resource("model.pt").toString(),
+                "--state-dict",
+                resource("state_dict.npz").toString(),
+                "--out",
+                out.toString());
 
     assertEquals(0, exit);
     Checkpoint checkpoint = CheckpointFile.read(out);
@@ -34,11 +41,18 @@ class ImportTorchscriptCommandTest {
     StringWriter err = new StringWriter();
     var cli = EmotionCli.commandLine();
     cli.setErr(new PrintWriter(err));
-    int exit = cli.execute("import-torchscript", "--model", resource("model.pt").toString(),
-        "--out", dir.resolve("x.ckpt").toString());
+    int exit =
+        cli.execute(
+            "import-torchscript",
+            "--model",
+            resource("model.pt").toString(),
+            "--out",
+            dir.resolve("x.ckpt").toString());
 
     assertEquals(1, exit);
-    assertTrue(err.toString().startsWith("error: ") && err.toString().contains("--state-dict"), err.toString());
+    assertTrue(
+        err.toString().startsWith("error: ") && err.toString().contains("--state-dict"),
+        err.toString());
     assertTrue(Files.notExists(dir.resolve("x.ckpt")));
   }
 
@@ -48,7 +62,9 @@ class ImportTorchscriptCommandTest {
     var cli = EmotionCli.commandLine();
     cli.setErr(new PrintWriter(err));
     Path csv = Files.writeString(dir.resolve("faces.csv"), "not read");
-    int exit = cli.execute("train", "--csv", csv.toString(), "--optimizer", "adagrad", "--out", dir.toString());
+    int exit =
+        cli.execute(
+            "train", "--csv", csv.toString(), "--optimizer", "adagrad", "--out", dir.toString());
 
     assertEquals(2, exit);
     assertTrue(err.toString().contains("unknown optimizer 'adagrad'"), err.toString());

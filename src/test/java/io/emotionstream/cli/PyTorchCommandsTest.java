@@ -26,30 +26,54 @@ class PyTorchCommandsTest {
     Path checkpoint = dir.resolve("m.ckpt");
     Path exported = dir.resolve("back.pth");
 
-    CommandRun imported = CommandRun.of("import-pytorch", "--state-dict", resource("state_dict.pth").toString(),
-        "--out", checkpoint.toString());
-    CommandRun export = CommandRun.of("export", "--model", checkpoint.toString(), "--format", "pytorch",
-        "--out", exported.toString());
+    CommandRun imported =
+        CommandRun.of(
+            "import-pytorch",
+            "--state-dict",
+            resource("state_dict.pth").toString(),
+            "--out",
+            checkpoint.toString());
+    CommandRun export =
+        CommandRun.of(
+            "export",
+            "--model",
+            checkpoint.toString(),
+            "--format",
+            "pytorch",
+            "--out",
+            exported.toString());
 
     assertEquals(0, imported.exitCode(), imported.err());
-    assertEquals("imported 24 tensors from " + resource("state_dict.pth") + " into " + checkpoint,
+    assertEquals(
+        "imported 24 tensors from " + resource("state_dict.pth") + " into " + checkpoint,
         imported.out().strip());
     assertEquals(0, export.exitCode(), export.err());
     Checkpoint written = CheckpointFile.read(checkpoint);
     Checkpoint readBack = PyTorchStateDict.read(exported);
-    written.weights().tensors().forEach((name, tensor) ->
-        assertArrayEquals(tensor.values(), readBack.weights().get(name).values(), name));
+    written
+        .weights()
+        .tensors()
+        .forEach(
+            (name, tensor) ->
+                assertArrayEquals(tensor.values(), readBack.weights().get(name).values(), name));
   }
 
   @Test
   void aFileThatIsNotAStateDictIsOneErrorLineAndWritesNothing() throws Exception {
     Path out = dir.resolve("m.ckpt");
 
-    CommandRun run = CommandRun.of("import-pytorch", "--state-dict", resource("model.pt").toString(),
-        "--out", out.toString());
+    CommandRun run =
+        CommandRun.of(
+            "import-pytorch",
+            "--state-dict",
+            resource("model.pt").toString(),
+            "--out",
+            out.toString());
 
     assertEquals(1, run.exitCode());
-    assertTrue(run.err().startsWith("error: " + resource("model.pt") + " is a TorchScript module"), run.err());
+    assertTrue(
+        run.err().startsWith("error: " + resource("model.pt") + " is a TorchScript module"),
+        run.err());
     assertEquals(1, run.err().strip().lines().count(), run.err());
     assertTrue(Files.notExists(out));
   }
@@ -58,8 +82,15 @@ class PyTorchCommandsTest {
   void anUnknownExportFormatIsRefusedBeforeAnythingIsRead() throws Exception {
     Path model = Files.writeString(dir.resolve("m.ckpt"), "not read");
 
-    CommandRun run = CommandRun.of("export", "--model", model.toString(), "--format", "onnx",
-        "--out", dir.resolve("m.onnx").toString());
+    CommandRun run =
+        CommandRun.of(
+            "export",
+            "--model",
+            model.toString(),
+            "--format",
+            "onnx",
+            "--out",
+            dir.resolve("m.onnx").toString());
 
     assertEquals(2, run.exitCode());
     assertEquals("error: --format: 'onnx' is not an export format: use pytorch", run.err().strip());

@@ -15,12 +15,16 @@ class UntilStoppedTest {
     AtomicInteger closed = new AtomicInteger();
     IllegalStateException failure = new IllegalStateException("global stream thread died");
 
-    IllegalStateException thrown = assertThrows(IllegalStateException.class,
-        () -> UntilStopped.run("classifier", closed::incrementAndGet, () -> failure));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () -> UntilStopped.run("classifier", closed::incrementAndGet, () -> failure));
 
     assertEquals(1, closed.get(), "closed once, before the command ends");
     assertSame(failure, thrown.getCause());
-    assertTrue(thrown.getMessage().startsWith("classifier stopped: global stream thread died"), thrown.getMessage());
+    assertTrue(
+        thrown.getMessage().startsWith("classifier stopped: global stream thread died"),
+        thrown.getMessage());
   }
 
   @Test

@@ -25,7 +25,9 @@ class CommandsTest {
   void aRetrainKeepsWhatItWasGivenAndDefaultsTheRest() {
     ControlCommand retrain =
         Commands.retrain().setEpochs(3).setOptimizer("sgd").setMode(TrainingMode.FINE_TUNE).build();
-    assertEquals(Hyperparameters.DEFAULTS.withEpochs(3).withOptimizer("sgd"), Commands.hyperparameters(retrain));
+    assertEquals(
+        Hyperparameters.DEFAULTS.withEpochs(3).withOptimizer("sgd"),
+        Commands.hyperparameters(retrain));
     assertEquals(TrainingMode.FINE_TUNE, Commands.mode(retrain));
   }
 
@@ -43,7 +45,8 @@ class CommandsTest {
       assertEquals(TrainingMode.FINE_TUNE, Commands.mode(written), written);
     }
     assertEquals(TrainingMode.SCRATCH, Commands.mode("Scratch"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Commands.mode("sideways"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Commands.mode("sideways"));
     assertEquals("mode must be scratch or fine-tune, got 'sideways'", e.getMessage());
   }
 }

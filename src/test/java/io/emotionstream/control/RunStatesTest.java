@@ -11,7 +11,10 @@ class RunStatesTest {
 
   @Test
   void aRunIsFinishedOnceItCompletesIsCancelledFailsOrIsRejected() {
-    List<RunState> finished = Arrays.stream(RunState.values()).filter(RunStates::isFinished).toList();
-    assertEquals(List.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED), finished);
+    List<RunState> finished =
+        Arrays.stream(RunState.values()).filter(RunStates::isFinished).toList();
+    assertEquals(
+        List.of(RunState.COMPLETED, RunState.CANCELLED, RunState.FAILED, RunState.REJECTED),
+        finished);
   }
 }

@@ -48,7 +48,8 @@ class Fer2013PixelParsingTest {
         if (expected == null) {
           assertInstanceOf(RejectedRow.class, rows.get(i), where);
         } else {
-          assertArrayEquals(expected, assertInstanceOf(Fer2013Row.class, rows.get(i), where).pixels(), where);
+          assertArrayEquals(
+              expected, assertInstanceOf(Fer2013Row.class, rows.get(i), where).pixels(), where);
         }
       }
     }
@@ -59,11 +60,12 @@ class Fer2013PixelParsingTest {
     List<String> values = new ArrayList<>();
     for (int i = 0; i < FaceSet.PIXELS; i++) {
       // Skewed towards the edges so 1-, 2- and 3-digit numbers all appear in every position.
-      int value = switch (random.nextInt(3)) {
-        case 0 -> random.nextInt(10);
-        case 1 -> random.nextInt(100);
-        default -> random.nextInt(256);
-      };
+      int value =
+          switch (random.nextInt(3)) {
+            case 0 -> random.nextInt(10);
+            case 1 -> random.nextInt(100);
+            default -> random.nextInt(256);
+          };
       values.add(Integer.toString(value));
     }
     int position = random.nextInt(FaceSet.PIXELS);
@@ -71,7 +73,7 @@ class Fer2013PixelParsingTest {
       case 0 -> values.set(position, DEFECTS[random.nextInt(DEFECTS.length)]);
       case 1 -> values.remove(position);
       case 2 -> values.add(position, Integer.toString(random.nextInt(256)));
-      default -> { }
+      default -> {}
     }
     return String.join(" ", values);
   }
@@ -84,7 +86,9 @@ class Fer2013PixelParsingTest {
     }
     byte[] pixels = new byte[FaceSet.PIXELS];
     for (int i = 0; i < tokens.length; i++) {
-      if (!tokens[i].matches("[0-9]+") || tokens[i].length() > 9 || Integer.parseInt(tokens[i]) > 255) {
+      if (!tokens[i].matches("[0-9]+")
+          || tokens[i].length() > 9
+          || Integer.parseInt(tokens[i]) > 255) {
         return null;
       }
       pixels[i] = (byte) Integer.parseInt(tokens[i]);

@@ -58,7 +58,9 @@ class ShuffledFacesTest {
     assertArrayEquals(order, Seeds.permutation(50, Seeds.random(3, 2)));
     assertFalse(Arrays.equals(order, Seeds.permutation(50, Seeds.random(3, 1))));
     assertFalse(Arrays.equals(order, Seeds.permutation(50, Seeds.random(4, 2))));
-    assertArrayEquals(Seeds.permutation(50, Seeds.random(9, 0)),
-        epoch(faces, 50, 9).get(0), "the epoch's order is the permutation of its stream");
+    assertArrayEquals(
+        Seeds.permutation(50, Seeds.random(9, 0)),
+        epoch(faces, 50, 9).get(0),
+        "the epoch's order is the permutation of its stream");
   }
 }

@@ -17,11 +17,26 @@ class DemoTest {
 
   @Test
   void aShortDemoReportsEveryStageAndItsCountsAgree(@TempDir Path dir) {
-    CommandRun run = demo("--duration", "25s", "--per-class", "40", "--epochs", "2",
-        "--batch-size", "32", "--frame-rate", "10", "--dashboard-port", "-1", "--work-dir", dir.toString());
+    CommandRun run =
+        demo(
+            "--duration",
+            "25s",
+            "--per-class",
+            "40",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "32",
+            "--frame-rate",
+            "10",
+            "--dashboard-port",
+            "-1",
+            "--work-dir",
+            dir.toString());
     String output = run.out();
 
-    assertEquals(0, run.exitCode(), "the demo exits 0 when it trained and accounted for every frame");
+    assertEquals(
+        0, run.exitCode(), "the demo exits 0 when it trained and accounted for every frame");
     assertTrue(output.contains("training data: 280 synthetic faces"), "data stage");
     assertTrue(output.contains("produce training: 280 rows sent"), "produce stage");
     assertTrue(output.contains("sent RETRAIN: 2 epochs"), "retrain stage");
@@ -32,15 +47,32 @@ class DemoTest {
   }
 
   @Test
-  void withAVideoTheDemoStreamsTheFacesFoundInItAndAccountsForEach(@TempDir Path dir) throws Exception {
+  void withAVideoTheDemoStreamsTheFacesFoundInItAndAccountsForEach(@TempDir Path dir)
+      throws Exception {
     TestVideos.Video video = TestVideos.write(dir, "clip", TestVideos.Codec.H264, 15, 15);
 
-    CommandRun run = demo("--duration", "15s", "--per-class", "20", "--epochs", "1", "--batch-size", "32",
-        "--dashboard-port", "-1", "--work-dir", dir.resolve("work").toString(), "--video", video.file().toString());
+    CommandRun run =
+        demo(
+            "--duration",
+            "15s",
+            "--per-class",
+            "20",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "32",
+            "--dashboard-port",
+            "-1",
+            "--work-dir",
+            dir.resolve("work").toString(),
+            "--video",
+            video.file().toString());
 
     assertEquals(0, run.exitCode(), run.out());
     assertTrue(run.out().contains("streaming the faces of video file " + video.file()), run.out());
-    Matcher summary = Pattern.compile("video: (\\d+) scene frames read, .*; ([\\d,]+) faces sent").matcher(run.out());
+    Matcher summary =
+        Pattern.compile("video: (\\d+) scene frames read, .*; ([\\d,]+) faces sent")
+            .matcher(run.out());
     assertTrue(summary.find(), run.out());
     assertTrue(Long.parseLong(summary.group(1)) > 15, "the 1 s clip is looped for the demo's 15 s");
     assertTrue(run.out().contains("frames = events + dead      yes"), "every face accounted for");

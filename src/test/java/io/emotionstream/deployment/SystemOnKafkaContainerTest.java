@@ -31,34 +31,44 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * The system against a real Kafka broker in a container (the official apache/kafka image, KRaft), as
- * in docker/compose.yaml. Runs where a Docker engine does; skipped elsewhere (our own machines).
+ * The system against a real Kafka broker in a container (the official apache/kafka image, KRaft),
+ * as in docker/compose.yaml. Runs where a Docker engine does; skipped elsewhere (our own machines).
  */
 @Testcontainers(disabledWithoutDocker = true)
 @IntegrationTest
 class SystemOnKafkaContainerTest {
-  @Container
-  static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0");
+  @Container static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0");
 
   @Test
   void classifiesEveryFrameThroughAKafkaContainer(@TempDir Path state) throws Exception {
-    try (SchemaRegistryServer registry = SchemaRegistryServer.start(
-        SchemaRegistryServer.Settings.of(KAFKA.getBootstrapServers()))) {
+    try (SchemaRegistryServer registry =
+        SchemaRegistryServer.start(SchemaRegistryServer.Settings.of(KAFKA.getBootstrapServers()))) {
       ConnectionSettings connection =
-          new ConnectionSettings(KAFKA.getBootstrapServers(), registry.url(), Map.of(), Topics.standard());
-      new TopicCreator(connection.clientConfig()).createMissing(connection.topics().all(3, (short) 1));
+          new ConnectionSettings(
+              KAFKA.getBootstrapServers(), registry.url(), Map.of(), Topics.standard());
+      new TopicCreator(connection.clientConfig())
+          .createMissing(connection.topics().all(3, (short) 1));
       TopicSerdes serdes = TopicSerdes.connect(connection);
       ModelCheckpoint checkpoint = TestCheckpoints.deepEmotion(1, 5);
       TestCheckpoints.publish(connection, serdes, checkpoint);
 
-      try (ClassifierService classifier = ClassifierService.start(connection,
-              ClassifierSettings.defaults().withStateDirectory(state),
-              new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
+      try (ClassifierService classifier =
+              ClassifierService.start(
+                  connection,
+                  ClassifierSettings.defaults().withStateDirectory(state),
+                  new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
           FrameProducer frames = new FrameProducer(connection, serdes)) {
-        frames.send(new SyntheticFrames(2, 1.0), "container-cam", RatePacer.unlimited(), 60, n -> {});
-        List<ConsumerRecord<String, EmotionEvent>> events = TopicRecords.readAtLeast(connection,
-            connection.topics().events(), serdes.keys().deserializer(), serdes.events().deserializer(), 60);
-        Set<String> frameIds = events.stream().map(r -> r.value().getFrameId()).collect(Collectors.toSet());
+        frames.send(
+            new SyntheticFrames(2, 1.0), "container-cam", RatePacer.unlimited(), 60, n -> {});
+        List<ConsumerRecord<String, EmotionEvent>> events =
+            TopicRecords.readAtLeast(
+                connection,
+                connection.topics().events(),
+                serdes.keys().deserializer(),
+                serdes.events().deserializer(),
+                60);
+        Set<String> frameIds =
+            events.stream().map(r -> r.value().getFrameId()).collect(Collectors.toSet());
         assertEquals(60, events.size());
         assertEquals(60, frameIds.size());
       }

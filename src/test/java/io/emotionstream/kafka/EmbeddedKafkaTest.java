@@ -25,30 +25,38 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedKafkaTest {
 
   @Test
-  void keepsRecordsAcrossARestartOnTheSameDataDirectory(@TempDir Path dataDirectory) throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.persistent(dataDirectory, 0))) {
+  void keepsRecordsAcrossARestartOnTheSameDataDirectory(@TempDir Path dataDirectory)
+      throws Exception {
+    try (EmbeddedKafka kafka =
+        EmbeddedKafka.start(EmbeddedKafka.Settings.persistent(dataDirectory, 0))) {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
       }
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-          new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+              new StringSerializer(),
+              new StringSerializer())) {
         producer.send(new ProducerRecord<>("kept", "k", "survives")).get();
       }
     }
 
-    try (EmbeddedKafka restarted = EmbeddedKafka.start(EmbeddedKafka.Settings.persistent(dataDirectory, 0))) {
+    try (EmbeddedKafka restarted =
+        EmbeddedKafka.start(EmbeddedKafka.Settings.persistent(dataDirectory, 0))) {
       assertEquals(List.of("survives"), readAll(restarted.bootstrapServers(), "kept", 1));
     }
   }
 
   private static List<String> readAll(String bootstrap, String topic, int expected) {
     List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "reader",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
       consumer.subscribe(Set.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (values.size() < expected && System.nanoTime() < deadline) {

@@ -13,7 +13,9 @@ class TopicSpecTest {
       assertEquals("2", spec.configs().get(TopicSpec.MIN_IN_SYNC_REPLICAS), spec.name());
     }
     for (TopicSpec spec : Topics.standard().all(3, (short) 1)) {
-      assertNull(spec.configs().get(TopicSpec.MIN_IN_SYNC_REPLICAS), spec.name() + " keeps the broker's default");
+      assertNull(
+          spec.configs().get(TopicSpec.MIN_IN_SYNC_REPLICAS),
+          spec.name() + " keeps the broker's default");
     }
   }
 
@@ -23,7 +25,9 @@ class TopicSpecTest {
     for (TopicSpec spec : topics.all(3, (short) 1)) {
       if (spec.name().equals(topics.checkpoints()) || spec.name().equals(topics.serving())) {
         assertEquals("compact", spec.configs().get("cleanup.policy"), spec.name());
-        assertEquals(String.valueOf(TopicSpec.COMPACTED_SEGMENT.toMillis()), spec.configs().get("segment.ms"),
+        assertEquals(
+            String.valueOf(TopicSpec.COMPACTED_SEGMENT.toMillis()),
+            spec.configs().get("segment.ms"),
             spec.name());
       }
     }

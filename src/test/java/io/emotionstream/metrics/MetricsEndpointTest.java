@@ -24,11 +24,16 @@ class MetricsEndpointTest {
   @Test
   void servesEachSuppliersValueAtScrapeTime() throws Exception {
     AtomicLong frames = new AtomicLong(41);
-    MetricFamilies families = new MetricFamilies()
-        .counter("test_frames", "Frames.", frames::get)
-        .gauge("test_version", "Version.", () -> 7)
-        .labelledGauge("test_latency_seconds", "Latency.", "quantile", List.of("0.5", "0.99"),
-            List.of(() -> 0.012, () -> 0.25));
+    MetricFamilies families =
+        new MetricFamilies()
+            .counter("test_frames", "Frames.", frames::get)
+            .gauge("test_version", "Version.", () -> 7)
+            .labelledGauge(
+                "test_latency_seconds",
+                "Latency.",
+                "quantile",
+                List.of("0.5", "0.99"),
+                List.of(() -> 0.012, () -> 0.25));
     try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, families)) {
       String first = scrape(endpoint);
       assertEquals(41.0, value(first, "test_frames_total"));
@@ -42,8 +47,9 @@ class MetricsEndpointTest {
 
   @Test
   void exposesTheClassifiersMetricsUnderTheirNames() throws Exception {
-    try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0,
-        ClassifierMetricFamilies.of(new ClassifierMetrics()))) {
+    try (MetricsEndpoint endpoint =
+        MetricsEndpoint.start(
+            "127.0.0.1", 0, ClassifierMetricFamilies.of(new ClassifierMetrics()))) {
       String body = scrape(endpoint);
       assertEquals(0.0, value(body, "emotion_classifier_frames_total"));
       assertEquals(0.0, value(body, "emotion_classifier_batches_total"));
@@ -57,15 +63,21 @@ class MetricsEndpointTest {
   @Test
   void aPortInUseIsAClearError() {
     try (MetricsEndpoint first = MetricsEndpoint.start("127.0.0.1", 0, new MetricFamilies())) {
-      UncheckedIOException e = assertThrows(UncheckedIOException.class,
-          () -> MetricsEndpoint.start("127.0.0.1", first.port(), new MetricFamilies()));
-      assertTrue(e.getMessage().startsWith("cannot serve metrics on 127.0.0.1:" + first.port()), e.getMessage());
+      UncheckedIOException e =
+          assertThrows(
+              UncheckedIOException.class,
+              () -> MetricsEndpoint.start("127.0.0.1", first.port(), new MetricFamilies()));
+      assertTrue(
+          e.getMessage().startsWith("cannot serve metrics on 127.0.0.1:" + first.port()),
+          e.getMessage());
     }
   }
 
   private String scrape(MetricsEndpoint endpoint) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint.url())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(endpoint.url())).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode());
     return response.body();
   }

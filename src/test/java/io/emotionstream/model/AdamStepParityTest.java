@@ -25,7 +25,8 @@ class AdamStepParityTest {
       Hyperparameters adam = Hyperparameters.DEFAULTS.withDropout(0).withLearningRate(lr);
       NDArray pixels = fixture.get("pixels");
       NDArray input =
-          FaceTensor.fromPixels(scratch, ReferenceFixture.pixelBytes(pixels), (int) pixels.getShape().get(0));
+          FaceTensor.fromPixels(
+              scratch, ReferenceFixture.pixelBytes(pixels), (int) pixels.getShape().get(0));
       NDArray labels = fixture.get("labels").toType(DataType.INT64, true);
 
       TrainingLoop.BatchOutcome outcome;
@@ -44,7 +45,8 @@ class AdamStepParityTest {
         if (entry.getValue().requiresGradient()) {
           NDArray referenceGradient = fixture.get("grad." + name);
           float gradientDiff = ReferenceFixture.maxAbsDiff(after.getGradient(), referenceGradient);
-          assertTrue(gradientDiff <= GRADIENT_TOLERANCE, name + " gradient differs by " + gradientDiff);
+          assertTrue(
+              gradientDiff <= GRADIENT_TOLERANCE, name + " gradient differs by " + gradientDiff);
           gradient = referenceGradient.toFloatArray();
         }
         for (int i = 0; i < actualAfter.length; i++) {
@@ -54,7 +56,8 @@ class AdamStepParityTest {
           // is exactly zero but for float32 noise) may point either way, moving it by at most lr.
           boolean noise = gradient != null && Math.abs(gradient[i]) < GRADIENT_TOLERANCE;
           float tolerance = noise ? lr * 2.0001f : 1e-4f;
-          assertTrue(diff <= tolerance, name + "[" + i + "] differs by " + diff + " after the step");
+          assertTrue(
+              diff <= tolerance, name + "[" + i + "] differs by " + diff + " after the step");
         }
         compared++;
       }

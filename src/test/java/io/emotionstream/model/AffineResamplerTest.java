@@ -26,7 +26,8 @@ class AffineResamplerTest {
         for (int i = 0; i < images.length; i++) {
           images[i] = (float) (random.nextDouble() * 2 - 1);
         }
-        // near the identity, as a trained network's thetas are, and far from it: zooms, turns, shifts
+        // near the identity, as a trained network's thetas are, and far from it: zooms, turns,
+        // shifts
         // that reach past the border (zero padding)
         double spread = round < 10 ? 0.1 : 0.6;
         float[] thetas = new float[count * 6];
@@ -37,8 +38,10 @@ class AffineResamplerTest {
         NDArray image = manager.create(images, new Shape(count, channels, height, width));
         NDArray theta = manager.create(thetas, new Shape(count, 2, 3));
         float[] expected =
-            BilinearSampler.sample(image, AffineGrid.generate(theta, height, width), height, width).toFloatArray();
-        float[] resampled = AffineResampler.resample(images, thetas, count, channels, height, width);
+            BilinearSampler.sample(image, AffineGrid.generate(theta, height, width), height, width)
+                .toFloatArray();
+        float[] resampled =
+            AffineResampler.resample(images, thetas, count, channels, height, width);
         for (int i = 0; i < expected.length; i++) {
           assertEquals(expected[i], resampled[i], 0f, "round " + round + ", value " + i);
         }
@@ -54,9 +57,17 @@ class AffineResamplerTest {
         String p = "case" + c + ".";
         NDArray input = fixture.get(p + "input");
         Shape shape = input.getShape();
-        float[] resampled = AffineResampler.resample(input.toFloatArray(), fixture.get(p + "theta").toFloatArray(),
-            (int) shape.get(0), (int) shape.get(1), (int) shape.get(2), (int) shape.get(3));
-        float diff = ReferenceFixture.maxAbsDiff(manager.create(resampled, shape), fixture.get(p + "output"));
+        float[] resampled =
+            AffineResampler.resample(
+                input.toFloatArray(),
+                fixture.get(p + "theta").toFloatArray(),
+                (int) shape.get(0),
+                (int) shape.get(1),
+                (int) shape.get(2),
+                (int) shape.get(3));
+        float diff =
+            ReferenceFixture.maxAbsDiff(
+                manager.create(resampled, shape), fixture.get(p + "output"));
         assertTrue(diff <= 1e-5, p + "output differs by " + diff);
       }
     }

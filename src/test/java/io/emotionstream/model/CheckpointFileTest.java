@@ -25,10 +25,21 @@ class CheckpointFileTest {
   @Test
   void keepsTheOptimizerStateWhenThereIsOne() throws IOException {
     Checkpoint stateless = sample();
-    ModelWeights.Tensor momentum = new ModelWeights.Tensor(new long[] {2, 3}, new float[] {1, -2, 3.5f, 0, 1e-7f, 9});
-    Checkpoint withState = new Checkpoint(stateless.architecture(), stateless.architectureVersion(),
-        stateless.hyperparameters(), 3, 50, 1.2, 0.41, 1.3, 0.39, stateless.weights(),
-        new OptimizerState("sgd", 417, Map.of("fc2.bias#0", momentum)));
+    ModelWeights.Tensor momentum =
+        new ModelWeights.Tensor(new long[] {2, 3}, new float[] {1, -2, 3.5f, 0, 1e-7f, 9});
+    Checkpoint withState =
+        new Checkpoint(
+            stateless.architecture(),
+            stateless.architectureVersion(),
+            stateless.hyperparameters(),
+            3,
+            50,
+            1.2,
+            0.41,
+            1.3,
+            0.39,
+            stateless.weights(),
+            new OptimizerState("sgd", 417, Map.of("fc2.bias#0", momentum)));
 
     byte[] bytes = CheckpointFile.toBytes(withState);
     Checkpoint read = CheckpointFile.fromBytes(bytes);
@@ -40,7 +51,8 @@ class CheckpointFileTest {
     assertArrayEquals(momentum.values(), read.optimizer().slots().get("fc2.bias#0").values());
     assertEquals(stateless.weights().tensors().keySet(), read.weights().tensors().keySet());
     // Without state the format is the earlier one, which earlier builds wrote and still read.
-    assertEquals("EMOCKPT1", new String(CheckpointFile.toBytes(stateless), 0, 8, StandardCharsets.US_ASCII));
+    assertEquals(
+        "EMOCKPT1", new String(CheckpointFile.toBytes(stateless), 0, 8, StandardCharsets.US_ASCII));
     assertNull(CheckpointFile.fromBytes(CheckpointFile.toBytes(stateless)).optimizer());
   }
 
@@ -55,10 +67,14 @@ class CheckpointFileTest {
     assertEquals(3, read.epoch());
     assertEquals(0.39, read.validationAccuracy());
     assertEquals(original.weights().tensors().keySet(), read.weights().tensors().keySet());
-    original.weights().tensors().forEach((name, tensor) -> {
-      assertArrayEquals(tensor.shape(), read.weights().get(name).shape(), name);
-      assertArrayEquals(tensor.values(), read.weights().get(name).values(), name);
-    });
+    original
+        .weights()
+        .tensors()
+        .forEach(
+            (name, tensor) -> {
+              assertArrayEquals(tensor.shape(), read.weights().get(name).shape(), name);
+              assertArrayEquals(tensor.values(), read.weights().get(name).values(), name);
+            });
     assertTrue(read.weights().tensors().containsKey("norm.running_var"), "BatchNorm buffers kept");
     assertArrayEquals(CheckpointFile.toBytes(original), Files.readAllBytes(file));
   }
@@ -67,7 +83,8 @@ class CheckpointFileTest {
   void rejectsAFlippedBitWithAChecksumMessage() throws IOException {
     byte[] bytes = CheckpointFile.toBytes(sample());
     bytes[bytes.length / 2] ^= 0x10;
-    CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.fromBytes(bytes));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> CheckpointFile.fromBytes(bytes));
     assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
   }
 
@@ -75,14 +92,16 @@ class CheckpointFileTest {
   void rejectsATruncatedCheckpoint() throws IOException {
     byte[] bytes = CheckpointFile.toBytes(sample());
     CheckpointException e =
-        assertThrows(CheckpointException.class, () -> CheckpointFile.fromBytes(Arrays.copyOf(bytes, 5000)));
+        assertThrows(
+            CheckpointException.class, () -> CheckpointFile.fromBytes(Arrays.copyOf(bytes, 5000)));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
 
   @Test
   void rejectsAForeignFile() {
     byte[] bytes = "emotion,pixels,Usage\n0,1 2 3,Training\n".getBytes(StandardCharsets.US_ASCII);
-    CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointFile.fromBytes(bytes));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> CheckpointFile.fromBytes(bytes));
     assertTrue(e.getMessage().contains("not an emotion-stream checkpoint"), e.getMessage());
   }
 }

@@ -41,7 +41,8 @@ class ClassificationLossTest {
     }
   }
 
-  private static float[] gradient(NDManager manager, NDArray logits, NDArray labels, boolean collectBetween) {
+  private static float[] gradient(
+      NDManager manager, NDArray logits, NDArray labels, boolean collectBetween) {
     try (NDManager batch = manager.newSubManager()) {
       NDArray x = logits.duplicate();
       x.attach(batch);

@@ -46,17 +46,19 @@ class DeepEmotionParityTest {
     try (EmotionModel model = EmotionModel.withWeights(reference, 0.5f, Device.cpu())) {
       CompletableFuture<Object[]> seen = new CompletableFuture<>();
       // libtorch starts every thread with autograd on, as a classifier's inference threads are
-      Thread inference = new Thread(() -> {
-        try (NDManager manager = model.manager().newSubManager()) {
-          boolean before = JniUtils.isGradMode();
-          ReferenceFixture fixture = ReferenceFixture.load(manager, "forward.npz");
-          NDArray logits = model.forward(fixture.faces(manager).get("0:1"), false);
-          boolean after = JniUtils.isGradMode();
-          seen.complete(new Object[] {before, recordedAGraph(logits), after});
-        } catch (RuntimeException | Error e) {
-          seen.completeExceptionally(e);
-        }
-      });
+      Thread inference =
+          new Thread(
+              () -> {
+                try (NDManager manager = model.manager().newSubManager()) {
+                  boolean before = JniUtils.isGradMode();
+                  ReferenceFixture fixture = ReferenceFixture.load(manager, "forward.npz");
+                  NDArray logits = model.forward(fixture.faces(manager).get("0:1"), false);
+                  boolean after = JniUtils.isGradMode();
+                  seen.complete(new Object[] {before, recordedAGraph(logits), after});
+                } catch (RuntimeException | Error e) {
+                  seen.completeExceptionally(e);
+                }
+              });
       inference.start();
       Object[] result = seen.get(30, TimeUnit.SECONDS);
       assertEquals(true, result[0], "a fresh thread starts with autograd on");
@@ -65,7 +67,10 @@ class DeepEmotionParityTest {
     }
   }
 
-  /** Whether autograd can go backward from {@code logits}: libtorch refuses when nothing was recorded. */
+  /**
+   * Whether autograd can go backward from {@code logits}: libtorch refuses when nothing was
+   * recorded.
+   */
   private static boolean recordedAGraph(NDArray logits) {
     NDArray total = logits.sum();
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.emotionstream.data.FaceSet;
 import java.io.IOException;
@@ -16,9 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 class EmotionPredictorTest {
 
   @Test
-  void importedReferenceGivesTheReferenceProbabilitiesInAnyBatching(@TempDir Path dir) throws IOException {
+  void importedReferenceGivesTheReferenceProbabilitiesInAnyBatching(@TempDir Path dir)
+      throws IOException {
     Checkpoint imported =
-        TorchScriptImport.importWeights(ReferenceFixture.path("model.pt"), ReferenceFixture.path("state_dict.npz"));
+        TorchScriptImport.importWeights(
+            ReferenceFixture.path("model.pt"), ReferenceFixture.path("state_dict.npz"));
     Path file = dir.resolve("imported.ckpt");
     CheckpointFile.write(imported, file);
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -37,7 +38,8 @@ class EmotionPredictorTest {
           assertEquals(faces.length, probabilities.length);
           for (int i = 0; i < faces.length; i++) {
             for (int k = 0; k < 7; k++) {
-              assertEquals(expected[i * 7 + k], probabilities[i][k], 1e-5, "face " + i + " class " + k);
+              assertEquals(
+                  expected[i * 7 + k], probabilities[i][k], 1e-5, "face " + i + " class " + k);
             }
           }
         }
@@ -48,7 +50,9 @@ class EmotionPredictorTest {
   @Test
   void refusesATorchScriptWithoutItsStateDict() {
     CheckpointException e =
-        assertThrows(CheckpointException.class, () -> TorchScriptImport.importWeights(ReferenceFixture.path("model.pt"), null));
+        assertThrows(
+            CheckpointException.class,
+            () -> TorchScriptImport.importWeights(ReferenceFixture.path("model.pt"), null));
     assertTrue(e.getMessage().contains("running mean"), e.getMessage());
   }
 
@@ -57,7 +61,9 @@ class EmotionPredictorTest {
     ModelWeights weights = ModelWeights.readNpz(ReferenceFixture.path("state_dict.npz"));
     try (EmotionPredictor predictor = EmotionPredictor.of(weights, Device.cpu(), 8)) {
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> predictor.predict(new byte[][] {new byte[100]}));
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> predictor.predict(new byte[][] {new byte[100]}));
       assertTrue(e.getMessage().contains("100 pixels"), e.getMessage());
     }
   }

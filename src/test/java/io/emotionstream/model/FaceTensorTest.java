@@ -19,8 +19,14 @@ class FaceTensorTest {
     }
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       // the reference's normalise: x / 255, then (x - 0.5) / 0.5, on float32 tensors
-      float[] torch = manager.create(ByteBuffer.wrap(every), new Shape(256), DataType.UINT8)
-          .toType(DataType.FLOAT32, false).div(255f).sub(0.5f).div(0.5f).toFloatArray();
+      float[] torch =
+          manager
+              .create(ByteBuffer.wrap(every), new Shape(256), DataType.UINT8)
+              .toType(DataType.FLOAT32, false)
+              .div(255f)
+              .sub(0.5f)
+              .div(0.5f)
+              .toFloatArray();
       float[] ours = FaceTensor.normalised(every);
       for (int value = 0; value < 256; value++) {
         assertEquals(torch[value], ours[value], 0f, "byte " + value);

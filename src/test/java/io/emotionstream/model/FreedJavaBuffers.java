@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What can happen to memory between a training step's forward and backward passes: a garbage collection
- * frees the direct buffers of arrays already closed, and new allocations of their size take the memory
- * over (here, filled with NaN). A graph that still reads such a buffer gets NaN.
+ * What can happen to memory between a training step's forward and backward passes: a garbage
+ * collection frees the direct buffers of arrays already closed, and new allocations of their size
+ * take the memory over (here, filled with NaN). A graph that still reads such a buffer gets NaN.
  */
 final class FreedJavaBuffers {
   private FreedJavaBuffers() {}

@@ -25,14 +25,19 @@ class HyperparametersTest {
   @Test
   void rejectsAnUnknownOptimizerNamingTheChoices() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withOptimizer("adagrad"));
-    assertTrue(e.getMessage().contains("unknown optimizer 'adagrad'") && e.getMessage().contains("rmsprop"));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Hyperparameters.DEFAULTS.withOptimizer("adagrad"));
+    assertTrue(
+        e.getMessage().contains("unknown optimizer 'adagrad'")
+            && e.getMessage().contains("rmsprop"));
   }
 
   @Test
   void rejectsANonPositiveLearningRate() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withLearningRate(0));
+        assertThrows(
+            IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withLearningRate(0));
     assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
   }
 
@@ -42,7 +47,8 @@ class HyperparametersTest {
     assertThrows(IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withBatchSize(0));
     assertThrows(IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withDropout(1.0));
     assertThrows(IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withMomentum(-0.1));
-    assertThrows(IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withWeightDecay(Double.NaN));
+    assertThrows(
+        IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withWeightDecay(Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> Hyperparameters.DEFAULTS.withLoss("hinge"));
   }
 

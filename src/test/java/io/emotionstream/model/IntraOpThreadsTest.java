@@ -15,25 +15,31 @@ class IntraOpThreadsTest {
     int processWide = onNewThread(JniUtils::getNumThreads);
     int wanted = processWide + 1; // differs from the process-wide count on any machine
 
-    int seen = onNewThread(() -> {
-      IntraOpThreads.useOnCurrentThread(wanted);
-      return JniUtils.getNumThreads();
-    });
+    int seen =
+        onNewThread(
+            () -> {
+              IntraOpThreads.useOnCurrentThread(wanted);
+              return JniUtils.getNumThreads();
+            });
 
     assertEquals(wanted, seen);
-    assertEquals(processWide, onNewThread(JniUtils::getNumThreads),
+    assertEquals(
+        processWide,
+        onNewThread(JniUtils::getNumThreads),
         "a thread calling libtorch for the first time afterwards (a trainer's) keeps the process-wide count");
   }
 
   private static int onNewThread(java.util.function.IntSupplier call) {
     CompletableFuture<Integer> result = new CompletableFuture<>();
-    new Thread(() -> {
-      try {
-        result.complete(call.getAsInt());
-      } catch (RuntimeException | Error e) {
-        result.completeExceptionally(e);
-      }
-    }).start();
+    new Thread(
+            () -> {
+              try {
+                result.complete(call.getAsInt());
+              } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+              }
+            })
+        .start();
     return result.join();
   }
 }

@@ -28,9 +28,17 @@ class ModelTrainingTest {
 
     Path tuned = dir.resolve("tuned");
     TrainingOutcome outcome =
-        ModelTraining.run(one.withLearningRate(0.001), training, validation, last.weights(), tuned,
-            new TrainingListener() {}, () -> false);
+        ModelTraining.run(
+            one.withLearningRate(0.001),
+            training,
+            validation,
+            last.weights(),
+            tuned,
+            new TrainingListener() {},
+            () -> false);
     // Starting from trained weights, the first fine-tuning epoch begins where the last one ended.
-    assertTrue(outcome.epochs().get(0).trainLoss() < 1.5, "fine-tuning loss " + outcome.epochs().get(0).trainLoss());
+    assertTrue(
+        outcome.epochs().get(0).trainLoss() < 1.5,
+        "fine-tuning loss " + outcome.epochs().get(0).trainLoss());
   }
 }

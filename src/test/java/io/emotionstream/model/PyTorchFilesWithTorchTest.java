@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * .pth files both ways against real PyTorch, through scripts/reference/pytorch_files.py and Debian's
- * python3-torch (which .ci/run installs): a model trained here loads strictly into the reference
- * Deep_Emotion and gives our logits there; state_dicts torch.save wrote import here and give PyTorch's
- * logits. Skipped where /usr/bin/python3 cannot import torch.
+ * .pth files both ways against real PyTorch, through scripts/reference/pytorch_files.py and
+ * Debian's python3-torch (which .ci/run installs): a model trained here loads strictly into the
+ * reference Deep_Emotion and gives our logits there; state_dicts torch.save wrote import here and
+ * give PyTorch's logits. Skipped where /usr/bin/python3 cannot import torch.
  */
 @IntegrationTest
 class PyTorchFilesWithTorchTest {
@@ -39,8 +39,10 @@ class PyTorchFilesWithTorchTest {
 
   @BeforeAll
   static void needsTorch() throws InterruptedException {
-    assumeTrue(torchImports(), "/usr/bin/python3 cannot import torch (Debian: apt-get install python3-torch): "
-        + "the round trips through real PyTorch are skipped");
+    assumeTrue(
+        torchImports(),
+        "/usr/bin/python3 cannot import torch (Debian: apt-get install python3-torch): "
+            + "the round trips through real PyTorch are skipped");
   }
 
   @Test
@@ -49,50 +51,62 @@ class PyTorchFilesWithTorchTest {
     Path file = dir.resolve("ours.pth");
     PyTorchStateDict.write(ours, file);
 
-    JsonNode loaded = python("load", file.toString(), ReferenceFixture.path("forward.npz").toString());
+    JsonNode loaded =
+        python("load", file.toString(), ReferenceFixture.path("forward.npz").toString());
 
     assertEquals(loaded.get("referenceKeys"), loaded.get("keys"), "the keys in PyTorch's order");
     JsonNode counter = loaded.get("counters").get("norm.num_batches_tracked");
     assertEquals("torch.int64", counter.get("dtype").asText());
     assertEquals(0, counter.get("shape").size(), "a 0-dimensional tensor, as PyTorch's own");
-    float diff = ReferenceFixture.maxAbsDiff(ReferenceFixture.logitsOnForwardFaces(ours), floats(loaded.get("logits")));
+    float diff =
+        ReferenceFixture.maxAbsDiff(
+            ReferenceFixture.logitsOnForwardFaces(ours), floats(loaded.get("logits")));
     System.out.printf("exported: PyTorch's logits differ from ours by %.2e%n", diff);
     assertTrue(diff <= LOGIT_TOLERANCE, "PyTorch's logits differ from ours by " + diff);
   }
 
   @Test
   void stateDictsTorchSavedImportAndGiveTorchsLogits() throws Exception {
-    JsonNode saved = python("save", dir.toString(), ReferenceFixture.path("forward.npz").toString());
+    JsonNode saved =
+        python("save", dir.toString(), ReferenceFixture.path("forward.npz").toString());
     float[] torchLogits = floats(saved.get("logits"));
 
     for (String name : List.of("plain", "data_parallel", "checkpoint", "float64")) {
       Checkpoint imported = PyTorchStateDict.read(dir.resolve(name + ".pth"));
-      float diff = ReferenceFixture.maxAbsDiff(ReferenceFixture.logitsOnForwardFaces(imported.weights()), torchLogits);
+      float diff =
+          ReferenceFixture.maxAbsDiff(
+              ReferenceFixture.logitsOnForwardFaces(imported.weights()), torchLogits);
       System.out.printf("%s.pth imported: logits differ from PyTorch's by %.2e%n", name, diff);
-      assertTrue(diff <= LOGIT_TOLERANCE, name + ".pth: logits differ from PyTorch " + saved.get("torch")
-          + " by " + diff);
+      assertTrue(
+          diff <= LOGIT_TOLERANCE,
+          name + ".pth: logits differ from PyTorch " + saved.get("torch") + " by " + diff);
     }
     PyTorchFileException legacy =
-        assertThrows(PyTorchFileException.class, () -> PyTorchStateDict.read(dir.resolve("legacy.pth")));
+        assertThrows(
+            PyTorchFileException.class, () -> PyTorchStateDict.read(dir.resolve("legacy.pth")));
     assertTrue(legacy.getMessage().contains("legacy format of torch.save"), legacy.getMessage());
   }
 
   /**
-   * The weights moved off the fixture's (a transform that is not the identity, BatchNorm statistics of
-   * their own), as weights trained here would be.
+   * The weights moved off the fixture's (a transform that is not the identity, BatchNorm statistics
+   * of their own), as weights trained here would be.
    */
   private static ModelWeights perturbed(ModelWeights weights) {
     SplittableRandom random = new SplittableRandom(15);
     Map<String, ModelWeights.Tensor> moved = new LinkedHashMap<>();
-    weights.tensors().forEach((name, tensor) -> {
-      float[] values = tensor.values().clone();
-      for (int i = 0; i < values.length; i++) {
-        values[i] = name.endsWith("running_var")
-            ? 0.5f + (float) random.nextDouble()
-            : values[i] + (float) (0.05 * (random.nextDouble() * 2 - 1));
-      }
-      moved.put(name, new ModelWeights.Tensor(tensor.shape(), values));
-    });
+    weights
+        .tensors()
+        .forEach(
+            (name, tensor) -> {
+              float[] values = tensor.values().clone();
+              for (int i = 0; i < values.length; i++) {
+                values[i] =
+                    name.endsWith("running_var")
+                        ? 0.5f + (float) random.nextDouble()
+                        : values[i] + (float) (0.05 * (random.nextDouble() * 2 - 1));
+              }
+              moved.put(name, new ModelWeights.Tensor(tensor.shape(), values));
+            });
     return new ModelWeights(moved);
   }
 
@@ -101,7 +115,11 @@ class PyTorchFilesWithTorchTest {
     command.addAll(List.of(args));
     Path out = dir.resolve("python.out");
     Path err = dir.resolve("python.err");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     if (!process.waitFor(PYTHON_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError(command + " still running after " + PYTHON_TIMEOUT_SECONDS + " s");
@@ -122,8 +140,11 @@ class PyTorchFilesWithTorchTest {
 
   private static boolean torchImports() throws InterruptedException {
     try {
-      Process process = new ProcessBuilder(PYTHON.toString(), "-c", "import torch")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process process =
+          new ProcessBuilder(PYTHON.toString(), "-c", "import torch")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!process.waitFor(PYTHON_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return false;

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.emotionstream.model.pytorch.PyTorchFile;
-import io.emotionstream.model.pytorch.StateDict;
 import io.emotionstream.model.pytorch.TorchDtype;
 import io.emotionstream.model.pytorch.TorchStorage;
 import io.emotionstream.model.pytorch.TorchTensor;
@@ -39,14 +38,21 @@ class PyTorchStateDictTest {
     Checkpoint imported = PyTorchStateDict.read(ReferenceFixture.path("state_dict.pth"));
 
     ModelWeights reference = ModelWeights.readNpz(ReferenceFixture.path("state_dict.npz"));
-    assertEquals(List.copyOf(reference.tensors().keySet()), List.copyOf(imported.weights().tensors().keySet()));
-    reference.tensors().forEach((name, tensor) -> {
-      assertArrayEquals(tensor.shape(), imported.weights().get(name).shape(), name);
-      assertArrayEquals(tensor.values(), imported.weights().get(name).values(), name);
-    });
+    assertEquals(
+        List.copyOf(reference.tensors().keySet()),
+        List.copyOf(imported.weights().tensors().keySet()));
+    reference
+        .tensors()
+        .forEach(
+            (name, tensor) -> {
+              assertArrayEquals(tensor.shape(), imported.weights().get(name).shape(), name);
+              assertArrayEquals(tensor.values(), imported.weights().get(name).values(), name);
+            });
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      float diff = ReferenceFixture.maxAbsDiff(ReferenceFixture.logitsOnForwardFaces(imported.weights()),
-          ReferenceFixture.load(manager, "forward.npz").get("logits").toFloatArray());
+      float diff =
+          ReferenceFixture.maxAbsDiff(
+              ReferenceFixture.logitsOnForwardFaces(imported.weights()),
+              ReferenceFixture.load(manager, "forward.npz").get("logits").toFloatArray());
       assertTrue(diff <= LOGIT_TOLERANCE, "logits differ by " + diff);
     }
     assertEquals(0, imported.epoch());
@@ -65,11 +71,15 @@ class PyTorchStateDictTest {
     ModelWeights read = PyTorchStateDict.read(file).weights();
 
     assertEquals(weights.tensors().keySet(), read.tensors().keySet());
-    weights.tensors().forEach((name, tensor) -> assertArrayEquals(tensor.values(), read.get(name).values(), name));
+    weights
+        .tensors()
+        .forEach(
+            (name, tensor) -> assertArrayEquals(tensor.values(), read.get(name).values(), name));
   }
 
   @Test
-  void writesEveryKeyOfTheReferenceInTorchsOrderWithTheBatchCounterAsAnInt64Scalar() throws IOException {
+  void writesEveryKeyOfTheReferenceInTorchsOrderWithTheBatchCounterAsAnInt64Scalar()
+      throws IOException {
     Path file = dir.resolve("model.pth");
     PyTorchStateDict.write(referenceWeights(), file);
 
@@ -98,7 +108,10 @@ class PyTorchStateDictTest {
   @Test
   void theNpzStateDictWithItsBatchCounterImportsWithoutIt() throws IOException {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      assertTrue(ReferenceFixture.load(manager, "state_dict.npz").all().containsKey("norm.num_batches_tracked"),
+      assertTrue(
+          ReferenceFixture.load(manager, "state_dict.npz")
+              .all()
+              .containsKey("norm.num_batches_tracked"),
           "the fixture holds the whole state_dict, as a user's file does");
     }
 
@@ -110,26 +123,37 @@ class PyTorchStateDictTest {
 
   @Test
   void namesTheFileAndTheKeyOfAMissingMisshapenForeignOrUnreadableTensor() throws IOException {
-    assertRefused(stateDict -> stateDict.remove("fc2.bias"),
+    assertRefused(
+        stateDict -> stateDict.remove("fc2.bias"),
         ": no fc2.bias, which a state_dict of the reference Deep_Emotion holds");
-    assertRefused(stateDict -> stateDict.put("conv1.weight", TorchTensor.of(new float[250], 10, 1, 5, 5)),
+    assertRefused(
+        stateDict -> stateDict.put("conv1.weight", TorchTensor.of(new float[250], 10, 1, 5, 5)),
         ": conv1.weight has shape [10, 1, 5, 5], Deep_Emotion's is [10, 1, 3, 3]");
-    assertRefused(stateDict -> stateDict.put("classifier.weight", TorchTensor.of(new float[] {1}, 1)),
+    assertRefused(
+        stateDict -> stateDict.put("classifier.weight", TorchTensor.of(new float[] {1}, 1)),
         ": classifier.weight not in the reference Deep_Emotion (a state_dict of another model?)");
-    assertRefused(stateDict -> stateDict.put("norm.num_batches_tracked", TorchTensor.of(new long[] {1, 2}, 2)),
+    assertRefused(
+        stateDict ->
+            stateDict.put("norm.num_batches_tracked", TorchTensor.of(new long[] {1, 2}, 2)),
         ": norm.num_batches_tracked has shape [2], not one count");
-    TorchStorage halves = new TorchStorage(TorchDtype.FLOAT16, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN));
-    assertRefused(stateDict -> stateDict.put("fc2.bias", new TorchTensor(halves, 0, new long[] {10}, new long[] {1})),
+    TorchStorage halves =
+        new TorchStorage(
+            TorchDtype.FLOAT16, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN));
+    assertRefused(
+        stateDict ->
+            stateDict.put("fc2.bias", new TorchTensor(halves, 0, new long[] {10}, new long[] {1})),
         ": fc2.bias: its dtype float16 (torch.HalfStorage) is not read: only float32, float64 and int64 are; "
             + "convert the model with .float() before saving");
   }
 
-  private void assertRefused(Consumer<Map<String, TorchTensor>> change, String message) throws IOException {
+  private void assertRefused(Consumer<Map<String, TorchTensor>> change, String message)
+      throws IOException {
     Map<String, TorchTensor> stateDict = exported();
     change.accept(stateDict);
     Path file = write(stateDict);
 
-    CheckpointException e = assertThrows(CheckpointException.class, () -> PyTorchStateDict.read(file));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> PyTorchStateDict.read(file));
 
     assertEquals(file + message, e.getMessage());
   }
@@ -153,16 +177,22 @@ class PyTorchStateDictTest {
     return file;
   }
 
-  /** {@code keys} in the order their strings appear in the file's data.pkl, which is the state_dict's order. */
+  /**
+   * {@code keys} in the order their strings appear in the file's data.pkl, which is the
+   * state_dict's order.
+   */
   private static List<String> keysInPickleOrder(Path file, List<String> keys) throws IOException {
     String pickle;
     try (ZipFile zip = new ZipFile(file.toFile())) {
-      pickle = new String(zip.getInputStream(zip.getEntry("archive/data.pkl")).readAllBytes(),
-          StandardCharsets.ISO_8859_1);
+      pickle =
+          new String(
+              zip.getInputStream(zip.getEntry("archive/data.pkl")).readAllBytes(),
+              StandardCharsets.ISO_8859_1);
     }
     List<String> found = new ArrayList<>(keys);
     // A key is pickled as BINUNICODE: 'X', its length as 4 bytes little-endian, its bytes.
-    found.sort((a, b) -> Integer.compare(pickle.indexOf(binUnicode(a)), pickle.indexOf(binUnicode(b))));
+    found.sort(
+        (a, b) -> Integer.compare(pickle.indexOf(binUnicode(a)), pickle.indexOf(binUnicode(b))));
     found.forEach(key -> assertTrue(pickle.contains(binUnicode(key)), key + " is not in data.pkl"));
     return found;
   }

@@ -22,7 +22,8 @@ final class ReferenceFixture {
   static ReferenceFixture load(NDManager manager, String name) {
     try (InputStream in = ReferenceFixture.class.getResourceAsStream("/reference/" + name)) {
       if (in == null) {
-        throw new IllegalStateException("missing fixture " + name + "; see scripts/reference/README.md");
+        throw new IllegalStateException(
+            "missing fixture " + name + "; see scripts/reference/README.md");
       }
       return new ReferenceFixture(NDList.decode(manager, in));
     } catch (IOException e) {
@@ -50,7 +51,10 @@ final class ReferenceFixture {
     return arrays;
   }
 
-  /** The fixture's pixels (forward.npz, adam_step.npz) normalised into the network's (N, 1, 48, 48) input. */
+  /**
+   * The fixture's pixels (forward.npz, adam_step.npz) normalised into the network's (N, 1, 48, 48)
+   * input.
+   */
   NDArray faces(NDManager manager) {
     NDArray pixels = get("pixels");
     return FaceTensor.fromPixels(manager, pixelBytes(pixels), (int) pixels.getShape().get(0));
@@ -66,7 +70,10 @@ final class ReferenceFixture {
     return bytes;
   }
 
-  /** The eval-mode logits, row after row, of a network holding {@code weights} on forward.npz's faces. */
+  /**
+   * The eval-mode logits, row after row, of a network holding {@code weights} on forward.npz's
+   * faces.
+   */
   static float[] logitsOnForwardFaces(ModelWeights weights) {
     try (EmotionModel model = EmotionModel.withWeights(weights, 0.5f, Device.cpu());
         NDManager manager = model.manager().newSubManager()) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 @IntegrationTest
 class TrainingLoopTest {
-  private static final Hyperparameters QUICK = Hyperparameters.DEFAULTS.withEpochs(2).withBatchSize(32);
+  private static final Hyperparameters QUICK =
+      Hyperparameters.DEFAULTS.withEpochs(2).withBatchSize(32);
 
   @Test
   void learnsASimpleSetFarBeyondChance() {
@@ -33,20 +34,26 @@ class TrainingLoopTest {
     try (EmotionModel model = EmotionModel.initialised(0.5f, 42, Device.cpu());
         TrainingLoop loop = new TrainingLoop(model, QUICK.withEpochs(3))) {
       TrainingOutcome outcome =
-          loop.run(training, validation, new TrainingListener() {
-            @Override
-            public void epochFinished(EpochResult result) {
-              heard.add(result);
-            }
-          }, () -> false);
+          loop.run(
+              training,
+              validation,
+              new TrainingListener() {
+                @Override
+                public void epochFinished(EpochResult result) {
+                  heard.add(result);
+                }
+              },
+              () -> false);
 
       assertFalse(outcome.cancelled());
       assertEquals(3, outcome.epochs().size());
       assertEquals(outcome.epochs(), heard);
       EpochResult last = outcome.last().orElseThrow();
-      // Chance is 1/7. Model and run seeds 40 to 51 measured 0.88-1.00 after three epochs (0.19-1.00
+      // Chance is 1/7. Model and run seeds 40 to 51 measured 0.88-1.00 after three epochs
+      // (0.19-1.00
       // after one), so anything short of 0.75 is a model that no longer learns, not bad luck.
-      assertTrue(last.validationAccuracy() >= 0.75, "validation accuracy " + last.validationAccuracy());
+      assertTrue(
+          last.validationAccuracy() >= 0.75, "validation accuracy " + last.validationAccuracy());
       assertTrue(last.trainLoss() < outcome.epochs().get(0).trainLoss(), "training loss fell");
     }
   }
@@ -61,7 +68,9 @@ class TrainingLoopTest {
       // Four batches an epoch here. Whatever a batch leaves in the model's memory lives (and holds
       // native memory) as long as the model: a long run would run out of memory.
       loop.run(training, training, new TrainingListener() {}, () -> false);
-      assertEquals(afterOneEpoch, model.manager().getManagedArrays().size(),
+      assertEquals(
+          afterOneEpoch,
+          model.manager().getManagedArrays().size(),
           "arrays owned by the model after a second epoch");
     }
   }
@@ -73,12 +82,16 @@ class TrainingLoopTest {
     try (EmotionModel model = EmotionModel.initialised(0.5f, 42, Device.cpu());
         TrainingLoop loop = new TrainingLoop(model, QUICK.withBatchSize(8))) {
       TrainingOutcome outcome =
-          loop.run(training, null, new TrainingListener() {
-            @Override
-            public void batchFinished(int epoch, int batch, int of, double loss) {
-              batches.incrementAndGet();
-            }
-          }, () -> batches.get() >= 3);
+          loop.run(
+              training,
+              null,
+              new TrainingListener() {
+                @Override
+                public void batchFinished(int epoch, int batch, int of, double loss) {
+                  batches.incrementAndGet();
+                }
+              },
+              () -> batches.get() >= 3);
 
       assertTrue(outcome.cancelled());
       assertTrue(outcome.epochs().isEmpty());
@@ -87,22 +100,27 @@ class TrainingLoopTest {
   }
 
   @Test
-  void aSeedGivesTheSameWeightsBitForBitOnAnyThreadWhateverElseDrawsFromLibtorchsGenerator() throws Exception {
+  void aSeedGivesTheSameWeightsBitForBitOnAnyThreadWhateverElseDrawsFromLibtorchsGenerator()
+      throws Exception {
     FaceSet training = LearnableFaces.generate(6, 1);
     FaceSet validation = LearnableFaces.generate(2, 2);
     Hyperparameters h = QUICK.withBatchSize(8).withSeed(5);
     ModelWeights alone = trainedOnThreadOfItsOwn(h, training, validation);
-    // Another thread seeding libtorch's process-wide generator and drawing from it all along, as any
+    // Another thread seeding libtorch's process-wide generator and drawing from it all along, as
+    // any
     // random initialisation, test or other training in the process may.
     AtomicBoolean done = new AtomicBoolean();
-    Thread drawing = new Thread(() -> {
-      try (NDManager manager = NDManager.newBaseManager()) {
-        for (int i = 0; !done.get(); i++) {
-          manager.getEngine().setRandomSeed(i);
-          manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(64)).close();
-        }
-      }
-    }, "drawing");
+    Thread drawing =
+        new Thread(
+            () -> {
+              try (NDManager manager = NDManager.newBaseManager()) {
+                for (int i = 0; !done.get(); i++) {
+                  manager.getEngine().setRandomSeed(i);
+                  manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(64)).close();
+                }
+              }
+            },
+            "drawing");
     drawing.start();
     ModelWeights besideIt;
     try {
@@ -114,29 +132,38 @@ class TrainingLoopTest {
     ModelWeights here = trained(h, training, validation);
 
     for (String name : alone.tensors().keySet()) {
-      assertArrayEquals(alone.get(name).values(), besideIt.get(name).values(), name + " beside another thread");
-      assertArrayEquals(alone.get(name).values(), here.get(name).values(), name + " on the test's thread");
+      assertArrayEquals(
+          alone.get(name).values(), besideIt.get(name).values(), name + " beside another thread");
+      assertArrayEquals(
+          alone.get(name).values(), here.get(name).values(), name + " on the test's thread");
     }
-    assertFalse(Arrays.equals(alone.get("fc2.weight").values(),
-        trained(h.withSeed(6), training, validation).get("fc2.weight").values()), "another seed, other weights");
+    assertFalse(
+        Arrays.equals(
+            alone.get("fc2.weight").values(),
+            trained(h.withSeed(6), training, validation).get("fc2.weight").values()),
+        "another seed, other weights");
   }
 
-  private static ModelWeights trainedOnThreadOfItsOwn(Hyperparameters h, FaceSet training, FaceSet validation)
-      throws Exception {
+  private static ModelWeights trainedOnThreadOfItsOwn(
+      Hyperparameters h, FaceSet training, FaceSet validation) throws Exception {
     CompletableFuture<ModelWeights> weights = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        weights.complete(trained(h, training, validation));
-      } catch (RuntimeException | Error e) {
-        weights.completeExceptionally(e);
-      }
-    }, "training");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                weights.complete(trained(h, training, validation));
+              } catch (RuntimeException | Error e) {
+                weights.completeExceptionally(e);
+              }
+            },
+            "training");
     thread.start();
     return weights.get();
   }
 
   private static ModelWeights trained(Hyperparameters h, FaceSet training, FaceSet validation) {
-    try (EmotionModel model = EmotionModel.initialised((float) h.dropout(), h.seed(), Device.cpu());
+    try (EmotionModel model =
+            EmotionModel.initialised((float) h.dropout(), h.seed(), Device.cpu());
         TrainingLoop loop = new TrainingLoop(model, h)) {
       loop.run(training, validation, new TrainingListener() {}, () -> false);
       return model.weights();
@@ -169,12 +196,16 @@ class TrainingLoopTest {
     ModelWeights restarted = secondStepFrom(afterFirst, adam, null, batches[1], labels);
 
     for (String name : uninterrupted.tensors().keySet()) {
-      assertArrayEquals(uninterrupted.get(name).values(), resumed.get(name).values(), "resumed: " + name);
+      assertArrayEquals(
+          uninterrupted.get(name).values(), resumed.get(name).values(), "resumed: " + name);
     }
-    // Without the state Adam's first step moves every weight by about the learning rate again (74% of
+    // Without the state Adam's first step moves every weight by about the learning rate again (74%
+    // of
     // them differ by more than 1e-4).
     double restartedDiffering = fractionDiffering(uninterrupted, restarted, 1e-4f);
-    assertTrue(restartedDiffering > 0.5, "restarted: only " + restartedDiffering + " of the weights differ");
+    assertTrue(
+        restartedDiffering > 0.5,
+        "restarted: only " + restartedDiffering + " of the weights differ");
   }
 
   @Test
@@ -191,24 +222,35 @@ class TrainingLoopTest {
         stepWithOneNaNGradient(model, loop, pixels, labels);
         assertEquals(skipped, loop.skippedSteps());
       }
-      // (the forward passes did move the batch norm's running statistics, as they do in any training batch)
-      assertEquals(0f, maxWeightDifference(start, model.weights()), "a skipped batch changed the weights");
+      // (the forward passes did move the batch norm's running statistics, as they do in any
+      // training batch)
+      assertEquals(
+          0f, maxWeightDifference(start, model.weights()), "a skipped batch changed the weights");
 
-      step(model, loop, pixels, labels); // a healthy batch updates, and starts the count in a row afresh
+      step(
+          model, loop, pixels,
+          labels); // a healthy batch updates, and starts the count in a row afresh
       assertTrue(maxWeightDifference(start, model.weights()) > 1e-4);
       for (int i = 1; i < TrainingLoop.MAX_SKIPPED_IN_A_ROW; i++) {
         stepWithOneNaNGradient(model, loop, pixels, labels);
       }
-      IllegalStateException failure = assertThrows(IllegalStateException.class,
-          () -> stepWithOneNaNGradient(model, loop, pixels, labels));
+      IllegalStateException failure =
+          assertThrows(
+              IllegalStateException.class,
+              () -> stepWithOneNaNGradient(model, loop, pixels, labels));
       assertTrue(failure.getMessage().contains("fc_loc.2.weight"), failure.getMessage());
     }
   }
 
-  /** A training step in which one gradient element turns NaN between the backward pass and the update. */
-  private static void stepWithOneNaNGradient(EmotionModel model, TrainingLoop loop, byte[] pixels, long[] labels) {
+  /**
+   * A training step in which one gradient element turns NaN between the backward pass and the
+   * update.
+   */
+  private static void stepWithOneNaNGradient(
+      EmotionModel model, TrainingLoop loop, byte[] pixels, long[] labels) {
     try (NDManager scratch = model.manager().newSubManager()) {
-      loop.computeGradients(FaceTensor.fromPixels(scratch, pixels, labels.length), scratch.create(labels));
+      loop.computeGradients(
+          FaceTensor.fromPixels(scratch, pixels, labels.length), scratch.create(labels));
       NDArray gradient = model.parameters().get("fc_loc.2.weight").getArray().getGradient();
       gradient.attach(scratch);
       gradient.set(new NDIndex("0, 0"), Float.NaN);
@@ -216,8 +258,8 @@ class TrainingLoopTest {
     }
   }
 
-  private static ModelWeights secondStepFrom(ModelWeights start, Hyperparameters h, OptimizerState state,
-      byte[] pixels, long[] labels) {
+  private static ModelWeights secondStepFrom(
+      ModelWeights start, Hyperparameters h, OptimizerState state, byte[] pixels, long[] labels) {
     try (EmotionModel model = EmotionModel.withWeights(start, 0f, Device.cpu());
         TrainingLoop loop = new TrainingLoop(model, h, state)) {
       step(model, loop, pixels, labels);
@@ -227,7 +269,8 @@ class TrainingLoopTest {
 
   private static void step(EmotionModel model, TrainingLoop loop, byte[] pixels, long[] labels) {
     try (NDManager scratch = model.manager().newSubManager()) {
-      loop.trainBatch(scratch, FaceTensor.fromPixels(scratch, pixels, labels.length), scratch.create(labels));
+      loop.trainBatch(
+          scratch, FaceTensor.fromPixels(scratch, pixels, labels.length), scratch.create(labels));
     }
   }
 

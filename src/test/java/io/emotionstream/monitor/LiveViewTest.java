@@ -15,10 +15,10 @@ import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.ModelCheckpoint;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.ServingDecision;
-import io.emotionstream.testing.ServingRecords;
 import io.emotionstream.data.GrayImage;
 import io.emotionstream.monitor.LiveSnapshot.RunProgress;
 import io.emotionstream.monitor.LiveSnapshot.VersionAccuracy;
+import io.emotionstream.testing.ServingRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,13 +33,16 @@ class LiveViewTest {
     view.onAccuracy(accuracy(1, T0, 100, 50));
     view.onAccuracy(accuracy(1, T0.plusSeconds(10), 100, 60));
     view.onAccuracy(accuracy(2, T0, 40, 30));
-    view.onAccuracy(accuracy(1, T0, 200, 120)); // a later report of an earlier window replaces it, not the latest
+    view.onAccuracy(
+        accuracy(
+            1, T0, 200, 120)); // a later report of an earlier window replaces it, not the latest
 
     List<VersionAccuracy> versions = view.snapshot(T0).accuracy();
     assertEquals(List.of(2L, 1L), versions.stream().map(VersionAccuracy::modelVersion).toList());
     assertEquals(0.75, versions.get(0).latest().accuracy(), 1e-9);
     assertEquals(0.6, versions.get(1).latest().accuracy(), 1e-9);
-    assertEquals(List.of(0.6, 0.6), versions.get(1).history().stream().map(p -> p.accuracy()).toList());
+    assertEquals(
+        List.of(0.6, 0.6), versions.get(1).history().stream().map(p -> p.accuracy()).toList());
   }
 
   @Test
@@ -60,7 +63,9 @@ class LiveViewTest {
     assertEquals(5L, rate.byEmotion().get("ANGRY"));
     assertEquals(0L, rate.byEmotion().get("SAD"));
     assertEquals(21, rate.totalSeen());
-    assertEquals(List.of(Emotion.values()).stream().map(Enum::name).toList(), List.copyOf(rate.byEmotion().keySet()));
+    assertEquals(
+        List.of(Emotion.values()).stream().map(Enum::name).toList(),
+        List.copyOf(rate.byEmotion().keySet()));
     assertEquals(0, view.snapshot(T0.plusSeconds(11)).events().count());
   }
 
@@ -77,7 +82,8 @@ class LiveViewTest {
     RunProgress r1 = runs.get(0);
     assertEquals("EPOCH_COMPLETED", r1.state());
     assertEquals(2, r1.epoch());
-    assertEquals(List.of(1.5, 1.2), r1.epochs().stream().map(LiveSnapshot.EpochPoint::trainLoss).toList());
+    assertEquals(
+        List.of(1.5, 1.2), r1.epochs().stream().map(LiveSnapshot.EpochPoint::trainLoss).toList());
     assertTrue(runs.get(1).epochs().isEmpty());
   }
 
@@ -101,14 +107,24 @@ class LiveViewTest {
     ModelCheckpoint v6 = ServingRecords.checkpoint(6, 0.61);
     ModelCheckpoint v7 = ServingRecords.checkpoint(7, 0.64);
     view.onServing(ServingRecords.decision(ServingDecision.FIRST_MODEL, v6, "first", T0).build());
-    view.onServing(ServingRecords.decision(ServingDecision.CANDIDATE, v6, "v7 in shadow", T0.plusSeconds(1))
-        .setCandidateVersion(7L).build());
+    view.onServing(
+        ServingRecords.decision(ServingDecision.CANDIDATE, v6, "v7 in shadow", T0.plusSeconds(1))
+            .setCandidateVersion(7L)
+            .build());
     for (int frames = 100; frames <= 300; frames += 100) {
-      view.onServing(ServingRecords.decision(ServingDecision.KEPT, v6, frames + " frames: worse", T0.plusSeconds(frames))
-          .setCandidateVersion(7L).setComparedFrames(frames).build());
+      view.onServing(
+          ServingRecords.decision(
+                  ServingDecision.KEPT, v6, frames + " frames: worse", T0.plusSeconds(frames))
+              .setCandidateVersion(7L)
+              .setComparedFrames(frames)
+              .build());
     }
-    view.onServing(ServingRecords.decision(ServingDecision.PROMOTED, v7, "promoted by hand", T0.plusSeconds(400))
-        .setPrevious(v6).setCommandId("c-1").build());
+    view.onServing(
+        ServingRecords.decision(
+                ServingDecision.PROMOTED, v7, "promoted by hand", T0.plusSeconds(400))
+            .setPrevious(v6)
+            .setCommandId("c-1")
+            .build());
 
     LiveSnapshot snapshot = view.snapshot(T0);
     ServingSummary serving = snapshot.serving();
@@ -116,13 +132,21 @@ class LiveViewTest {
     assertEquals(6, serving.previous().version());
     assertEquals(ServingDecision.PROMOTED, serving.decision());
     assertEquals("c-1", serving.commandId());
-    assertEquals(List.of("PROMOTED v7", "KEPT v6", "CANDIDATE v6", "FIRST_MODEL v6"), snapshot.servingDecisions()
-        .stream().map(d -> d.decision() + " v" + d.served().version()).toList());
-    assertEquals(300, snapshot.servingDecisions().get(1).comparedFrames(), "the latest score of the candidate");
+    assertEquals(
+        List.of("PROMOTED v7", "KEPT v6", "CANDIDATE v6", "FIRST_MODEL v6"),
+        snapshot.servingDecisions().stream()
+            .map(d -> d.decision() + " v" + d.served().version())
+            .toList());
+    assertEquals(
+        300,
+        snapshot.servingDecisions().get(1).comparedFrames(),
+        "the latest score of the candidate");
 
     for (int i = 0; i < 12; i++) {
-      view.onServing(ServingRecords.decision(ServingDecision.REFUSED, v7, "no " + i, T0.plusSeconds(500 + i))
-          .setCommandId("r-" + i).build());
+      view.onServing(
+          ServingRecords.decision(ServingDecision.REFUSED, v7, "no " + i, T0.plusSeconds(500 + i))
+              .setCommandId("r-" + i)
+              .build());
     }
     List<ServingSummary> decisions = view.snapshot(T0).servingDecisions();
     assertEquals(10, decisions.size());
@@ -141,7 +165,8 @@ class LiveViewTest {
     view.onFrame(frame("f2", 96, 64, new byte[96 * 64])); // any size: kept as a 48x48 thumbnail
 
     List<LiveSnapshot.RecentFrame> recent = view.snapshot(T0).recentFrames();
-    assertEquals(List.of("f2", "f1"), recent.stream().map(LiveSnapshot.RecentFrame::frameId).toList());
+    assertEquals(
+        List.of("f2", "f1"), recent.stream().map(LiveSnapshot.RecentFrame::frameId).toList());
     assertTrue(recent.stream().allMatch(LiveSnapshot.RecentFrame::hasImage));
     assertArrayEquals(face, view.thumbnail("f1").orElseThrow().pixels());
     GrayImage scaled = view.thumbnail("f2").orElseThrow();
@@ -149,15 +174,18 @@ class LiveViewTest {
     assertEquals(48, scaled.height());
 
     view.onEvent(event("f3", Emotion.HAPPY, 0.9f, 1, T0, null));
-    assertEquals(List.of("f3", "f2"), view.snapshot(T0).recentFrames().stream()
-        .map(LiveSnapshot.RecentFrame::frameId).toList());
+    assertEquals(
+        List.of("f3", "f2"),
+        view.snapshot(T0).recentFrames().stream().map(LiveSnapshot.RecentFrame::frameId).toList());
     assertTrue(view.thumbnail("f1").isEmpty());
   }
 
   @Test
   void forgetsTheOldestWaitingFramesOnceTheirBytesPassTheBoundAndRefusesAWrongPixelCount() {
     LiveView view = new LiveView(Duration.ofSeconds(60), 4);
-    for (int i = 0; i < 60; i++) { // 60 frames of 1 MB: more than the 32 MB kept for frames without events
+    for (int i = 0;
+        i < 60;
+        i++) { // 60 frames of 1 MB: more than the 32 MB kept for frames without events
       view.onFrame(frame("big-" + i, 1024, 1024, new byte[1024 * 1024]));
     }
     view.onEvent(event("big-0", Emotion.SAD, 0.5f, 1, T0, null));
@@ -166,8 +194,10 @@ class LiveViewTest {
     GrayImage kept = view.thumbnail("big-59").orElseThrow();
     assertEquals(48, kept.width(), "scaled to a thumbnail when asked for");
 
-    IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> view.onFrame(frame("bad", 48, 48, new byte[100])));
+    IllegalArgumentException wrong =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> view.onFrame(frame("bad", 48, 48, new byte[100])));
     assertTrue(wrong.getMessage().contains("needs 2304 bytes, got 100"), wrong.getMessage());
   }
 

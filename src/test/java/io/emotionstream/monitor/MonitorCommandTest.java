@@ -39,36 +39,67 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@code emotion monitor} as a user runs it, against a real broker and registry. */
 @IntegrationTest
 class MonitorCommandTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 
   @Test
   void showsAnAccuracyReportWrittenWhileItRunsButNotOlderOnes() throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     TopicSerdes serdes = TopicSerdes.connect(connection);
     Instant now = Instant.now();
-    publish(connection, connection.topics().accuracy(), serdes.accuracyReports().serializer(),
-        List.of(accuracy(1, now.minusSeconds(600), 400, 100)), r -> String.valueOf(r.getModelVersion()));
-    publish(connection, connection.topics().checkpoints(), serdes.checkpoints().serializer(),
-        List.of(checkpoint("deep-emotion", 4, 0.58, now.minusSeconds(300))), c -> c.getModelName());
-    ServingRecords.publish(connection, serdes, ServingRecords.decision(ServingDecision.PROMOTED,
-        ServingRecords.checkpoint(3, 0.55), "promoted by hand: v4 misreads glasses", now.minusSeconds(200)).build());
+    publish(
+        connection,
+        connection.topics().accuracy(),
+        serdes.accuracyReports().serializer(),
+        List.of(accuracy(1, now.minusSeconds(600), 400, 100)),
+        r -> String.valueOf(r.getModelVersion()));
+    publish(
+        connection,
+        connection.topics().checkpoints(),
+        serdes.checkpoints().serializer(),
+        List.of(checkpoint("deep-emotion", 4, 0.58, now.minusSeconds(300))),
+        c -> c.getModelName());
+    ServingRecords.publish(
+        connection,
+        serdes,
+        ServingRecords.decision(
+                ServingDecision.PROMOTED,
+                ServingRecords.checkpoint(3, 0.55),
+                "promoted by hand: v4 misreads glasses",
+                now.minusSeconds(200))
+            .build());
 
     StringWriter output = new StringWriter();
-    CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> EmotionCli.commandLine()
-        .setOut(new PrintWriter(output, true))
-        .execute(monitorArgs(connection, "--plain", "--duration", "12s")));
+    CompletableFuture<Integer> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                EmotionCli.commandLine()
+                    .setOut(new PrintWriter(output, true))
+                    .execute(monitorArgs(connection, "--plain", "--duration", "12s")));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> output.toString().contains("watching "));
-    publish(connection, connection.topics().accuracy(), serdes.accuracyReports().serializer(),
-        List.of(accuracy(4, now, 32, 26)), r -> String.valueOf(r.getModelVersion()));
-    publish(connection, connection.topics().trainerStatus(), serdes.trainingStatuses().serializer(),
-        List.of(status("run-77", RunState.EPOCH_COMPLETED, 3, 10, 1.234, 0.41, now)), s -> s.getRunId());
-    List<EmotionEvent> events = List.of(
-        event("f1", Emotion.HAPPY, 0.9f, 4, Instant.now(), null),
-        event("f2", Emotion.HAPPY, 0.8f, 4, Instant.now(), null),
-        event("f3", Emotion.SAD, 0.7f, 4, Instant.now(), null));
-    publish(connection, connection.topics().events(), serdes.events().serializer(), events, e -> e.getSourceId());
+    publish(
+        connection,
+        connection.topics().accuracy(),
+        serdes.accuracyReports().serializer(),
+        List.of(accuracy(4, now, 32, 26)),
+        r -> String.valueOf(r.getModelVersion()));
+    publish(
+        connection,
+        connection.topics().trainerStatus(),
+        serdes.trainingStatuses().serializer(),
+        List.of(status("run-77", RunState.EPOCH_COMPLETED, 3, 10, 1.234, 0.41, now)),
+        s -> s.getRunId());
+    List<EmotionEvent> events =
+        List.of(
+            event("f1", Emotion.HAPPY, 0.9f, 4, Instant.now(), null),
+            event("f2", Emotion.HAPPY, 0.8f, 4, Instant.now(), null),
+            event("f3", Emotion.SAD, 0.7f, 4, Instant.now(), null));
+    publish(
+        connection,
+        connection.topics().events(),
+        serdes.events().serializer(),
+        events,
+        e -> e.getSourceId());
 
     assertEquals(0, run.get().intValue());
     String text = output.toString();
@@ -91,41 +122,72 @@ class MonitorCommandTest {
   void replaysFromTheBeginningAndSkipsARecordItCannotRead() throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     TopicSerdes serdes = TopicSerdes.connect(connection);
-    try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(connection.clientConfig(), new StringSerializer(),
-        new ByteArraySerializer())) {
-      raw.send(new ProducerRecord<>(connection.topics().accuracy(), "x", "not avro".getBytes(StandardCharsets.UTF_8)))
+    try (KafkaProducer<String, byte[]> raw =
+        new KafkaProducer<>(
+            connection.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+      raw.send(
+              new ProducerRecord<>(
+                  connection.topics().accuracy(), "x", "not avro".getBytes(StandardCharsets.UTF_8)))
           .get();
     }
     AccuracyReport report = accuracy(9, Instant.now().minusSeconds(3600), 10, 7);
-    publish(connection, connection.topics().accuracy(), serdes.accuracyReports().serializer(), List.of(report),
+    publish(
+        connection,
+        connection.topics().accuracy(),
+        serdes.accuracyReports().serializer(),
+        List.of(report),
         r -> "9");
 
     StringWriter output = new StringWriter();
-    int exit = EmotionCli.commandLine().setOut(new PrintWriter(output, true))
-        .execute(monitorArgs(connection, "--plain", "--from-beginning", "--duration", "5s"));
+    int exit =
+        EmotionCli.commandLine()
+            .setOut(new PrintWriter(output, true))
+            .execute(monitorArgs(connection, "--plain", "--from-beginning", "--duration", "5s"));
 
     assertEquals(0, exit);
     String text = output.toString();
     assertTrue(text.contains("70.0% 7/10"), text);
-    assertTrue(text.contains("unreadable records: 1 (last: " + connection.topics().accuracy() + "-0@0"), text);
+    assertTrue(
+        text.contains("unreadable records: 1 (last: " + connection.topics().accuracy() + "-0@0"),
+        text);
   }
 
   @Test
   void aMissingTopicIsAOneLineErrorAndExitCodeOne() {
     StringWriter errors = new StringWriter();
     ConnectionSettings connection = kafka.cluster().connection();
-    int exit = EmotionCli.commandLine().setErr(new PrintWriter(errors, true)).execute("monitor",
-        "--bootstrap-servers", connection.bootstrapServers(), "--registry-url", connection.registryUrl(),
-        "--topic-prefix", "nothing-here.", "--plain", "--duration", "1s");
+    int exit =
+        EmotionCli.commandLine()
+            .setErr(new PrintWriter(errors, true))
+            .execute(
+                "monitor",
+                "--bootstrap-servers",
+                connection.bootstrapServers(),
+                "--registry-url",
+                connection.registryUrl(),
+                "--topic-prefix",
+                "nothing-here.",
+                "--plain",
+                "--duration",
+                "1s");
     assertEquals(1, exit);
     assertTrue(errors.toString().startsWith("error: topic nothing-here."), errors.toString());
     assertTrue(errors.toString().contains("does not exist"), errors.toString());
   }
 
   private static String[] monitorArgs(ConnectionSettings connection, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("monitor",
-        "--bootstrap-servers", connection.bootstrapServers(), "--registry-url", connection.registryUrl(),
-        "--topic-prefix", connection.topics().prefix(), "--refresh", "500ms"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "monitor",
+                "--bootstrap-servers",
+                connection.bootstrapServers(),
+                "--registry-url",
+                connection.registryUrl(),
+                "--topic-prefix",
+                connection.topics().prefix(),
+                "--refresh",
+                "500ms"));
     args.addAll(List.of(extra));
     return args.toArray(String[]::new);
   }

@@ -28,11 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 @IntegrationTest
 class FrameProducerTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 
   @Test
-  void publishesImagesOfAnySizeAs48x48FramesAndDeadLettersFilesThatAreNotImages(@TempDir Path dir) throws Exception {
+  void publishesImagesOfAnySizeAs48x48FramesAndDeadLettersFilesThatAreNotImages(@TempDir Path dir)
+      throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     // Given a colour PNG, a JPEG of another size, and a file that only pretends to be a PNG
     ImageIO.write(drawing(120, 90), "png", dir.resolve("a.png").toFile());
@@ -47,8 +47,13 @@ class FrameProducerTest {
 
     assertEquals(2, summary.sent());
     assertEquals(1, summary.rejected());
-    List<ConsumerRecord<String, FaceFrame>> frames = TopicRecords.readAtLeast(connection,
-        connection.topics().frames(), kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), 2);
+    List<ConsumerRecord<String, FaceFrame>> frames =
+        TopicRecords.readAtLeast(
+            connection,
+            connection.topics().frames(),
+            kafka.serdes().keys().deserializer(),
+            kafka.serdes().frames().deserializer(),
+            2);
     assertEquals(2, frames.size());
     for (ConsumerRecord<String, FaceFrame> record : frames) {
       assertEquals("door-cam", record.key());
@@ -57,8 +62,15 @@ class FrameProducerTest {
       assertEquals(48 * 48, record.value().getPixels().remaining());
       assertNull(record.value().getLabel());
     }
-    DeadLetter letter = TopicRecords.readAtLeast(connection, connection.topics().deadLetters(),
-        kafka.serdes().keys().deserializer(), kafka.serdes().deadLetters().deserializer(), 1).get(0).value();
+    DeadLetter letter =
+        TopicRecords.readAtLeast(
+                connection,
+                connection.topics().deadLetters(),
+                kafka.serdes().keys().deserializer(),
+                kafka.serdes().deadLetters().deserializer(),
+                1)
+            .get(0)
+            .value();
     assertEquals("c.png", letter.getLocation());
     assertEquals(FrameProducer.STAGE, letter.getStage());
   }
@@ -79,10 +91,19 @@ class FrameProducerTest {
         producer.send(unlabelled, "unlabelled", RatePacer.unlimited(), 0, read -> {});
       }
     }
-    List<ConsumerRecord<String, FaceFrame>> frames = TopicRecords.readAtLeast(connection, topic,
-        kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), 2);
-    assertTrue(frames.stream().anyMatch(r -> r.key().equals("labelled") && r.value().getLabel() == Emotion.SURPRISE));
-    assertTrue(frames.stream().anyMatch(r -> r.key().equals("unlabelled") && r.value().getLabel() == null));
+    List<ConsumerRecord<String, FaceFrame>> frames =
+        TopicRecords.readAtLeast(
+            connection,
+            topic,
+            kafka.serdes().keys().deserializer(),
+            kafka.serdes().frames().deserializer(),
+            2);
+    assertTrue(
+        frames.stream()
+            .anyMatch(r -> r.key().equals("labelled") && r.value().getLabel() == Emotion.SURPRISE));
+    assertTrue(
+        frames.stream()
+            .anyMatch(r -> r.key().equals("unlabelled") && r.value().getLabel() == null));
   }
 
   private static BufferedImage drawing(int width, int height) {

@@ -27,25 +27,27 @@ class ReadAheadTest {
 
   @Test
   void rethrowsWhatTheSourceThrowsAfterTheItemsBeforeIt() {
-    Iterator<Integer> failing = new Iterator<>() {
-      private int next;
+    Iterator<Integer> failing =
+        new Iterator<>() {
+          private int next;
 
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
+          @Override
+          public boolean hasNext() {
+            return true;
+          }
 
-      @Override
-      public Integer next() {
-        if (next == 100) {
-          throw new IllegalStateException("disk gone");
-        }
-        return next++;
-      }
-    };
+          @Override
+          public Integer next() {
+            if (next == 100) {
+              throw new IllegalStateException("disk gone");
+            }
+            return next++;
+          }
+        };
     List<Integer> seen = new ArrayList<>();
     try (ReadAhead<Integer> ahead = new ReadAhead<>(failing, 256, "test-reader")) {
-      IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> ahead.forEachRemaining(seen::add));
+      IllegalStateException thrown =
+          assertThrows(IllegalStateException.class, () -> ahead.forEachRemaining(seen::add));
       assertEquals("disk gone", thrown.getMessage());
     }
     assertEquals(IntStream.range(0, 100).boxed().toList(), seen);

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class TrainingProducerTest {
   @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster(LocalCluster.Settings.temporary().withPartitions(2));
+  static final SharedCluster kafka =
+      new SharedCluster(LocalCluster.Settings.temporary().withPartitions(2));
 
   @Test
   void sendsEveryValidRowOnceAndEveryMalformedRowToDeadLettersWithItsLineNumber(@TempDir Path dir)
@@ -47,7 +48,8 @@ class TrainingProducerTest {
         lines.add("8," + pixels(i) + ",Training"); // line 24: no such class
       }
       if (i == 30) {
-        lines.add("2," + pixels(i).replaceFirst("^\\d+", "256") + ",Training"); // line 35: out of range
+        lines.add(
+            "2," + pixels(i).replaceFirst("^\\d+", "256") + ",Training"); // line 35: out of range
       }
     }
     Path csv = dir.resolve("faces.csv");
@@ -56,7 +58,8 @@ class TrainingProducerTest {
     // When it is produced
     ProduceSummary summary;
     try (Fer2013Reader reader = Fer2013Reader.open(csv, SplitRule.seedRule());
-        TrainingProducer producer = new TrainingProducer(kafka.cluster().connection(), kafka.serdes())) {
+        TrainingProducer producer =
+            new TrainingProducer(kafka.cluster().connection(), kafka.serdes())) {
       summary = producer.send(reader, RatePacer.unlimited(), read -> {});
     }
 
@@ -65,28 +68,42 @@ class TrainingProducerTest {
     assertEquals(3, summary.rejected());
     assertTrue(summary.complete());
 
-    List<ConsumerRecord<String, TrainingExample>> examples = TopicRecords.readAtLeast(kafka.cluster().connection(),
-        kafka.cluster().connection().topics().training(), kafka.serdes().keys().deserializer(),
-        kafka.serdes().trainingExamples().deserializer(), 50);
+    List<ConsumerRecord<String, TrainingExample>> examples =
+        TopicRecords.readAtLeast(
+            kafka.cluster().connection(),
+            kafka.cluster().connection().topics().training(),
+            kafka.serdes().keys().deserializer(),
+            kafka.serdes().trainingExamples().deserializer(),
+            50);
     assertEquals(50, examples.size(), "every valid row exactly once");
-    Map<String, TrainingExample> byId = examples.stream()
-        .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+    Map<String, TrainingExample> byId =
+        examples.stream().collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
     TrainingExample first = byId.get("faces.csv:2");
     assertEquals(0, first.getLabel().ordinal());
     assertEquals(Usage.TRAINING, first.getUsage());
     assertEquals(2304, first.getPixels().remaining());
     assertEquals(Usage.VALIDATION, byId.get("faces.csv:3").getUsage());
 
-    List<ConsumerRecord<String, DeadLetter>> letters = TopicRecords.readAtLeast(kafka.cluster().connection(),
-        kafka.cluster().connection().topics().deadLetters(), kafka.serdes().keys().deserializer(),
-        kafka.serdes().deadLetters().deserializer(), 3);
-    Map<String, DeadLetter> byLocation = letters.stream().map(ConsumerRecord::value)
-        .collect(Collectors.toMap(DeadLetter::getLocation, Function.identity()));
-    assertEquals(List.of("faces.csv:13", "faces.csv:24", "faces.csv:35"),
+    List<ConsumerRecord<String, DeadLetter>> letters =
+        TopicRecords.readAtLeast(
+            kafka.cluster().connection(),
+            kafka.cluster().connection().topics().deadLetters(),
+            kafka.serdes().keys().deserializer(),
+            kafka.serdes().deadLetters().deserializer(),
+            3);
+    Map<String, DeadLetter> byLocation =
+        letters.stream()
+            .map(ConsumerRecord::value)
+            .collect(Collectors.toMap(DeadLetter::getLocation, Function.identity()));
+    assertEquals(
+        List.of("faces.csv:13", "faces.csv:24", "faces.csv:35"),
         byLocation.keySet().stream().sorted().toList());
-    assertTrue(byLocation.get("faces.csv:13").getReason().contains("2304"), byLocation.get("faces.csv:13").getReason());
+    assertTrue(
+        byLocation.get("faces.csv:13").getReason().contains("2304"),
+        byLocation.get("faces.csv:13").getReason());
     assertEquals(TrainingProducer.STAGE, byLocation.get("faces.csv:24").getStage());
-    assertEquals("3,1 2 3,Training",
+    assertEquals(
+        "3,1 2 3,Training",
         StandardCharsets.UTF_8.decode(byLocation.get("faces.csv:13").getPayload()).toString());
   }
 

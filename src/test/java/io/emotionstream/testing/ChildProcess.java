@@ -20,14 +20,23 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   public static ChildProcess emotion(Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // One libtorch thread, as in the test JVM (surefire's argLine): two would fight the brokers for the cores.
-        "-Xmx1g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.graph_optimizer=false",
-        "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-        "-cp", System.getProperty("java.class.path"), "io.emotionstream.cli.EmotionCli"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // One libtorch thread, as in the test JVM (surefire's argLine): two would fight the
+                // brokers for the cores.
+                "-Xmx1g",
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.graph_optimizer=false",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.pytorch.num_interop_threads=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.emotionstream.cli.EmotionCli"));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
     builder.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
     builder.environment().put("MALLOC_ARENA_MAX", "1");
@@ -35,18 +44,22 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * The command as a user starts it, through {@code scripts/emotion}: the jar, with the JVM options and
-   * allocator settings the project runs that service with. The script execs the JVM, so {@link #pid()}
-   * is the JVM's.
+   * The command as a user starts it, through {@code scripts/emotion}: the jar, with the JVM options
+   * and allocator settings the project runs that service with. The script execs the JVM, so {@link
+   * #pid()} is the JVM's.
    *
-   * @param environment added to this process's environment, such as {@code EMOTION_BOOTSTRAP_SERVERS}
+   * @param environment added to this process's environment, such as {@code
+   *     EMOTION_BOOTSTRAP_SERVERS}
    */
-  public static ChildProcess script(Path root, Path log, Map<String, String> environment, String... args)
-      throws IOException {
+  public static ChildProcess script(
+      Path root, Path log, Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(root.resolve("scripts/emotion").toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     return new ChildProcess(builder.start());
   }

@@ -10,7 +10,10 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
-/** Confluent wire-format bytes as another client would write them, with its own schema and schema id. */
+/**
+ * Confluent wire-format bytes as another client would write them, with its own schema and schema
+ * id.
+ */
 public final class ConfluentAvro {
   private ConfluentAvro() {}
 

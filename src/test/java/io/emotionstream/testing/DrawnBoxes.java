@@ -6,14 +6,18 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Finds a box outline drawn in one exact colour in a picture read back from a file, as a test sees it. */
+/**
+ * Finds a box outline drawn in one exact colour in a picture read back from a file, as a test sees
+ * it.
+ */
 public final class DrawnBoxes {
   private DrawnBoxes() {}
 
   /**
-   * The rectangle whose left and right edges are the columns, near {@code around}, holding a vertical run of
-   * {@code rgb} at least half {@code around}'s height long: the box outline (the label, apart from it,
-   * makes runs only as long as its text is high). Includes the outline's stroke.
+   * The rectangle whose left and right edges are the columns, near {@code around}, holding a
+   * vertical run of {@code rgb} at least half {@code around}'s height long: the box outline (the
+   * label, apart from it, makes runs only as long as its text is high). Includes the outline's
+   * stroke.
    *
    * @throws AssertionError if no such outline is there
    */
@@ -28,7 +32,8 @@ public final class DrawnBoxes {
     for (int x = fromX; x <= toX; x++) {
       int runStart = -1;
       for (int y = 0; y <= picture.getHeight(); y++) {
-        boolean on = y < picture.getHeight() && (picture.getRGB(x, y) & 0xffffff) == (rgb & 0xffffff);
+        boolean on =
+            y < picture.getHeight() && (picture.getRGB(x, y) & 0xffffff) == (rgb & 0xffffff);
         if (on && runStart < 0) {
           runStart = y;
         } else if (!on && runStart >= 0) {
@@ -43,7 +48,8 @@ public final class DrawnBoxes {
       }
     }
     if (left < 0 || right - left < around.width() / 2) {
-      throw new AssertionError("no outline of colour " + Integer.toHexString(rgb & 0xffffff) + " near " + around);
+      throw new AssertionError(
+          "no outline of colour " + Integer.toHexString(rgb & 0xffffff) + " near " + around);
     }
     int top = median(tops);
     int bottom = median(bottoms);
@@ -51,14 +57,15 @@ public final class DrawnBoxes {
   }
 
   /**
-   * Whether a pixel within 2 of (x, y) is within 60 of the colour in every channel: a drawn line as near as a
-   * lossy encoding (JPEG, H.264) keeps it.
+   * Whether a pixel within 2 of (x, y) is within 60 of the colour in every channel: a drawn line as
+   * near as a lossy encoding (JPEG, H.264) keeps it.
    */
   public static boolean colourNear(BufferedImage picture, int x, int y, Color colour) {
     for (int dy = -2; dy <= 2; dy++) {
       for (int dx = -2; dx <= 2; dx++) {
         Color c = new Color(picture.getRGB(x + dx, y + dy));
-        if (Math.abs(c.getRed() - colour.getRed()) < 60 && Math.abs(c.getGreen() - colour.getGreen()) < 60
+        if (Math.abs(c.getRed() - colour.getRed()) < 60
+            && Math.abs(c.getGreen() - colour.getGreen()) < 60
             && Math.abs(c.getBlue() - colour.getBlue()) < 60) {
           return true;
         }

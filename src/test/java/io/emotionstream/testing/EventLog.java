@@ -29,11 +29,15 @@ public final class EventLog implements AutoCloseable {
   public EventLog(ConnectionSettings connection, TopicSerdes serdes) {
     this.serdes = serdes;
     eventsTopic = connection.topics().events();
-    consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
-        ConsumerConfig.GROUP_ID_CONFIG, "event-log-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-        serdes.keys().deserializer(), new ByteArrayDeserializer());
+    consumer =
+        new KafkaConsumer<>(
+            connection.clientConfig(
+                Map.of(
+                    ConsumerConfig.GROUP_ID_CONFIG, "event-log-" + UUID.randomUUID(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+            serdes.keys().deserializer(),
+            new ByteArrayDeserializer());
     consumer.subscribe(Set.of(eventsTopic, connection.topics().deadLetters()));
   }
 
@@ -41,19 +45,28 @@ public final class EventLog implements AutoCloseable {
     awaitOutcomes(count, letter -> false);
   }
 
-  /** Waits until the events and the dead letters that {@code counted} picks are {@code count} together. */
+  /**
+   * Waits until the events and the dead letters that {@code counted} picks are {@code count}
+   * together.
+   */
   public void awaitOutcomes(int count, Predicate<DeadLetter> counted) {
-    await().atMost(Duration.ofSeconds(120)).until(() -> {
-      poll();
-      return events.size() + deadLetters.stream().filter(counted).count() >= count;
-    });
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () -> {
+              poll();
+              return events.size() + deadLetters.stream().filter(counted).count() >= count;
+            });
   }
 
   public DeadLetter awaitDeadLetter(Predicate<DeadLetter> wanted) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      poll();
-      return deadLetters.stream().anyMatch(wanted);
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              poll();
+              return deadLetters.stream().anyMatch(wanted);
+            });
     return deadLetters.stream().filter(wanted).findFirst().orElseThrow();
   }
 
@@ -77,7 +90,8 @@ public final class EventLog implements AutoCloseable {
       if (record.topic().equals(eventsTopic)) {
         events.add(serdes.events().deserializer().deserialize(record.topic(), record.value()));
       } else {
-        deadLetters.add(serdes.deadLetters().deserializer().deserialize(record.topic(), record.value()));
+        deadLetters.add(
+            serdes.deadLetters().deserializer().deserialize(record.topic(), record.value()));
       }
     }
   }

@@ -6,7 +6,10 @@ import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.kafka.Topics;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A new set of the product's topics on a shared cluster, so tests sharing a broker never see each other's records. */
+/**
+ * A new set of the product's topics on a shared cluster, so tests sharing a broker never see each
+ * other's records.
+ */
 public final class FreshTopics {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -16,8 +19,12 @@ public final class FreshTopics {
     return on(cluster.connection(), partitions, (short) 1);
   }
 
-  /** The product's topics under a new prefix on the cluster {@code connection} reaches, each with {@code replication}. */
-  public static ConnectionSettings on(ConnectionSettings connection, int partitions, short replication) {
+  /**
+   * The product's topics under a new prefix on the cluster {@code connection} reaches, each with
+   * {@code replication}.
+   */
+  public static ConnectionSettings on(
+      ConnectionSettings connection, int partitions, short replication) {
     Topics topics = new Topics("t" + COUNTER.incrementAndGet() + ".emotion.");
     ConnectionSettings settings = connection.withTopics(topics);
     new TopicCreator(settings.clientConfig()).createMissing(topics.all(partitions, replication));

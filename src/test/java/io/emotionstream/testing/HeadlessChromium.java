@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Debian's Chromium, headless, driven over the DevTools protocol with the JDK's own WebSocket client: a
- * real browser for page tests without a driver or a browser download.
+ * Debian's Chromium, headless, driven over the DevTools protocol with the JDK's own WebSocket
+ * client: a real browser for page tests without a driver or a browser download.
  */
 public final class HeadlessChromium implements AutoCloseable {
   public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
@@ -45,8 +45,11 @@ public final class HeadlessChromium implements AutoCloseable {
   private HeadlessChromium(Process process, Path profile, String pageSocket) {
     this.process = process;
     this.profile = profile;
-    this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create(pageSocket), new Replies()).join();
+    this.socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(URI.create(pageSocket), new Replies())
+            .join();
   }
 
   public static boolean isInstalled() {
@@ -54,18 +57,37 @@ public final class HeadlessChromium implements AutoCloseable {
   }
 
   /** A browser with one blank page of the given size. */
-  public static HeadlessChromium start(int width, int height) throws IOException, InterruptedException {
+  public static HeadlessChromium start(int width, int height)
+      throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("chromium-profile");
-    Process process = new ProcessBuilder(EXECUTABLE.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--hide-scrollbars", "--user-data-dir=" + profile, "--remote-debugging-port=0",
-        "--window-size=" + width + "," + height, "about:blank").redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                EXECUTABLE.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile,
+                "--remote-debugging-port=0",
+                "--window-size=" + width + "," + height,
+                "about:blank")
+            .redirectErrorStream(true)
+            .start();
     try {
       String browserSocket = awaitListening(process);
       URI endpoint = URI.create(browserSocket.replace("ws://", "http://"));
-      String list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://" + endpoint.getAuthority() + "/json/list")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String list =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://" + endpoint.getAuthority() + "/json/list"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       String pageSocket = null;
       for (JsonNode target : new ObjectMapper().readTree(list)) {
         if (target.get("type").asText().equals("page")) {
@@ -76,7 +98,8 @@ public final class HeadlessChromium implements AutoCloseable {
         throw new IOException("chromium opened no page: " + list);
       }
       HeadlessChromium browser = new HeadlessChromium(process, profile, pageSocket);
-      browser.call("Emulation.setDeviceMetricsOverride",
+      browser.call(
+          "Emulation.setDeviceMetricsOverride",
           Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
       return browser;
     } catch (IOException | RuntimeException e) {
@@ -86,25 +109,31 @@ public final class HeadlessChromium implements AutoCloseable {
   }
 
   private static String awaitListening(Process process) throws IOException {
-    BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> socket = new CompletableFuture<>();
     StringBuilder seen = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try {
-        String line;
-        while ((line = output.readLine()) != null) { // read to the end, or a full pipe would stall chromium
-          Matcher matcher = LISTENING.matcher(line);
-          if (matcher.find()) {
-            socket.complete(matcher.group(1));
-          } else if (!socket.isDone()) {
-            seen.append(line).append('\n');
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-      socket.completeExceptionally(new IOException("chromium ended before it listened:\n" + seen));
-    }, "chromium-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = output.readLine())
+                    != null) { // read to the end, or a full pipe would stall chromium
+                  Matcher matcher = LISTENING.matcher(line);
+                  if (matcher.find()) {
+                    socket.complete(matcher.group(1));
+                  } else if (!socket.isDone()) {
+                    seen.append(line).append('\n');
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+              socket.completeExceptionally(
+                  new IOException("chromium ended before it listened:\n" + seen));
+            },
+            "chromium-output");
     reader.setDaemon(true);
     reader.start();
     try {
@@ -118,10 +147,14 @@ public final class HeadlessChromium implements AutoCloseable {
     call("Page.navigate", Map.of("url", url));
   }
 
-  /** Evaluates a JavaScript expression in the page (promises awaited) and returns its JSON value. */
+  /**
+   * Evaluates a JavaScript expression in the page (promises awaited) and returns its JSON value.
+   */
   public JsonNode evaluate(String expression) {
-    JsonNode result = call("Runtime.evaluate",
-        Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+    JsonNode result =
+        call(
+            "Runtime.evaluate",
+            Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
     if (result.has("exceptionDetails")) {
       throw new IllegalStateException("page threw: " + result.get("exceptionDetails"));
     }
@@ -130,14 +163,21 @@ public final class HeadlessChromium implements AutoCloseable {
   }
 
   public byte[] screenshotPng() {
-    return Base64.getDecoder().decode(call("Page.captureScreenshot", Map.of("format", "png")).get("data").asText());
+    return Base64.getDecoder()
+        .decode(call("Page.captureScreenshot", Map.of("format", "png")).get("data").asText());
   }
 
   /** A screenshot of one rectangle of the page, in CSS pixels from the page's top left, scaled. */
   public byte[] screenshotPng(double x, double y, double width, double height, double scale) {
-    Map<String, Object> clip = Map.of("x", x, "y", y, "width", width, "height", height, "scale", scale);
-    return Base64.getDecoder().decode(call("Page.captureScreenshot",
-        Map.of("format", "png", "clip", clip, "captureBeyondViewport", true)).get("data").asText());
+    Map<String, Object> clip =
+        Map.of("x", x, "y", y, "width", width, "height", height, "scale", scale);
+    return Base64.getDecoder()
+        .decode(
+            call(
+                    "Page.captureScreenshot",
+                    Map.of("format", "png", "clip", clip, "captureBeyondViewport", true))
+                .get("data")
+                .asText());
   }
 
   private JsonNode call(String method, Map<String, Object> params) {
@@ -190,9 +230,10 @@ public final class HeadlessChromium implements AutoCloseable {
   }
 
   /**
-   * Ends the browser with all its processes, then deletes its profile. Chromium's network service and
-   * renderers are processes of their own that outlive the main one for a moment, still writing to the
-   * profile: deleting it before they are gone races with their files appearing and vanishing.
+   * Ends the browser with all its processes, then deletes its profile. Chromium's network service
+   * and renderers are processes of their own that outlive the main one for a moment, still writing
+   * to the profile: deleting it before they are gone races with their files appearing and
+   * vanishing.
    */
   @Override
   public void close() throws IOException, InterruptedException {

@@ -5,7 +5,8 @@ import io.emotionstream.kafka.registry.InMemorySchemaRegistry;
 
 /**
  * The topics' serdes over a registry in memory, for tests that encode Avro but need no broker
- * (TopologyTestDriver, the serdes themselves). Tests needing a real registry take {@link SharedCluster}.
+ * (TopologyTestDriver, the serdes themselves). Tests needing a real registry take {@link
+ * SharedCluster}.
  */
 public final class InMemorySerdes {
   private InMemorySerdes() {}

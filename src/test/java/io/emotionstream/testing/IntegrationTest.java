@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 
 /**
- * A test class that needs more than this JVM's own code: a broker, a registry server, a browser, child
- * processes, or seconds of training. The pom runs these under failsafe ({@code mvn verify}) and keeps
- * {@code mvn test} to the rest, which needs nothing and takes well under a minute.
+ * A test class that needs more than this JVM's own code: a broker, a registry server, a browser,
+ * child processes, or seconds of training. The pom runs these under failsafe ({@code mvn verify})
+ * and keeps {@code mvn test} to the rest, which needs nothing and takes well under a minute.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -15,9 +15,9 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * A network camera on loopback: FFmpeg serving the test video's frames as an MPEG-TS stream over HTTP, in
- * real time, to one client (FFmpeg's listen mode). {@link #close} cuts the stream, as a camera that
- * drops off the network would.
+ * A network camera on loopback: FFmpeg serving the test video's frames as an MPEG-TS stream over
+ * HTTP, in real time, to one client (FFmpeg's listen mode). {@link #close} cuts the stream, as a
+ * camera that drops off the network would.
  */
 public final class LoopbackVideoServer implements AutoCloseable {
   private final Thread thread;
@@ -31,21 +31,30 @@ public final class LoopbackVideoServer implements AutoCloseable {
     thread.start();
   }
 
-  /** Listens on {@code http://127.0.0.1:port/}, returning once it does, and streams when a client connects. */
+  /**
+   * Listens on {@code http://127.0.0.1:port/}, returning once it does, and streams when a client
+   * connects.
+   */
   public static LoopbackVideoServer listen(int port, double frameRate) {
-    LoopbackVideoServer server = new LoopbackVideoServer("http://127.0.0.1:" + port + "/camera.ts", frameRate, 30);
+    LoopbackVideoServer server =
+        new LoopbackVideoServer("http://127.0.0.1:" + port + "/camera.ts", frameRate, 30);
     awaitListening(port);
     return server;
   }
 
   /**
-   * Waits until FFmpeg listens on the port. Knocking on it would make us its one client, so the kernel's
-   * table of listening sockets is asked instead (Linux).
+   * Waits until FFmpeg listens on the port. Knocking on it would make us its one client, so the
+   * kernel's table of listening sockets is asked instead (Linux).
    */
   public static void awaitListening(int port) {
     String local = String.format(":%04X ", port);
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllLines(Path.of("/proc/net/tcp")).stream()
-        .anyMatch(line -> line.contains(local) && line.trim().split("\\s+")[3].equals("0A")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Files.readAllLines(Path.of("/proc/net/tcp")).stream()
+                    .anyMatch(
+                        line -> line.contains(local) && line.trim().split("\\s+")[3].equals("0A")));
   }
 
   public boolean awaitClient(long seconds) throws InterruptedException {
@@ -60,7 +69,8 @@ public final class LoopbackVideoServer implements AutoCloseable {
     avutil.av_log_set_level(avutil.AV_LOG_FATAL);
     try (Mat photo = TestVideos.photo();
         OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(url, TestVideos.WIDTH, TestVideos.HEIGHT, 0)) {
+        FFmpegFrameRecorder recorder =
+            new FFmpegFrameRecorder(url, TestVideos.WIDTH, TestVideos.HEIGHT, 0)) {
       recorder.setFormat("mpegts");
       recorder.setVideoCodecName("mpeg4");
       recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
@@ -68,7 +78,8 @@ public final class LoopbackVideoServer implements AutoCloseable {
       recorder.setGopSize((int) Math.round(frameRate));
       recorder.setVideoQuality(4);
       recorder.setOption("listen", "1");
-      // Returns once a client has connected; start() would hold JavaCV's process-wide codec lock until then,
+      // Returns once a client has connected; start() would hold JavaCV's process-wide codec lock
+      // until then,
       // and the client could not open its grabber.
       recorder.startUnsafe();
       connected.countDown();

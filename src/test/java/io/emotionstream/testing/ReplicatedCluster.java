@@ -26,13 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Three brokers and a controller in this JVM, configured as a production cluster is (internal topics
- * replicated three times, two in-sync replicas needed for a write), with the product's registry on it; a
- * test stops and starts brokers and the registry under running services. Shared by the tests of one class
- * like {@link SharedCluster}; tests keep apart by taking {@link #freshTopics}. A stopped broker comes back
- * on the same port.
+ * Three brokers and a controller in this JVM, configured as a production cluster is (internal
+ * topics replicated three times, two in-sync replicas needed for a write), with the product's
+ * registry on it; a test stops and starts brokers and the registry under running services. Shared
+ * by the tests of one class like {@link SharedCluster}; tests keep apart by taking {@link
+ * #freshTopics}. A stopped broker comes back on the same port.
  */
-public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+public final class ReplicatedCluster
+    implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatedCluster.class);
   public static final short REPLICATION = 3;
   private static final Duration BROKER_READY = Duration.ofSeconds(60);
@@ -48,31 +49,42 @@ public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCall
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    TestKitNodes nodes = new TestKitNodes.Builder()
-        .setCombined(false).setNumControllerNodes(1).setNumBrokerNodes(REPLICATION).build();
-    brokers = new KafkaClusterTestKit.Builder(nodes)
-        .setConfigProp("default.replication.factor", String.valueOf(REPLICATION))
-        .setConfigProp("min.insync.replicas", "2")
-        .setConfigProp("offsets.topic.num.partitions", "5")
-        .setConfigProp("transaction.state.log.num.partitions", "5")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        // A stopped broker hands nothing over, as a crashed one cannot: its partitions stay without a
-        // leader until the controller misses its heartbeats for the session timeout.
-        .setConfigProp("controlled.shutdown.enable", "false")
-        .setConfigProp("broker.session.timeout.ms", "6000")
-        .setConfigProp("broker.heartbeat.interval.ms", "1000")
-        .build();
+    TestKitNodes nodes =
+        new TestKitNodes.Builder()
+            .setCombined(false)
+            .setNumControllerNodes(1)
+            .setNumBrokerNodes(REPLICATION)
+            .build();
+    brokers =
+        new KafkaClusterTestKit.Builder(nodes)
+            .setConfigProp("default.replication.factor", String.valueOf(REPLICATION))
+            .setConfigProp("min.insync.replicas", "2")
+            .setConfigProp("offsets.topic.num.partitions", "5")
+            .setConfigProp("transaction.state.log.num.partitions", "5")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            // A stopped broker hands nothing over, as a crashed one cannot: its partitions stay
+            // without a
+            // leader until the controller misses its heartbeats for the session timeout.
+            .setConfigProp("controlled.shutdown.enable", "false")
+            .setConfigProp("broker.session.timeout.ms", "6000")
+            .setConfigProp("broker.heartbeat.interval.ms", "1000")
+            .build();
     brokers.format();
     brokers.startup();
     brokers.waitForReadyBrokers();
     admin = brokers.admin();
     registry = SchemaRegistryServer.start(registrySettings(0));
     registryPort = registry.port();
-    connection = new ConnectionSettings(brokers.bootstrapServers(), registry.url(), Map.of(), Topics.standard());
+    connection =
+        new ConnectionSettings(
+            brokers.bootstrapServers(), registry.url(), Map.of(), Topics.standard());
     serdes = TopicSerdes.connect(connection);
   }
 
-  /** Whatever a test stopped and did not start again is started for the next: a failed test leaves no fault behind. */
+  /**
+   * Whatever a test stopped and did not start again is started for the next: a failed test leaves
+   * no fault behind.
+   */
   @Override
   public void afterEach(ExtensionContext context) {
     List.copyOf(stoppedBrokers).forEach(this::startBroker);
@@ -100,20 +112,24 @@ public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCall
     return FreshTopics.on(connection, partitions, REPLICATION);
   }
 
-  /** The test's own serdes: its registry client caches what it has fetched, whatever the registry does later. */
+  /**
+   * The test's own serdes: its registry client caches what it has fetched, whatever the registry
+   * does later.
+   */
   public TopicSerdes serdes() {
     return serdes;
   }
 
   /** The broker leading {@code partition} of {@code topic} now. */
   public int leaderOf(String topic, int partition) throws ExecutionException, InterruptedException {
-    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    TopicDescription description =
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
     return description.partitions().get(partition).leader().id();
   }
 
   /**
-   * Stops broker {@code id} without a controlled shutdown and returns once it is down; the partitions it led
-   * have no leader until the controller fences it, a session timeout later.
+   * Stops broker {@code id} without a controlled shutdown and returns once it is down; the
+   * partitions it led have no leader until the controller fences it, a session timeout later.
    */
   public void stopBroker(int id) {
     long start = System.nanoTime();
@@ -122,7 +138,10 @@ public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCall
     LOG.info("broker {} stopped in {} ms", id, (System.nanoTime() - start) / 1_000_000);
   }
 
-  /** Starts broker {@code id} again and waits until it has caught up: every partition's replicas are in sync. */
+  /**
+   * Starts broker {@code id} again and waits until it has caught up: every partition's replicas are
+   * in sync.
+   */
   public void startBroker(int id) {
     if (!stoppedBrokers.remove(id)) {
       throw new IllegalStateException("broker " + id + " is running");
@@ -130,7 +149,8 @@ public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCall
     long start = System.nanoTime();
     brokers.brokers().get(id).startup();
     await().atMost(BROKER_READY).until(this::everyReplicaInSync);
-    LOG.info("broker {} started and caught up in {} ms", id, (System.nanoTime() - start) / 1_000_000);
+    LOG.info(
+        "broker {} started and caught up in {} ms", id, (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Closes the registry: from now on nothing answers on its port. */
@@ -147,13 +167,15 @@ public final class ReplicatedCluster implements BeforeAllCallback, AfterEachCall
 
   private SchemaRegistryServer.Settings registrySettings(int port) {
     return SchemaRegistryServer.Settings.of(brokers.bootstrapServers())
-        .withReplicationFactor(REPLICATION).withPort(port);
+        .withReplicationFactor(REPLICATION)
+        .withPort(port);
   }
 
   private boolean everyReplicaInSync() throws ExecutionException, InterruptedException {
     Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
     var topics = admin.describeTopics(names).allTopicNames().get().values();
-    return topics.stream().flatMap(topic -> topic.partitions().stream())
+    return topics.stream()
+        .flatMap(topic -> topic.partitions().stream())
         .allMatch(ReplicatedCluster::inSync);
   }
 

@@ -19,13 +19,14 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Short videos made at test time from a real photograph (NASA's astronaut portrait, in test resources):
- * the camera pans across her and zooms in, so the face moves and grows from frame to frame, and every
- * frame's true face box follows from the geometry.
+ * Short videos made at test time from a real photograph (NASA's astronaut portrait, in test
+ * resources): the camera pans across her and zooms in, so the face moves and grows from frame to
+ * frame, and every frame's true face box follows from the geometry.
  */
 public final class TestVideos {
   public static final int WIDTH = 640;
   public static final int HEIGHT = 480;
+
   /** Her face in the photograph (512x512), as the Haar cascade finds it at full size. */
   public static final Region PHOTO_FACE = new Region(178, 67, 92, 92);
 
@@ -51,15 +52,16 @@ public final class TestVideos {
   private TestVideos() {}
 
   /**
-   * Whether a detected box is the face expected there: centres within 8% of the face's side, sides within
-   * 15%. The detector searches a half-size copy, whose boxes come back up to ~10% larger than a
-   * full-size search's.
+   * Whether a detected box is the face expected there: centres within 8% of the face's side, sides
+   * within 15%. The detector searches a half-size copy, whose boxes come back up to ~10% larger
+   * than a full-size search's.
    */
   public static boolean sameFace(Region expected, Region found) {
     double side = expected.width();
     double dx = (found.x() + found.width() / 2.0) - (expected.x() + expected.width() / 2.0);
     double dy = (found.y() + found.height() / 2.0) - (expected.y() + expected.height() / 2.0);
-    return Math.abs(dx) <= 0.08 * side && Math.abs(dy) <= 0.08 * side
+    return Math.abs(dx) <= 0.08 * side
+        && Math.abs(dy) <= 0.08 * side
         && Math.abs(found.width() - side) <= 0.15 * side;
   }
 
@@ -79,8 +81,11 @@ public final class TestVideos {
     double t = frames == 1 ? 0 : (double) index / (frames - 1);
     double zoom = zoom(t);
     double[] shift = shift(t, zoom);
-    return new Region((int) Math.round(PHOTO_FACE.x() * zoom + shift[0]), (int) Math.round(PHOTO_FACE.y() * zoom + shift[1]),
-        (int) Math.round(PHOTO_FACE.width() * zoom), (int) Math.round(PHOTO_FACE.height() * zoom));
+    return new Region(
+        (int) Math.round(PHOTO_FACE.x() * zoom + shift[0]),
+        (int) Math.round(PHOTO_FACE.y() * zoom + shift[1]),
+        (int) Math.round(PHOTO_FACE.width() * zoom),
+        (int) Math.round(PHOTO_FACE.height() * zoom));
   }
 
   private static double zoom(double t) {
@@ -104,19 +109,32 @@ public final class TestVideos {
         Size size = new Size(WIDTH, HEIGHT);
         Scalar border = new Scalar(90, 90, 90, 0)) {
       var values = transform.createIndexer();
-      ((org.bytedeco.javacpp.indexer.DoubleIndexer) values).put(0, 0, zoom).put(0, 1, 0).put(0, 2, shift[0])
-          .put(1, 0, 0).put(1, 1, zoom).put(1, 2, shift[1]);
+      ((org.bytedeco.javacpp.indexer.DoubleIndexer) values)
+          .put(0, 0, zoom)
+          .put(0, 1, 0)
+          .put(0, 2, shift[0])
+          .put(1, 0, 0)
+          .put(1, 1, zoom)
+          .put(1, 2, shift[1]);
       values.close();
-      opencv_imgproc.warpAffine(photo, frame, transform, size, opencv_imgproc.INTER_LINEAR,
-          opencv_core.BORDER_CONSTANT, border);
+      opencv_imgproc.warpAffine(
+          photo,
+          frame,
+          transform,
+          size,
+          opencv_imgproc.INTER_LINEAR,
+          opencv_core.BORDER_CONSTANT,
+          border);
     }
     return frame;
   }
 
   /** Writes {@code frames} frames at {@code frameRate} into {@code folder}. */
-  public static Video write(Path folder, String name, Codec codec, int frames, double frameRate) throws IOException {
+  public static Video write(Path folder, String name, Codec codec, int frames, double frameRate)
+      throws IOException {
     Path file = folder.resolve(name + "." + codec.container);
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR); // the encoder's banner and OpenH264's notes on its profile
+    avutil.av_log_set_level(
+        avutil.AV_LOG_ERROR); // the encoder's banner and OpenH264's notes on its profile
     List<Region> faces = new ArrayList<>(frames);
     try (Mat photo = photo();
         OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();

@@ -26,16 +26,22 @@ class CheckpointHistoryTest {
   @Test
   void letsGoOfTheCheckpointsOfRunsItWillNotResume() {
     ConnectionSettings settings = FreshTopics.on(kafka.cluster());
-    try (CheckpointHistory history = CheckpointHistory.read(settings, kafka.serdes(), MODEL, Set.of())) {
-      WeakReference<ModelCheckpoint> earlierRun = addAndDrop(history, TestCheckpoints.deepEmotion(1, 1));
+    try (CheckpointHistory history =
+        CheckpointHistory.read(settings, kafka.serdes(), MODEL, Set.of())) {
+      WeakReference<ModelCheckpoint> earlierRun =
+          addAndDrop(history, TestCheckpoints.deepEmotion(1, 1));
 
       history.add(TestCheckpoints.deepEmotion(2, 2));
 
-      // Weights and optimizer state of every run would otherwise stay for as long as the trainer runs.
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        System.gc();
-        return earlierRun.get() == null;
-      });
+      // Weights and optimizer state of every run would otherwise stay for as long as the trainer
+      // runs.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                System.gc();
+                return earlierRun.get() == null;
+              });
       assertEquals(2, history.latestVersion());
     }
   }
@@ -47,7 +53,8 @@ class CheckpointHistoryTest {
     TestCheckpoints.publish(settings, kafka.serdes(), ofRun("unfinished", 2, 2));
     TestCheckpoints.publish(settings, kafka.serdes(), ofRun("finished", 3, 1));
 
-    try (CheckpointHistory history = CheckpointHistory.read(settings, kafka.serdes(), MODEL, Set.of("unfinished"))) {
+    try (CheckpointHistory history =
+        CheckpointHistory.read(settings, kafka.serdes(), MODEL, Set.of("unfinished"))) {
       assertEquals(2, history.takeLastOfRun("unfinished").orElseThrow().getEpoch());
       assertTrue(history.takeLastOfRun("unfinished").isEmpty());
       assertTrue(history.takeLastOfRun("finished").isEmpty());
@@ -56,13 +63,16 @@ class CheckpointHistoryTest {
   }
 
   /** Adds the checkpoint and keeps no strong reference to it here. */
-  private static WeakReference<ModelCheckpoint> addAndDrop(CheckpointHistory history, ModelCheckpoint checkpoint) {
+  private static WeakReference<ModelCheckpoint> addAndDrop(
+      CheckpointHistory history, ModelCheckpoint checkpoint) {
     history.add(checkpoint);
     return new WeakReference<>(checkpoint);
   }
 
   private static ModelCheckpoint ofRun(String runId, long version, int epoch) {
-    return ModelCheckpoint.newBuilder(TestCheckpoints.deepEmotion(version, version)).setRunId(runId).setEpoch(epoch)
+    return ModelCheckpoint.newBuilder(TestCheckpoints.deepEmotion(version, version))
+        .setRunId(runId)
+        .setEpoch(epoch)
         .build();
   }
 }

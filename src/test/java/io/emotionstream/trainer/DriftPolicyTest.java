@@ -19,15 +19,16 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * When the drift policy decides to retrain, on a clock the test moves. Reports come every 10 s, as the
- * classifier's advance; each opens a newer window unless said otherwise. Version 3 serves with a
- * validation accuracy of 0.81; 62 of 120 right (0.52) is drift, 100 of 120 (0.83) is fine.
+ * When the drift policy decides to retrain, on a clock the test moves. Reports come every 10 s, as
+ * the classifier's advance; each opens a newer window unless said otherwise. Version 3 serves with
+ * a validation accuracy of 0.81; 62 of 120 right (0.52) is drift, 100 of 120 (0.83) is fine.
  */
 class DriftPolicyTest {
   private static final Instant T0 = Instant.parse("2026-12-04T12:00:00Z");
   private static final DriftRetraining TEN_POINTS = DriftRetraining.belowValidation(10);
 
   private final ManualClock clock = new ManualClock();
+
   /** The reasons given by {@link #lowEvery10s}, in order. */
   private final List<String> reasons = new ArrayList<>();
 
@@ -38,8 +39,11 @@ class DriftPolicyTest {
     List<Integer> firedAt = lowEvery10s(policy, 0, 90);
 
     assertEquals(List.of(60), firedAt);
-    assertEquals(List.of("version 3 rolling accuracy 0.52 over 120 labelled frames has stayed 10+ points below its "
-        + "validation accuracy 0.81 for 60 s"), reasons);
+    assertEquals(
+        List.of(
+            "version 3 rolling accuracy 0.52 over 120 labelled frames has stayed 10+ points below its "
+                + "validation accuracy 0.81 for 60 s"),
+        reasons);
   }
 
   @Test
@@ -48,7 +52,9 @@ class DriftPolicyTest {
     policy.serving(serving(3, 0.30));
 
     assertFalse(policy.report(accuracy(3, window(0), 100, 21)).isPresent(), "9 points below");
-    assertTrue(policy.report(accuracy(3, window(10), 100, 20)).isPresent(), "10 points below, in binary 0.0999…");
+    assertTrue(
+        policy.report(accuracy(3, window(10), 100, 20)).isPresent(),
+        "10 points below, in binary 0.0999…");
   }
 
   @Test
@@ -57,7 +63,10 @@ class DriftPolicyTest {
 
     assertEquals(List.of(), lowEvery10s(policy, 0, 50));
     assertEquals(Optional.empty(), take(policy, 60, accuracy(3, window(60), 120, 100)));
-    assertEquals(List.of(130), lowEvery10s(policy, 70, 130), "60 s after the first low report after the good one");
+    assertEquals(
+        List.of(130),
+        lowEvery10s(policy, 70, 130),
+        "60 s after the first low report after the good one");
   }
 
   @Test
@@ -74,7 +83,8 @@ class DriftPolicyTest {
     assertEquals(Optional.empty(), afterNoise);
     assertEquals(List.of(60), firedAt, "49 right of 49 did not break the stretch started at 0 s");
     assertEquals(Optional.empty(), lowNoise);
-    assertEquals(List.of(70), firedLater, "0 right of 49 did not start the stretch: it started at 10 s");
+    assertEquals(
+        List.of(70), firedLater, "0 right of 49 did not start the stretch: it started at 10 s");
   }
 
   @Test
@@ -93,7 +103,10 @@ class DriftPolicyTest {
 
     List<Integer> firedAt = lowEvery10s(policy, 0, 15 * 60);
 
-    assertEquals(List.of(10 * 60), firedAt, "15 min after the earlier firing, 5 min before this policy began");
+    assertEquals(
+        List.of(10 * 60),
+        firedAt,
+        "15 min after the earlier firing, 5 min before this policy began");
   }
 
   @Test
@@ -115,7 +128,9 @@ class DriftPolicyTest {
       }
     }
 
-    assertTrue(oldAndCandidate.stream().allMatch(Optional::isEmpty), "the old version's and the candidate's");
+    assertTrue(
+        oldAndCandidate.stream().allMatch(Optional::isEmpty),
+        "the old version's and the candidate's");
     assertEquals(Optional.empty(), fivePointsBelow);
     assertEquals(List.of(280), firedAt, "15 points below version 4's own 0.60 from 220 s on");
   }
@@ -139,7 +154,8 @@ class DriftPolicyTest {
     List<Integer> firedAt = lowEvery10s(policy, 40, 60);
 
     assertEquals(Optional.empty(), olderWindowFine);
-    assertEquals(List.of(60), firedAt, "the older window's closing report did not break the stretch");
+    assertEquals(
+        List.of(60), firedAt, "the older window's closing report did not break the stretch");
   }
 
   @Test
@@ -155,22 +171,30 @@ class DriftPolicyTest {
     assertEquals(List.of(60), floorFired);
     assertEquals(List.of(), pointsFired, "no validation accuracy to be below");
     clock.at(60);
-    DriftPolicy again = new DriftPolicy(DriftRetraining.below(0.6).withSustained(Duration.ZERO), clock);
+    DriftPolicy again =
+        new DriftPolicy(DriftRetraining.below(0.6).withSustained(Duration.ZERO), clock);
     again.serving(serving(3, null));
-    assertEquals(Optional.of("version 3 rolling accuracy 0.52 over 120 labelled frames has stayed below the floor 0.6 "
-        + "for 0 s"), again.report(low(60)));
+    assertEquals(
+        Optional.of(
+            "version 3 rolling accuracy 0.52 over 120 labelled frames has stayed below the floor 0.6 "
+                + "for 0 s"),
+        again.report(low(60)));
   }
 
   @Test
   void bothThresholdsAreNamedWhenBothAreCrossed() {
-    DriftPolicy policy = new DriftPolicy(TEN_POINTS.withFloor(0.6).withSustained(Duration.ofMillis(2500)), clock);
+    DriftPolicy policy =
+        new DriftPolicy(TEN_POINTS.withFloor(0.6).withSustained(Duration.ofMillis(2500)), clock);
     policy.serving(serving(3, 0.81));
     clock.atMillis(0);
     policy.report(low(0));
     clock.atMillis(2500);
 
-    assertEquals(Optional.of("version 3 rolling accuracy 0.52 over 120 labelled frames has stayed 10+ points below its "
-        + "validation accuracy 0.81 and below the floor 0.6 for 2.5 s"), policy.report(low(10)));
+    assertEquals(
+        Optional.of(
+            "version 3 rolling accuracy 0.52 over 120 labelled frames has stayed 10+ points below its "
+                + "validation accuracy 0.81 and below the floor 0.6 for 2.5 s"),
+        policy.report(low(10)));
   }
 
   @Test
@@ -184,12 +208,16 @@ class DriftPolicyTest {
   void aPolicyWithoutAThresholdIsOffAndOutOfRangeValuesAreRefused() {
     assertFalse(DriftRetraining.disabled().enabled());
     assertTrue(DriftRetraining.below(0.5).enabled());
-    assertThrows(IllegalArgumentException.class, () -> new DriftPolicy(DriftRetraining.disabled(), clock));
-    assertEquals("accuracy floor must be in [0, 1], got 1.5",
-        assertThrows(IllegalArgumentException.class, () -> DriftRetraining.below(1.5)).getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> new DriftPolicy(DriftRetraining.disabled(), clock));
+    assertEquals(
+        "accuracy floor must be in [0, 1], got 1.5",
+        assertThrows(IllegalArgumentException.class, () -> DriftRetraining.below(1.5))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> DriftRetraining.belowValidation(0));
     assertThrows(IllegalArgumentException.class, () -> DriftRetraining.belowValidation(Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> TEN_POINTS.withSustained(Duration.ofSeconds(-1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> TEN_POINTS.withSustained(Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class, () -> TEN_POINTS.withMinFrames(0));
     assertThrows(IllegalArgumentException.class, () -> TEN_POINTS.withEpochs(0));
   }
@@ -200,7 +228,10 @@ class DriftPolicyTest {
     return policy;
   }
 
-  /** Low reports every 10 s from {@code from} to {@code to} seconds; the seconds at which the policy fired. */
+  /**
+   * Low reports every 10 s from {@code from} to {@code to} seconds; the seconds at which the policy
+   * fired.
+   */
   private List<Integer> lowEvery10s(DriftPolicy policy, int from, int to) {
     List<Integer> firedAt = new ArrayList<>();
     for (int t = from; t <= to; t += 10) {

@@ -13,13 +13,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Serving states and accuracy reports as the classifiers write them, for the drift policy's tests. */
+/**
+ * Serving states and accuracy reports as the classifiers write them, for the drift policy's tests.
+ */
 final class DriftRecords {
   static final String MODEL = ModelNames.DEFAULT;
 
   private DriftRecords() {}
 
-  /** {@code version} served, whose checkpoint scored {@code validationAccuracy} (null: not scored). */
+  /**
+   * {@code version} served, whose checkpoint scored {@code validationAccuracy} (null: not scored).
+   */
   static ServingState serving(long version, Double validationAccuracy) {
     return serving(version, validationAccuracy, null);
   }
@@ -30,13 +34,17 @@ final class DriftRecords {
         .setServing(checkpoint(version, validationAccuracy))
         .setCandidateVersion(candidateVersion)
         .setPolicy(PromotionPolicy.GUARDED)
-        .setDecision(candidateVersion == null ? ServingDecision.PROMOTED : ServingDecision.CANDIDATE)
+        .setDecision(
+            candidateVersion == null ? ServingDecision.PROMOTED : ServingDecision.CANDIDATE)
         .setReason("test")
         .setTimeMs(Instant.now())
         .build();
   }
 
-  /** A checkpoint record whose weights are placeholders: the drift policy reads only its version and figures. */
+  /**
+   * A checkpoint record whose weights are placeholders: the drift policy reads only its version and
+   * figures.
+   */
   static ModelCheckpoint checkpoint(long version, Double validationAccuracy) {
     return ModelCheckpoint.newBuilder()
         .setModelName(MODEL)
@@ -54,7 +62,10 @@ final class DriftRecords {
         .build();
   }
 
-  /** The report of {@code version} over the window starting {@code windowStart}: correct of total right. */
+  /**
+   * The report of {@code version} over the window starting {@code windowStart}: correct of total
+   * right.
+   */
   static AccuracyReport accuracy(long version, Instant windowStart, long total, long correct) {
     List<List<Long>> confusion = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

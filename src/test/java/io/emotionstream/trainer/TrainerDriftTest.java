@@ -38,14 +38,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The drift policy in a real trainer against a real broker and registry: what it sends, and what it does not. */
+/**
+ * The drift policy in a real trainer against a real broker and registry: what it sends, and what it
+ * does not.
+ */
 @IntegrationTest
 class TrainerDriftTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
   private static final Duration SUSTAINED = Duration.ofSeconds(2);
   private static final DriftRetraining POLICY =
-      DriftRetraining.belowValidation(10).withSustained(SUSTAINED).withCooldown(Duration.ofHours(1)).withEpochs(2);
+      DriftRetraining.belowValidation(10)
+          .withSustained(SUSTAINED)
+          .withCooldown(Duration.ofHours(1))
+          .withEpochs(2);
 
   private ConnectionSettings settings;
   private TopicWatch<ControlCommand> commands;
@@ -57,12 +62,28 @@ class TrainerDriftTest {
   void freshTopics() {
     settings = FreshTopics.on(kafka.cluster());
     TopicSerdes serdes = kafka.serdes();
-    commands = new TopicWatch<>(settings, settings.topics().control(), serdes.keys().deserializer(),
-        serdes.commands().deserializer());
-    statuses = new TopicWatch<>(settings, settings.topics().trainerStatus(), serdes.keys().deserializer(),
-        serdes.trainingStatuses().deserializer());
-    reports = new KafkaProducer<>(settings.clientConfig(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-        ProducerConfig.ACKS_CONFIG, "all")), serdes.keys().serializer(), serdes.accuracyReports().serializer());
+    commands =
+        new TopicWatch<>(
+            settings,
+            settings.topics().control(),
+            serdes.keys().deserializer(),
+            serdes.commands().deserializer());
+    statuses =
+        new TopicWatch<>(
+            settings,
+            settings.topics().trainerStatus(),
+            serdes.keys().deserializer(),
+            serdes.trainingStatuses().deserializer());
+    reports =
+        new KafkaProducer<>(
+            settings.clientConfig(
+                Map.of(
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    false,
+                    ProducerConfig.ACKS_CONFIG,
+                    "all")),
+            serdes.keys().serializer(),
+            serdes.accuracyReports().serializer());
   }
 
   @AfterEach
@@ -73,32 +94,57 @@ class TrainerDriftTest {
   }
 
   @Test
-  void sendsOneFineTuningRetrainWithItsReasonWhenTheServedModelStaysLowAndNoneWithinTheCooldownEvenAfterARestart()
-      throws Exception {
+  void
+      sendsOneFineTuningRetrainWithItsReasonWhenTheServedModelStaysLowAndNoneWithinTheCooldownEvenAfterARestart()
+          throws Exception {
     publishServing(serving(3, 0.81, 4L));
     ControlCommand sent;
     try (TrainerService trainer = startTrainer()) {
       sendUnreadableReport();
-      // A candidate's low figures and the served model's fine ones first: neither may start the stretch.
+      // A candidate's low figures and the served model's fine ones first: neither may start the
+      // stretch.
       reports.send(record(accuracy(4, window(), 120, 10)));
       reports.send(record(accuracy(3, window(), 120, 100)));
       long firstTry = System.nanoTime();
-      long taken = sendLowReportsUntil(trainer, 2, () -> trainer.metrics().automaticRetrains() > 0
-          || System.nanoTime() - firstTry > Duration.ofSeconds(30).toNanos());
-      ControlCommand retrain = commands.await(command -> command.getType() == CommandType.RETRAIN, Duration.ofSeconds(30));
-      TrainingStatus queued = statuses.await(status -> status.getRunId().equals(Commands.runId(
-          retrain.getCommandId())) && status.getState() == RunState.QUEUED, Duration.ofSeconds(30));
+      long taken =
+          sendLowReportsUntil(
+              trainer,
+              2,
+              () ->
+                  trainer.metrics().automaticRetrains() > 0
+                      || System.nanoTime() - firstTry > Duration.ofSeconds(30).toNanos());
+      ControlCommand retrain =
+          commands.await(
+              command -> command.getType() == CommandType.RETRAIN, Duration.ofSeconds(30));
+      TrainingStatus queued =
+          statuses.await(
+              status ->
+                  status.getRunId().equals(Commands.runId(retrain.getCommandId()))
+                      && status.getState() == RunState.QUEUED,
+              Duration.ofSeconds(30));
 
       long stillLow = System.nanoTime();
-      taken = sendLowReportsUntil(trainer, taken, () -> System.nanoTime() - stillLow > SUSTAINED.multipliedBy(2).toNanos());
+      taken =
+          sendLowReportsUntil(
+              trainer,
+              taken,
+              () -> System.nanoTime() - stillLow > SUSTAINED.multipliedBy(2).toNanos());
 
       assertEquals(TrainingMode.FINE_TUNE, retrain.getMode());
       assertEquals(2, retrain.getEpochs());
       assertEquals(DriftRetraining.REQUESTED_BY, retrain.getRequestedBy());
-      assertTrue(retrain.getReason().startsWith("version 3 rolling accuracy 0.52 over 120 labelled frames has stayed "
-          + "10+ points below its validation accuracy 0.81 for "), retrain.getReason());
+      assertTrue(
+          retrain
+              .getReason()
+              .startsWith(
+                  "version 3 rolling accuracy 0.52 over 120 labelled frames has stayed "
+                      + "10+ points below its validation accuracy 0.81 for "),
+          retrain.getReason());
       assertEquals(retrain.getCommandId(), queued.getCommandId());
-      assertEquals(taken, trainer.metrics().driftReports(), "every readable report read once, the unreadable passed over");
+      assertEquals(
+          taken,
+          trainer.metrics().driftReports(),
+          "every readable report read once, the unreadable passed over");
       assertEquals(List.of(retrain), commands.values(), "one command, none within the cool-down");
       assertEquals(1, trainer.metrics().automaticRetrains());
       sent = retrain;
@@ -106,9 +152,11 @@ class TrainerDriftTest {
 
     try (TrainerService restarted = startTrainer()) {
       long start = System.nanoTime();
-      sendLowReportsUntil(restarted, 0, () -> System.nanoTime() - start > SUSTAINED.multipliedBy(2).toNanos());
+      sendLowReportsUntil(
+          restarted, 0, () -> System.nanoTime() - start > SUSTAINED.multipliedBy(2).toNanos());
 
-      assertEquals(0, restarted.metrics().automaticRetrains(), "the cool-down outlived the restart");
+      assertEquals(
+          0, restarted.metrics().automaticRetrains(), "the cool-down outlived the restart");
       assertEquals(List.of(sent), commands.values());
     }
   }
@@ -116,15 +164,20 @@ class TrainerDriftTest {
   @Test
   void anAutomaticCommandSentBeforeARestartButAppliedAfterItHoldsTheCooldownToo() throws Exception {
     publishServing(serving(3, 0.81));
-    ControlCommand pending = Commands.retrain().setMode(TrainingMode.FINE_TUNE)
-        .setRequestedBy(DriftRetraining.REQUESTED_BY).setReason("sent by a trainer that stopped before applying it")
-        .build();
+    ControlCommand pending =
+        Commands.retrain()
+            .setMode(TrainingMode.FINE_TUNE)
+            .setRequestedBy(DriftRetraining.REQUESTED_BY)
+            .setReason("sent by a trainer that stopped before applying it")
+            .build();
     CommandSender.sendOnce(settings, kafka.serdes(), MODEL, pending);
 
     try (TrainerService trainer = startTrainer()) {
-      statuses.await(status -> status.getCommandId().equals(pending.getCommandId()), Duration.ofSeconds(30));
+      statuses.await(
+          status -> status.getCommandId().equals(pending.getCommandId()), Duration.ofSeconds(30));
       long start = System.nanoTime();
-      sendLowReportsUntil(trainer, 0, () -> System.nanoTime() - start > SUSTAINED.multipliedBy(2).toNanos());
+      sendLowReportsUntil(
+          trainer, 0, () -> System.nanoTime() - start > SUSTAINED.multipliedBy(2).toNanos());
 
       assertEquals(0, trainer.metrics().automaticRetrains());
       assertEquals(List.of(pending), commands.values());
@@ -134,7 +187,8 @@ class TrainerDriftTest {
   @Test
   void aTrainerWithoutThePolicyReadsNoReportsAndSendsNothing() throws Exception {
     publishServing(serving(3, 0.81));
-    try (TrainerService trainer = TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults())) {
+    try (TrainerService trainer =
+        TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults())) {
       assertTrue(trainer.awaitReady(Duration.ofSeconds(60)));
       for (int i = 0; i < 5; i++) {
         reports.send(record(accuracy(3, window(), 120, 10))).get();
@@ -146,23 +200,28 @@ class TrainerDriftTest {
   }
 
   private TrainerService startTrainer() throws InterruptedException {
-    TrainerService trainer = TrainerService.start(settings, kafka.serdes(), TrainerSettings.defaults().withDrift(POLICY));
+    TrainerService trainer =
+        TrainerService.start(
+            settings, kafka.serdes(), TrainerSettings.defaults().withDrift(POLICY));
     assertTrue(trainer.awaitReady(Duration.ofSeconds(60)), "trainer ready");
     return trainer;
   }
 
   /**
-   * Sends version 3's low reports (0.52) one at a time, each once the trainer has read the one before, until
-   * {@code done}: so the policy has seen the condition hold for as long as this took.
+   * Sends version 3's low reports (0.52) one at a time, each once the trainer has read the one
+   * before, until {@code done}: so the policy has seen the condition hold for as long as this took.
    *
    * @param taken reports the trainer has read so far
    * @return reports the trainer has read now
    */
-  private long sendLowReportsUntil(TrainerService trainer, long taken, BooleanSupplier done) throws Exception {
+  private long sendLowReportsUntil(TrainerService trainer, long taken, BooleanSupplier done)
+      throws Exception {
     while (!done.getAsBoolean()) {
       reports.send(record(accuracy(3, window(), 120, 62))).get();
       long expected = ++taken;
-      await().atMost(Duration.ofSeconds(30)).until(() -> trainer.metrics().driftReports() >= expected);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> trainer.metrics().driftReports() >= expected);
     }
     return taken;
   }
@@ -174,21 +233,31 @@ class TrainerDriftTest {
   }
 
   private ProducerRecord<String, AccuracyReport> record(AccuracyReport report) {
-    return new ProducerRecord<>(settings.topics().accuracy(), Long.toString(report.getModelVersion()), report);
+    return new ProducerRecord<>(
+        settings.topics().accuracy(), Long.toString(report.getModelVersion()), report);
   }
 
   private void publishServing(ServingState state) throws Exception {
-    try (KafkaProducer<String, ServingState> producer = new KafkaProducer<>(settings.clientConfig(),
-        kafka.serdes().keys().serializer(), kafka.serdes().servingStates().serializer())) {
+    try (KafkaProducer<String, ServingState> producer =
+        new KafkaProducer<>(
+            settings.clientConfig(),
+            kafka.serdes().keys().serializer(),
+            kafka.serdes().servingStates().serializer())) {
       producer.send(new ProducerRecord<>(settings.topics().serving(), MODEL, state)).get();
     }
   }
 
   private void sendUnreadableReport() throws Exception {
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(settings.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(settings.topics().accuracy(), "3",
-          "not an accuracy report".getBytes(StandardCharsets.UTF_8))).get();
+        new KafkaProducer<>(
+            settings.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  settings.topics().accuracy(),
+                  "3",
+                  "not an accuracy report".getBytes(StandardCharsets.UTF_8)))
+          .get();
     }
   }
 }

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The outputs of {@code emotion watch --out}, written and read back through the real FFmpeg and ImageIO. */
+/**
+ * The outputs of {@code emotion watch --out}, written and read back through the real FFmpeg and
+ * ImageIO.
+ */
 class AnnotatedSceneWriterTest {
 
   private static AnnotatedScene scene(String source, long index, long sceneTimeMs) {
@@ -34,7 +37,9 @@ class AnnotatedSceneWriterTest {
     return new AnnotatedScene(frame, List.of());
   }
 
-  /** A picture whose left part is red for frame i and blue otherwise, so frames can be told apart. */
+  /**
+   * A picture whose left part is red for frame i and blue otherwise, so frames can be told apart.
+   */
   private static BufferedImage picture(int width, int height, int index) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = image.createGraphics();
@@ -48,13 +53,14 @@ class AnnotatedSceneWriterTest {
 
   @ParameterizedTest
   @EnumSource(VideoFileWriter.Container.class)
-  void aVideoFileHoldsOneFramePerSceneAtTheRateOfTheScenesTimes(VideoFileWriter.Container container, @TempDir Path dir)
-      throws Exception {
+  void aVideoFileHoldsOneFramePerSceneAtTheRateOfTheScenesTimes(
+      VideoFileWriter.Container container, @TempDir Path dir) throws Exception {
     Path file = dir.resolve("watch." + container.extension);
     try (AnnotatedSceneWriter writer = AnnotatedSceneWriter.open(file, 0, false)) {
       assertInstanceOf(VideoFileWriter.class, writer);
       for (int i = 0; i < 6; i++) {
-        writer.write(scene("cam", i, 400 + 80L * i), picture(321, 241, i)); // 12.5 frames/s, odd size
+        writer.write(
+            scene("cam", i, 400 + 80L * i), picture(321, 241, i)); // 12.5 frames/s, odd size
       }
     }
 
@@ -68,7 +74,8 @@ class AnnotatedSceneWriterTest {
       for (Frame frame = grabber.grabImage(); frame != null; frame = grabber.grabImage()) {
         BufferedImage decoded = converter.convert(frame);
         int redUpTo = 320 * (frames + 1) / 8;
-        assertTrue(isRed(decoded.getRGB(redUpTo - 8, 120)) && !isRed(decoded.getRGB(redUpTo + 8, 120)),
+        assertTrue(
+            isRed(decoded.getRGB(redUpTo - 8, 120)) && !isRed(decoded.getRGB(redUpTo + 8, 120)),
             container + " frame " + frames + " is scene " + frames + "'s picture");
         frames++;
       }
@@ -86,8 +93,10 @@ class AnnotatedSceneWriterTest {
     Path given = dir.resolve("given.mp4");
     try (AnnotatedSceneWriter writer = AnnotatedSceneWriter.open(given, 24, false)) {
       writer.write(scene("cam", 0, 0), picture(160, 120, 0));
-      writer.write(scene("cam", 1, 1000), picture(320, 240, 1)); // another size: scaled to the first
-      assertTrue(writer.describe().startsWith("2 frames of 160x120 at 24.00 frames/s"), writer.describe());
+      writer.write(
+          scene("cam", 1, 1000), picture(320, 240, 1)); // another size: scaled to the first
+      assertTrue(
+          writer.describe().startsWith("2 frames of 160x120 at 24.00 frames/s"), writer.describe());
     }
     try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(one.toFile())) {
       grabber.start();
@@ -99,7 +108,8 @@ class AnnotatedSceneWriterTest {
   }
 
   @Test
-  void pngsAreNamedBySceneIndexAndAFolderPerSourceWhenThereAreSeveral(@TempDir Path dir) throws Exception {
+  void pngsAreNamedBySceneIndexAndAFolderPerSourceWhenThereAreSeveral(@TempDir Path dir)
+      throws Exception {
     Path one = dir.resolve("one");
     try (AnnotatedSceneWriter writer = AnnotatedSceneWriter.open(one, 0, false)) {
       assertInstanceOf(PngFolderWriter.class, writer);
@@ -108,7 +118,8 @@ class AnnotatedSceneWriterTest {
       writer.write(scene("cam", 0, 0), picture(64, 48, 2)); // the source started over
       assertEquals("3 PNGs in " + one, writer.describe());
     }
-    assertEquals(List.of("frame-000000-run2.png", "frame-000007.png", "frame-000123.png"), names(one));
+    assertEquals(
+        List.of("frame-000000-run2.png", "frame-000007.png", "frame-000123.png"), names(one));
     BufferedImage read = ImageIO.read(one.resolve("frame-000123.png").toFile());
     assertEquals(picture(64, 48, 1).getRGB(10, 10), read.getRGB(10, 10));
 
@@ -123,15 +134,26 @@ class AnnotatedSceneWriterTest {
 
   @Test
   void refusesAnUnknownExtensionAndAVideoOfSeveralSourcesWithAClearMessage(@TempDir Path dir) {
-    IllegalArgumentException mov = assertThrows(IllegalArgumentException.class,
-        () -> AnnotatedSceneWriter.open(dir.resolve("watch.mov"), 0, false));
-    assertEquals("--out " + dir.resolve("watch.mov") + ": .mov is not a video type written here; use .mp4, .mkv, "
-        + ".avi or .webm, or a path without an extension for a folder of PNGs", mov.getMessage());
-    IllegalArgumentException several = assertThrows(IllegalArgumentException.class,
-        () -> AnnotatedSceneWriter.open(dir.resolve("watch.mp4"), 0, true));
-    assertTrue(several.getMessage().contains("a video file shows one source"), several.getMessage());
-    IllegalArgumentException folder = assertThrows(IllegalArgumentException.class,
-        () -> AnnotatedSceneWriter.open(dir.resolve("missing/watch.mp4"), 0, false));
+    IllegalArgumentException mov =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> AnnotatedSceneWriter.open(dir.resolve("watch.mov"), 0, false));
+    assertEquals(
+        "--out "
+            + dir.resolve("watch.mov")
+            + ": .mov is not a video type written here; use .mp4, .mkv, "
+            + ".avi or .webm, or a path without an extension for a folder of PNGs",
+        mov.getMessage());
+    IllegalArgumentException several =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> AnnotatedSceneWriter.open(dir.resolve("watch.mp4"), 0, true));
+    assertTrue(
+        several.getMessage().contains("a video file shows one source"), several.getMessage());
+    IllegalArgumentException folder =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> AnnotatedSceneWriter.open(dir.resolve("missing/watch.mp4"), 0, false));
     assertTrue(folder.getMessage().endsWith("missing does not exist"), folder.getMessage());
     assertTrue(Files.notExists(dir.resolve("watch.mov")));
   }
@@ -139,10 +161,17 @@ class AnnotatedSceneWriterTest {
   @Test
   void anAnnotatedSceneDescribesItsFacesInOneLine() {
     SceneFrame frame = SceneRecords.scene("cam", 12, 2, new byte[0]);
-    AnnotatedScene scene = new AnnotatedScene(frame, List.of(
-        SceneRecords.event("cam", 12, 0, 2, Emotion.HAPPY, 0.874f, new Region(10, 20, 30, 40)),
-        SceneRecords.event("cam", 12, 1, 2, Emotion.SAD, 0.4f, new Region(100, 20, 30, 40))));
-    assertEquals("cam scene 12 at 1.200 s: happy 87% at 10,20 30x40; sad 40% at 100,20 30x40", scene.describe());
+    AnnotatedScene scene =
+        new AnnotatedScene(
+            frame,
+            List.of(
+                SceneRecords.event(
+                    "cam", 12, 0, 2, Emotion.HAPPY, 0.874f, new Region(10, 20, 30, 40)),
+                SceneRecords.event(
+                    "cam", 12, 1, 2, Emotion.SAD, 0.4f, new Region(100, 20, 30, 40))));
+    assertEquals(
+        "cam scene 12 at 1.200 s: happy 87% at 10,20 30x40; sad 40% at 100,20 30x40",
+        scene.describe());
   }
 
   private static boolean isRed(int rgb) {

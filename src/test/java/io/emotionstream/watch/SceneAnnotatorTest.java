@@ -48,7 +48,8 @@ class SceneAnnotatorTest {
       assertEquals(sad, drawn.getRGB(box.x(), box.y() + i), "left edge at row " + i);
       assertEquals(sad, drawn.getRGB(box.x() + box.width(), box.y() + i), "right edge at row " + i);
       assertEquals(sad, drawn.getRGB(box.x() + i, box.y()), "top edge at column " + i);
-      assertEquals(sad, drawn.getRGB(box.x() + i, box.y() + box.height()), "bottom edge at column " + i);
+      assertEquals(
+          sad, drawn.getRGB(box.x() + i, box.y() + box.height()), "bottom edge at column " + i);
     }
     for (int y = box.y() + 2 * line; y < box.y() + box.height() - 2 * line; y++) {
       for (int x = box.x() + 2 * line; x < box.x() + box.width() - 2 * line; x++) {
@@ -61,14 +62,18 @@ class SceneAnnotatorTest {
   @Test
   void putsTheLabelAboveTheBoxInTheEmotionsColourWithTheTextInWhite() throws Exception {
     Region box = TestVideos.face(0, FRAMES);
-    BufferedImage drawn = annotator.annotate(scene(SceneRecords.videoFrameJpeg(0, FRAMES),
-        face(Emotion.SAD, 0.87f, box)));
+    BufferedImage drawn =
+        annotator.annotate(
+            scene(SceneRecords.videoFrameJpeg(0, FRAMES), face(Emotion.SAD, 0.87f, box)));
     int sad = SceneAnnotator.colour(Emotion.SAD).getRGB();
     int line = SceneAnnotator.lineWidth(TestVideos.WIDTH, TestVideos.HEIGHT);
 
-    // The outline's stroke reaches up to half a line above the box; the label stops a line above it.
+    // The outline's stroke reaches up to half a line above the box; the label stops a line above
+    // it.
     Region label = colourBlock(drawn, sad, 0, box.y() - line);
-    assertTrue(label.y() + label.height() < box.y() - line / 2, "above the box, apart: " + label + " over " + box);
+    assertTrue(
+        label.y() + label.height() < box.y() - line / 2,
+        "above the box, apart: " + label + " over " + box);
     assertTrue(label.width() > 40 && label.height() > 12, "a label's size: " + label);
     assertTrue(Math.abs(label.x() - box.x()) <= 2, "aligned with the box's left edge: " + label);
     assertTrue(count(drawn, label, Color.WHITE.getRGB()) > 20, "white text on the label");
@@ -78,13 +83,15 @@ class SceneAnnotatorTest {
   @Test
   void putsTheLabelBelowABoxAtTheTopOfThePicture() throws Exception {
     Region box = new Region(200, 4, 100, 100);
-    BufferedImage drawn = annotator.annotate(scene(SceneRecords.videoFrameJpeg(0, FRAMES),
-        face(Emotion.HAPPY, 0.5f, box)));
+    BufferedImage drawn =
+        annotator.annotate(
+            scene(SceneRecords.videoFrameJpeg(0, FRAMES), face(Emotion.HAPPY, 0.5f, box)));
     int happy = SceneAnnotator.colour(Emotion.HAPPY).getRGB();
 
     Region label = colourBlock(drawn, happy, box.y() + box.height() + 1, TestVideos.HEIGHT - 1);
     assertTrue(label.y() > box.y() + box.height(), "below the box: " + label);
-    assertTrue(count(drawn, label, Color.BLACK.getRGB()) > 20, "dark text on the light happy colour");
+    assertTrue(
+        count(drawn, label, Color.BLACK.getRGB()) > 20, "dark text on the light happy colour");
   }
 
   @Test
@@ -93,24 +100,34 @@ class SceneAnnotatorTest {
     Region right = new Region(400, 200, 90, 90);
     EmotionEvent angry = SceneRecords.event("cam", 0, 0, 2, Emotion.ANGRY, 0.6f, left);
     EmotionEvent fear = SceneRecords.event("cam", 0, 1, 2, Emotion.FEAR, 0.6f, right);
-    BufferedImage drawn = annotator.annotate(scene(SceneRecords.videoFrameJpeg(3, FRAMES), angry, fear));
+    BufferedImage drawn =
+        annotator.annotate(scene(SceneRecords.videoFrameJpeg(3, FRAMES), angry, fear));
 
-    assertEquals(SceneAnnotator.colour(Emotion.ANGRY).getRGB(), drawn.getRGB(left.x(), left.y() + 45));
-    assertEquals(SceneAnnotator.colour(Emotion.FEAR).getRGB(), drawn.getRGB(right.x(), right.y() + 45));
-    assertEquals(7, Arrays.stream(Emotion.values()).map(SceneAnnotator::colour).distinct().count(),
+    assertEquals(
+        SceneAnnotator.colour(Emotion.ANGRY).getRGB(), drawn.getRGB(left.x(), left.y() + 45));
+    assertEquals(
+        SceneAnnotator.colour(Emotion.FEAR).getRGB(), drawn.getRGB(right.x(), right.y() + 45));
+    assertEquals(
+        7,
+        Arrays.stream(Emotion.values()).map(SceneAnnotator::colour).distinct().count(),
         "one colour per emotion");
   }
 
   @Test
   void scalesTheBoxWhenThePictureIsNotTheSizeTheFaceWasFoundIn() throws Exception {
-    BufferedImage half = new BufferedImage(TestVideos.WIDTH / 2, TestVideos.HEIGHT / 2, BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage half =
+        new BufferedImage(
+            TestVideos.WIDTH / 2, TestVideos.HEIGHT / 2, BufferedImage.TYPE_BYTE_GRAY);
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     ImageIO.write(half, "jpeg", jpeg);
-    BufferedImage drawn = annotator.annotate(scene(jpeg.toByteArray(), face(Emotion.NEUTRAL, 0.5f,
-        new Region(200, 200, 100, 100))));
+    BufferedImage drawn =
+        annotator.annotate(
+            scene(jpeg.toByteArray(), face(Emotion.NEUTRAL, 0.5f, new Region(200, 200, 100, 100))));
 
     assertEquals(TestVideos.WIDTH / 2, drawn.getWidth());
-    assertEquals(SceneAnnotator.colour(Emotion.NEUTRAL).getRGB(), drawn.getRGB(100, 125),
+    assertEquals(
+        SceneAnnotator.colour(Emotion.NEUTRAL).getRGB(),
+        drawn.getRGB(100, 125),
         "the left edge at half the scene's coordinates, in colour on a gray picture");
   }
 
@@ -119,16 +136,24 @@ class SceneAnnotatorTest {
     byte[] jpeg = SceneRecords.videoFrameJpeg(0, FRAMES);
     Region classified = TestVideos.face(0, FRAMES);
     Region waiting = new Region(420, 250, 120, 120);
-    SceneFrame scene = SceneFrame.newBuilder(SceneRecords.scene("cam", 0, 2, jpeg)).setFaces(List.of(
-        new FaceBox(classified.x(), classified.y(), classified.width(), classified.height()),
-        new FaceBox(waiting.x(), waiting.y(), waiting.width(), waiting.height()))).build();
+    SceneFrame scene =
+        SceneFrame.newBuilder(SceneRecords.scene("cam", 0, 2, jpeg))
+            .setFaces(
+                List.of(
+                    new FaceBox(
+                        classified.x(), classified.y(), classified.width(), classified.height()),
+                    new FaceBox(waiting.x(), waiting.y(), waiting.width(), waiting.height())))
+            .build();
     EmotionEvent first = SceneRecords.event("cam", 0, 0, 2, Emotion.HAPPY, 0.9f, classified);
 
     BufferedImage drawn = annotator.annotate(new AnnotatedScene(scene, List.of(first)));
 
     int happy = SceneAnnotator.colour(Emotion.HAPPY).getRGB();
     int line = SceneAnnotator.lineWidth(TestVideos.WIDTH, TestVideos.HEIGHT);
-    assertEquals(happy, drawn.getRGB(classified.x(), classified.y() + classified.height() / 2), "the classified face");
+    assertEquals(
+        happy,
+        drawn.getRGB(classified.x(), classified.y() + classified.height() / 2),
+        "the classified face");
     long white = 0;
     long black = 0;
     for (int x = waiting.x() + line; x < waiting.x() + waiting.width() - line; x++) {
@@ -139,17 +164,27 @@ class SceneAnnotatorTest {
         black++;
       }
     }
-    assertTrue(white > waiting.width() / 3 && black > waiting.width() / 6 && white + black >= waiting.width() - 2 * line,
+    assertTrue(
+        white > waiting.width() / 3
+            && black > waiting.width() / 6
+            && white + black >= waiting.width() - 2 * line,
         "a top edge dashed white and black: " + white + " white and " + black + " black pixels");
-    assertTrue(Arrays.stream(Emotion.values()).noneMatch(emotion ->
-        drawn.getRGB(waiting.x() + 4, waiting.y() - 3 * line) == SceneAnnotator.colour(emotion).getRGB()), "no label");
+    assertTrue(
+        Arrays.stream(Emotion.values())
+            .noneMatch(
+                emotion ->
+                    drawn.getRGB(waiting.x() + 4, waiting.y() - 3 * line)
+                        == SceneAnnotator.colour(emotion).getRGB()),
+        "no label");
   }
 
   @Test
   void aPictureThatDoesNotDecodeIsRefusedWithWhichSceneItWas() {
     byte[] jpeg = SceneRecords.videoFrameJpeg(0, FRAMES);
-    UnreadableSceneException garbage = assertThrows(UnreadableSceneException.class,
-        () -> annotator.annotate(scene("not a picture at all".getBytes())));
+    UnreadableSceneException garbage =
+        assertThrows(
+            UnreadableSceneException.class,
+            () -> annotator.annotate(scene("not a picture at all".getBytes())));
     assertTrue(garbage.getMessage().startsWith("cam scene 0: "), garbage.getMessage());
 
     byte[] truncated = Arrays.copyOf(jpeg, 600);
@@ -166,13 +201,15 @@ class SceneAnnotatorTest {
     jpeg[frame + 6] = (byte) 0x60;
     jpeg[frame + 7] = (byte) 0xEA;
     jpeg[frame + 8] = (byte) 0x60;
-    UnreadableSceneException e = assertThrows(UnreadableSceneException.class, () -> annotator.annotate(scene(jpeg)));
+    UnreadableSceneException e =
+        assertThrows(UnreadableSceneException.class, () -> annotator.annotate(scene(jpeg)));
     assertTrue(e.getMessage().contains("60000x60000 is larger than"), e.getMessage());
   }
 
   private static int sofMarker(byte[] jpeg) {
     for (int i = 2; i < jpeg.length - 1; i++) {
-      if ((jpeg[i] & 0xff) == 0xFF && ((jpeg[i + 1] & 0xff) == 0xC0 || (jpeg[i + 1] & 0xff) == 0xC2)) {
+      if ((jpeg[i] & 0xff) == 0xFF
+          && ((jpeg[i + 1] & 0xff) == 0xC0 || (jpeg[i + 1] & 0xff) == 0xC2)) {
         return i;
       }
     }
@@ -196,7 +233,8 @@ class SceneAnnotatorTest {
       }
     }
     if (right < 0) {
-      throw new AssertionError("no pixel of colour " + Integer.toHexString(rgb) + " in rows " + fromRow + ".." + toRow);
+      throw new AssertionError(
+          "no pixel of colour " + Integer.toHexString(rgb) + " in rows " + fromRow + ".." + toRow);
     }
     return new Region(left, top, right - left + 1, bottom - top + 1);
   }

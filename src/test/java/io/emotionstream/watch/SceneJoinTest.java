@@ -34,7 +34,10 @@ class SceneJoinTest {
   }
 
   private void feed(Object record, long nowMs) {
-    emitted.addAll(record instanceof SceneFrame s ? join.onScene(s, nowMs) : join.onEvent((EmotionEvent) record, nowMs));
+    emitted.addAll(
+        record instanceof SceneFrame s
+            ? join.onScene(s, nowMs)
+            : join.onEvent((EmotionEvent) record, nowMs));
   }
 
   private List<Long> emittedIndexes() {
@@ -69,11 +72,15 @@ class SceneJoinTest {
       SceneJoin fresh = new SceneJoin(SceneJoin.Limits.defaults());
       List<AnnotatedScene> out = new ArrayList<>();
       for (Object record : order) {
-        out.addAll(record instanceof SceneFrame s ? fresh.onScene(s, 0) : fresh.onEvent((EmotionEvent) record, 0));
+        out.addAll(
+            record instanceof SceneFrame s
+                ? fresh.onScene(s, 0)
+                : fresh.onEvent((EmotionEvent) record, 0));
       }
       assertEquals(1, out.size(), order.toString());
       assertEquals(List.of(0, 1, 2), faceIndexes(out.get(0)), order.toString());
-      assertEquals(0, fresh.pendingScenes() + fresh.waitingEvents(), "nothing left behind: " + order);
+      assertEquals(
+          0, fresh.pendingScenes() + fresh.waitingEvents(), "nothing left behind: " + order);
     }
   }
 
@@ -96,7 +103,8 @@ class SceneJoinTest {
     assertEquals(1, emitted.size());
     assertFalse(emitted.get(0).complete());
     assertEquals(List.of(1), faceIndexes(emitted.get(0)));
-    assertTrue(emitted.get(0).describe().endsWith("(1 of 2 faces classified)"), emitted.get(0).describe());
+    assertTrue(
+        emitted.get(0).describe().endsWith("(1 of 2 faces classified)"), emitted.get(0).describe());
     assertEquals(1, join.counts().incomplete());
 
     feed(event(0, 0, 2), 5000); // the missing one, too late
@@ -113,7 +121,8 @@ class SceneJoinTest {
       feed(scene(i, 1), i);
       feed(event(i, 0, 1), i);
     }
-    assertTrue(emitted.isEmpty(), "scenes 1.." + (n - 1) + " are complete but must not overtake scene 0");
+    assertTrue(
+        emitted.isEmpty(), "scenes 1.." + (n - 1) + " are complete but must not overtake scene 0");
 
     feed(scene(n, 1), n);
     feed(event(n, 0, 1), n);
@@ -167,11 +176,13 @@ class SceneJoinTest {
       if (published && i % 20 != 0) {
         feed(scene(i, 1), i);
       }
-      assertTrue(join.waitingEvents() <= 10, "at frame " + i + ": " + join.waitingEvents() + " waiting");
+      assertTrue(
+          join.waitingEvents() <= 10, "at frame " + i + ": " + join.waitingEvents() + " waiting");
     }
     assertEquals(100, emitted.size());
     assertTrue(emitted.stream().allMatch(AnnotatedScene::complete));
-    assertEquals(891, join.counts().unmatchedEvents(), "frames 991..999 still wait for a scene after them");
+    assertEquals(
+        891, join.counts().unmatchedEvents(), "frames 991..999 still wait for a scene after them");
     assertEquals(9, join.waitingEvents());
 
     feed(scene(1000, 2), 1000); // the next scene published: frames 991..999 will have none
@@ -186,8 +197,16 @@ class SceneJoinTest {
 
   @Test
   void waitingEventsExpireAndAreBoundedOldestFirst() {
-    SceneJoin small = new SceneJoin(new SceneJoin.Limits(Duration.ofMillis(WAIT_MS), Duration.ofMillis(EVENT_WAIT_MS),
-        10, 64, 1 << 20, 5, 16));
+    SceneJoin small =
+        new SceneJoin(
+            new SceneJoin.Limits(
+                Duration.ofMillis(WAIT_MS),
+                Duration.ofMillis(EVENT_WAIT_MS),
+                10,
+                64,
+                1 << 20,
+                5,
+                16));
     for (int i = 0; i < 8; i++) {
       small.onEvent(SceneRecords.event("cam-" + (i % 2), i, 0, 1, Emotion.SAD, 0.5f, BOX), i);
     }
@@ -205,37 +224,59 @@ class SceneJoinTest {
 
   @Test
   void waitingScenesAreBoundedPerSourceAndInBytesTheOldestGoingFirstWithWhatItHas() {
-    SceneJoin small = new SceneJoin(new SceneJoin.Limits(Duration.ofMillis(WAIT_MS), Duration.ofMillis(EVENT_WAIT_MS),
-        100, 4, 6 * JPEG.length, 100, 16));
+    SceneJoin small =
+        new SceneJoin(
+            new SceneJoin.Limits(
+                Duration.ofMillis(WAIT_MS),
+                Duration.ofMillis(EVENT_WAIT_MS),
+                100,
+                4,
+                6 * JPEG.length,
+                100,
+                16));
     List<AnnotatedScene> out = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       out.addAll(small.onScene(SceneRecords.scene("a", i, 1, JPEG), i));
     }
-    assertEquals(List.of(0L, 1L), out.stream().map(AnnotatedScene::sceneIndex).toList(), "four per source");
+    assertEquals(
+        List.of(0L, 1L), out.stream().map(AnnotatedScene::sceneIndex).toList(), "four per source");
     assertEquals(4, small.pendingScenes());
     for (int i = 0; i < 3; i++) {
       out.addAll(small.onScene(SceneRecords.scene("b", i, 1, JPEG), 10 + i));
     }
     assertEquals(6 * JPEG.length, small.pendingBytes());
-    assertEquals(List.of(0L, 1L, 2L), out.stream().filter(s -> s.sourceId().equals("a"))
-        .map(AnnotatedScene::sceneIndex).toList(), "over the byte bound the oldest scene went");
+    assertEquals(
+        List.of(0L, 1L, 2L),
+        out.stream().filter(s -> s.sourceId().equals("a")).map(AnnotatedScene::sceneIndex).toList(),
+        "over the byte bound the oldest scene went");
     assertTrue(out.stream().noneMatch(AnnotatedScene::complete));
   }
 
   @Test
   void sourcesAreBoundedTheLeastRecentlyActiveGoingFirstWithWhatItWaitedFor() {
-    SceneJoin small = new SceneJoin(new SceneJoin.Limits(Duration.ofMillis(WAIT_MS), Duration.ofMillis(EVENT_WAIT_MS),
-        10, 64, 1 << 20, 100, 3));
+    SceneJoin small =
+        new SceneJoin(
+            new SceneJoin.Limits(
+                Duration.ofMillis(WAIT_MS),
+                Duration.ofMillis(EVENT_WAIT_MS),
+                10,
+                64,
+                1 << 20,
+                100,
+                3));
     List<AnnotatedScene> out = new ArrayList<>();
     out.addAll(small.onScene(SceneRecords.scene("a", 0, 1, JPEG), 0));
     out.addAll(small.onScene(SceneRecords.scene("b", 0, 1, JPEG), 1));
     out.addAll(small.onScene(SceneRecords.scene("c", 0, 1, JPEG), 2));
-    out.addAll(small.onScene(SceneRecords.scene("a", 1, 1, JPEG), 3)); // a is active again: b is the eldest
+    out.addAll(
+        small.onScene(
+            SceneRecords.scene("a", 1, 1, JPEG), 3)); // a is active again: b is the eldest
     out.addAll(small.onEvent(SceneRecords.event("d", 5, 0, 1, Emotion.SAD, 0.5f, BOX), 4));
     out.addAll(small.onScene(SceneRecords.scene("e", 0, 1, JPEG), 5));
 
     assertEquals(3, small.sources());
-    assertEquals(List.of("b:0", "c:0"), out.stream().map(s -> s.sourceId() + ":" + s.sceneIndex()).toList());
+    assertEquals(
+        List.of("b:0", "c:0"), out.stream().map(s -> s.sourceId() + ":" + s.sceneIndex()).toList());
   }
 
   @Test

@@ -25,22 +25,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The watch feed on a real broker and registry. */
 @IntegrationTest
 class WatchFeedTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 
   @Test
-  void catchingUpOnFullTopicsEveryEventMeetsItsSceneThoughEventsComeFarAheadOfThePictures() throws Exception {
+  void catchingUpOnFullTopicsEveryEventMeetsItsSceneThoughEventsComeFarAheadOfThePictures()
+      throws Exception {
     // Events are small, scenes 32 KB pictures: a fetch holds every event but a few dozen scenes.
     assertEveryFaceMeetsItsScene(32 * 1024, 0);
   }
 
   @Test
-  void catchingUpOnFullTopicsEveryEventMeetsItsSceneThoughScenesComeFarAheadOfTheEvents() throws Exception {
+  void catchingUpOnFullTopicsEveryEventMeetsItsSceneThoughScenesComeFarAheadOfTheEvents()
+      throws Exception {
     // Tiny pictures, and the events of another source to read before this one's.
     assertEveryFaceMeetsItsScene(64, 20_000);
   }
 
-  private static void assertEveryFaceMeetsItsScene(int pictureBytes, int otherEventsFirst) throws Exception {
+  private static void assertEveryFaceMeetsItsScene(int pictureBytes, int otherEventsFirst)
+      throws Exception {
     int frames = 1000;
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     String scenes = connection.topics().scenes();
@@ -49,25 +51,64 @@ class WatchFeedTest {
     new Random(5).nextBytes(picture);
     List<Raw> records = new ArrayList<>();
     for (int i = 0; i < otherEventsFirst; i++) {
-      records.add(new Raw(events, "other", kafka.serdes().events().serializer().serialize(events,
-          SceneRecords.event("other", i, 0, 1, Emotion.SAD, 0.5f, new Region(10, 10, 50, 50)))));
+      records.add(
+          new Raw(
+              events,
+              "other",
+              kafka
+                  .serdes()
+                  .events()
+                  .serializer()
+                  .serialize(
+                      events,
+                      SceneRecords.event(
+                          "other", i, 0, 1, Emotion.SAD, 0.5f, new Region(10, 10, 50, 50)))));
     }
     for (int i = 0; i < frames; i++) {
-      records.add(new Raw(events, "cam", kafka.serdes().events().serializer().serialize(events,
-          SceneRecords.event("cam", i, 0, 1, Emotion.values()[i % 7], 0.5f, new Region(10, 10, 50, 50)))));
+      records.add(
+          new Raw(
+              events,
+              "cam",
+              kafka
+                  .serdes()
+                  .events()
+                  .serializer()
+                  .serialize(
+                      events,
+                      SceneRecords.event(
+                          "cam",
+                          i,
+                          0,
+                          1,
+                          Emotion.values()[i % 7],
+                          0.5f,
+                          new Region(10, 10, 50, 50)))));
     }
     for (int i = 0; i < frames; i++) {
-      records.add(new Raw(scenes, "cam", kafka.serdes().scenes().serializer().serialize(scenes,
-          SceneRecords.scene("cam", i, 1, picture))));
+      records.add(
+          new Raw(
+              scenes,
+              "cam",
+              kafka
+                  .serdes()
+                  .scenes()
+                  .serializer()
+                  .serialize(scenes, SceneRecords.scene("cam", i, 1, picture))));
     }
     SceneRecords.publish(connection, records);
 
     // Waits long enough never to release a scene early; room for a quarter of the events only.
-    SceneJoin.Limits limits = new SceneJoin.Limits(Duration.ofMinutes(1), Duration.ofMinutes(2), 10, 128,
-        1L << 30, frames / 4, 16);
+    SceneJoin.Limits limits =
+        new SceneJoin.Limits(
+            Duration.ofMinutes(1), Duration.ofMinutes(2), 10, 128, 1L << 30, frames / 4, 16);
     List<AnnotatedScene> shown = Collections.synchronizedList(new ArrayList<>());
-    try (WatchFeed feed = WatchFeed.start(connection, new WatchSettings(Set.of("cam"), true, limits.sceneWait(), 0,
-        Duration.ZERO), limits, Clock.systemUTC(), shown::addAll)) {
+    try (WatchFeed feed =
+        WatchFeed.start(
+            connection,
+            new WatchSettings(Set.of("cam"), true, limits.sceneWait(), 0, Duration.ZERO),
+            limits,
+            Clock.systemUTC(),
+            shown::addAll)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> shown.size() == frames);
       SceneJoin.Counts counts = feed.joinCounts();
       assertEquals(0, counts.unmatchedEvents(), counts.toString());

@@ -9,9 +9,10 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
 /**
- * Confluent's compatibility levels, decided by Avro's own reader/writer resolution rules. BACKWARD means
- * consumers on the new schema can read data written with earlier ones; FORWARD the reverse; FULL both.
- * The transitive levels compare against every live version, the others against the latest only.
+ * Confluent's compatibility levels, decided by Avro's own reader/writer resolution rules. BACKWARD
+ * means consumers on the new schema can read data written with earlier ones; FORWARD the reverse;
+ * FULL both. The transitive levels compare against every live version, the others against the
+ * latest only.
  */
 public enum CompatibilityLevel {
   NONE(false, false, false),
@@ -35,7 +36,9 @@ public enum CompatibilityLevel {
     this.transitive = transitive;
   }
 
-  /** Parses a level as the REST API spells it, in any case; throws the API's 42203 error otherwise. */
+  /**
+   * Parses a level as the REST API spells it, in any case; throws the API's 42203 error otherwise.
+   */
   public static CompatibilityLevel parse(String text) {
     if (text != null) {
       try {
@@ -58,18 +61,20 @@ public enum CompatibilityLevel {
   }
 
   /**
-   * Why {@code candidate} may not follow {@code earlier} (live versions, newest first) under this level;
-   * an empty list means it may.
+   * Why {@code candidate} may not follow {@code earlier} (live versions, newest first) under this
+   * level; an empty list means it may.
    */
   public List<String> incompatibilities(Schema candidate, List<Schema> earlier) {
     List<String> problems = new ArrayList<>();
     List<Schema> compared = transitive ? earlier : earlier.subList(0, Math.min(1, earlier.size()));
     for (Schema previous : compared) {
       if (newReadsOld) {
-        problems.addAll(check(candidate, previous, "new schema reading data written with an earlier one"));
+        problems.addAll(
+            check(candidate, previous, "new schema reading data written with an earlier one"));
       }
       if (oldReadsNew) {
-        problems.addAll(check(previous, candidate, "an earlier schema reading data written with the new one"));
+        problems.addAll(
+            check(previous, candidate, "an earlier schema reading data written with the new one"));
       }
     }
     return problems;

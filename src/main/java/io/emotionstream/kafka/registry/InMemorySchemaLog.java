@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** A {@link SchemaLog} in a list: nothing survives the process, and this instance is its only writer. */
+/**
+ * A {@link SchemaLog} in a list: nothing survives the process, and this instance is its only
+ * writer.
+ */
 final class InMemorySchemaLog implements SchemaLog {
   private final List<SchemaLogEntry> entries = new ArrayList<>();
 

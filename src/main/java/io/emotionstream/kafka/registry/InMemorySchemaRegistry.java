@@ -5,9 +5,10 @@ import java.util.Optional;
 import org.apache.avro.Schema;
 
 /**
- * A registry inside the process, for tests that need Avro serdes but no broker: it is the server's own
- * {@link SchemaStore} over a log kept in memory, so ids, versions, compatibility levels and error codes
- * follow exactly the rules {@link SchemaRegistryServer} serves. Nothing survives the instance.
+ * A registry inside the process, for tests that need Avro serdes but no broker: it is the server's
+ * own {@link SchemaStore} over a log kept in memory, so ids, versions, compatibility levels and
+ * error codes follow exactly the rules {@link SchemaRegistryServer} serves. Nothing survives the
+ * instance.
  */
 public final class InMemorySchemaRegistry implements SchemaRegistry {
   private final SchemaStore store = SchemaStore.replayedFrom(new InMemorySchemaLog());
@@ -31,7 +32,10 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
   public RegisteredSchema latest(String subject) {
     SchemaStore.Version latest = store.version(subject, "latest", false);
     return new RegisteredSchema(
-        latest.subject(), latest.version(), latest.id(), new Schema.Parser().parse(latest.schema()));
+        latest.subject(),
+        latest.version(),
+        latest.id(),
+        new Schema.Parser().parse(latest.schema()));
   }
 
   @Override

@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's durable storage: a single-partition compacted topic whose records are
- * {@link SchemaLogEntry} facts. Replaying it from the start rebuilds every id, version and setting, so ids
+ * The registry's durable storage: a single-partition compacted topic whose records are {@link
+ * SchemaLogEntry} facts. Replaying it from the start rebuilds every id, version and setting, so ids
  * survive a restart. One partition keeps every fact in one total order.
  */
 final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
@@ -41,6 +41,7 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
   private final String topic;
   private final Map<String, Object> clientProperties;
   private final KafkaProducer<byte[], byte[]> producer;
+
   /** Where this instance's next write should land if it is the topic's only writer. */
   private long expectedNextOffset = -1;
 
@@ -62,7 +63,10 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
 
   /** Opens the log on {@code topic}, creating it (compacted, one partition) when absent. */
   static KafkaSchemaLog open(
-      String bootstrapServers, Map<String, Object> extraClientProperties, String topic, short replication) {
+      String bootstrapServers,
+      Map<String, Object> extraClientProperties,
+      String topic,
+      short replication) {
     Map<String, Object> clientProperties = new HashMap<>(extraClientProperties);
     clientProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     ensureTopic(clientProperties, topic, replication);
@@ -73,7 +77,10 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
     return topic;
   }
 
-  /** Feeds every entry from the start of the topic to its current end to {@code apply}; returns how many. */
+  /**
+   * Feeds every entry from the start of the topic to its current end to {@code apply}; returns how
+   * many.
+   */
   @Override
   public int replay(Consumer<SchemaLogEntry> apply) {
     Map<String, Object> config = new HashMap<>(clientProperties);
@@ -91,7 +98,12 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
       while (consumer.position(partition, TIMEOUT) < end) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
-              "could not read schema log topic '" + topic + "' to its end (offset " + end + ") within " + TIMEOUT);
+              "could not read schema log topic '"
+                  + topic
+                  + "' to its end (offset "
+                  + end
+                  + ") within "
+                  + TIMEOUT);
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           SchemaLogEntry entry = decode(record);
@@ -107,22 +119,27 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
   }
 
   /**
-   * Writes {@code entry} and returns once every in-sync replica has it; the caller applies it only then.
-   * Returns false when the write did not land right after this instance's previous one: another writer
-   * has appended in between, so what this instance holds in memory is incomplete.
+   * Writes {@code entry} and returns once every in-sync replica has it; the caller applies it only
+   * then. Returns false when the write did not land right after this instance's previous one:
+   * another writer has appended in between, so what this instance holds in memory is incomplete.
    */
   @Override
   public boolean append(SchemaLogEntry entry) {
     try {
-      long offset = producer.send(new ProducerRecord<>(topic, 0, entry.key(), entry.value()))
-          .get(45, TimeUnit.SECONDS)
-          .offset();
+      long offset =
+          producer
+              .send(new ProducerRecord<>(topic, 0, entry.key(), entry.value()))
+              .get(45, TimeUnit.SECONDS)
+              .offset();
       // Without transactions every record of the partition takes exactly one offset
       boolean inSequence = offset == expectedNextOffset;
       expectedNextOffset = offset + 1;
       if (!inSequence) {
-        LOG.warn("another writer has appended to schema log topic '{}' (wrote at offset {}); "
-            + "run only one registry per topic, or ids may collide", topic, offset);
+        LOG.warn(
+            "another writer has appended to schema log topic '{}' (wrote at offset {}); "
+                + "run only one registry per topic, or ids may collide",
+            topic,
+            offset);
       }
       return inSequence;
     } catch (InterruptedException e) {
@@ -132,7 +149,8 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
       throw SchemaRegistryException.storeError(
           "writing to '" + topic + "' failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw SchemaRegistryException.storeError("no acknowledgement from '" + topic + "' in 45 s", e);
+      throw SchemaRegistryException.storeError(
+          "no acknowledgement from '" + topic + "' in 45 s", e);
     }
   }
 
@@ -149,26 +167,36 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
       return SchemaLogEntry.decode(record.key(), record.value());
     } catch (IOException | RuntimeException e) {
       // Skipped, not deleted: the record stays in the topic for inspection
-      LOG.warn("skipping unreadable record at {}-0 offset {}: {}", topic, record.offset(), e.getMessage());
+      LOG.warn(
+          "skipping unreadable record at {}-0 offset {}: {}",
+          topic,
+          record.offset(),
+          e.getMessage());
       return null;
     }
   }
 
-  private static void ensureTopic(Map<String, Object> clientProperties, String topic, short replication) {
+  private static void ensureTopic(
+      Map<String, Object> clientProperties, String topic, short replication) {
     try (Admin admin = Admin.create(clientProperties)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       if (existing.contains(topic)) {
         // Only a topic made by someone else can lack compaction. One created just now is not asked:
-        // right after creation the broker's metadata may not know it yet and would answer "unknown topic".
+        // right after creation the broker's metadata may not know it yet and would answer "unknown
+        // topic".
         warnUnlessCompacted(admin, topic);
         return;
       }
       NewTopic newTopic =
           new NewTopic(topic, 1, replication)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       try {
         admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        LOG.info("created schema log topic '{}' (compacted, 1 partition, replication {})", topic, replication);
+        LOG.info(
+            "created schema log topic '{}' (compacted, 1 partition, replication {})",
+            topic,
+            replication);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
@@ -176,13 +204,21 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while preparing schema log topic '" + topic + "'", e);
+      throw new IllegalStateException(
+          "interrupted while preparing schema log topic '" + topic + "'", e);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      String why = cause.getMessage() == null ? "no answer within " + TIMEOUT.toSeconds() + " s" : cause.getMessage();
+      String why =
+          cause.getMessage() == null
+              ? "no answer within " + TIMEOUT.toSeconds() + " s"
+              : cause.getMessage();
       throw new IllegalStateException(
-          "cannot prepare schema log topic '" + topic + "' on Kafka at "
-              + clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + why,
+          "cannot prepare schema log topic '"
+              + topic
+              + "' on Kafka at "
+              + clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+              + ": "
+              + why,
           cause);
     }
   }
@@ -191,7 +227,11 @@ final class KafkaSchemaLog implements SchemaLog, AutoCloseable {
       throws InterruptedException, ExecutionException, TimeoutException {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     Config config =
-        admin.describeConfigs(List.of(resource)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(resource);
+        admin
+            .describeConfigs(List.of(resource))
+            .all()
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+            .get(resource);
     var policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
     if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
       // With deletion instead of compaction, old schemas would expire and their ids be lost

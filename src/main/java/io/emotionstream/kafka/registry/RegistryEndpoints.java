@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Confluent Schema Registry REST API over a {@link SchemaStore}: paths, bodies, status codes and
- * error bodies as Confluent's clients expect them. Only Avro is spoken.
+ * The Confluent Schema Registry REST API over a {@link SchemaStore}: paths, bodies, status codes
+ * and error bodies as Confluent's clients expect them. Only Avro is spoken.
  */
 final class RegistryEndpoints implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryEndpoints.class);
@@ -46,7 +46,8 @@ final class RegistryEndpoints implements HttpHandler {
   }
 
   /** The parsed request: method, decoded path segments, query parameters. */
-  private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
+  private record Request(
+      String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
     String segment(int index) {
       return path.get(index);
     }
@@ -84,62 +85,117 @@ final class RegistryEndpoints implements HttpHandler {
   private void defineRoutes() {
     on("GET", "/", r -> Answer.ok(JSON.createObjectNode()));
     on("GET", "/subjects", r -> Answer.ok(strings(store.subjects(r.flag("deleted")))));
-    on("POST", "/subjects/*", r -> Answer.ok(versionBody(store.lookup(r.segment(1), schemaText(r), r.flag("deleted")))));
-    on("DELETE", "/subjects/*", r -> {
-      rejectPermanent(r);
-      return Answer.ok(ints(store.deleteSubject(r.segment(1))));
-    });
-    on("GET", "/subjects/*/versions", r -> Answer.ok(ints(store.versions(r.segment(1), r.flag("deleted")))));
-    on("POST", "/subjects/*/versions", r -> {
-      SchemaStore.Version registered = store.register(r.segment(1), schemaText(r));
-      return Answer.ok(JSON.createObjectNode().put("id", registered.id()));
-    });
-    on("GET", "/subjects/*/versions/*",
+    on(
+        "POST",
+        "/subjects/*",
+        r -> Answer.ok(versionBody(store.lookup(r.segment(1), schemaText(r), r.flag("deleted")))));
+    on(
+        "DELETE",
+        "/subjects/*",
+        r -> {
+          rejectPermanent(r);
+          return Answer.ok(ints(store.deleteSubject(r.segment(1))));
+        });
+    on(
+        "GET",
+        "/subjects/*/versions",
+        r -> Answer.ok(ints(store.versions(r.segment(1), r.flag("deleted")))));
+    on(
+        "POST",
+        "/subjects/*/versions",
+        r -> {
+          SchemaStore.Version registered = store.register(r.segment(1), schemaText(r));
+          return Answer.ok(JSON.createObjectNode().put("id", registered.id()));
+        });
+    on(
+        "GET",
+        "/subjects/*/versions/*",
         r -> Answer.ok(versionBody(store.version(r.segment(1), r.segment(3), r.flag("deleted")))));
-    on("DELETE", "/subjects/*/versions/*", r -> {
-      rejectPermanent(r);
-      return Answer.ok(JSON.getNodeFactory().numberNode(store.deleteVersion(r.segment(1), r.segment(3))));
-    });
-    on("GET", "/subjects/*/versions/*/schema",
-        r -> Answer.ok(JSON.readTree(store.version(r.segment(1), r.segment(3), r.flag("deleted")).schema())));
-    on("GET", "/schemas/ids/*",
-        r -> Answer.ok(JSON.createObjectNode().put("schema", store.schemaById(schemaId(r.segment(2))))));
-    on("GET", "/schemas/ids/*/schema", r -> Answer.ok(JSON.readTree(store.schemaById(schemaId(r.segment(2))))));
-    on("GET", "/schemas/ids/*/versions", r -> {
-      ArrayNode pairs = JSON.createArrayNode();
-      for (SchemaStore.Version v : store.versionsOfId(schemaId(r.segment(2)), r.flag("deleted"))) {
-        pairs.addObject().put("subject", v.subject()).put("version", v.version());
-      }
-      return Answer.ok(pairs);
-    });
-    on("GET", "/schemas/ids/*/subjects", r -> Answer.ok(strings(
-        store.versionsOfId(schemaId(r.segment(2)), r.flag("deleted")).stream()
-            .map(SchemaStore.Version::subject)
-            .distinct()
-            .toList())));
+    on(
+        "DELETE",
+        "/subjects/*/versions/*",
+        r -> {
+          rejectPermanent(r);
+          return Answer.ok(
+              JSON.getNodeFactory().numberNode(store.deleteVersion(r.segment(1), r.segment(3))));
+        });
+    on(
+        "GET",
+        "/subjects/*/versions/*/schema",
+        r ->
+            Answer.ok(
+                JSON.readTree(
+                    store.version(r.segment(1), r.segment(3), r.flag("deleted")).schema())));
+    on(
+        "GET",
+        "/schemas/ids/*",
+        r ->
+            Answer.ok(
+                JSON.createObjectNode().put("schema", store.schemaById(schemaId(r.segment(2))))));
+    on(
+        "GET",
+        "/schemas/ids/*/schema",
+        r -> Answer.ok(JSON.readTree(store.schemaById(schemaId(r.segment(2))))));
+    on(
+        "GET",
+        "/schemas/ids/*/versions",
+        r -> {
+          ArrayNode pairs = JSON.createArrayNode();
+          for (SchemaStore.Version v :
+              store.versionsOfId(schemaId(r.segment(2)), r.flag("deleted"))) {
+            pairs.addObject().put("subject", v.subject()).put("version", v.version());
+          }
+          return Answer.ok(pairs);
+        });
+    on(
+        "GET",
+        "/schemas/ids/*/subjects",
+        r ->
+            Answer.ok(
+                strings(
+                    store.versionsOfId(schemaId(r.segment(2)), r.flag("deleted")).stream()
+                        .map(SchemaStore.Version::subject)
+                        .distinct()
+                        .toList())));
     on("GET", "/schemas/types", r -> Answer.ok(strings(List.of("AVRO"))));
     on("GET", "/config", r -> Answer.ok(level(store.globalLevel())));
-    on("PUT", "/config", r -> {
-      CompatibilityLevel level = compatibilityIn(r);
-      store.setGlobalLevel(level);
-      return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
-    });
-    on("GET", "/config/*", r -> {
-      Optional<CompatibilityLevel> own = store.subjectLevel(r.segment(1));
-      if (own.isEmpty() && r.flag("defaultToGlobal")) {
-        own = Optional.of(store.globalLevel());
-      }
-      return Answer.ok(level(own.orElseThrow(() -> SchemaRegistryException.subjectLevelNotConfigured(r.segment(1)))));
-    });
-    on("PUT", "/config/*", r -> {
-      CompatibilityLevel level = compatibilityIn(r);
-      store.setSubjectLevel(r.segment(1), level);
-      return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
-    });
+    on(
+        "PUT",
+        "/config",
+        r -> {
+          CompatibilityLevel level = compatibilityIn(r);
+          store.setGlobalLevel(level);
+          return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
+        });
+    on(
+        "GET",
+        "/config/*",
+        r -> {
+          Optional<CompatibilityLevel> own = store.subjectLevel(r.segment(1));
+          if (own.isEmpty() && r.flag("defaultToGlobal")) {
+            own = Optional.of(store.globalLevel());
+          }
+          return Answer.ok(
+              level(
+                  own.orElseThrow(
+                      () -> SchemaRegistryException.subjectLevelNotConfigured(r.segment(1)))));
+        });
+    on(
+        "PUT",
+        "/config/*",
+        r -> {
+          CompatibilityLevel level = compatibilityIn(r);
+          store.setSubjectLevel(r.segment(1), level);
+          return Answer.ok(JSON.createObjectNode().put("compatibility", level.name()));
+        });
     on("DELETE", "/config/*", r -> Answer.ok(level(store.deleteSubjectLevel(r.segment(1)))));
-    on("POST", "/compatibility/subjects/*/versions/*",
+    on(
+        "POST",
+        "/compatibility/subjects/*/versions/*",
         r -> compatibility(r, store.incompatibilities(r.segment(2), r.segment(4), schemaText(r))));
-    on("POST", "/compatibility/subjects/*/versions",
+    on(
+        "POST",
+        "/compatibility/subjects/*/versions",
         r -> compatibility(r, store.registrationIncompatibilities(r.segment(2), schemaText(r))));
     on("GET", "/mode", r -> Answer.ok(JSON.createObjectNode().put("mode", "READWRITE")));
   }
@@ -154,7 +210,11 @@ final class RegistryEndpoints implements HttpHandler {
     } catch (JsonProcessingException e) {
       answer = error(400, 400, "Malformed JSON in request body: " + e.getOriginalMessage());
     } catch (RuntimeException e) {
-      LOG.error("registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+      LOG.error(
+          "registry request {} {} failed",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI(),
+          e);
       answer = error(500, SchemaRegistryException.STORE_ERROR, "Internal error: " + e);
     }
     send(exchange, answer);
@@ -170,7 +230,9 @@ final class RegistryEndpoints implements HttpHandler {
         pathKnown = true;
       }
     }
-    return pathKnown ? error(405, 405, "HTTP 405 Method Not Allowed") : error(404, 404, "HTTP 404 Not Found");
+    return pathKnown
+        ? error(405, 405, "HTTP 405 Method Not Allowed")
+        : error(404, 404, "HTTP 404 Not Found");
   }
 
   private static Answer compatibility(Request r, List<String> problems) {
@@ -184,20 +246,26 @@ final class RegistryEndpoints implements HttpHandler {
   private static void rejectPermanent(Request r) {
     if (r.flag("permanent")) {
       throw new SchemaRegistryException(
-          422, 42206, "Permanent deletion is not supported by this registry; versions are soft-deleted only.");
+          422,
+          42206,
+          "Permanent deletion is not supported by this registry; versions are soft-deleted only.");
     }
   }
 
-  /** The "schema" of a register/lookup/compatibility body; only Avro without references is accepted. */
+  /**
+   * The "schema" of a register/lookup/compatibility body; only Avro without references is accepted.
+   */
   private static String schemaText(Request r) throws IOException {
     JsonNode body = body(r);
     String type = body.path("schemaType").asText("AVRO");
     if (!type.equalsIgnoreCase("AVRO")) {
-      throw SchemaRegistryException.invalidSchema("schemaType " + type + " is not supported; this registry holds Avro only");
+      throw SchemaRegistryException.invalidSchema(
+          "schemaType " + type + " is not supported; this registry holds Avro only");
     }
     JsonNode references = body.get("references");
     if (references != null && references.isArray() && !references.isEmpty()) {
-      throw SchemaRegistryException.invalidSchema("schema references are not supported by this registry");
+      throw SchemaRegistryException.invalidSchema(
+          "schema references are not supported by this registry");
     }
     JsonNode schema = body.get("schema");
     if (schema == null || !schema.isTextual()) {
@@ -217,10 +285,12 @@ final class RegistryEndpoints implements HttpHandler {
       bytes = in.readNBytes(MAX_BODY_BYTES + 1);
     }
     if (bytes.length > MAX_BODY_BYTES) {
-      throw new SchemaRegistryException(413, 413, "Request body larger than " + MAX_BODY_BYTES + " bytes");
+      throw new SchemaRegistryException(
+          413, 413, "Request body larger than " + MAX_BODY_BYTES + " bytes");
     }
     if (bytes.length == 0) {
-      throw new SchemaRegistryException(400, 400, "Request body is empty; a JSON object was expected");
+      throw new SchemaRegistryException(
+          400, 400, "Request body is empty; a JSON object was expected");
     }
     return JSON.readTree(bytes);
   }
@@ -258,7 +328,8 @@ final class RegistryEndpoints implements HttpHandler {
   }
 
   private static Answer error(int status, int code, String message) {
-    return new Answer(status, JSON.createObjectNode().put("error_code", code).put("message", message));
+    return new Answer(
+        status, JSON.createObjectNode().put("error_code", code).put("message", message));
   }
 
   private static Request parse(HttpExchange exchange) {
@@ -276,7 +347,8 @@ final class RegistryEndpoints implements HttpHandler {
         String name = eq < 0 ? pair : pair.substring(0, eq);
         String value = eq < 0 ? "true" : pair.substring(eq + 1);
         query.put(
-            URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            URLDecoder.decode(name, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8));
       }
     }
     return new Request(exchange.getRequestMethod().toUpperCase(Locale.ROOT), path, query, exchange);

@@ -33,13 +33,15 @@ final class RegistryTls {
     try {
       TrustManager[] trust = null;
       if (truststore != null) {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory factory =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(load(config, "truststore"));
         trust = factory.getTrustManagers();
       }
       KeyManager[] keys = null;
       if (keystore != null) {
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory factory =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         String keyPassword = setting(config, "key.password");
         String storePassword = setting(config, "keystore.password");
         String password = keyPassword != null ? keyPassword : storePassword;
@@ -50,11 +52,13 @@ final class RegistryTls {
       context.init(keys, trust, null);
       return Optional.of(context);
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot set up TLS to the schema registry: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot set up TLS to the schema registry: " + e.getMessage(), e);
     }
   }
 
-  private static KeyStore load(Map<String, ?> config, String which) throws GeneralSecurityException {
+  private static KeyStore load(Map<String, ?> config, String which)
+      throws GeneralSecurityException {
     String location = setting(config, which + ".location");
     String password = setting(config, which + ".password");
     String type = setting(config, which + ".type");

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One fact in the registry's compacted log. The key names what the fact is about (a subject's version, or
- * a compatibility setting), so compaction keeps the latest state of each; the layout follows Confluent's
- * own _schemas records (keytype SCHEMA / CONFIG with JSON values).
+ * One fact in the registry's compacted log. The key names what the fact is about (a subject's
+ * version, or a compatibility setting), so compaction keeps the latest state of each; the layout
+ * follows Confluent's own _schemas records (keytype SCHEMA / CONFIG with JSON values).
  */
 sealed interface SchemaLogEntry {
   ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +42,10 @@ sealed interface SchemaLogEntry {
     }
   }
 
-  /** The compatibility level of {@code subject}, or the global one when subject is null; a null level removes a subject's own setting. */
+  /**
+   * The compatibility level of {@code subject}, or the global one when subject is null; a null
+   * level removes a subject's own setting.
+   */
   record CompatibilitySetting(String subject, CompatibilityLevel level) implements SchemaLogEntry {
     @Override
     public byte[] key() {
@@ -60,7 +63,10 @@ sealed interface SchemaLogEntry {
     }
   }
 
-  /** Decodes one record; null for a key type this registry does not use (other registries write some). */
+  /**
+   * Decodes one record; null for a key type this registry does not use (other registries write
+   * some).
+   */
   static SchemaLogEntry decode(byte[] keyBytes, byte[] valueBytes) throws IOException {
     JsonNode key = JSON.readTree(keyBytes);
     String type = key.path("keytype").asText();

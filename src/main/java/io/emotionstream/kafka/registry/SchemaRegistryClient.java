@@ -19,24 +19,30 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * A client of the Confluent Schema Registry REST API, using only its standard endpoints and fields, so it
- * works against Confluent Schema Registry, Karapace, Redpanda, Apicurio's ccompat API and
+ * A client of the Confluent Schema Registry REST API, using only its standard endpoints and fields,
+ * so it works against Confluent Schema Registry, Karapace, Redpanda, Apicurio's ccompat API and
  * {@link SchemaRegistryServer}. Avro only.
  *
- * <p>Ids are immutable in every registry, so both directions are cached for the life of the client: a
- * schema registered (or looked up) once under a subject is never sent again, and a schema fetched by id
- * is never fetched again. Thread-safe.
+ * <p>Ids are immutable in every registry, so both directions are cached for the life of the client:
+ * a schema registered (or looked up) once under a subject is never sent again, and a schema fetched
+ * by id is never fetched again. Thread-safe.
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
   /** Comma-separated base URLs; later ones are tried when earlier ones do not answer. */
   public static final String URL_CONFIG = "schema.registry.url";
+
   /** "user:password" for HTTP basic authentication. */
   public static final String BASIC_AUTH_USER_INFO_CONFIG = "basic.auth.user.info";
-  /** Where basic-auth credentials come from: USER_INFO (the setting above) or URL (user:password@host). */
+
+  /**
+   * Where basic-auth credentials come from: USER_INFO (the setting above) or URL
+   * (user:password@host).
+   */
   public static final String BASIC_AUTH_SOURCE_CONFIG = "basic.auth.credentials.source";
 
   /** The media type of the Confluent Schema Registry API, version 1. */
   public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
   private static final String ACCEPT =
       "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5";
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -54,8 +60,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   }
 
   /**
-   * {@code config} may carry {@link #BASIC_AUTH_USER_INFO_CONFIG}, {@link #BASIC_AUTH_SOURCE_CONFIG} and,
-   * for an https registry, Confluent's schema.registry.ssl.truststore.* / keystore.* settings.
+   * {@code config} may carry {@link #BASIC_AUTH_USER_INFO_CONFIG}, {@link
+   * #BASIC_AUTH_SOURCE_CONFIG} and, for an https registry, Confluent's
+   * schema.registry.ssl.truststore.* / keystore.* settings.
    */
   public SchemaRegistryClient(String urls, Map<String, ?> config) {
     List<URI> parsed = new ArrayList<>();
@@ -66,11 +73,18 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       }
       URI uri = URI.create(url.trim().replaceAll("/+$", ""));
       if (uri.getScheme() == null || uri.getHost() == null) {
-        throw new IllegalArgumentException("schema registry URL '" + url.trim() + "' is not an http(s) URL");
+        throw new IllegalArgumentException(
+            "schema registry URL '" + url.trim() + "' is not an http(s) URL");
       }
       if (uri.getUserInfo() != null) {
         urlUserInfo = uri.getUserInfo();
-        uri = URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getPath());
+        uri =
+            URI.create(
+                uri.getScheme()
+                    + "://"
+                    + uri.getHost()
+                    + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                    + uri.getPath());
       }
       parsed.add(uri);
     }
@@ -81,7 +95,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     this.authorization = authorization(config, urlUserInfo);
     // HTTP/1.1 because every registry speaks it, and no h2c upgrade is attempted on plain http
     HttpClient.Builder builder =
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10));
     RegistryTls.fromConfig(config).ifPresent(builder::sslContext);
     this.http = builder.build();
   }
@@ -107,7 +123,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     if (cached != null) {
       return cached;
     }
-    JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+    JsonNode answer =
+        send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
     int id = answer.path("id").asInt(-1);
     if (id < 0) {
       throw malformed("POST /subjects/" + subject + "/versions", "no id in the answer");
@@ -165,14 +182,16 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   @Override
   public List<Integer> versions(String subject) {
     List<Integer> versions = new ArrayList<>();
-    send("GET", "/subjects/" + encode(subject) + "/versions", null).forEach(node -> versions.add(node.asInt()));
+    send("GET", "/subjects/" + encode(subject) + "/versions", null)
+        .forEach(node -> versions.add(node.asInt()));
     return versions;
   }
 
   /** Soft-deletes every version of {@code subject}; returns the versions deleted. */
   public List<Integer> deleteSubject(String subject) {
     List<Integer> versions = new ArrayList<>();
-    send("DELETE", "/subjects/" + encode(subject), null).forEach(node -> versions.add(node.asInt()));
+    send("DELETE", "/subjects/" + encode(subject), null)
+        .forEach(node -> versions.add(node.asInt()));
     idsBySubject.remove(subject);
     return versions;
   }
@@ -185,7 +204,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   public boolean isCompatible(String subject, Schema schema) {
     try {
       JsonNode answer =
-          send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema));
+          send(
+              "POST",
+              "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+              schemaBody(schema));
       return answer.path("is_compatible").asBoolean(false);
     } catch (SchemaRegistryException e) {
       if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
@@ -198,7 +220,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   @Override
   public CompatibilityLevel compatibility() {
-    return CompatibilityLevel.parse(send("GET", "/config", null).path("compatibilityLevel").asText());
+    return CompatibilityLevel.parse(
+        send("GET", "/config", null).path("compatibilityLevel").asText());
   }
 
   @Override
@@ -220,7 +243,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   @Override
   public void setCompatibility(String subject, CompatibilityLevel level) {
-    send("PUT", "/config/" + encode(subject), JSON.createObjectNode().put("compatibility", level.name()).toString());
+    send(
+        "PUT",
+        "/config/" + encode(subject),
+        JSON.createObjectNode().put("compatibility", level.name()).toString());
   }
 
   private RegisteredSchema version(String subject, String version) {
@@ -229,7 +255,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     Schema schema = parseSchema(answer.path("schema").asText(), "GET " + path);
     int id = answer.path("id").asInt();
     schemasById.putIfAbsent(id, schema);
-    return new RegisteredSchema(answer.path("subject").asText(subject), answer.path("version").asInt(), id, schema);
+    return new RegisteredSchema(
+        answer.path("subject").asText(subject), answer.path("version").asInt(), id, schema);
   }
 
   private Integer cachedId(String subject, Schema schema) {
@@ -246,7 +273,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     return JSON.createObjectNode().put("schema", schema.toString()).toString();
   }
 
-  /** One request, tried against each base URL in turn until one answers; errors become exceptions. */
+  /**
+   * One request, tried against each base URL in turn until one answers; errors become exceptions.
+   */
   private JsonNode send(String method, String path, String body) {
     IOException lastFailure = null;
     int start = preferred;
@@ -268,25 +297,38 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       authorization.ifPresent(value -> request.header("Authorization", value));
       HttpResponse<String> response;
       try {
-        response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
         lastFailure = e;
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new SchemaRegistryException(
-            SchemaRegistryException.NO_RESPONSE, -1, "interrupted", context(base, method, path) + "interrupted", e);
+            SchemaRegistryException.NO_RESPONSE,
+            -1,
+            "interrupted",
+            context(base, method, path) + "interrupted",
+            e);
       }
       preferred = index;
       return answer(base, method, path, response);
     }
-    String reason = lastFailure.getMessage() == null ? lastFailure.getClass().getSimpleName() : lastFailure.getMessage();
+    String reason =
+        lastFailure.getMessage() == null
+            ? lastFailure.getClass().getSimpleName()
+            : lastFailure.getMessage();
     String message = "no answer (" + reason + ")";
     throw new SchemaRegistryException(
-        SchemaRegistryException.NO_RESPONSE, -1, message, context(baseUrls.get(start), method, path) + message, lastFailure);
+        SchemaRegistryException.NO_RESPONSE,
+        -1,
+        message,
+        context(baseUrls.get(start), method, path) + message,
+        lastFailure);
   }
 
-  private static JsonNode answer(URI base, String method, String path, HttpResponse<String> response) {
+  private static JsonNode answer(
+      URI base, String method, String path, HttpResponse<String> response) {
     int status = response.statusCode();
     JsonNode json = null;
     try {
@@ -297,26 +339,41 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     if (status / 100 == 2) {
       if (json == null) {
         throw new SchemaRegistryException(
-            status, status, "answer is not JSON", context(base, method, path) + "answer is not JSON", null);
+            status,
+            status,
+            "answer is not JSON",
+            context(base, method, path) + "answer is not JSON",
+            null);
       }
       return json;
     }
     int code = json != null && json.has("error_code") ? json.get("error_code").asInt() : status;
     String registryMessage =
-        json != null && json.hasNonNull("message") ? json.get("message").asText() : abbreviate(response.body());
-    String full = context(base, method, path) + "error " + code + " (HTTP " + status + "): " + registryMessage;
+        json != null && json.hasNonNull("message")
+            ? json.get("message").asText()
+            : abbreviate(response.body());
+    String full =
+        context(base, method, path)
+            + "error "
+            + code
+            + " (HTTP "
+            + status
+            + "): "
+            + registryMessage;
     throw new SchemaRegistryException(status, code, registryMessage, full, null);
   }
 
   private SchemaRegistryException malformed(String request, String problem) {
-    return new SchemaRegistryException(200, -1, problem, "schema registry " + location() + ": " + request + ": " + problem, null);
+    return new SchemaRegistryException(
+        200, -1, problem, "schema registry " + location() + ": " + request + ": " + problem, null);
   }
 
   private Schema parseSchema(String text, String request) {
     try {
       return new Schema.Parser().parse(text);
     } catch (RuntimeException e) {
-      throw malformed(request, "the registry returned a schema Avro cannot parse: " + e.getMessage());
+      throw malformed(
+          request, "the registry returned a schema Avro cannot parse: " + e.getMessage());
     }
   }
 
@@ -348,6 +405,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     if (credentials == null || credentials.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    return Optional.of(
+        "Basic "
+            + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -1,9 +1,10 @@
 package io.emotionstream.kafka.registry;
 
 /**
- * A refusal or failure of the Confluent Schema Registry API, on either side of the wire: the client throws
- * it when a registry answers with an error body, and the in-process server throws it to produce one.
- * The error codes are Confluent's, so callers can tell "unknown id" from "incompatible" from "registry down".
+ * A refusal or failure of the Confluent Schema Registry API, on either side of the wire: the client
+ * throws it when a registry answers with an error body, and the in-process server throws it to
+ * produce one. The error codes are Confluent's, so callers can tell "unknown id" from
+ * "incompatible" from "registry down".
  */
 public final class SchemaRegistryException extends RuntimeException {
   /** {@link #httpStatus()} when no HTTP answer arrived at all (connection refused, timeout). */
@@ -58,7 +59,8 @@ public final class SchemaRegistryException extends RuntimeException {
   }
 
   static SchemaRegistryException subjectNotFound(String subject) {
-    return new SchemaRegistryException(404, SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
+    return new SchemaRegistryException(
+        404, SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
   }
 
   static SchemaRegistryException versionNotFound(String subject, String version) {

@@ -16,18 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-process schema registry speaking the Confluent Schema Registry REST API (Avro only), for the
- * single-machine default. Its state lives in a compacted Kafka topic, so schema ids survive restarts.
+ * An in-process schema registry speaking the Confluent Schema Registry REST API (Avro only), for
+ * the single-machine default. Its state lives in a compacted Kafka topic, so schema ids survive
+ * restarts.
  *
- * <p>Run one instance per storage topic: it is the only writer of that topic (see {@link SchemaStore}).
- * Clusters with a real Confluent, Karapace or Redpanda registry do not need it.
+ * <p>Run one instance per storage topic: it is the only writer of that topic (see {@link
+ * SchemaStore}). Clusters with a real Confluent, Karapace or Redpanda registry do not need it.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryServer.class);
 
   /**
-   * Where the registry listens and keeps its state. {@code clientProperties} go to every Kafka client it
-   * makes (security.protocol, sasl.*, ssl.*); a port of 0 picks a free one.
+   * Where the registry listens and keeps its state. {@code clientProperties} go to every Kafka
+   * client it makes (security.protocol, sasl.*, ssl.*); a port of 0 picks a free one.
    */
   public record Settings(
       String bootstrapServers,
@@ -49,23 +50,28 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
 
     public static Settings of(String bootstrapServers, Map<String, ?> clientProperties) {
-      return new Settings(bootstrapServers, Map.copyOf(clientProperties), "127.0.0.1", 0, DEFAULT_TOPIC, (short) 1);
+      return new Settings(
+          bootstrapServers, Map.copyOf(clientProperties), "127.0.0.1", 0, DEFAULT_TOPIC, (short) 1);
     }
 
     public Settings withPort(int newPort) {
-      return new Settings(bootstrapServers, clientProperties, bindAddress, newPort, topic, replicationFactor);
+      return new Settings(
+          bootstrapServers, clientProperties, bindAddress, newPort, topic, replicationFactor);
     }
 
     public Settings withBindAddress(String newBindAddress) {
-      return new Settings(bootstrapServers, clientProperties, newBindAddress, port, topic, replicationFactor);
+      return new Settings(
+          bootstrapServers, clientProperties, newBindAddress, port, topic, replicationFactor);
     }
 
     public Settings withTopic(String newTopic) {
-      return new Settings(bootstrapServers, clientProperties, bindAddress, port, newTopic, replicationFactor);
+      return new Settings(
+          bootstrapServers, clientProperties, bindAddress, port, newTopic, replicationFactor);
     }
 
     public Settings withReplicationFactor(short newReplicationFactor) {
-      return new Settings(bootstrapServers, clientProperties, bindAddress, port, topic, newReplicationFactor);
+      return new Settings(
+          bootstrapServers, clientProperties, bindAddress, port, topic, newReplicationFactor);
     }
   }
 
@@ -75,7 +81,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private final String url;
   private boolean closed;
 
-  private SchemaRegistryServer(KafkaSchemaLog schemaLog, HttpServer http, ExecutorService workers, String url) {
+  private SchemaRegistryServer(
+      KafkaSchemaLog schemaLog, HttpServer http, ExecutorService workers, String url) {
     this.schemaLog = schemaLog;
     this.http = http;
     this.workers = workers;
@@ -83,8 +90,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   /**
-   * Creates the storage topic if needed, reads it to its end, then starts serving; returns once requests
-   * are answered.
+   * Creates the storage topic if needed, reads it to its end, then starts serving; returns once
+   * requests are answered.
    */
   public static SchemaRegistryServer start(Settings settings) {
     KafkaSchemaLog schemaLog =
@@ -97,12 +104,15 @@ public final class SchemaRegistryServer implements AutoCloseable {
     try {
       SchemaStore store = SchemaStore.replayedFrom(schemaLog);
       HttpServer http =
-          HttpServers.create(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()));
+          HttpServers.create(
+              new InetSocketAddress(
+                  InetAddress.getByName(settings.bindAddress()), settings.port()));
       workers = Executors.newFixedThreadPool(4, daemonThreads());
       http.setExecutor(workers);
       http.createContext("/", new RegistryEndpoints(store));
       http.start();
-      String url = "http://" + advertisedHost(settings.bindAddress()) + ":" + http.getAddress().getPort();
+      String url =
+          "http://" + advertisedHost(settings.bindAddress()) + ":" + http.getAddress().getPort();
       LOG.info(
           "schema registry at {} ({} schemas from topic '{}'; single writer: run one registry per topic)",
           url,
@@ -112,7 +122,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
     } catch (IOException e) {
       cleanUp(schemaLog, workers);
       throw new UncheckedIOException(
-          "schema registry cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage(),
+          "schema registry cannot listen on "
+              + settings.bindAddress()
+              + ":"
+              + settings.port()
+              + ": "
+              + e.getMessage(),
           e);
     } catch (RuntimeException e) {
       cleanUp(schemaLog, workers);

@@ -14,17 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registry's state and rules: global schema ids, subjects and their versions, compatibility
- * settings. Every change is first written to the {@link SchemaLog} and applied here only once the log
- * has acknowledged it, so memory never holds a fact the log could lose. The server's log is a Kafka topic;
- * {@link InMemorySchemaRegistry} keeps one in a list, so both apply these same rules.
+ * settings. Every change is first written to the {@link SchemaLog} and applied here only once the
+ * log has acknowledged it, so memory never holds a fact the log could lose. The server's log is a
+ * Kafka topic; {@link InMemorySchemaRegistry} keeps one in a list, so both apply these same rules.
  *
  * <p>A single writer is assumed: this instance allocates ids from what it has replayed and written
- * itself. A second registry writing to the same topic is noticed at this one's next write (it lands at
- * an unexpected offset) and the log is re-read before the following change, but ids both handed out
- * before that may collide. Run one registry per topic.
+ * itself. A second registry writing to the same topic is noticed at this one's next write (it lands
+ * at an unexpected offset) and the log is re-read before the following change, but ids both handed
+ * out before that may collide. Run one registry per topic.
  */
 final class SchemaStore {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaStore.class);
+
   /** A version as the API reports it. */
   record Version(String subject, int version, int id, String schema, boolean deleted) {}
 
@@ -36,7 +37,11 @@ final class SchemaStore {
   private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
   private CompatibilityLevel globalLevel;
   private int maxId;
-  /** Set when a write failed or another writer showed up: memory may differ from the log until replayed. */
+
+  /**
+   * Set when a write failed or another writer showed up: memory may differ from the log until
+   * replayed.
+   */
   private boolean stale;
 
   private SchemaStore(SchemaLog schemaLog) {
@@ -63,7 +68,8 @@ final class SchemaStore {
       schemaLog.replay(reread::apply);
     } catch (RuntimeException e) {
       // Keep serving reads from the old state rather than from a half-read one
-      throw SchemaRegistryException.storeError("cannot re-read the schema log: " + e.getMessage(), e);
+      throw SchemaRegistryException.storeError(
+          "cannot re-read the schema log: " + e.getMessage(), e);
     }
     replace(schemaById, reread.schemaById);
     replace(idBySchema, reread.idBySchema);
@@ -86,7 +92,10 @@ final class SchemaStore {
 
   // ---- schemas and subjects ----
 
-  /** Registers {@code schemaText} under {@code subject}; an identical live schema keeps its version and id. */
+  /**
+   * Registers {@code schemaText} under {@code subject}; an identical live schema keeps its version
+   * and id.
+   */
   synchronized Version register(String subject, String schemaText) {
     ensureFresh();
     Schema schema = parse(schemaText);
@@ -95,7 +104,8 @@ final class SchemaStore {
     if (existing.isPresent()) {
       return view(existing.get());
     }
-    List<String> problems = levelOf(subject).incompatibilities(schema, liveSchemasNewestFirst(subject));
+    List<String> problems =
+        levelOf(subject).incompatibilities(schema, liveSchemasNewestFirst(subject));
     if (!problems.isEmpty()) {
       throw new SchemaRegistryException(
           409,
@@ -115,7 +125,12 @@ final class SchemaStore {
     append(entry);
     apply(entry);
     parsedById.putIfAbsent(id, schema);
-    LOG.info("registered {} as version {} of subject {} (schema id {})", schema.getFullName(), version, subject, id);
+    LOG.info(
+        "registered {} as version {} of subject {} (schema id {})",
+        schema.getFullName(),
+        version,
+        subject,
+        id);
     return view(entry);
   }
 
@@ -127,7 +142,8 @@ final class SchemaStore {
         .filter(v -> (includeDeleted || !v.deleted()) && v.schema().equals(canonical))
         .findFirst()
         .map(SchemaStore::view)
-        .orElseThrow(() -> SchemaRegistryException.schemaNotFound("under subject '" + subject + "'"));
+        .orElseThrow(
+            () -> SchemaRegistryException.schemaNotFound("under subject '" + subject + "'"));
   }
 
   synchronized List<String> subjects(boolean includeDeleted) {
@@ -187,14 +203,19 @@ final class SchemaStore {
       throw new SchemaRegistryException(
           404,
           SchemaRegistryException.SUBJECT_SOFT_DELETED,
-          "Subject '" + subject + "' was soft deleted; permanent deletion is not supported by this registry.");
+          "Subject '"
+              + subject
+              + "' was soft deleted; permanent deletion is not supported by this registry.");
     }
     for (SchemaVersion version : live) {
       SchemaVersion deleted = version.asDeleted();
       append(deleted);
       apply(deleted);
     }
-    LOG.info("soft-deleted subject {} (versions {})", subject, live.stream().map(SchemaVersion::version).toList());
+    LOG.info(
+        "soft-deleted subject {} (versions {})",
+        subject,
+        live.stream().map(SchemaVersion::version).toList());
     return live.stream().map(SchemaVersion::version).toList();
   }
 
@@ -207,7 +228,11 @@ final class SchemaStore {
         throw new SchemaRegistryException(
             404,
             SchemaRegistryException.VERSION_SOFT_DELETED,
-            "Version " + target.version() + " of subject '" + subject + "' was already soft deleted.");
+            "Version "
+                + target.version()
+                + " of subject '"
+                + subject
+                + "' was already soft deleted.");
       }
     }
     SchemaVersion deleted = find(subject, versionText, false).asDeleted();
@@ -248,16 +273,20 @@ final class SchemaStore {
 
   /**
    * Why {@code schemaText} could not follow version {@code versionText} ("latest" or a number) of
-   * {@code subject} under the subject's level; that one version is compared, even for transitive levels,
-   * as Confluent does on this endpoint.
+   * {@code subject} under the subject's level; that one version is compared, even for transitive
+   * levels, as Confluent does on this endpoint.
    */
-  synchronized List<String> incompatibilities(String subject, String versionText, String schemaText) {
+  synchronized List<String> incompatibilities(
+      String subject, String versionText, String schemaText) {
     Schema schema = parse(schemaText);
     SchemaVersion target = find(subject, versionText, false);
     return levelOf(subject).incompatibilities(schema, List.of(parsed(target.id())));
   }
 
-  /** Why registering {@code schemaText} under {@code subject} now would be refused; empty when it would not. */
+  /**
+   * Why registering {@code schemaText} under {@code subject} now would be refused; empty when it
+   * would not.
+   */
   synchronized List<String> registrationIncompatibilities(String subject, String schemaText) {
     return levelOf(subject).incompatibilities(parse(schemaText), liveSchemasNewestFirst(subject));
   }
@@ -268,7 +297,8 @@ final class SchemaStore {
     ensureFresh();
     append(setting);
     apply(setting);
-    LOG.info("compatibility of {} is now {}",
+    LOG.info(
+        "compatibility of {} is now {}",
         setting.subject() == null ? "the registry" : "subject " + setting.subject(),
         setting.level() == null ? "the registry's" : setting.level());
   }
@@ -286,7 +316,9 @@ final class SchemaStore {
 
   private void apply(SchemaLogEntry entry) {
     if (entry instanceof SchemaVersion version) {
-      subjects.computeIfAbsent(version.subject(), s -> new TreeMap<>()).put(version.version(), version);
+      subjects
+          .computeIfAbsent(version.subject(), s -> new TreeMap<>())
+          .put(version.version(), version);
       schemaById.putIfAbsent(version.id(), version.schema());
       idBySchema.putIfAbsent(version.schema(), version.id());
       maxId = Math.max(maxId, version.id());
@@ -310,7 +342,9 @@ final class SchemaStore {
     if (versions == null) {
       return Optional.empty();
     }
-    return versions.values().stream().filter(v -> !v.deleted() && v.schema().equals(canonical)).findFirst();
+    return versions.values().stream()
+        .filter(v -> !v.deleted() && v.schema().equals(canonical))
+        .findFirst();
   }
 
   private List<Schema> liveSchemasNewestFirst(String subject) {
@@ -330,7 +364,8 @@ final class SchemaStore {
 
   private TreeMap<Integer, SchemaVersion> subjectOrThrow(String subject, boolean includeDeleted) {
     TreeMap<Integer, SchemaVersion> versions = subjects.get(subject);
-    if (versions == null || (!includeDeleted && versions.values().stream().allMatch(SchemaVersion::deleted))) {
+    if (versions == null
+        || (!includeDeleted && versions.values().stream().allMatch(SchemaVersion::deleted))) {
       throw SchemaRegistryException.subjectNotFound(subject);
     }
     return versions;

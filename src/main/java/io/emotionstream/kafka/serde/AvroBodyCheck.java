@@ -6,12 +6,15 @@ import org.apache.avro.Schema;
 
 /**
  * Walks an Avro binary body against its writer's schema, without building anything, to prove every
- * length and count fits in the bytes actually there. Avro's decoder allocates whatever a length prefix
- * claims before noticing the bytes are missing, so one corrupt prefix in a record (say "1.5 GB of
- * pixels follow") would exhaust the heap instead of being refused; after this check it cannot.
+ * length and count fits in the bytes actually there. Avro's decoder allocates whatever a length
+ * prefix claims before noticing the bytes are missing, so one corrupt prefix in a record (say "1.5
+ * GB of pixels follow") would exhaust the heap instead of being refused; after this check it
+ * cannot.
  */
 final class AvroBodyCheck {
-  /** Arrays of items that take no bytes (nulls, empty records) cannot be bounded by size; cap them. */
+  /**
+   * Arrays of items that take no bytes (nulls, empty records) cannot be bounded by size; cap them.
+   */
   private static final long MAX_WEIGHTLESS_ITEMS = 1_000_000;
 
   private final byte[] data;
@@ -32,13 +35,17 @@ final class AvroBodyCheck {
     this.end = offset + length;
   }
 
-  /** Why {@code length} bytes at {@code offset} are not one record of {@code writer}; null when they are. */
+  /**
+   * Why {@code length} bytes at {@code offset} are not one record of {@code writer}; null when they
+   * are.
+   */
   static String problem(Schema writer, byte[] data, int offset, int length) {
     AvroBodyCheck check = new AvroBodyCheck(data, offset, length);
     try {
       check.walk(writer, writer.getName());
       if (check.position != check.end) {
-        return (check.end - check.position) + " bytes are left over after the record (corrupt, or a wrong schema id)";
+        return (check.end - check.position)
+            + " bytes are left over after the record (corrupt, or a wrong schema id)";
       }
       return null;
     } catch (Refusal refusal) {
@@ -60,22 +67,37 @@ final class AvroBodyCheck {
           throw new Refusal("field " + path + " has a negative length (" + size + ")");
         }
         if (size > remaining()) {
-          throw new Refusal("field " + path + " claims " + size + " bytes but only " + remaining()
-              + " remain (truncated or corrupt)");
+          throw new Refusal(
+              "field "
+                  + path
+                  + " claims "
+                  + size
+                  + " bytes but only "
+                  + remaining()
+                  + " remain (truncated or corrupt)");
         }
         position += (int) size;
       }
       case ENUM -> {
         long index = readVarLong(path);
         if (index < 0 || index >= schema.getEnumSymbols().size()) {
-          throw new Refusal("field " + path + " has enum index " + index + " but " + schema.getFullName()
-              + " has " + schema.getEnumSymbols().size() + " symbols");
+          throw new Refusal(
+              "field "
+                  + path
+                  + " has enum index "
+                  + index
+                  + " but "
+                  + schema.getFullName()
+                  + " has "
+                  + schema.getEnumSymbols().size()
+                  + " symbols");
         }
       }
       case UNION -> {
         long index = readVarLong(path);
         if (index < 0 || index >= schema.getTypes().size()) {
-          throw new Refusal("field " + path + " has union branch " + index + " of " + schema.getTypes().size());
+          throw new Refusal(
+              "field " + path + " has union branch " + index + " of " + schema.getTypes().size());
         }
         walk(schema.getTypes().get((int) index), path);
       }
@@ -89,7 +111,10 @@ final class AvroBodyCheck {
     }
   }
 
-  /** Arrays and maps: blocks of items, each block a count (negative: followed by its byte size), then 0. */
+  /**
+   * Arrays and maps: blocks of items, each block a count (negative: followed by its byte size),
+   * then 0.
+   */
   private void walkBlocks(Schema items, Schema keys, String path) throws Refusal {
     int itemSize = minimumSize(items) + (keys == null ? 0 : 1);
     int index = 0;
@@ -104,8 +129,16 @@ final class AvroBodyCheck {
       }
       long most = itemSize == 0 ? MAX_WEIGHTLESS_ITEMS : remaining() / itemSize;
       if (count > most) {
-        throw new Refusal("field " + path + " claims " + count + " items but at most " + most + " fit in the "
-            + remaining() + " bytes that remain (truncated or corrupt)");
+        throw new Refusal(
+            "field "
+                + path
+                + " claims "
+                + count
+                + " items but at most "
+                + most
+                + " fit in the "
+                + remaining()
+                + " bytes that remain (truncated or corrupt)");
       }
       for (long i = 0; i < count; i++, index++) {
         String itemPath = path + "[" + index + "]";
@@ -124,23 +157,31 @@ final class AvroBodyCheck {
       return known;
     }
     minimumSizes.put(schema, 0); // a recursive schema's inner reference counts as empty
-    int size = switch (schema.getType()) {
-      case NULL -> 0;
-      case FLOAT -> 4;
-      case DOUBLE -> 8;
-      case FIXED -> schema.getFixedSize();
-      case UNION -> 1 + schema.getTypes().stream().mapToInt(this::minimumSize).min().orElse(0);
-      case RECORD -> schema.getFields().stream().mapToInt(f -> minimumSize(f.schema())).sum();
-      default -> 1; // booleans, varints, lengths, enum indexes, the closing count of arrays and maps
-    };
+    int size =
+        switch (schema.getType()) {
+          case NULL -> 0;
+          case FLOAT -> 4;
+          case DOUBLE -> 8;
+          case FIXED -> schema.getFixedSize();
+          case UNION -> 1 + schema.getTypes().stream().mapToInt(this::minimumSize).min().orElse(0);
+          case RECORD -> schema.getFields().stream().mapToInt(f -> minimumSize(f.schema())).sum();
+          default ->
+              1; // booleans, varints, lengths, enum indexes, the closing count of arrays and maps
+        };
     minimumSizes.put(schema, size);
     return size;
   }
 
   private void take(int bytes, String path) throws Refusal {
     if (bytes > remaining()) {
-      throw new Refusal("field " + path + " needs " + bytes + " bytes but only " + remaining()
-          + " remain (truncated)");
+      throw new Refusal(
+          "field "
+              + path
+              + " needs "
+              + bytes
+              + " bytes but only "
+              + remaining()
+              + " remain (truncated)");
     }
     position += bytes;
   }

@@ -15,9 +15,10 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads Confluent-wire-format Avro into a generated record class. The writer's schema comes from the
- * registry by the id in the header, and Avro's schema resolution maps it onto the class's own schema, so
- * records written with an earlier or later compatible schema read fine (schema evolution).
+ * Reads Confluent-wire-format Avro into a generated record class. The writer's schema comes from
+ * the registry by the id in the header, and Avro's schema resolution maps it onto the class's own
+ * schema, so records written with an earlier or later compatible schema read fine (schema
+ * evolution).
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
   private final SchemaRegistry registry;
@@ -41,11 +42,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     int bodyLength = data.length - WireFormat.HEADER_SIZE;
     // Checked before Avro decodes it: Avro would allocate whatever a corrupt length prefix claims.
     // (A resolving reader's getSchema() is the writer's schema, which is what the bytes follow.)
-    String problem = AvroBodyCheck.problem(reader.getSchema(), data, WireFormat.HEADER_SIZE, bodyLength);
+    String problem =
+        AvroBodyCheck.problem(reader.getSchema(), data, WireFormat.HEADER_SIZE, bodyLength);
     if (problem != null) {
       throw corrupt(topic, id, bodyLength, problem, null);
     }
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, bodyLength, null);
+    BinaryDecoder decoder =
+        DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, bodyLength, null);
     T value;
     try {
       value = reader.read(null, decoder);
@@ -61,8 +64,10 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
       return reader;
     }
     Schema writerSchema = writerSchema(topic, id);
-    var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema).getResult();
-    if (compatibility.getCompatibility() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+    var compatibility =
+        SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema).getResult();
+    if (compatibility.getCompatibility()
+        != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
       var first = compatibility.getIncompatibilities().get(0);
       throw new AvroSerdeException(
           topic,
@@ -94,8 +99,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         throw new AvroSerdeException(
             topic,
             AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID,
-            "schema id " + id + " in the payload header is unknown to schema registry " + registry.location()
-                + " (" + e.registryMessage() + ")",
+            "schema id "
+                + id
+                + " in the payload header is unknown to schema registry "
+                + registry.location()
+                + " ("
+                + e.registryMessage()
+                + ")",
             e);
       }
       throw new AvroSerdeException(
@@ -106,16 +116,25 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     }
   }
 
-  private AvroSerdeException corrupt(String topic, int id, int bodyLength, String why, Throwable cause) {
+  private AvroSerdeException corrupt(
+      String topic, int id, int bodyLength, String why, Throwable cause) {
     return new AvroSerdeException(
         topic,
         AvroSerdeException.Problem.CORRUPT_BODY,
-        "Avro body of " + bodyLength + " bytes (schema id " + id + ") cannot be decoded as "
-            + readerSchema.getFullName() + ": " + why,
+        "Avro body of "
+            + bodyLength
+            + " bytes (schema id "
+            + id
+            + ") cannot be decoded as "
+            + readerSchema.getFullName()
+            + ": "
+            + why,
         cause);
   }
 
   private static String describe(Throwable e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getMessage() == null
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

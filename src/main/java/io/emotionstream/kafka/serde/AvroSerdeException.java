@@ -3,10 +3,11 @@ package io.emotionstream.kafka.serde;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * A value that could not be written or read as Confluent-wire-format Avro. As a
- * {@link SerializationException} it reaches Kafka's consumer (which wraps it, with partition and offset,
- * in a RecordDeserializationException) and Kafka Streams' DeserializationExceptionHandler. The message
- * names the topic and the cause in words; {@link #problem()} tells a poison record from an outage.
+ * A value that could not be written or read as Confluent-wire-format Avro. As a {@link
+ * SerializationException} it reaches Kafka's consumer (which wraps it, with partition and offset,
+ * in a RecordDeserializationException) and Kafka Streams' DeserializationExceptionHandler. The
+ * message names the topic and the cause in words; {@link #problem()} tells a poison record from an
+ * outage.
  */
 public final class AvroSerdeException extends SerializationException {
   /** What went wrong. */
@@ -24,8 +25,8 @@ public final class AvroSerdeException extends SerializationException {
     /** The registry refused the writer's schema (incompatible, invalid) or does not know it. */
     SCHEMA_REFUSED(false),
     /**
-     * The registry could not be asked: down, failing, or refusing this client (authentication). The same
-     * record may well succeed later, so it must not be dead-lettered for this.
+     * The registry could not be asked: down, failing, or refusing this client (authentication). The
+     * same record may well succeed later, so it must not be dead-lettered for this.
      */
     REGISTRY_ERROR(false);
 
@@ -35,7 +36,10 @@ public final class AvroSerdeException extends SerializationException {
       this.recordAtFault = recordAtFault;
     }
 
-    /** True when the bytes or the record themselves are bad, so retrying cannot help (dead-letter it). */
+    /**
+     * True when the bytes or the record themselves are bad, so retrying cannot help (dead-letter
+     * it).
+     */
     public boolean isRecordAtFault() {
       return recordAtFault;
     }

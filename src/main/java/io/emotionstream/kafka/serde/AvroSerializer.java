@@ -27,8 +27,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private volatile boolean isKey;
 
   /**
-   * @param autoRegister register the schema when the subject lacks it; when false the schema must already
-   *     be registered (as production registries often require), else serialization fails
+   * @param autoRegister register the schema when the subject lacks it; when false the schema must
+   *     already be registered (as production registries often require), else serialization fails
    */
   public AvroSerializer(SchemaRegistry registry, Class<T> type, boolean autoRegister) {
     SpecificData model = SpecificData.getForClass(type);
@@ -82,7 +82,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
 
   /**
    * One per thread and reused, so a record costs one allocation, its result: a 2.4 KB training
-   * example would otherwise also allocate, and for the first records grow, a fresh buffer each time.
+   * example would otherwise also allocate, and for the first records grow, a fresh buffer each
+   * time.
    */
   private static final class EncodingBuffer extends ByteArrayOutputStream {
     private BinaryEncoder encoder;
@@ -93,7 +94,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   }
 
   private static final int MAX_KEPT_BUFFER = 1 << 20;
-  private static final ThreadLocal<EncodingBuffer> BUFFERS = ThreadLocal.withInitial(EncodingBuffer::new);
+  private static final ThreadLocal<EncodingBuffer> BUFFERS =
+      ThreadLocal.withInitial(EncodingBuffer::new);
 
   private int resolveId(String topic) {
     String subject = TopicNameStrategy.subject(topic, isKey);
@@ -101,10 +103,21 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       return autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
     } catch (SchemaRegistryException e) {
       AvroSerdeException.Problem problem =
-          e.isUnavailable() ? AvroSerdeException.Problem.REGISTRY_ERROR : AvroSerdeException.Problem.SCHEMA_REFUSED;
+          e.isUnavailable()
+              ? AvroSerdeException.Problem.REGISTRY_ERROR
+              : AvroSerdeException.Problem.SCHEMA_REFUSED;
       String action = autoRegister ? "registering" : "looking up";
       throw new AvroSerdeException(
-          topic, problem, action + " schema " + schema.getFullName() + " under subject " + subject + " failed: " + e.getMessage(), e);
+          topic,
+          problem,
+          action
+              + " schema "
+              + schema.getFullName()
+              + " under subject "
+              + subject
+              + " failed: "
+              + e.getMessage(),
+          e);
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.emotionstream.kafka.serde;
 
 /**
- * Confluent's default subject naming: a topic's values are registered under "{topic}-value" and its keys
- * under "{topic}-key", so every client agrees where a topic's schemas live.
+ * Confluent's default subject naming: a topic's values are registered under "{topic}-value" and its
+ * keys under "{topic}-key", so every client agrees where a topic's schemas live.
  */
 public final class TopicNameStrategy {
   private TopicNameStrategy() {}

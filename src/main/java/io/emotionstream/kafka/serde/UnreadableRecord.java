@@ -8,12 +8,12 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RecordDeserializationException.DeserializationExceptionOrigin;
 
 /**
- * A record a consumer could not deserialize, taken from the {@link RecordDeserializationException} its
- * poll threw: where it is, why it failed in words, and its raw bytes, so a service can dead-letter it and
- * seek to {@link #nextOffset()} instead of failing on it forever.
+ * A record a consumer could not deserialize, taken from the {@link RecordDeserializationException}
+ * its poll threw: where it is, why it failed in words, and its raw bytes, so a service can
+ * dead-letter it and seek to {@link #nextOffset()} instead of failing on it forever.
  *
- * @param recordAtFault true when the bytes themselves are bad; false when the cause lies elsewhere (the
- *     registry down, say) and skipping would lose a good record
+ * @param recordAtFault true when the bytes themselves are bad; false when the cause lies elsewhere
+ *     (the registry down, say) and skipping would lose a good record
  */
 public record UnreadableRecord(
     TopicPartition topicPartition,

@@ -3,8 +3,9 @@ package io.emotionstream.kafka.serde;
 import java.nio.ByteBuffer;
 
 /**
- * Confluent's wire format: magic byte 0, the writer schema's registry id as a 4-byte big-endian int, then
- * the Avro binary encoding. Any Confluent-compatible client in any language reads and writes it.
+ * Confluent's wire format: magic byte 0, the writer schema's registry id as a 4-byte big-endian
+ * int, then the Avro binary encoding. Any Confluent-compatible client in any language reads and
+ * writes it.
  */
 final class WireFormat {
   static final byte MAGIC_BYTE = 0;

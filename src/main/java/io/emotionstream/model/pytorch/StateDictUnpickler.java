@@ -13,14 +13,16 @@ import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
 
 /**
- * Reads a torch.save archive's data.pkl into what a state_dict or a training checkpoint holds: tensors,
- * and Python's plain values and containers (dicts, lists, tuples, strings, numbers, booleans, None).
+ * Reads a torch.save archive's data.pkl into what a state_dict or a training checkpoint holds:
+ * tensors, and Python's plain values and containers (dicts, lists, tuples, strings, numbers,
+ * booleans, None).
  *
- * <p>A pickle rebuilds objects by naming Python callables, its "globals", which the unpickler looks up
- * and calls: Python's own unpickler imports and calls whichever it is given, which is how a malicious
- * pickle runs code. Here a global resolves only if it is one of the few torch.save uses for tensors;
- * any other is an error naming it. razorvine's Unpickler would otherwise stand an inert dictionary in
- * for any class it does not know, so its lookup is bypassed altogether, its own table included.
+ * <p>A pickle rebuilds objects by naming Python callables, its "globals", which the unpickler looks
+ * up and calls: Python's own unpickler imports and calls whichever it is given, which is how a
+ * malicious pickle runs code. Here a global resolves only if it is one of the few torch.save uses
+ * for tensors; any other is an error naming it. razorvine's Unpickler would otherwise stand an
+ * inert dictionary in for any class it does not know, so its lookup is bypassed altogether, its own
+ * table included.
  */
 final class StateDictUnpickler extends Unpickler {
   private final TorchArchive archive;
@@ -73,49 +75,65 @@ final class StateDictUnpickler extends Unpickler {
         break;
     }
     if (module.equals("torch") && name.endsWith("Storage")) {
-      return TorchDtype.ofStorageClass(name).orElseThrow(() -> new PyTorchFileException(archive.file()
-          + ": data.pkl holds a tensor of type torch." + name + ", which is not read: only float32, float64 and "
-          + "int64 tensors are"));
+      return TorchDtype.ofStorageClass(name)
+          .orElseThrow(
+              () ->
+                  new PyTorchFileException(
+                      archive.file()
+                          + ": data.pkl holds a tensor of type torch."
+                          + name
+                          + ", which is not read: only float32, float64 and "
+                          + "int64 tensors are"));
     }
     throw refused(module, name);
   }
 
   private PyTorchFileException refused(String module, String name) {
-    return new PyTorchFileException(archive.file() + ": data.pkl asks for the Python global " + module + "." + name
-        + ", which is refused: only tensors and plain containers are read, since a pickle's globals can run any "
-        + "code (a whole model saved with torch.save(net) needs its class: save net.state_dict() instead)");
+    return new PyTorchFileException(
+        archive.file()
+            + ": data.pkl asks for the Python global "
+            + module
+            + "."
+            + name
+            + ", which is refused: only tensors and plain containers are read, since a pickle's globals can run any "
+            + "code (a whole model saved with torch.save(net) needs its class: save net.state_dict() instead)");
   }
 
   /**
-   * BUILD gives an object its attributes. torch.save's state_dict carries one, {@code _metadata} (the
-   * version of each module's layout, which only Python's loading of old layouts uses): dropped. No
-   * other object built here takes attributes.
+   * BUILD gives an object its attributes. torch.save's state_dict carries one, {@code _metadata}
+   * (the version of each module's layout, which only Python's loading of old layouts uses):
+   * dropped. No other object built here takes attributes.
    */
   private void build() {
     Object attributes = stack.pop();
     if (!(stack.peek() instanceof OrderedDict)) {
-      throw new PickleException("attributes " + describe(attributes) + " set on " + describe(stack.peek()));
+      throw new PickleException(
+          "attributes " + describe(attributes) + " set on " + describe(stack.peek()));
     }
   }
 
   private static Object orderedDict(Object[] args) {
     if (args.length != 0) {
-      throw new PickleException("collections.OrderedDict called with " + args.length + " arguments");
+      throw new PickleException(
+          "collections.OrderedDict called with " + args.length + " arguments");
     }
     return new OrderedDict();
   }
 
   /**
    * torch._utils._rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad,
-   * backward_hooks[, metadata]). requires_grad matters only to Python's autograd; a state_dict's hooks
-   * are always an empty OrderedDict (a non-empty one would hold functions, refused as globals).
+   * backward_hooks[, metadata]). requires_grad matters only to Python's autograd; a state_dict's
+   * hooks are always an empty OrderedDict (a non-empty one would hold functions, refused as
+   * globals).
    */
   private static Object rebuildTensor(Object[] args) {
     if (args.length < 4) {
-      throw new PickleException("torch._utils._rebuild_tensor_v2 called with " + args.length + " arguments");
+      throw new PickleException(
+          "torch._utils._rebuild_tensor_v2 called with " + args.length + " arguments");
     }
     if (!(args[0] instanceof TorchStorage storage)) {
-      throw new PickleException("torch._utils._rebuild_tensor_v2 given " + describe(args[0]) + " for a storage");
+      throw new PickleException(
+          "torch._utils._rebuild_tensor_v2 given " + describe(args[0]) + " for a storage");
     }
     try {
       return new TorchTensor(storage, integer(args[1]), integers(args[2]), integers(args[3]));
@@ -124,7 +142,10 @@ final class StateDictUnpickler extends Unpickler {
     }
   }
 
-  /** torch._utils._rebuild_parameter(data, requires_grad, backward_hooks): a state_dict saved with keep_vars=True. */
+  /**
+   * torch._utils._rebuild_parameter(data, requires_grad, backward_hooks): a state_dict saved with
+   * keep_vars=True.
+   */
   private static Object rebuildParameter(Object[] args) {
     if (args.length < 1 || !(args[0] instanceof TorchTensor tensor)) {
       throw new PickleException("torch._utils._rebuild_parameter given no tensor");
@@ -134,14 +155,18 @@ final class StateDictUnpickler extends Unpickler {
 
   /**
    * torch.save names each storage by a persistent id, ('storage', storage class, key, location,
-   * number of elements), and puts its bytes in the archive under data/KEY. The location (cpu, cuda:0)
-   * does not change the bytes: every tensor is read onto the CPU.
+   * number of elements), and puts its bytes in the archive under data/KEY. The location (cpu,
+   * cuda:0) does not change the bytes: every tensor is read onto the CPU.
    */
   @Override
   protected Object persistentLoad(Object pid) {
-    if (!(pid instanceof Object[] id) || id.length != 5 || !"storage".equals(id[0])
-        || !(id[1] instanceof TorchDtype dtype) || !(id[2] instanceof String key)) {
-      throw new PickleException("persistent id " + describe(pid) + " is not a storage as torch.save names them");
+    if (!(pid instanceof Object[] id)
+        || id.length != 5
+        || !"storage".equals(id[0])
+        || !(id[1] instanceof TorchDtype dtype)
+        || !(id[2] instanceof String key)) {
+      throw new PickleException(
+          "persistent id " + describe(pid) + " is not a storage as torch.save names them");
     }
     long size = integer(id[4]);
     TorchStorage storage = storages.get(key);

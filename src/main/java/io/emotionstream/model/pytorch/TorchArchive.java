@@ -17,13 +17,17 @@ import java.util.zip.ZipFile;
 
 /**
  * The zip archive torch.save has written since PyTorch 1.6: one folder (named after the file, or
- * "archive" in later versions) holding {@code data.pkl}, the pickled object, {@code data/KEY}, the raw
- * elements of each storage the pickle refers to by KEY, and {@code byteorder}, "little" or "big"
- * (absent from files of older versions, which are little-endian).
+ * "archive" in later versions) holding {@code data.pkl}, the pickled object, {@code data/KEY}, the
+ * raw elements of each storage the pickle refers to by KEY, and {@code byteorder}, "little" or
+ * "big" (absent from files of older versions, which are little-endian).
  */
 final class TorchArchive implements Closeable {
   private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
-  /** A pickle of protocol 2 or later starts with this opcode; torch.save before 1.6 wrote bare pickles. */
+
+  /**
+   * A pickle of protocol 2 or later starts with this opcode; torch.save before 1.6 wrote bare
+   * pickles.
+   */
   private static final int PICKLE_PROTOCOL_OPCODE = 0x80;
 
   private final Path file;
@@ -44,11 +48,14 @@ final class TorchArchive implements Closeable {
     }
     if (!Arrays.equals(head, ZIP_MAGIC)) {
       if (head.length > 0 && (head[0] & 0xff) == PICKLE_PROTOCOL_OPCODE) {
-        throw new PyTorchFileException(file + " is in the legacy format of torch.save before PyTorch 1.6 (a bare "
-            + "pickle, not a zip archive); load it and save it again with PyTorch 1.6 or later: "
-            + "torch.save(torch.load('old.pth'), 'new.pth')");
+        throw new PyTorchFileException(
+            file
+                + " is in the legacy format of torch.save before PyTorch 1.6 (a bare "
+                + "pickle, not a zip archive); load it and save it again with PyTorch 1.6 or later: "
+                + "torch.save(torch.load('old.pth'), 'new.pth')");
       }
-      throw new PyTorchFileException(file + " is not a file torch.save wrote (neither a zip archive nor a pickle)");
+      throw new PyTorchFileException(
+          file + " is not a file torch.save wrote (neither a zip archive nor a pickle)");
     }
     ZipFile zip;
     try {
@@ -72,17 +79,21 @@ final class TorchArchive implements Closeable {
       String name = entry.getName();
       int slash = name.indexOf('/');
       String inFolder = slash < 0 ? "" : name.substring(slash + 1);
-      // A TorchScript module (torch.jit.save) is a zip with a data.pkl too, beside its code and constants.
+      // A TorchScript module (torch.jit.save) is a zip with a data.pkl too, beside its code and
+      // constants.
       if (inFolder.equals("constants.pkl") || inFolder.startsWith("code/")) {
-        throw new PyTorchFileException(file + " is a TorchScript module (torch.jit.save), not a state_dict: save "
-            + "net.state_dict() with torch.save, or import the module with emotion import-torchscript");
+        throw new PyTorchFileException(
+            file
+                + " is a TorchScript module (torch.jit.save), not a state_dict: save "
+                + "net.state_dict() with torch.save, or import the module with emotion import-torchscript");
       }
       if (inFolder.equals("data.pkl")) {
         folder = name.substring(0, slash);
       }
     }
     if (folder == null) {
-      throw new PyTorchFileException(file + " is a zip archive without a data.pkl: not a file torch.save wrote");
+      throw new PyTorchFileException(
+          file + " is a zip archive without a data.pkl: not a file torch.save wrote");
     }
     return folder;
   }
@@ -104,21 +115,46 @@ final class TorchArchive implements Closeable {
     return switch (order) {
       case "little" -> ByteOrder.LITTLE_ENDIAN;
       case "big" -> ByteOrder.BIG_ENDIAN;
-      default -> throw new PyTorchFileException(
-          file + ": its byteorder record says '" + order + "', neither little nor big");
+      default ->
+          throw new PyTorchFileException(
+              file + ": its byteorder record says '" + order + "', neither little nor big");
     };
   }
 
-  /** The storage under {@code key}: its first {@code size} elements, in the archive's byte order. */
+  /**
+   * The storage under {@code key}: its first {@code size} elements, in the archive's byte order.
+   */
   TorchStorage storage(String key, TorchDtype dtype, long size) throws IOException {
     String name = "data/" + key;
-    byte[] bytes = record(name).orElseThrow(() -> new PyTorchFileException(
-        file + " lacks " + folder + "/" + name + ", the storage of a tensor its data.pkl names"));
+    byte[] bytes =
+        record(name)
+            .orElseThrow(
+                () ->
+                    new PyTorchFileException(
+                        file
+                            + " lacks "
+                            + folder
+                            + "/"
+                            + name
+                            + ", the storage of a tensor its data.pkl names"));
     if (size < 0 || size > bytes.length / dtype.elementSize()) {
-      throw new PyTorchFileException(file + ": " + folder + "/" + name + " holds " + bytes.length + " bytes, fewer "
-          + "than the " + size + " " + dtype + " elements its data.pkl gives it");
+      throw new PyTorchFileException(
+          file
+              + ": "
+              + folder
+              + "/"
+              + name
+              + " holds "
+              + bytes.length
+              + " bytes, fewer "
+              + "than the "
+              + size
+              + " "
+              + dtype
+              + " elements its data.pkl gives it");
     }
-    return new TorchStorage(dtype, ByteBuffer.wrap(bytes, 0, (int) size * dtype.elementSize()).order(byteOrder));
+    return new TorchStorage(
+        dtype, ByteBuffer.wrap(bytes, 0, (int) size * dtype.elementSize()).order(byteOrder));
   }
 
   private Optional<byte[]> record(String name) throws IOException {
@@ -129,7 +165,8 @@ final class TorchArchive implements Closeable {
     try (InputStream in = zip.getInputStream(entry)) {
       return Optional.of(in.readAllBytes());
     } catch (ZipException e) {
-      throw new PyTorchFileException(file + ": " + folder + "/" + name + " is unreadable: " + e.getMessage(), e);
+      throw new PyTorchFileException(
+          file + ": " + folder + "/" + name + " is unreadable: " + e.getMessage(), e);
     }
   }
 

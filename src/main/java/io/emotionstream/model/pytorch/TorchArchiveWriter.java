@@ -12,18 +12,20 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes the zip archive torch.save writes: every record stored uncompressed in one folder, and each
- * record's data starting at a multiple of 64 bytes from the start of the file, as PyTorch's own
- * writer (caffe2's PyTorchStreamWriter) places them so that a reader may map storages straight from
- * the file. The padding goes where PyTorch puts it, in an extra field of the record's local header
- * (id "FB", filled with 'Z'), which zip readers skip.
+ * Writes the zip archive torch.save writes: every record stored uncompressed in one folder, and
+ * each record's data starting at a multiple of 64 bytes from the start of the file, as PyTorch's
+ * own writer (caffe2's PyTorchStreamWriter) places them so that a reader may map storages straight
+ * from the file. The padding goes where PyTorch puts it, in an extra field of the record's local
+ * header (id "FB", filled with 'Z'), which zip readers skip.
  */
 final class TorchArchiveWriter implements Closeable {
   private static final int ALIGNMENT = 64;
   private static final int LOCAL_HEADER_BYTES = 30;
   private static final int EXTRA_FIELD_HEADER_BYTES = 4;
-  // A fixed date, so the same tensors give the same bytes. Within the DOS range, so that no timestamp extra
-  // field joins the padding, and not its first second, which the JDK takes for "before 1980" and adds one for.
+  // A fixed date, so the same tensors give the same bytes. Within the DOS range, so that no
+  // timestamp extra
+  // field joins the padding, and not its first second, which the JDK takes for "before 1980" and
+  // adds one for.
   private static final LocalDateTime RECORD_TIME = LocalDateTime.of(1980, 1, 2, 0, 0);
 
   private final Counting counted;
@@ -46,8 +48,11 @@ final class TorchArchiveWriter implements Closeable {
     crc.update(data);
     entry.setCrc(crc.getValue());
     entry.setTimeLocal(RECORD_TIME);
-    long dataStart = counted.count + LOCAL_HEADER_BYTES + fullName.getBytes(StandardCharsets.UTF_8).length
-        + EXTRA_FIELD_HEADER_BYTES;
+    long dataStart =
+        counted.count
+            + LOCAL_HEADER_BYTES
+            + fullName.getBytes(StandardCharsets.UTF_8).length
+            + EXTRA_FIELD_HEADER_BYTES;
     int padding = (int) ((ALIGNMENT - dataStart % ALIGNMENT) % ALIGNMENT);
     byte[] extra = new byte[EXTRA_FIELD_HEADER_BYTES + padding];
     Arrays.fill(extra, (byte) 'Z');

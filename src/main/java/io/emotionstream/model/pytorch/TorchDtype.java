@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The element types of PyTorch storages, each under the storage class that torch.save names for it in
- * the pickle ({@code torch.FloatStorage} for float32, and so on). Only float32, float64 and int64 are
- * read: what a state_dict of a float model holds. The others are known by name so that a file holding
- * them is refused as a tensor of that type, not as a mysterious Python global.
+ * The element types of PyTorch storages, each under the storage class that torch.save names for it
+ * in the pickle ({@code torch.FloatStorage} for float32, and so on). Only float32, float64 and
+ * int64 are read: what a state_dict of a float model holds. The others are known by name so that a
+ * file holding them is refused as a tensor of that type, not as a mysterious Python global.
  */
 public enum TorchDtype {
   FLOAT32("FloatStorage", 4, true),
@@ -58,7 +58,10 @@ public enum TorchDtype {
     return readable;
   }
 
-  /** The element at {@code index} (counted in elements) of {@code bytes}, in the buffer's byte order. */
+  /**
+   * The element at {@code index} (counted in elements) of {@code bytes}, in the buffer's byte
+   * order.
+   */
   double element(ByteBuffer bytes, int index) {
     int at = index * elementSize;
     return switch (this) {

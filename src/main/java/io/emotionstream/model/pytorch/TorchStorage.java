@@ -12,7 +12,9 @@ public final class TorchStorage {
   private final TorchDtype dtype;
   private final ByteBuffer bytes;
 
-  /** @param bytes the elements, its byte order set to the file's; not copied, so do not change it */
+  /**
+   * @param bytes the elements, its byte order set to the file's; not copied, so do not change it
+   */
   public TorchStorage(TorchDtype dtype, ByteBuffer bytes) {
     if (bytes.remaining() % dtype.elementSize() != 0) {
       throw new IllegalArgumentException(
@@ -25,14 +27,16 @@ public final class TorchStorage {
 
   /** A little-endian storage of {@code values}. */
   public static TorchStorage of(float[] values) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(values);
     return new TorchStorage(TorchDtype.FLOAT32, bytes);
   }
 
   /** A little-endian storage of {@code values}. */
   public static TorchStorage of(long[] values) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asLongBuffer().put(values);
     return new TorchStorage(TorchDtype.INT64, bytes);
   }
@@ -50,7 +54,10 @@ public final class TorchStorage {
     return dtype.element(bytes, Math.toIntExact(index));
   }
 
-  /** Its bytes in {@code order}: each element's bytes reversed when the storage's order is the other. */
+  /**
+   * Its bytes in {@code order}: each element's bytes reversed when the storage's order is the
+   * other.
+   */
   public byte[] bytes(ByteOrder order) {
     byte[] copy = new byte[bytes.capacity()];
     bytes.get(0, copy);

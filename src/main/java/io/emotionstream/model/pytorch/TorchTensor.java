@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A tensor as torch.save records it: a view of a storage, from element {@code offset} on, with a size
- * and a stride per dimension (counted in elements). A 0-dimensional tensor (a scalar such as
+ * A tensor as torch.save records it: a view of a storage, from element {@code offset} on, with a
+ * size and a stride per dimension (counted in elements). A 0-dimensional tensor (a scalar such as
  * BatchNorm's batch counter) has empty size and stride and one element.
  */
 public record TorchTensor(TorchStorage storage, long offset, long[] shape, long[] stride) {
@@ -13,17 +13,30 @@ public record TorchTensor(TorchStorage storage, long offset, long[] shape, long[
     Objects.requireNonNull(storage, "storage");
     if (shape.length != stride.length) {
       throw new IllegalArgumentException(
-          "size " + Arrays.toString(shape) + " and stride " + Arrays.toString(stride) + " differ in rank");
+          "size "
+              + Arrays.toString(shape)
+              + " and stride "
+              + Arrays.toString(stride)
+              + " differ in rank");
     }
-    if (offset < 0 || Arrays.stream(shape).anyMatch(d -> d < 0) || Arrays.stream(stride).anyMatch(s -> s < 0)) {
-      throw new IllegalArgumentException("negative offset, size or stride: offset " + offset + ", size "
-          + Arrays.toString(shape) + ", stride " + Arrays.toString(stride));
+    if (offset < 0
+        || Arrays.stream(shape).anyMatch(d -> d < 0)
+        || Arrays.stream(stride).anyMatch(s -> s < 0)) {
+      throw new IllegalArgumentException(
+          "negative offset, size or stride: offset "
+              + offset
+              + ", size "
+              + Arrays.toString(shape)
+              + ", stride "
+              + Arrays.toString(stride));
     }
     shape = shape.clone();
     stride = stride.clone();
   }
 
-  /** A float32 tensor of its own storage, laid out row after row as PyTorch lays out a new tensor. */
+  /**
+   * A float32 tensor of its own storage, laid out row after row as PyTorch lays out a new tensor.
+   */
   public static TorchTensor of(float[] values, long... shape) {
     return contiguous(TorchStorage.of(values), shape);
   }
@@ -74,8 +87,13 @@ public record TorchTensor(TorchStorage storage, long offset, long[] shape, long[
    */
   public float[] toFloats() throws PyTorchFileException {
     if (!dtype().readable()) {
-      throw new PyTorchFileException("its dtype " + dtype() + " (torch." + dtype().storageClass() + ") is not read: "
-          + "only float32, float64 and int64 are; convert the model with .float() before saving");
+      throw new PyTorchFileException(
+          "its dtype "
+              + dtype()
+              + " (torch."
+              + dtype().storageClass()
+              + ") is not read: "
+              + "only float32, float64 and int64 are; convert the model with .float() before saving");
     }
     long count;
     long last = offset;
@@ -85,14 +103,27 @@ public record TorchTensor(TorchStorage storage, long offset, long[] shape, long[
         last = Math.addExact(last, Math.multiplyExact(Math.max(shape[d] - 1, 0), stride[d]));
       }
     } catch (ArithmeticException e) {
-      throw new PyTorchFileException("its size " + Arrays.toString(shape) + " or stride " + Arrays.toString(stride)
-          + " is out of range");
+      throw new PyTorchFileException(
+          "its size "
+              + Arrays.toString(shape)
+              + " or stride "
+              + Arrays.toString(stride)
+              + " is out of range");
     }
-    // More elements than the storage holds can only come from strides of 0 (an expanded view), which a
+    // More elements than the storage holds can only come from strides of 0 (an expanded view),
+    // which a
     // saved state_dict never has; refusing them bounds what a file can make this reader allocate.
     if (count > 0 && (last >= storage.size() || count > storage.size())) {
-      throw new PyTorchFileException("its size " + Arrays.toString(shape) + ", stride " + Arrays.toString(stride)
-          + " and offset " + offset + " reach past its storage of " + storage.size() + " elements");
+      throw new PyTorchFileException(
+          "its size "
+              + Arrays.toString(shape)
+              + ", stride "
+              + Arrays.toString(stride)
+              + " and offset "
+              + offset
+              + " reach past its storage of "
+              + storage.size()
+              + " elements");
     }
     float[] values = new float[(int) count];
     long[] index = new long[shape.length];

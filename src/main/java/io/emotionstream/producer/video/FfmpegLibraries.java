@@ -7,8 +7,8 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /**
- * Loads FFmpeg's natives once (JavaCPP unpacks them from the Maven artifact; nothing is downloaded) and
- * turns FFmpeg's error codes into words.
+ * Loads FFmpeg's natives once (JavaCPP unpacks them from the Maven artifact; nothing is downloaded)
+ * and turns FFmpeg's error codes into words.
  *
  * <p>Files and network streams need only libavformat. Cameras and FFmpeg's generated sources need
  * libavdevice, whose build links the PulseAudio client library: on a machine without it, those
@@ -28,19 +28,25 @@ final class FfmpegLibraries {
       } catch (Exception e) {
         devicesMissing = e; // thrown by the device library, the last it loads
       } catch (UnsatisfiedLinkError e) {
-        throw new VideoSourceException("cannot load FFmpeg's native libraries: " + e.getMessage(), e);
+        throw new VideoSourceException(
+            "cannot load FFmpeg's native libraries: " + e.getMessage(), e);
       }
-      // FFmpeg would print its banner, a warning per damaged packet (which the decoder conceals) and its
+      // FFmpeg would print its banner, a warning per damaged packet (which the decoder conceals)
+      // and its
       // own line for every failure we report in words anyway.
       avutil.av_log_set_level(avutil.AV_LOG_FATAL);
       loaded = true;
     }
     if (devices && devicesMissing != null) {
-      Throwable cause = devicesMissing.getCause() == null ? devicesMissing : devicesMissing.getCause();
+      Throwable cause =
+          devicesMissing.getCause() == null ? devicesMissing : devicesMissing.getCause();
       String why = String.valueOf(cause.getMessage());
-      throw new VideoSourceException("cameras and FFmpeg device inputs need FFmpeg's device library, which did not load"
-          + (why.contains("libpulse") ? " for want of libpulse.so.0: install it (Debian/Ubuntu: apt-get install libpulse0)"
-              : ": " + why), devicesMissing);
+      throw new VideoSourceException(
+          "cameras and FFmpeg device inputs need FFmpeg's device library, which did not load"
+              + (why.contains("libpulse")
+                  ? " for want of libpulse.so.0: install it (Debian/Ubuntu: apt-get install libpulse0)"
+                  : ": " + why),
+          devicesMissing);
     }
   }
 
@@ -60,11 +66,16 @@ final class FfmpegLibraries {
     }
   }
 
-  /** The words for the error code inside a JavaCV exception message, or its message if it holds none. */
+  /**
+   * The words for the error code inside a JavaCV exception message, or its message if it holds
+   * none.
+   */
   static String describe(Exception e) {
     String message = String.valueOf(e.getMessage());
     Matcher code = ERROR_CODE.matcher(message);
-    return code.find() ? describe(Integer.parseInt(code.group(1))) : message.replace(
-        " (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
+    return code.find()
+        ? describe(Integer.parseInt(code.group(1)))
+        : message.replace(
+            " (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
   }
 }

@@ -8,11 +8,10 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Decodes a source's video frames with FFmpeg (JavaCV's grabber), as BGR pictures, or straight to gray when
- * nobody needs the colour (FFmpeg then only scales the luma plane, and no conversion follows). One thread
- * reads it.
- * Opening fails with what is wrong in words ("no such file", "connection refused", "not a video"); a
- * read that fails after that is the stream dropping.
+ * Decodes a source's video frames with FFmpeg (JavaCV's grabber), as BGR pictures, or straight to
+ * gray when nobody needs the colour (FFmpeg then only scales the luma plane, and no conversion
+ * follows). One thread reads it. Opening fails with what is wrong in words ("no such file",
+ * "connection refused", "not a video"); a read that fails after that is the stream dropping.
  */
 final class FfmpegVideoSource implements AutoCloseable {
   private final VideoSourceSpec spec;
@@ -25,7 +24,8 @@ final class FfmpegVideoSource implements AutoCloseable {
   }
 
   static FfmpegVideoSource open(VideoSourceSpec spec, boolean colour) throws VideoSourceException {
-    FfmpegLibraries.load(spec.kind() == VideoSourceSpec.Kind.CAMERA || spec.kind() == VideoSourceSpec.Kind.DEVICE);
+    FfmpegLibraries.load(
+        spec.kind() == VideoSourceSpec.Kind.CAMERA || spec.kind() == VideoSourceSpec.Kind.DEVICE);
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(spec.address());
     if (spec.format() != null) {
       grabber.setFormat(spec.format());
@@ -35,14 +35,16 @@ final class FfmpegVideoSource implements AutoCloseable {
     }
     grabber.setPixelFormat(colour ? avutil.AV_PIX_FMT_BGR24 : avutil.AV_PIX_FMT_GRAY8);
     try {
-      // JavaCV's start() holds one process-wide lock for the whole open, so a stream slow to answer (up to
-      // its 10 s timeout) would stall every other source and recorder in the process. FFmpeg opens codecs
+      // JavaCV's start() holds one process-wide lock for the whole open, so a stream slow to answer
+      // (up to
+      // its 10 s timeout) would stall every other source and recorder in the process. FFmpeg opens
+      // codecs
       // thread-safely since 4.0, so the lock protects nothing here.
       grabber.startUnsafe();
     } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
       release(grabber);
-      throw new VideoSourceException("cannot open " + spec.describe() + ": " + FfmpegLibraries.describe(e)
-          + hint(spec), e);
+      throw new VideoSourceException(
+          "cannot open " + spec.describe() + ": " + FfmpegLibraries.describe(e) + hint(spec), e);
     }
     if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
       release(grabber);
@@ -78,15 +80,16 @@ final class FfmpegVideoSource implements AutoCloseable {
   }
 
   /**
-   * The next frame, its pixels copied out of the grabber's buffer (which the next read overwrites), or
-   * null at the end of the source.
+   * The next frame, its pixels copied out of the grabber's buffer (which the next read overwrites),
+   * or null at the end of the source.
    */
   DecodedScene read(long index) throws VideoSourceException {
     Frame frame;
     try {
       frame = grabber.grabImage();
     } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
-      throw new VideoSourceException("reading " + spec.describe() + " failed: " + FfmpegLibraries.describe(e), e);
+      throw new VideoSourceException(
+          "reading " + spec.describe() + " failed: " + FfmpegLibraries.describe(e), e);
     }
     if (frame == null || frame.image == null) {
       return null;

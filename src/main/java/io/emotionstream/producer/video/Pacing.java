@@ -17,7 +17,8 @@ public record Pacing(Mode mode, double framesPerSecond) {
 
   public Pacing {
     if (mode == Mode.RATE && !(framesPerSecond > 0)) {
-      throw new IllegalArgumentException("--rate must be more than 0 frames per second, got " + framesPerSecond);
+      throw new IllegalArgumentException(
+          "--rate must be more than 0 frames per second, got " + framesPerSecond);
     }
   }
 

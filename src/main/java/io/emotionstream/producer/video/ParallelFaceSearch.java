@@ -19,18 +19,21 @@ import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Searches frames for faces on several threads at once, one frame and one detector per thread, and hands
- * each frame's faces on in frame order (the classifier's events and the annotated views rely on a
- * source's frames coming in order).
+ * Searches frames for faces on several threads at once, one frame and one detector per thread, and
+ * hands each frame's faces on in frame order (the classifier's events and the annotated views rely
+ * on a source's frames coming in order).
  *
- * <p>Why frames in parallel rather than OpenCV's own threads inside one frame: measured on 640x480 frames,
- * two frames on one OpenCV thread each take 34 ms of CPU a frame and give a frame every 17 ms, while one
- * frame on two OpenCV threads takes 39 ms of CPU and gives one every 20 ms; the cascade's scales are too
- * uneven to share out well. So with more than one thread here, OpenCV's own pool is set to one thread
- * (a process-wide setting).
+ * <p>Why frames in parallel rather than OpenCV's own threads inside one frame: measured on 640x480
+ * frames, two frames on one OpenCV thread each take 34 ms of CPU a frame and give a frame every 17
+ * ms, while one frame on two OpenCV threads takes 39 ms of CPU and gives one every 20 ms; the
+ * cascade's scales are too uneven to share out well. So with more than one thread here, OpenCV's
+ * own pool is set to one thread (a process-wide setting).
  */
 final class ParallelFaceSearch implements AutoCloseable {
-  /** A frame searched: its faces, left to right, and its gray picture when it has any (to cut them from). */
+  /**
+   * A frame searched: its faces, left to right, and its gray picture when it has any (to cut them
+   * from).
+   */
   record Found(DecodedScene scene, List<Region> faces, GrayImage gray) {}
 
   private final BlockingQueue<HaarFaceDetector> idle;
@@ -56,28 +59,35 @@ final class ParallelFaceSearch implements AutoCloseable {
       opencv_core.setNumThreads(1);
     }
     AtomicInteger names = new AtomicInteger();
-    this.threads = Executors.newFixedThreadPool(threadCount, runnable -> {
-      Thread thread = new Thread(runnable, "face-search-" + names.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.threads =
+        Executors.newFixedThreadPool(
+            threadCount,
+            runnable -> {
+              Thread thread = new Thread(runnable, "face-search-" + names.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     this.free = new Semaphore(threadCount);
   }
 
   /**
-   * Searches {@code scene} as soon as a thread is free (waiting until one is), then calls {@code then}
-   * with its faces once every earlier frame's call has returned. The scene is closed afterwards, whatever
-   * happens. After a failure, later frames are closed without a call.
+   * Searches {@code scene} as soon as a thread is free (waiting until one is), then calls {@code
+   * then} with its faces once every earlier frame's call has returned. The scene is closed
+   * afterwards, whatever happens. After a failure, later frames are closed without a call.
    */
   void submit(DecodedScene scene, Consumer<Found> then) throws InterruptedException {
     free.acquire();
     CompletableFuture<Found> searched = CompletableFuture.supplyAsync(() -> search(scene), threads);
-    CompletableFuture<Void> handedOn = lastHandedOn.thenCompose(ignored -> searched).thenAccept(then);
-    // The frame's pixels go only once its search is over too: an earlier failure ends handedOn at once.
-    CompletableFuture.allOf(searched, handedOn).whenComplete((ignored, error) -> {
-      scene.close();
-      free.release();
-    });
+    CompletableFuture<Void> handedOn =
+        lastHandedOn.thenCompose(ignored -> searched).thenAccept(then);
+    // The frame's pixels go only once its search is over too: an earlier failure ends handedOn at
+    // once.
+    CompletableFuture.allOf(searched, handedOn)
+        .whenComplete(
+            (ignored, error) -> {
+              scene.close();
+              free.release();
+            });
     lastHandedOn = handedOn;
   }
 

@@ -1,10 +1,12 @@
 package io.emotionstream.producer.video;
 
 /**
- * Whether whole frames go to the scenes topic as JPEG, for viewers that draw the classified faces on
- * them (a camera can be opened by one process only, so the producer is the one that can share them).
+ * Whether whole frames go to the scenes topic as JPEG, for viewers that draw the classified faces
+ * on them (a camera can be opened by one process only, so the producer is the one that can share
+ * them).
  *
- * @param maxRate at most this many frames a second; 0 publishes every frame that was searched for faces
+ * @param maxRate at most this many frames a second; 0 publishes every frame that was searched for
+ *     faces
  * @param jpegQuality 1 to 100
  */
 public record ScenePublishing(boolean enabled, double maxRate, int jpegQuality) {

@@ -3,10 +3,10 @@ package io.emotionstream.producer.video;
 import java.util.ArrayDeque;
 
 /**
- * The decoded frames waiting for detection, at most {@code capacity} of them. From a source that cannot
- * wait (live, or paced in real time) a frame that finds the queue full pushes out the oldest, which is
- * counted as dropped: what is shown stays current. From a file read as fast as possible the reader waits
- * instead, and nothing is lost.
+ * The decoded frames waiting for detection, at most {@code capacity} of them. From a source that
+ * cannot wait (live, or paced in real time) a frame that finds the queue full pushes out the
+ * oldest, which is counted as dropped: what is shown stays current. From a file read as fast as
+ * possible the reader waits instead, and nothing is lost.
  */
 final class SceneQueue {
   private final ArrayDeque<DecodedScene> scenes = new ArrayDeque<>();
@@ -17,7 +17,8 @@ final class SceneQueue {
 
   SceneQueue(int capacity, boolean dropOldest) {
     if (capacity < 1) {
-      throw new IllegalArgumentException("the scene queue needs room for at least one frame, got " + capacity);
+      throw new IllegalArgumentException(
+          "the scene queue needs room for at least one frame, got " + capacity);
     }
     this.capacity = capacity;
     this.dropOldest = dropOldest;

@@ -36,15 +36,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A video source into Kafka, the seed's real-time mode the Kafka way: every kept frame is searched for
- * faces, and each face becomes one {@code FaceFrame} (its crop, grayscale, area-resized to 48x48, with
- * its box and scene position); optionally the whole frame goes to the scenes topic as JPEG.
+ * A video source into Kafka, the seed's real-time mode the Kafka way: every kept frame is searched
+ * for faces, and each face becomes one {@code FaceFrame} (its crop, grayscale, area-resized to
+ * 48x48, with its box and scene position); optionally the whole frame goes to the scenes topic as
+ * JPEG.
  *
- * <p>A reader thread decodes (and paces a file); the calling thread hands the frames to a
- * {@link ParallelFaceSearch}, which searches several at once and sends each frame's faces in frame order.
- * Between reader and search a small queue drops the oldest frame when the search falls behind a real-time
- * source, so faces sent are always recent. {@link #stop} (Ctrl-C) ends the run cleanly: the reader stops,
- * frames already queued are sent, the producer flushed and the source closed.
+ * <p>A reader thread decodes (and paces a file); the calling thread hands the frames to a {@link
+ * ParallelFaceSearch}, which searches several at once and sends each frame's faces in frame order.
+ * Between reader and search a small queue drops the oldest frame when the search falls behind a
+ * real-time source, so faces sent are always recent. {@link #stop} (Ctrl-C) ends the run cleanly:
+ * the reader stops, frames already queued are sent, the producer flushed and the source closed.
  */
 public final class VideoProducer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VideoProducer.class);
@@ -61,18 +62,21 @@ public final class VideoProducer implements AutoCloseable {
   public VideoProducer(ConnectionSettings settings, TopicSerdes serdes) {
     this.framesTopic = settings.topics().frames();
     this.scenesTopic = settings.topics().scenes();
-    Map<String, Object> config = ProducerTuning.live(settings)
-        .orDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_RECORD_BYTES) // a large frame's JPEG
-        .values();
-    this.producer = new KafkaProducer<>(config, serdes.keys().serializer(),
-        new ByteArraySerializer());
+    Map<String, Object> config =
+        ProducerTuning.live(settings)
+            .orDefault(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                TopicSpec.MAX_RECORD_BYTES) // a large frame's JPEG
+            .values();
+    this.producer =
+        new KafkaProducer<>(config, serdes.keys().serializer(), new ByteArraySerializer());
     this.faceSerializer = serdes.frames().serializer();
     this.sceneSerializer = serdes.scenes().serializer();
   }
 
   /**
-   * Ends a running {@link #stream} soon and cleanly, and any later one at once; safe from any thread (a
-   * shutdown hook).
+   * Ends a running {@link #stream} soon and cleanly, and any later one at once; safe from any
+   * thread (a shutdown hook).
    */
   public void stop() {
     stopped.countDown();
@@ -86,8 +90,13 @@ public final class VideoProducer implements AutoCloseable {
    */
   public VideoSummary stream(VideoSettings settings, String sourceId, LongConsumer progress)
       throws VideoSourceException {
-    FfmpegVideoSource source = FfmpegVideoSource.open(settings.source(), settings.scenes().enabled());
-    LOG.info("{}: {}x{}{}", settings.source().describe(), source.width(), source.height(),
+    FfmpegVideoSource source =
+        FfmpegVideoSource.open(settings.source(), settings.scenes().enabled());
+    LOG.info(
+        "{}: {}x{}{}",
+        settings.source().describe(),
+        source.width(),
+        source.height(),
         source.frameRate() > 0 ? String.format(" at %.2f frames/s", source.frameRate()) : "");
     try (ParallelFaceSearch search = new ParallelFaceSearch(settings.detection())) {
       Run run = new Run(settings, sourceId, source, search);
@@ -126,15 +135,21 @@ public final class VideoProducer implements AutoCloseable {
     private long searched;
     private long lastSceneMs = Long.MIN_VALUE;
 
-    Run(VideoSettings settings, String sourceId, FfmpegVideoSource source, ParallelFaceSearch search) {
+    Run(
+        VideoSettings settings,
+        String sourceId,
+        FfmpegVideoSource source,
+        ParallelFaceSearch search) {
       this.settings = settings;
       this.sourceId = sourceId;
       this.source = source;
       this.search = search;
-      this.queue = new SceneQueue(settings.queueCapacity(), settings.pacing().realTime(settings.source()));
+      this.queue =
+          new SceneQueue(settings.queueCapacity(), settings.pacing().realTime(settings.source()));
       this.faces = new KafkaSink<>(producer, framesTopic);
       this.scenes = new KafkaSink<>(producer, scenesTopic);
-      this.deadline = settings.duration().isZero() ? Long.MAX_VALUE : started + settings.duration().toNanos();
+      this.deadline =
+          settings.duration().isZero() ? Long.MAX_VALUE : started + settings.duration().toNanos();
     }
 
     VideoSummary execute(LongConsumer progress) {
@@ -147,10 +162,12 @@ public final class VideoProducer implements AutoCloseable {
             scene.close();
             break; // finish() says why
           }
-          search.submit(scene, found -> {
-            send(found);
-            progress.accept(++searched);
-          });
+          search.submit(
+              scene,
+              found -> {
+                send(found);
+                progress.accept(++searched);
+              });
         }
         search.finish(); // rethrows what failed
         reader.join();
@@ -167,13 +184,29 @@ public final class VideoProducer implements AutoCloseable {
       }
       ProduceSummary faceSummary = faces.finish(); // flushes the producer: every send is answered
       ProduceSummary sceneSummary = scenes.finish();
-      String failure = faceSummary.firstFailure() != null ? faceSummary.firstFailure() : sceneSummary.firstFailure();
-      return new VideoSummary(read, skipped, queue.dropped(), withoutFace, faceSummary.sent(), faceSummary.failed(),
-          sceneSummary.sent(), reconnections, Duration.ofNanos(downNanos), Duration.ofNanos(System.nanoTime() - started),
-          ending, lost, failure);
+      String failure =
+          faceSummary.firstFailure() != null
+              ? faceSummary.firstFailure()
+              : sceneSummary.firstFailure();
+      return new VideoSummary(
+          read,
+          skipped,
+          queue.dropped(),
+          withoutFace,
+          faceSummary.sent(),
+          faceSummary.failed(),
+          sceneSummary.sent(),
+          reconnections,
+          Duration.ofNanos(downNanos),
+          Duration.ofNanos(System.nanoTime() - started),
+          ending,
+          lost,
+          failure);
     }
 
-    /** The reader thread: decodes, keeps every n-th frame, paces a file, reconnects a live source. */
+    /**
+     * The reader thread: decodes, keeps every n-th frame, paces a file, reconnects a live source.
+     */
     private void readAll() {
       ScenePacer pacer = new ScenePacer(settings.pacing(), source.frameRate());
       long index = 0;
@@ -229,7 +262,8 @@ public final class VideoProducer implements AutoCloseable {
             scene.close();
             continue;
           }
-          // A paced file's frame is "captured" when it is due, as a camera would deliver it, not when decoded.
+          // A paced file's frame is "captured" when it is due, as a camera would deliver it, not
+          // when decoded.
           queue.put(settings.source().live() ? scene : scene.capturedNow());
         }
       } catch (InterruptedException e) {
@@ -248,7 +282,10 @@ public final class VideoProducer implements AutoCloseable {
       }
     }
 
-    /** Opens the source again, waiting longer after each failure; false if stopped or out of time first. */
+    /**
+     * Opens the source again, waiting longer after each failure; false if stopped or out of time
+     * first.
+     */
     private boolean reopen(String why) {
       source.close();
       long downSince = System.nanoTime();
@@ -260,7 +297,9 @@ public final class VideoProducer implements AutoCloseable {
           try {
             source = FfmpegVideoSource.open(settings.source(), settings.scenes().enabled());
             reconnections++;
-            LOG.info("{} is back after {} s", settings.source().describe(),
+            LOG.info(
+                "{} is back after {} s",
+                settings.source().describe(),
                 String.format("%.1f", (System.nanoTime() - downSince) / 1e9));
             return true;
           } catch (VideoSourceException e) {
@@ -268,7 +307,10 @@ public final class VideoProducer implements AutoCloseable {
             wait = Collections.min(List.of(wait.multipliedBy(2), LONGEST_RETRY));
           }
         }
-        ending = stopped.getCount() == 0 ? "stopped while the source was away" : "its duration ended while the source was away";
+        ending =
+            stopped.getCount() == 0
+                ? "stopped while the source was away"
+                : "its duration ended while the source was away";
         return false;
       } finally {
         downNanos += System.nanoTime() - downSince;
@@ -296,37 +338,43 @@ public final class VideoProducer implements AutoCloseable {
       Instant capture = Instant.ofEpochMilli(scene.captureTimeMs());
       for (int i = 0; i < found.size(); i++) {
         Region box = found.get(i);
-        FaceFrame frame = FaceFrame.newBuilder()
-            .setFrameId(UUID.randomUUID().toString())
-            .setSourceId(sourceId)
-            .setWidth(FaceSet.SIDE)
-            .setHeight(FaceSet.SIDE)
-            .setPixels(ByteBuffer.wrap(FaceResizer.toFace(gray.crop(box))))
-            .setCaptureTimeMs(capture)
-            .setScene(SceneFace.newBuilder()
-                .setSceneIndex(scene.index())
-                .setSceneTimeMs(scene.sourceTimeMs())
-                .setSceneWidth(scene.width())
-                .setSceneHeight(scene.height())
-                .setFaceIndex(i)
-                .setFaceCount(found.size())
-                .setBox(new FaceBox(box.x(), box.y(), box.width(), box.height()))
-                .build())
-            .build();
+        FaceFrame frame =
+            FaceFrame.newBuilder()
+                .setFrameId(UUID.randomUUID().toString())
+                .setSourceId(sourceId)
+                .setWidth(FaceSet.SIDE)
+                .setHeight(FaceSet.SIDE)
+                .setPixels(ByteBuffer.wrap(FaceResizer.toFace(gray.crop(box))))
+                .setCaptureTimeMs(capture)
+                .setScene(
+                    SceneFace.newBuilder()
+                        .setSceneIndex(scene.index())
+                        .setSceneTimeMs(scene.sourceTimeMs())
+                        .setSceneWidth(scene.width())
+                        .setSceneHeight(scene.height())
+                        .setFaceIndex(i)
+                        .setFaceCount(found.size())
+                        .setBox(new FaceBox(box.x(), box.y(), box.width(), box.height()))
+                        .build())
+                .build();
         faces.send(sourceId, faceSerializer.serialize(framesTopic, frame));
       }
       if (sceneDue(scene)) {
         byte[] jpeg = jpeg(scene.picture(), settings.scenes().jpegQuality());
-        SceneFrame whole = SceneFrame.newBuilder()
-            .setSourceId(sourceId)
-            .setSceneIndex(scene.index())
-            .setSceneTimeMs(scene.sourceTimeMs())
-            .setCaptureTimeMs(capture)
-            .setWidth(scene.width())
-            .setHeight(scene.height())
-            .setFaces(found.stream().map(box -> new FaceBox(box.x(), box.y(), box.width(), box.height())).toList())
-            .setJpeg(ByteBuffer.wrap(jpeg))
-            .build();
+        SceneFrame whole =
+            SceneFrame.newBuilder()
+                .setSourceId(sourceId)
+                .setSceneIndex(scene.index())
+                .setSceneTimeMs(scene.sourceTimeMs())
+                .setCaptureTimeMs(capture)
+                .setWidth(scene.width())
+                .setHeight(scene.height())
+                .setFaces(
+                    found.stream()
+                        .map(box -> new FaceBox(box.x(), box.y(), box.width(), box.height()))
+                        .toList())
+                .setJpeg(ByteBuffer.wrap(jpeg))
+                .build();
         scenes.send(sourceId, sceneSerializer.serialize(scenesTopic, whole));
       }
     }
@@ -336,7 +384,8 @@ public final class VideoProducer implements AutoCloseable {
       if (!publishing.enabled()) {
         return false;
       }
-      if (publishing.maxRate() > 0 && scene.captureTimeMs() - lastSceneMs < 1000 / publishing.maxRate()) {
+      if (publishing.maxRate() > 0
+          && scene.captureTimeMs() - lastSceneMs < 1000 / publishing.maxRate()) {
         return false;
       }
       lastSceneMs = scene.captureTimeMs();
@@ -348,7 +397,8 @@ public final class VideoProducer implements AutoCloseable {
     try (BytePointer encoded = new BytePointer();
         IntPointer parameters = new IntPointer(opencv_imgcodecs.IMWRITE_JPEG_QUALITY, quality)) {
       if (!opencv_imgcodecs.imencode(".jpg", bgr, encoded, parameters)) {
-        throw new IllegalStateException("OpenCV could not encode a " + bgr.cols() + "x" + bgr.rows() + " frame as JPEG");
+        throw new IllegalStateException(
+            "OpenCV could not encode a " + bgr.cols() + "x" + bgr.rows() + " frame as JPEG");
       }
       byte[] bytes = new byte[(int) encoded.limit()];
       encoded.get(bytes);

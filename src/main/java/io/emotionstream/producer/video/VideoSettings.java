@@ -12,8 +12,17 @@ import java.time.Duration;
  * @param loop play a file again from its start when it ends (a recorded video as an endless camera)
  * @param queueCapacity decoded frames that may wait for detection
  */
-public record VideoSettings(VideoSourceSpec source, DetectionSettings detection, Pacing pacing, int every,
-    long limit, Duration duration, boolean reconnect, boolean loop, int queueCapacity, ScenePublishing scenes) {
+public record VideoSettings(
+    VideoSourceSpec source,
+    DetectionSettings detection,
+    Pacing pacing,
+    int every,
+    long limit,
+    Duration duration,
+    boolean reconnect,
+    boolean loop,
+    int queueCapacity,
+    ScenePublishing scenes) {
   public static final int DEFAULT_QUEUE = 4;
 
   public VideoSettings {
@@ -33,31 +42,46 @@ public record VideoSettings(VideoSourceSpec source, DetectionSettings detection,
 
   /** Every frame of the source, at its own pace, faces found with the seed's parameters. */
   public static VideoSettings of(VideoSourceSpec source) {
-    return new VideoSettings(source, DetectionSettings.seed(), Pacing.ownRate(), 1, 0, Duration.ZERO, false, false,
-        DEFAULT_QUEUE, ScenePublishing.off());
+    return new VideoSettings(
+        source,
+        DetectionSettings.seed(),
+        Pacing.ownRate(),
+        1,
+        0,
+        Duration.ZERO,
+        false,
+        false,
+        DEFAULT_QUEUE,
+        ScenePublishing.off());
   }
 
   public VideoSettings withPacing(Pacing pacing) {
-    return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
+    return new VideoSettings(
+        source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
 
   public VideoSettings withScenes(ScenePublishing scenes) {
-    return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
+    return new VideoSettings(
+        source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
 
   public VideoSettings withReconnect(boolean reconnect) {
-    return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
+    return new VideoSettings(
+        source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
 
   public VideoSettings withDetection(DetectionSettings detection) {
-    return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
+    return new VideoSettings(
+        source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
 
   public VideoSettings withLoop(boolean loop) {
-    return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
+    return new VideoSettings(
+        source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
 
   public VideoSettings withLimit(long limit) {
-    return new VideoSettings(source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
+    return new VideoSettings(
+        source, detection, pacing, every, limit, duration, reconnect, loop, queueCapacity, scenes);
   }
 }

@@ -18,9 +18,20 @@ import java.util.Locale;
  * @param ending why the run ended, such as "the source ended" or "stopped"
  * @param lost whether it ended because the source failed, not by its end or our choice
  */
-public record VideoSummary(long scenesRead, long scenesSkipped, long scenesDropped, long scenesWithoutFace,
-    long facesSent, long facesFailed, long scenesPublished, int reconnections, Duration downtime, Duration elapsed,
-    String ending, boolean lost, String firstFailure) {
+public record VideoSummary(
+    long scenesRead,
+    long scenesSkipped,
+    long scenesDropped,
+    long scenesWithoutFace,
+    long facesSent,
+    long facesFailed,
+    long scenesPublished,
+    int reconnections,
+    Duration downtime,
+    Duration elapsed,
+    String ending,
+    boolean lost,
+    String firstFailure) {
 
   public long scenesSearched() {
     return scenesRead - scenesSkipped - scenesDropped;
@@ -45,19 +56,36 @@ public record VideoSummary(long scenesRead, long scenesSkipped, long scenesDropp
   }
 
   public String describe() {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-        "%,d scene frames read, %,d dropped (behind), %,d skipped (--every), %,d with no face; %,d faces sent"
-            + "%s; %.1f s, %,.1f scene frames/s, %,.1f faces/s",
-        scenesRead, scenesDropped, scenesSkipped, scenesWithoutFace, facesSent,
-        scenesPublished > 0 ? String.format(Locale.ROOT, ", %,d scenes published", scenesPublished) : "",
-        elapsed.toNanos() / 1e9, scenesPerSecond(), facesPerSecond()));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%,d scene frames read, %,d dropped (behind), %,d skipped (--every), %,d with no face; %,d faces sent"
+                    + "%s; %.1f s, %,.1f scene frames/s, %,.1f faces/s",
+                scenesRead,
+                scenesDropped,
+                scenesSkipped,
+                scenesWithoutFace,
+                facesSent,
+                scenesPublished > 0
+                    ? String.format(Locale.ROOT, ", %,d scenes published", scenesPublished)
+                    : "",
+                elapsed.toNanos() / 1e9,
+                scenesPerSecond(),
+                facesPerSecond()));
     if (reconnections > 0 || !downtime.isZero()) {
-      line.append(String.format(Locale.ROOT, "; source down %.1f s in all, reconnected %d time%s",
-          downtime.toNanos() / 1e9, reconnections, reconnections == 1 ? "" : "s"));
+      line.append(
+          String.format(
+              Locale.ROOT,
+              "; source down %.1f s in all, reconnected %d time%s",
+              downtime.toNanos() / 1e9,
+              reconnections,
+              reconnections == 1 ? "" : "s"));
     }
     line.append("; ").append(ending);
     if (facesFailed > 0) {
-      line.append(String.format(Locale.ROOT, "; %,d faces NOT sent: %s", facesFailed, firstFailure));
+      line.append(
+          String.format(Locale.ROOT, "; %,d faces NOT sent: %s", facesFailed, firstFailure));
     }
     return line.toString();
   }

@@ -15,8 +15,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Frames in against what the classifier committed for them: every frame must come out once, as an event
- * or a dead letter. Reads as any consumer of the product does, read_committed, from the beginning.
+ * Frames in against what the classifier committed for them: every frame must come out once, as an
+ * event or a dead letter. Reads as any consumer of the product does, read_committed, from the
+ * beginning.
  */
 final class FrameAccounting implements AutoCloseable {
   private final ConnectionSettings connection;
@@ -36,9 +37,12 @@ final class FrameAccounting implements AutoCloseable {
   FrameAccounting(ConnectionSettings connection, TopicSerdes serdes) {
     this.connection = connection;
     this.serdes = serdes;
-    this.consumer = new KafkaConsumer<>(connection.clientConfig(Map.of(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(
+            connection.clientConfig(
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
     this.outputs = new ArrayList<>(partitions(connection.topics().events()));
     outputs.addAll(partitions(connection.topics().deadLetters()));
     consumer.assign(outputs);
@@ -46,20 +50,23 @@ final class FrameAccounting implements AutoCloseable {
   }
 
   /**
-   * Reads everything committed up to now (its end offsets are the last stable ones, read_committed);
-   * frames are counted by the end offsets of their topic: the frame producer is idempotent and not
-   * transactional, so each offset is one frame.
+   * Reads everything committed up to now (its end offsets are the last stable ones,
+   * read_committed); frames are counted by the end offsets of their topic: the frame producer is
+   * idempotent and not transactional, so each offset is one frame.
    */
   Counts count() {
-    long produced = consumer.endOffsets(partitions(connection.topics().frames())).values().stream()
-        .mapToLong(Long::longValue).sum();
+    long produced =
+        consumer.endOffsets(partitions(connection.topics().frames())).values().stream()
+            .mapToLong(Long::longValue)
+            .sum();
     Map<TopicPartition, Long> committed = consumer.endOffsets(outputs);
     while (outputs.stream().anyMatch(p -> consumer.position(p) < committed.get(p))) {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
         if (record.topic().equals(connection.topics().events())) {
           events++;
         } else {
-          DeadLetter letter = serdes.deadLetters().deserializer().deserialize(record.topic(), record.value());
+          DeadLetter letter =
+              serdes.deadLetters().deserializer().deserialize(record.topic(), record.value());
           if (ClassifierTopology.FRAME_STAGE.equals(letter.getStage())) {
             frameDeadLetters++;
           }
@@ -70,7 +77,9 @@ final class FrameAccounting implements AutoCloseable {
   }
 
   private List<TopicPartition> partitions(String topic) {
-    return consumer.partitionsFor(topic).stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+    return consumer.partitionsFor(topic).stream()
+        .map(info -> new TopicPartition(topic, info.partition()))
+        .toList();
   }
 
   @Override

@@ -25,15 +25,16 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * Reads one JVM's memory from outside: its resident set from /proc, its heap over JMX (attached the way
- * jcmd attaches, once, so a sample spawns no process), and the JVM's own native memory when it runs
- * with native memory tracking.
+ * Reads one JVM's memory from outside: its resident set from /proc, its heap over JMX (attached the
+ * way jcmd attaches, once, so a sample spawns no process), and the JVM's own native memory when it
+ * runs with native memory tracking.
  */
 final class MemoryProbe implements AutoCloseable {
   private static final double MB = 1024 * 1024;
   private static final Pattern STATUS_KB = Pattern.compile("(?m)^(\\w+):\\s+(\\d+) kB$");
   private static final Pattern SMAPS_KB = Pattern.compile("^(\\w+):\\s+(\\d+) kB$");
-  private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB");
+  private static final Pattern NMT_TOTAL =
+      Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB");
 
   private final long pid;
   private final JMXConnector connector;
@@ -47,9 +48,14 @@ final class MemoryProbe implements AutoCloseable {
     this.connector = connector;
     this.server = connector.getMBeanServerConnection();
     this.memory = ManagementFactory.getPlatformMXBean(server, MemoryMXBean.class);
-    this.collectors = ManagementFactory.getPlatformMXBeans(server, com.sun.management.GarbageCollectorMXBean.class);
-    this.heapPools = ManagementFactory.getPlatformMXBeans(server, MemoryPoolMXBean.class).stream()
-        .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    this.collectors =
+        ManagementFactory.getPlatformMXBeans(
+            server, com.sun.management.GarbageCollectorMXBean.class);
+    this.heapPools =
+        ManagementFactory.getPlatformMXBeans(server, MemoryPoolMXBean.class).stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP)
+            .map(MemoryPoolMXBean::getName)
+            .collect(Collectors.toSet());
   }
 
   /** Attaches to a running JVM of this user; fails while that JVM is still starting. */
@@ -69,19 +75,27 @@ final class MemoryProbe implements AutoCloseable {
   }
 
   MemoryReading read(boolean nativeTracking) throws IOException {
-    Map<String, Long> status = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
-        .map(STATUS_KB::matcher).filter(Matcher::matches)
-        .collect(Collectors.toMap(m -> m.group(1), m -> Long.parseLong(m.group(2))));
+    Map<String, Long> status =
+        Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+            .map(STATUS_KB::matcher)
+            .filter(Matcher::matches)
+            .collect(Collectors.toMap(m -> m.group(1), m -> Long.parseLong(m.group(2))));
     MemoryUsage heap = memory.getHeapMemoryUsage();
-    return new MemoryReading(status.getOrDefault("VmRSS", 0L) / 1024.0, status.getOrDefault("RssAnon", 0L) / 1024.0,
-        mallocHeapKb() / 1024.0, heap.getUsed() / MB, heapAfterLastCollection() / MB, heap.getCommitted() / MB,
+    return new MemoryReading(
+        status.getOrDefault("VmRSS", 0L) / 1024.0,
+        status.getOrDefault("RssAnon", 0L) / 1024.0,
+        mallocHeapKb() / 1024.0,
+        heap.getUsed() / MB,
+        heapAfterLastCollection() / MB,
+        heap.getCommitted() / MB,
         nativeTracking ? nativeCommittedMb() : Double.NaN);
   }
 
   /**
-   * The resident part of the process's {@code [heap]} mapping, glibc's main arena. With the project's
-   * allocator settings (one arena, mmap threshold 4 GB) every malloc of the process is served from it —
-   * libtorch's tensors, RocksDB's, the JVM's own — while the Java heap is a mapping of its own.
+   * The resident part of the process's {@code [heap]} mapping, glibc's main arena. With the
+   * project's allocator settings (one arena, mmap threshold 4 GB) every malloc of the process is
+   * served from it — libtorch's tensors, RocksDB's, the JVM's own — while the Java heap is a
+   * mapping of its own.
    */
   private long mallocHeapKb() throws IOException {
     List<String> lines = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps"));
@@ -99,8 +113,8 @@ final class MemoryProbe implements AutoCloseable {
   }
 
   /**
-   * The heap as the latest collection left it, young or full: unlike the heap in use, which saws up and
-   * down with every collection, it only grows when objects outlive collections.
+   * The heap as the latest collection left it, young or full: unlike the heap in use, which saws up
+   * and down with every collection, it only grows when objects outlive collections.
    */
   private double heapAfterLastCollection() {
     GcInfo latest = null;
@@ -113,8 +127,10 @@ final class MemoryProbe implements AutoCloseable {
     if (latest == null) {
       return Double.NaN;
     }
-    return latest.getMemoryUsageAfterGc().entrySet().stream().filter(pool -> heapPools.contains(pool.getKey()))
-        .mapToLong(pool -> pool.getValue().getUsed()).sum();
+    return latest.getMemoryUsageAfterGc().entrySet().stream()
+        .filter(pool -> heapPools.contains(pool.getKey()))
+        .mapToLong(pool -> pool.getValue().getUsed())
+        .sum();
   }
 
   private double nativeCommittedMb() throws IOException {
@@ -123,19 +139,27 @@ final class MemoryProbe implements AutoCloseable {
   }
 
   /**
-   * The Java heap still in use after a full collection, asked of the JVM: what it holds alive, garbage not
-   * yet collected left out. Taken once, at the end, as the full collection also shrinks the heap.
+   * The Java heap still in use after a full collection, asked of the JVM: what it holds alive,
+   * garbage not yet collected left out. Taken once, at the end, as the full collection also shrinks
+   * the heap.
    */
   double liveHeapMb() {
     memory.gc();
     return memory.getHeapMemoryUsage().getUsed() / MB;
   }
 
-  /** jcmd's {@code VM.native_memory} with the given arguments, such as {@code baseline} or {@code summary.diff}. */
+  /**
+   * jcmd's {@code VM.native_memory} with the given arguments, such as {@code baseline} or {@code
+   * summary.diff}.
+   */
   String nativeMemory(String... arguments) throws IOException {
     try {
-      return (String) server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-          new Object[] {arguments}, new String[] {String[].class.getName()});
+      return (String)
+          server.invoke(
+              new ObjectName("com.sun.management:type=DiagnosticCommand"),
+              "vmNativeMemory",
+              new Object[] {arguments},
+              new String[] {String[].class.getName()});
     } catch (JMException e) {
       throw new IOException("VM.native_memory of JVM " + pid + ": " + e.getMessage(), e);
     }

@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Takes a memory sample of every service at each tick, prints one line per service and appends it to the
- * CSV; the trainer's batches and the classifier's frames come from their metrics endpoints.
+ * Takes a memory sample of every service at each tick, prints one line per service and appends it
+ * to the CSV; the trainer's batches and the classifier's frames come from their metrics endpoints.
  */
 final class Sampler implements AutoCloseable {
   private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(5);
@@ -34,7 +34,8 @@ final class Sampler implements AutoCloseable {
   private final PrintWriter csv;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(SCRAPE_TIMEOUT).build();
 
-  Sampler(Path csvFile, boolean nativeTracking, URI trainerMetrics, URI classifierMetrics) throws IOException {
+  Sampler(Path csvFile, boolean nativeTracking, URI trainerMetrics, URI classifierMetrics)
+      throws IOException {
     this.nativeTracking = nativeTracking;
     this.trainerMetrics = trainerMetrics;
     this.classifierMetrics = classifierMetrics;
@@ -66,13 +67,20 @@ final class Sampler implements AutoCloseable {
           probe = MemoryProbe.attach(service.getValue());
           probes.put(service.getKey(), probe);
         }
-        Sample sample = new Sample(seconds, service.getKey(), service.getValue(), probe.read(nativeTracking),
-            batches, frames);
+        Sample sample =
+            new Sample(
+                seconds,
+                service.getKey(),
+                service.getValue(),
+                probe.read(nativeTracking),
+                batches,
+                frames);
         samples.add(sample);
         csv.println(sample.csvLine());
         System.out.println(sample.line());
       } catch (IOException | RuntimeException e) {
-        problems.add(String.format("%.0f s: %s not sampled: %s", seconds, service.getKey(), e.getMessage()));
+        problems.add(
+            String.format("%.0f s: %s not sampled: %s", seconds, service.getKey(), e.getMessage()));
         System.out.println(problems.get(problems.size() - 1));
       }
     }
@@ -81,20 +89,24 @@ final class Sampler implements AutoCloseable {
   /** Per service still running, the Java heap it holds alive, after a full collection in it. */
   synchronized Map<String, Double> liveHeaps() {
     Map<String, Double> live = new LinkedHashMap<>();
-    probes.forEach((service, probe) -> {
-      if (!ProcessHandle.of(pids.get(service)).map(ProcessHandle::isAlive).orElse(false)) {
-        return;
-      }
-      try {
-        live.put(service, probe.liveHeapMb());
-      } catch (RuntimeException e) {
-        problems.add(service + ": no live heap: " + e.getMessage());
-      }
-    });
+    probes.forEach(
+        (service, probe) -> {
+          if (!ProcessHandle.of(pids.get(service)).map(ProcessHandle::isAlive).orElse(false)) {
+            return;
+          }
+          try {
+            live.put(service, probe.liveHeapMb());
+          } catch (RuntimeException e) {
+            problems.add(service + ": no live heap: " + e.getMessage());
+          }
+        });
     return live;
   }
 
-  /** jcmd's {@code VM.native_memory} of one service, such as {@code baseline} or {@code summary.diff}. */
+  /**
+   * jcmd's {@code VM.native_memory} of one service, such as {@code baseline} or {@code
+   * summary.diff}.
+   */
   synchronized String nativeMemory(String service, String... arguments) throws IOException {
     MemoryProbe probe = probes.get(service);
     if (probe == null) {
@@ -113,8 +125,11 @@ final class Sampler implements AutoCloseable {
 
   private long counter(URI endpoint, String series) {
     try {
-      String body = http.send(HttpRequest.newBuilder(endpoint).timeout(SCRAPE_TIMEOUT).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(endpoint).timeout(SCRAPE_TIMEOUT).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
       return value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
     } catch (IOException e) {

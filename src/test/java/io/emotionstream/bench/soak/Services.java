@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The soak's processes, each an {@code emotion} command started as a user starts it, with a log of its
- * own; whatever still runs at the end is stopped as Ctrl-C would stop it, the last started first.
+ * The soak's processes, each an {@code emotion} command started as a user starts it, with a log of
+ * its own; whatever still runs at the end is stopped as Ctrl-C would stop it, the last started
+ * first.
  */
 final class Services implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofMinutes(3);
@@ -64,14 +65,18 @@ final class Services implements AutoCloseable {
   }
 
   synchronized Service start(String name, String... args) throws IOException {
-    Service service = new Service(name, ChildProcess.script(root, logs.resolve(name + ".log"), environment, args),
-        logs.resolve(name + ".log"));
+    Service service =
+        new Service(
+            name,
+            ChildProcess.script(root, logs.resolve(name + ".log"), environment, args),
+            logs.resolve(name + ".log"));
     started.push(service);
     return service;
   }
 
   /** Starts the command and waits for it to end; fails, with its last lines, unless it exits 0. */
-  Service run(String name, Duration atMost, String... args) throws IOException, InterruptedException {
+  Service run(String name, Duration atMost, String... args)
+      throws IOException, InterruptedException {
     Service service = start(name, args);
     int code = service.process().awaitExit(atMost);
     if (code != 0) {
@@ -81,34 +86,52 @@ final class Services implements AutoCloseable {
   }
 
   /**
-   * Waits until the service has printed a line starting with {@code prefix} and returns the rest of that
-   * line; fails if it ends first.
+   * Waits until the service has printed a line starting with {@code prefix} and returns the rest of
+   * that line; fails if it ends first.
    */
   String awaitLine(Service service, String prefix) {
-    await().atMost(STARTUP).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(STARTUP)
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> lineAfter(service, prefix).isPresent() || !service.process().isAlive());
-    return lineAfter(service, prefix).orElseThrow(() -> new IllegalStateException(
-        service.name() + " ended before it printed '" + prefix + "':\n" + service.tail()));
+    return lineAfter(service, prefix)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    service.name()
+                        + " ended before it printed '"
+                        + prefix
+                        + "':\n"
+                        + service.tail()));
   }
 
   private static Optional<String> lineAfter(Service service, String prefix) {
     try {
-      return Files.readAllLines(service.log()).stream().filter(line -> line.startsWith(prefix))
-          .map(line -> line.substring(prefix.length()).trim()).findFirst();
+      return Files.readAllLines(service.log()).stream()
+          .filter(line -> line.startsWith(prefix))
+          .map(line -> line.substring(prefix.length()).trim())
+          .findFirst();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Stops every service when this JVM is stopped (Ctrl-C) before the soak ends, so that none is left running. */
+  /**
+   * Stops every service when this JVM is stopped (Ctrl-C) before the soak ends, so that none is
+   * left running.
+   */
   Services stoppedWithThisJvm() {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "soak-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    close();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "soak-shutdown"));
     return this;
   }
 

@@ -11,7 +11,9 @@ import java.util.Optional;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
-/** The in-memory registry answers as the server does: same ids, versions, levels and error codes. */
+/**
+ * The in-memory registry answers as the server does: same ids, versions, levels and error codes.
+ */
 class InMemorySchemaRegistryTest {
   private static final Schema FRAME = FaceFrame.getClassSchema();
   private static final Schema EXAMPLE = TrainingExample.getClassSchema();
@@ -34,11 +36,16 @@ class InMemorySchemaRegistryTest {
   void lookupsOfWhatWasNeverRegisteredFailWithConfluentsCodes() {
     registry.register("frames-value", FRAME);
 
-    assertEquals(SchemaRegistryException.SUBJECT_NOT_FOUND,
-        assertThrows(SchemaRegistryException.class, () -> registry.idOf("nothing-value", FRAME)).errorCode());
-    assertEquals(SchemaRegistryException.SCHEMA_NOT_FOUND,
-        assertThrows(SchemaRegistryException.class, () -> registry.idOf("frames-value", EXAMPLE)).errorCode());
-    assertEquals(SchemaRegistryException.SCHEMA_NOT_FOUND,
+    assertEquals(
+        SchemaRegistryException.SUBJECT_NOT_FOUND,
+        assertThrows(SchemaRegistryException.class, () -> registry.idOf("nothing-value", FRAME))
+            .errorCode());
+    assertEquals(
+        SchemaRegistryException.SCHEMA_NOT_FOUND,
+        assertThrows(SchemaRegistryException.class, () -> registry.idOf("frames-value", EXAMPLE))
+            .errorCode());
+    assertEquals(
+        SchemaRegistryException.SCHEMA_NOT_FOUND,
         assertThrows(SchemaRegistryException.class, () -> registry.schemaById(999)).errorCode());
   }
 
@@ -48,7 +55,8 @@ class InMemorySchemaRegistryTest {
     registry.register("guarded-value", EXAMPLE);
 
     SchemaRegistryException refused =
-        assertThrows(SchemaRegistryException.class, () -> registry.register("guarded-value", FRAME));
+        assertThrows(
+            SchemaRegistryException.class, () -> registry.register("guarded-value", FRAME));
 
     assertEquals(SchemaRegistryException.INCOMPATIBLE_SCHEMA, refused.errorCode());
     assertTrue(refused.registryMessage().contains("FULL"), refused.registryMessage());

@@ -40,21 +40,29 @@ final class RegistryRequests {
     return send("PUT", path, body, "application/json");
   }
 
-  Reply send(String method, String path, String body, String contentType) throws IOException, InterruptedException {
+  Reply send(String method, String path, String body, String contentType)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(
         response.statusCode(),
         JSON.readTree(response.body()),
         response.headers().firstValue("Content-Type").orElse(""));
   }
 
-  /** A register/lookup/compatibility body carrying {@code schema} as the string Confluent expects. */
+  /**
+   * A register/lookup/compatibility body carrying {@code schema} as the string Confluent expects.
+   */
   static String schemaBody(String schema) {
     return JSON.createObjectNode().put("schema", schema).toString();
   }

@@ -41,7 +41,8 @@ class SchemaRegistryClientTest {
   @BeforeAll
   static void startBrokerAndRegistry() {
     kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.temporary());
-    registry = SchemaRegistryServer.start(SchemaRegistryServer.Settings.of(kafka.bootstrapServers()));
+    registry =
+        SchemaRegistryServer.start(SchemaRegistryServer.Settings.of(kafka.bootstrapServers()));
   }
 
   @AfterAll
@@ -77,7 +78,8 @@ class SchemaRegistryClientTest {
 
   @Test
   void answersRepeatedCallsFromItsCacheWithoutAskingTheRegistry() {
-    var settings = SchemaRegistryServer.Settings.of(kafka.bootstrapServers()).withTopic("_schemas_cache");
+    var settings =
+        SchemaRegistryServer.Settings.of(kafka.bootstrapServers()).withTopic("_schemas_cache");
     SchemaRegistryClient registering;
     int id;
     SchemaRegistryClient fetching;
@@ -94,24 +96,33 @@ class SchemaRegistryClientTest {
     assertEquals(schema(READING_V1), registering.schemaById(id));
     assertEquals(schema(READING_V1), fetching.schemaById(id));
     SchemaRegistryClient client = registering;
-    SchemaRegistryException uncached = assertThrows(SchemaRegistryException.class,
-        () -> client.register("cached-value", schema(READING_V2_WITH_DEFAULT)));
+    SchemaRegistryException uncached =
+        assertThrows(
+            SchemaRegistryException.class,
+            () -> client.register("cached-value", schema(READING_V2_WITH_DEFAULT)));
     assertEquals(SchemaRegistryException.NO_RESPONSE, uncached.httpStatus());
     assertTrue(uncached.isUnavailable());
-    assertTrue(uncached.getMessage().contains("POST /subjects/cached-value/versions"), uncached.getMessage());
+    assertTrue(
+        uncached.getMessage().contains("POST /subjects/cached-value/versions"),
+        uncached.getMessage());
   }
 
   @Test
   void registryErrorsCarryStatusConfluentCodeAndMessage() {
     SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
 
-    SchemaRegistryException noSubject = assertThrows(SchemaRegistryException.class, () -> client.latest("absent-value"));
-    SchemaRegistryException noId = assertThrows(SchemaRegistryException.class, () -> client.schemaById(55555));
+    SchemaRegistryException noSubject =
+        assertThrows(SchemaRegistryException.class, () -> client.latest("absent-value"));
+    SchemaRegistryException noId =
+        assertThrows(SchemaRegistryException.class, () -> client.schemaById(55555));
 
     assertEquals(404, noSubject.httpStatus());
     assertEquals(SchemaRegistryException.SUBJECT_NOT_FOUND, noSubject.errorCode());
     assertTrue(noSubject.registryMessage().contains("absent-value"));
-    assertTrue(noSubject.getMessage().startsWith("schema registry " + registry.url() + ": GET /subjects/absent-value"),
+    assertTrue(
+        noSubject
+            .getMessage()
+            .startsWith("schema registry " + registry.url() + ": GET /subjects/absent-value"),
         noSubject.getMessage());
     assertFalse(noSubject.isUnavailable());
     assertEquals(SchemaRegistryException.SCHEMA_NOT_FOUND, noId.errorCode());
@@ -125,8 +136,10 @@ class SchemaRegistryClientTest {
     assertTrue(client.isCompatible("client-new-subject-value", schema(READING_V2_WITHOUT_DEFAULT)));
     assertFalse(client.isCompatible("client-strict-value", schema(READING_V2_WITHOUT_DEFAULT)));
     assertTrue(client.isCompatible("client-strict-value", schema(READING_V2_WITH_DEFAULT)));
-    SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,
-        () -> client.register("client-strict-value", schema(READING_V2_WITHOUT_DEFAULT)));
+    SchemaRegistryException refused =
+        assertThrows(
+            SchemaRegistryException.class,
+            () -> client.register("client-strict-value", schema(READING_V2_WITHOUT_DEFAULT)));
     assertEquals(409, refused.httpStatus());
     assertEquals(SchemaRegistryException.INCOMPATIBLE_SCHEMA, refused.errorCode());
   }
@@ -138,7 +151,9 @@ class SchemaRegistryClientTest {
     assertEquals(Optional.empty(), client.compatibility("client-levels-value"));
     client.setCompatibility("client-levels-value", CompatibilityLevel.FULL_TRANSITIVE);
 
-    assertEquals(Optional.of(CompatibilityLevel.FULL_TRANSITIVE), client.compatibility("client-levels-value"));
+    assertEquals(
+        Optional.of(CompatibilityLevel.FULL_TRANSITIVE),
+        client.compatibility("client-levels-value"));
     assertEquals(CompatibilityLevel.BACKWARD, client.compatibility());
   }
 
@@ -147,8 +162,10 @@ class SchemaRegistryClientTest {
     SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
     client.register("lookup-only-value", schema(READING_V1));
 
-    SchemaRegistryException missing = assertThrows(SchemaRegistryException.class,
-        () -> client.idOf("lookup-only-value", schema(READING_V2_WITH_DEFAULT)));
+    SchemaRegistryException missing =
+        assertThrows(
+            SchemaRegistryException.class,
+            () -> client.idOf("lookup-only-value", schema(READING_V2_WITH_DEFAULT)));
 
     assertEquals(SchemaRegistryException.SCHEMA_NOT_FOUND, missing.errorCode());
     assertEquals(List.of(1), client.versions("lookup-only-value"));
@@ -178,38 +195,75 @@ class SchemaRegistryClientTest {
   void sendsBasicAuthCredentialsFromConfigOrUrl() throws Exception {
     List<String> authorizations = new CopyOnWriteArrayList<>();
     HttpServer recorder = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    recorder.createContext("/", exchange -> {
-      authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-      byte[] body = RegistryRequests.schemaBody(READING_V1).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    recorder.createContext(
+        "/",
+        exchange -> {
+          authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+          byte[] body = RegistryRequests.schemaBody(READING_V1).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     recorder.start();
     try {
       String url = "http://127.0.0.1:" + recorder.getAddress().getPort();
-      new SchemaRegistryClient(url, Map.of(SchemaRegistryClient.BASIC_AUTH_SOURCE_CONFIG, "USER_INFO",
-          SchemaRegistryClient.BASIC_AUTH_USER_INFO_CONFIG, "alice:s3cret")).schemaById(1);
-      new SchemaRegistryClient("http://bob:pw@127.0.0.1:" + recorder.getAddress().getPort()).schemaById(1);
+      new SchemaRegistryClient(
+              url,
+              Map.of(
+                  SchemaRegistryClient.BASIC_AUTH_SOURCE_CONFIG,
+                  "USER_INFO",
+                  SchemaRegistryClient.BASIC_AUTH_USER_INFO_CONFIG,
+                  "alice:s3cret"))
+          .schemaById(1);
+      new SchemaRegistryClient("http://bob:pw@127.0.0.1:" + recorder.getAddress().getPort())
+          .schemaById(1);
       SchemaRegistryClient.fromConfig(Map.of(SchemaRegistryClient.URL_CONFIG, url)).schemaById(1);
     } finally {
       recorder.stop(0);
     }
 
-    String alice = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
-    String bob = "Basic " + Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8));
+    String alice =
+        "Basic "
+            + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+    String bob =
+        "Basic " + Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8));
     assertEquals(Arrays.asList(alice, bob, null), authorizations);
   }
 
   @Test
-  void trustsAnHttpsRegistryThroughConfluentsTrustStoreSettings(@TempDir Path directory) throws Exception {
+  void trustsAnHttpsRegistryThroughConfluentsTrustStoreSettings(@TempDir Path directory)
+      throws Exception {
     Path keystore = directory.resolve("registry.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-        "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-        .redirectErrorStream(true).start();
-    assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "registry",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(
+        0,
+        keytool.waitFor(),
+        new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (var in = Files.newInputStream(keystore)) {
       store.load(in, "changeit".toCharArray());
@@ -220,23 +274,27 @@ class SchemaRegistryClientTest {
     serverTls.init(keys.getKeyManagers(), null, null);
     HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-    https.createContext("/", exchange -> {
-      byte[] body = RegistryRequests.schemaBody(READING_V1).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    https.createContext(
+        "/",
+        exchange -> {
+          byte[] body = RegistryRequests.schemaBody(READING_V1).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     https.start();
     try {
       String url = "https://127.0.0.1:" + https.getAddress().getPort();
-      Map<String, String> trusting = Map.of(
-          "schema.registry.ssl.truststore.location", keystore.toString(),
-          "schema.registry.ssl.truststore.password", "changeit",
-          "schema.registry.ssl.truststore.type", "PKCS12");
+      Map<String, String> trusting =
+          Map.of(
+              "schema.registry.ssl.truststore.location", keystore.toString(),
+              "schema.registry.ssl.truststore.password", "changeit",
+              "schema.registry.ssl.truststore.type", "PKCS12");
 
       assertEquals(schema(READING_V1), new SchemaRegistryClient(url, trusting).schemaById(1));
       SchemaRegistryException untrusted =
-          assertThrows(SchemaRegistryException.class, () -> new SchemaRegistryClient(url).schemaById(1));
+          assertThrows(
+              SchemaRegistryException.class, () -> new SchemaRegistryClient(url).schemaById(1));
       assertTrue(untrusted.isUnavailable());
     } finally {
       https.stop(0);

@@ -21,15 +21,18 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 
 /**
- * AccuracyReport gained {@code closed} after its first version (kept in the test resources as it was):
- * the registry must take the new schema under any rule, and consumers on either side read the other's.
+ * AccuracyReport gained {@code closed} after its first version (kept in the test resources as it
+ * was): the registry must take the new schema under any rule, and consumers on either side read the
+ * other's.
  */
 class AccuracyReportVersionsTest {
 
   @Test
   void theSchemaWithClosedFollowsTheFirstVersionUnderTheStrictestRule() throws IOException {
-    assertEquals(List.of(), CompatibilityLevel.FULL_TRANSITIVE.incompatibilities(AccuracyReport.getClassSchema(),
-        List.of(firstVersion())));
+    assertEquals(
+        List.of(),
+        CompatibilityLevel.FULL_TRANSITIVE.incompatibilities(
+            AccuracyReport.getClassSchema(), List.of(firstVersion())));
   }
 
   @Test
@@ -49,15 +52,17 @@ class AccuracyReportVersionsTest {
     new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
     encoder.flush();
 
-    AccuracyReport report = new SpecificDatumReader<AccuracyReport>(v1, AccuracyReport.getClassSchema())
-        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    AccuracyReport report =
+        new SpecificDatumReader<AccuracyReport>(v1, AccuracyReport.getClassSchema())
+            .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
 
     assertEquals(7L, report.getCorrect());
     assertFalse(report.getClosed());
   }
 
   private static Schema firstVersion() throws IOException {
-    try (InputStream in = AccuracyReportVersionsTest.class.getResourceAsStream("/schemas/v1/AccuracyReport.avsc")) {
+    try (InputStream in =
+        AccuracyReportVersionsTest.class.getResourceAsStream("/schemas/v1/AccuracyReport.avsc")) {
       return new Schema.Parser().parse(in);
     }
   }

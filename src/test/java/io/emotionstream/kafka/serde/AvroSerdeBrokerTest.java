@@ -36,8 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The Avro serde in real clients, through a broker and the registry server. */
 @IntegrationTest
 class AvroSerdeBrokerTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 
   private static String bootstrapServers() {
     return kafka.cluster().kafka().bootstrapServers();
@@ -63,12 +62,20 @@ class AvroSerdeBrokerTest {
   void aConsumerMeetingACorruptRecordLearnsItsPartitionAndOffsetAndMovesOn() throws Exception {
     String topic = "poisoned.frames";
     createTopics(List.of(topic));
-    byte[] good = new AvroSerializer<>(newClient(), FaceFrame.class).serialize(topic, SampleRecords.faceFrame());
+    byte[] good =
+        new AvroSerializer<>(newClient(), FaceFrame.class)
+            .serialize(topic, SampleRecords.faceFrame());
     byte[] bad = "{\"frameId\":\"json\"}".getBytes(StandardCharsets.UTF_8);
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (byte[] value : List.of(good, bad, good)) {
-        producer.send(new ProducerRecord<>(topic, 0, "camera-7".getBytes(StandardCharsets.UTF_8), value)).get();
+        producer
+            .send(
+                new ProducerRecord<>(topic, 0, "camera-7".getBytes(StandardCharsets.UTF_8), value))
+            .get();
       }
     }
 
@@ -116,8 +123,11 @@ class AvroSerdeBrokerTest {
   private <T extends SpecificRecord> T produceAndConsume(String topic, T record) throws Exception {
     @SuppressWarnings("unchecked")
     Class<T> type = (Class<T>) record.getClass();
-    try (KafkaProducer<String, T> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", bootstrapServers()), new StringSerializer(), new AvroSerializer<>(newClient(), type))) {
+    try (KafkaProducer<String, T> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrapServers()),
+            new StringSerializer(),
+            new AvroSerializer<>(newClient(), type))) {
       producer.send(new ProducerRecord<>(topic, "key", record)).get(30, TimeUnit.SECONDS);
     }
     try (KafkaConsumer<String, T> consumer = consumer(type)) {
@@ -135,16 +145,22 @@ class AvroSerdeBrokerTest {
   }
 
   private static <T extends SpecificRecord> KafkaConsumer<String, T> consumer(Class<T> type) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(config, new StringDeserializer(), new AvroDeserializer<>(newClient(), type));
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    return new KafkaConsumer<>(
+        config, new StringDeserializer(), new AvroDeserializer<>(newClient(), type));
   }
 
   private static void createTopics(List<String> topics) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-      admin.createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList())
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList())
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 }

@@ -45,8 +45,8 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -56,7 +56,10 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.junit.jupiter.api.Test;
 
-/** The Confluent-wire-format Avro serde over an in-memory registry; {@link AvroSerdeBrokerTest} adds a broker. */
+/**
+ * The Confluent-wire-format Avro serde over an in-memory registry; {@link AvroSerdeBrokerTest} adds
+ * a broker.
+ */
 class AvroSerdeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FRAMES = "emotion.frames";
@@ -73,14 +76,17 @@ class AvroSerdeTest {
   void theSamplesCoverEverySchemaATopicCarries() throws Exception {
     Set<String> topicSchemas;
     try (Stream<Path> files = Files.list(Path.of("schemas"))) {
-      topicSchemas = files.map(f -> f.getFileName().toString())
-          .filter(name -> name.endsWith(".avsc"))
-          .map(name -> name.substring(0, name.length() - ".avsc".length()))
-          .collect(Collectors.toSet());
+      topicSchemas =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(name -> name.endsWith(".avsc"))
+              .map(name -> name.substring(0, name.length() - ".avsc".length()))
+              .collect(Collectors.toSet());
     }
-    Set<String> sampled = SampleRecords.everyType().stream()
-        .map(r -> r.getSchema().getName())
-        .collect(Collectors.toSet());
+    Set<String> sampled =
+        SampleRecords.everyType().stream()
+            .map(r -> r.getSchema().getName())
+            .collect(Collectors.toSet());
 
     assertEquals(topicSchemas, sampled);
   }
@@ -97,8 +103,9 @@ class AvroSerdeTest {
     assertEquals(registeredId, ByteBuffer.wrap(payload, 1, 4).getInt());
     assertArrayEquals(plainAvro(frame), Arrays.copyOfRange(payload, 5, payload.length));
     // Any Avro reader holding the registered schema can decode the body
-    GenericRecord generic = new GenericDatumReader<GenericRecord>(newClient().schemaById(registeredId))
-        .read(null, DecoderFactory.get().binaryDecoder(payload, 5, payload.length - 5, null));
+    GenericRecord generic =
+        new GenericDatumReader<GenericRecord>(newClient().schemaById(registeredId))
+            .read(null, DecoderFactory.get().binaryDecoder(payload, 5, payload.length - 5, null));
     assertEquals("camera-7", generic.get("sourceId").toString());
   }
 
@@ -125,8 +132,9 @@ class AvroSerdeTest {
     written.put("pixels", ByteBuffer.wrap(new byte[] {7, 8}));
     written.put("captureTimeMs", SampleRecords.TIME.toEpochMilli());
 
-    FaceFrame read = new AvroDeserializer<>(newClient(), FaceFrame.class)
-        .deserialize("evolution.older", ConfluentAvro.encode(olderId, older, written));
+    FaceFrame read =
+        new AvroDeserializer<>(newClient(), FaceFrame.class)
+            .deserialize("evolution.older", ConfluentAvro.encode(olderId, older, written));
 
     assertEquals("f-old", read.getFrameId());
     assertEquals(SampleRecords.TIME, read.getCaptureTimeMs());
@@ -138,7 +146,8 @@ class AvroSerdeTest {
     SchemaRegistry client = newClient();
     client.register("evolution.newer-value", FaceFrame.getClassSchema());
     Schema newer = withExtraField(FaceFrame.getClassSchema(), "exposure", "double", 0.5);
-    int newerId = client.register("evolution.newer-value", newer); // BACKWARD: the new field has a default
+    int newerId =
+        client.register("evolution.newer-value", newer); // BACKWARD: the new field has a default
     GenericRecord written = new GenericData.Record(newer);
     // Without a scene: this writer leaves it unset, as any field it does not know of.
     FaceFrame sample = FaceFrame.newBuilder(SampleRecords.faceFrame()).setScene(null).build();
@@ -148,11 +157,14 @@ class AvroSerdeTest {
     written.put("height", sample.getHeight());
     written.put("pixels", sample.getPixels());
     written.put("captureTimeMs", sample.getCaptureTimeMs().toEpochMilli());
-    written.put("label", new GenericData.EnumSymbol(newer.getField("label").schema().getTypes().get(1), "HAPPY"));
+    written.put(
+        "label",
+        new GenericData.EnumSymbol(newer.getField("label").schema().getTypes().get(1), "HAPPY"));
     written.put("exposure", 2.0);
 
-    FaceFrame read = new AvroDeserializer<>(newClient(), FaceFrame.class)
-        .deserialize("evolution.newer", ConfluentAvro.encode(newerId, newer, written));
+    FaceFrame read =
+        new AvroDeserializer<>(newClient(), FaceFrame.class)
+            .deserialize("evolution.newer", ConfluentAvro.encode(newerId, newer, written));
 
     assertEquals(sample, read);
   }
@@ -174,11 +186,16 @@ class AvroSerdeTest {
 
   @Test
   void refusesAPayloadShorterThanTheHeader() {
-    AvroSerdeException tooShort = assertThrows(AvroSerdeException.class, () -> deserializeFrame(new byte[] {0, 0, 1}));
-    AvroSerdeException empty = assertThrows(AvroSerdeException.class, () -> deserializeFrame(new byte[0]));
+    AvroSerdeException tooShort =
+        assertThrows(AvroSerdeException.class, () -> deserializeFrame(new byte[] {0, 0, 1}));
+    AvroSerdeException empty =
+        assertThrows(AvroSerdeException.class, () -> deserializeFrame(new byte[0]));
 
     assertEquals(AvroSerdeException.Problem.NOT_WIRE_FORMAT, tooShort.problem());
-    assertTrue(tooShort.getMessage().startsWith("emotion.frames: payload of 3 bytes is shorter than the 5-byte header"),
+    assertTrue(
+        tooShort
+            .getMessage()
+            .startsWith("emotion.frames: payload of 3 bytes is shorter than the 5-byte header"),
         tooShort.getMessage());
     assertTrue(empty.getMessage().contains("payload is empty"), empty.getMessage());
   }
@@ -191,7 +208,9 @@ class AvroSerdeTest {
     AvroSerdeException e = assertThrows(AvroSerdeException.class, () -> deserializeFrame(payload));
 
     assertEquals(AvroSerdeException.Problem.UNKNOWN_SCHEMA_ID, e.problem());
-    assertTrue(e.getMessage().startsWith("emotion.frames: schema id 987654 in the payload header is unknown"),
+    assertTrue(
+        e.getMessage()
+            .startsWith("emotion.frames: schema id 987654 in the payload header is unknown"),
         e.getMessage());
   }
 
@@ -200,7 +219,8 @@ class AvroSerdeTest {
     byte[] payload = validFramePayload();
     byte[] truncated = Arrays.copyOf(payload, payload.length / 2);
 
-    AvroSerdeException e = assertThrows(AvroSerdeException.class, () -> deserializeFrame(truncated));
+    AvroSerdeException e =
+        assertThrows(AvroSerdeException.class, () -> deserializeFrame(truncated));
 
     assertEquals(AvroSerdeException.Problem.CORRUPT_BODY, e.problem());
     assertTrue(e.getMessage().startsWith("emotion.frames: Avro body of"), e.getMessage());
@@ -230,16 +250,30 @@ class AvroSerdeTest {
     encoder.writeFixed(new byte[16]);
     encoder.flush();
 
-    AvroSerdeException pixels = assertThrows(AvroSerdeException.class,
-        () -> new AvroDeserializer<>(newClient(), FaceFrame.class).deserialize("claims.frames", frame.toByteArray()));
-    AvroSerdeException probabilities = assertThrows(AvroSerdeException.class,
-        () -> new AvroDeserializer<>(newClient(), EmotionEvent.class).deserialize("claims.events", event.toByteArray()));
+    AvroSerdeException pixels =
+        assertThrows(
+            AvroSerdeException.class,
+            () ->
+                new AvroDeserializer<>(newClient(), FaceFrame.class)
+                    .deserialize("claims.frames", frame.toByteArray()));
+    AvroSerdeException probabilities =
+        assertThrows(
+            AvroSerdeException.class,
+            () ->
+                new AvroDeserializer<>(newClient(), EmotionEvent.class)
+                    .deserialize("claims.events", event.toByteArray()));
 
     assertEquals(AvroSerdeException.Problem.CORRUPT_BODY, pixels.problem());
-    assertTrue(pixels.getMessage().contains("field FaceFrame.pixels claims 1600000000 bytes but only 16 remain"),
+    assertTrue(
+        pixels
+            .getMessage()
+            .contains("field FaceFrame.pixels claims 1600000000 bytes but only 16 remain"),
         pixels.getMessage());
     assertEquals(AvroSerdeException.Problem.CORRUPT_BODY, probabilities.problem());
-    assertTrue(probabilities.getMessage().contains("field EmotionEvent.probabilities claims 900000000 items"),
+    assertTrue(
+        probabilities
+            .getMessage()
+            .contains("field EmotionEvent.probabilities claims 900000000 items"),
         probabilities.getMessage());
   }
 
@@ -256,14 +290,22 @@ class AvroSerdeTest {
 
   @Test
   void refusesARecordOfAnotherTypeWithReasonsInWords() {
-    byte[] example = new AvroSerializer<>(newClient(), TrainingExample.class)
-        .serialize("mixed.up", SampleRecords.trainingExample());
+    byte[] example =
+        new AvroSerializer<>(newClient(), TrainingExample.class)
+            .serialize("mixed.up", SampleRecords.trainingExample());
 
-    AvroSerdeException e = assertThrows(AvroSerdeException.class,
-        () -> new AvroDeserializer<>(newClient(), FaceFrame.class).deserialize("mixed.up", example));
+    AvroSerdeException e =
+        assertThrows(
+            AvroSerdeException.class,
+            () ->
+                new AvroDeserializer<>(newClient(), FaceFrame.class)
+                    .deserialize("mixed.up", example));
 
     assertEquals(AvroSerdeException.Problem.INCOMPATIBLE_SCHEMA, e.problem());
-    assertTrue(e.getMessage().contains("io.emotionstream.avro.TrainingExample) cannot be read as io.emotionstream.avro.FaceFrame"),
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "io.emotionstream.avro.TrainingExample) cannot be read as io.emotionstream.avro.FaceFrame"),
         e.getMessage());
   }
 
@@ -298,10 +340,16 @@ class AvroSerdeTest {
     byte[] payload = validFramePayload();
     SchemaRegistryClient nowhere = new SchemaRegistryClient("http://127.0.0.1:1");
 
-    AvroSerdeException reading = assertThrows(AvroSerdeException.class,
-        () -> new AvroDeserializer<>(nowhere, FaceFrame.class).deserialize(FRAMES, payload));
-    AvroSerdeException writing = assertThrows(AvroSerdeException.class,
-        () -> new AvroSerializer<>(nowhere, FaceFrame.class).serialize(FRAMES, SampleRecords.faceFrame()));
+    AvroSerdeException reading =
+        assertThrows(
+            AvroSerdeException.class,
+            () -> new AvroDeserializer<>(nowhere, FaceFrame.class).deserialize(FRAMES, payload));
+    AvroSerdeException writing =
+        assertThrows(
+            AvroSerdeException.class,
+            () ->
+                new AvroSerializer<>(nowhere, FaceFrame.class)
+                    .serialize(FRAMES, SampleRecords.faceFrame()));
 
     assertEquals(AvroSerdeException.Problem.REGISTRY_ERROR, reading.problem());
     assertFalse(reading.problem().isRecordAtFault());
@@ -315,11 +363,14 @@ class AvroSerdeTest {
     FaceFrame incomplete = SampleRecords.faceFrame();
     incomplete.setFrameId(null);
 
-    AvroSerdeException e = assertThrows(AvroSerdeException.class,
-        () -> new AvroSerializer<>(newClient(), FaceFrame.class).serialize(FRAMES, incomplete));
+    AvroSerdeException e =
+        assertThrows(
+            AvroSerdeException.class,
+            () -> new AvroSerializer<>(newClient(), FaceFrame.class).serialize(FRAMES, incomplete));
 
     assertEquals(AvroSerdeException.Problem.UNWRITABLE_RECORD, e.problem());
-    assertTrue(e.getMessage().startsWith("emotion.frames: FaceFrame cannot be encoded"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("emotion.frames: FaceFrame cannot be encoded"), e.getMessage());
     assertTrue(e.getMessage().contains("frameId"), e.getMessage());
   }
 
@@ -328,14 +379,19 @@ class AvroSerdeTest {
     SchemaRegistry client = newClient();
     AvroSerializer<FaceFrame> strict = new AvroSerializer<>(client, FaceFrame.class, false);
 
-    AvroSerdeException e = assertThrows(AvroSerdeException.class,
-        () -> strict.serialize("preregistered", SampleRecords.faceFrame()));
+    AvroSerdeException e =
+        assertThrows(
+            AvroSerdeException.class,
+            () -> strict.serialize("preregistered", SampleRecords.faceFrame()));
     assertEquals(AvroSerdeException.Problem.SCHEMA_REFUSED, e.problem());
-    assertEquals(SchemaRegistryException.SUBJECT_NOT_FOUND, ((SchemaRegistryException) e.getCause()).errorCode());
+    assertEquals(
+        SchemaRegistryException.SUBJECT_NOT_FOUND,
+        ((SchemaRegistryException) e.getCause()).errorCode());
 
     int id = newClient().register("preregistered-value", FaceFrame.getClassSchema());
-    byte[] payload = new AvroSerializer<>(newClient(), FaceFrame.class, false)
-        .serialize("preregistered", SampleRecords.faceFrame());
+    byte[] payload =
+        new AvroSerializer<>(newClient(), FaceFrame.class, false)
+            .serialize("preregistered", SampleRecords.faceFrame());
     assertEquals(id, ByteBuffer.wrap(payload, 1, 4).getInt());
   }
 
@@ -345,11 +401,17 @@ class AvroSerdeTest {
     client.setCompatibility("guarded-value", CompatibilityLevel.FULL);
     client.register("guarded-value", TrainingExample.getClassSchema());
 
-    AvroSerdeException e = assertThrows(AvroSerdeException.class,
-        () -> new AvroSerializer<>(client, FaceFrame.class).serialize("guarded", SampleRecords.faceFrame()));
+    AvroSerdeException e =
+        assertThrows(
+            AvroSerdeException.class,
+            () ->
+                new AvroSerializer<>(client, FaceFrame.class)
+                    .serialize("guarded", SampleRecords.faceFrame()));
 
     assertEquals(AvroSerdeException.Problem.SCHEMA_REFUSED, e.problem());
-    assertEquals(SchemaRegistryException.INCOMPATIBLE_SCHEMA, ((SchemaRegistryException) e.getCause()).errorCode());
+    assertEquals(
+        SchemaRegistryException.INCOMPATIBLE_SCHEMA,
+        ((SchemaRegistryException) e.getCause()).errorCode());
   }
 
   // ---- Kafka Streams meeting a poison record ----
@@ -359,17 +421,23 @@ class AvroSerdeTest {
     RecordingHandler.seen.clear();
     StreamsBuilder builder = new StreamsBuilder();
     List<FaceFrame> processed = new ArrayList<>();
-    builder.stream("streams.frames", Consumed.with(Serdes.String(), AvroSerde.of(newClient(), FaceFrame.class)))
+    builder.stream(
+            "streams.frames",
+            Consumed.with(Serdes.String(), AvroSerde.of(newClient(), FaceFrame.class)))
         .foreach((key, frame) -> processed.add(frame));
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "serde-test");
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordingHandler.class);
-    byte[] good = new AvroSerializer<>(newClient(), FaceFrame.class).serialize("streams.frames", SampleRecords.faceFrame());
+    config.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordingHandler.class);
+    byte[] good =
+        new AvroSerializer<>(newClient(), FaceFrame.class)
+            .serialize("streams.frames", SampleRecords.faceFrame());
 
     try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config)) {
       TestInputTopic<String, byte[]> input =
-          driver.createInputTopic("streams.frames", new StringSerializer(), new ByteArraySerializer());
+          driver.createInputTopic(
+              "streams.frames", new StringSerializer(), new ByteArraySerializer());
       input.pipeInput("camera-7", new byte[] {1, 2, 3, 4, 5, 6});
       input.pipeInput("camera-7", good);
     }
@@ -378,15 +446,21 @@ class AvroSerdeTest {
     assertEquals(1, RecordingHandler.seen.size());
     AvroSerdeException seen = (AvroSerdeException) RecordingHandler.seen.get(0);
     assertEquals(AvroSerdeException.Problem.NOT_WIRE_FORMAT, seen.problem());
-    assertTrue(seen.getMessage().startsWith("streams.frames: payload does not start with magic byte 0 (got 0x01)"));
+    assertTrue(
+        seen.getMessage()
+            .startsWith("streams.frames: payload does not start with magic byte 0 (got 0x01)"));
   }
 
-  /** Records what Kafka Streams hands its handler and skips the record, as a dead-lettering handler would. */
+  /**
+   * Records what Kafka Streams hands its handler and skips the record, as a dead-lettering handler
+   * would.
+   */
   public static final class RecordingHandler implements DeserializationExceptionHandler {
     static final List<Exception> seen = new CopyOnWriteArrayList<>();
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+        ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
       seen.add(exception);
       return Response.resume();
     }
@@ -402,13 +476,15 @@ class AvroSerdeTest {
   }
 
   private static byte[] validFramePayload() {
-    return new AvroSerializer<>(newClient(), FaceFrame.class).serialize(FRAMES, SampleRecords.faceFrame());
+    return new AvroSerializer<>(newClient(), FaceFrame.class)
+        .serialize(FRAMES, SampleRecords.faceFrame());
   }
 
   private static byte[] plainAvro(FaceFrame frame) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new SpecificDatumWriter<FaceFrame>(FaceFrame.getClassSchema(), SpecificData.getForClass(FaceFrame.class))
+    new SpecificDatumWriter<FaceFrame>(
+            FaceFrame.getClassSchema(), SpecificData.getForClass(FaceFrame.class))
         .write(frame, encoder);
     encoder.flush();
     return out.toByteArray();
@@ -432,10 +508,14 @@ class AvroSerdeTest {
     return new Schema.Parser().parse(json.toString());
   }
 
-  private static Schema withExtraField(Schema schema, String field, String type, double defaultValue) throws Exception {
+  private static Schema withExtraField(
+      Schema schema, String field, String type, double defaultValue) throws Exception {
     ObjectNode json = (ObjectNode) JSON.readTree(schema.toString());
-    ((ArrayNode) json.get("fields")).addObject().put("name", field).put("type", type).put("default", defaultValue);
+    ((ArrayNode) json.get("fields"))
+        .addObject()
+        .put("name", field)
+        .put("type", type)
+        .put("default", defaultValue);
     return new Schema.Parser().parse(json.toString());
   }
-
 }

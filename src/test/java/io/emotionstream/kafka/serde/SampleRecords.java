@@ -10,9 +10,9 @@ import io.emotionstream.avro.FaceBox;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.avro.Hyperparameters;
 import io.emotionstream.avro.ModelCheckpoint;
+import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.RunState;
 import io.emotionstream.avro.SceneFace;
-import io.emotionstream.avro.PromotionPolicy;
 import io.emotionstream.avro.SceneFrame;
 import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
@@ -34,16 +34,26 @@ final class SampleRecords {
 
   static List<SpecificRecord> everyType() {
     return List.of(
-        trainingExample(), faceFrame(), emotionEvent(), modelCheckpoint(), controlCommand(), accuracyReport(),
-        trainingStatus(), deadLetter(), sceneFrame(), servingState());
+        trainingExample(),
+        faceFrame(),
+        emotionEvent(),
+        modelCheckpoint(),
+        controlCommand(),
+        accuracyReport(),
+        trainingStatus(),
+        deadLetter(),
+        sceneFrame(),
+        servingState());
   }
 
   static TrainingExample trainingExample() {
-    return new TrainingExample("fer2013.csv:17", Emotion.SURPRISE, pixels(2304), Usage.VALIDATION, "fer2013.csv:17");
+    return new TrainingExample(
+        "fer2013.csv:17", Emotion.SURPRISE, pixels(2304), Usage.VALIDATION, "fer2013.csv:17");
   }
 
   static FaceFrame faceFrame() {
-    return new FaceFrame("frame-1", "camera-7", 64, 32, pixels(64 * 32), TIME, Emotion.HAPPY, sceneFace());
+    return new FaceFrame(
+        "frame-1", "camera-7", 64, 32, pixels(64 * 32), TIME, Emotion.HAPPY, sceneFace());
   }
 
   static SceneFace sceneFace() {
@@ -51,32 +61,89 @@ final class SampleRecords {
   }
 
   static SceneFrame sceneFrame() {
-    return new SceneFrame("camera-7", 1234L, 41_133L, TIME, 640, 480,
-        List.of(new FaceBox(12, 40, 80, 80), new FaceBox(177, 66, 95, 95)), pixels(20_000));
+    return new SceneFrame(
+        "camera-7",
+        1234L,
+        41_133L,
+        TIME,
+        640,
+        480,
+        List.of(new FaceBox(12, 40, 80, 80), new FaceBox(177, 66, 95, 95)),
+        pixels(20_000));
   }
 
   static EmotionEvent emotionEvent() {
     List<Float> probabilities = Arrays.asList(0.01f, 0.02f, 0.03f, 0.8f, 0.04f, 0.05f, 0.05f);
-    return new EmotionEvent("frame-1", "camera-7", Emotion.HAPPY, 0.8f, probabilities, 12L, TIME, TIME.plusMillis(9), Emotion.SAD,
+    return new EmotionEvent(
+        "frame-1",
+        "camera-7",
+        Emotion.HAPPY,
+        0.8f,
+        probabilities,
+        12L,
+        TIME,
+        TIME.plusMillis(9),
+        Emotion.SAD,
         sceneFace());
   }
 
   static ModelCheckpoint modelCheckpoint() {
-    Hyperparameters hyperparameters = new Hyperparameters(30, 0.005, 128, "adam", 0.9, 1e-4, 0.5, "cross-entropy", 42L);
+    Hyperparameters hyperparameters =
+        new Hyperparameters(30, 0.005, 128, "adam", 0.9, 1e-4, 0.5, "cross-entropy", 42L);
     return new ModelCheckpoint(
-        "deep-emotion", 3L, "run-9", 2, 30, "deep-emotion", 1, hyperparameters, 1.2, 0.55, 1.3, 0.52,
-        pixels(100_000), "ab".repeat(32), TIME);
+        "deep-emotion",
+        3L,
+        "run-9",
+        2,
+        30,
+        "deep-emotion",
+        1,
+        hyperparameters,
+        1.2,
+        0.55,
+        1.3,
+        0.52,
+        pixels(100_000),
+        "ab".repeat(32),
+        TIME);
   }
 
   static ControlCommand controlCommand() {
     return new ControlCommand(
-        "cmd-1", CommandType.RETRAIN, TIME, TrainingMode.FINE_TUNE, "run-8", 5, 0.001, 64, "sgd", 0.9, 0.0, 0.3,
-        "label-smoothing", 7L, "tester", null, "accuracy fell");
+        "cmd-1",
+        CommandType.RETRAIN,
+        TIME,
+        TrainingMode.FINE_TUNE,
+        "run-8",
+        5,
+        0.001,
+        64,
+        "sgd",
+        0.9,
+        0.0,
+        0.3,
+        "label-smoothing",
+        7L,
+        "tester",
+        null,
+        "accuracy fell");
   }
 
   static ServingState servingState() {
-    return new ServingState("deep-emotion", modelCheckpoint(), modelCheckpoint(), 4L, 2L, PromotionPolicy.GUARDED,
-        ServingDecision.KEPT, "over 200 labelled frames version 4 has accuracy 0.500", "cmd-2", 200L, 0.5, 0.6, TIME);
+    return new ServingState(
+        "deep-emotion",
+        modelCheckpoint(),
+        modelCheckpoint(),
+        4L,
+        2L,
+        PromotionPolicy.GUARDED,
+        ServingDecision.KEPT,
+        "over 200 labelled frames version 4 has accuracy 0.500",
+        "cmd-2",
+        200L,
+        0.5,
+        0.6,
+        TIME);
   }
 
   static AccuracyReport accuracyReport() {
@@ -89,18 +156,40 @@ final class SampleRecords {
       }
       confusion.add(counts);
     }
-    return new AccuracyReport(3L, TIME, TIME.plusSeconds(60), 40L, 22L, 0.55, recall, confusion, true);
+    return new AccuracyReport(
+        3L, TIME, TIME.plusSeconds(60), 40L, 22L, 0.55, recall, confusion, true);
   }
 
   static TrainingStatus trainingStatus() {
     return new TrainingStatus(
-        "run-9", "cmd-1", RunState.EPOCH_COMPLETED, 2, 30, 1.2, 0.55, 1.3, 0.52, 1150.0, 600.0, 3L, "epoch 2 of 30", TIME);
+        "run-9",
+        "cmd-1",
+        RunState.EPOCH_COMPLETED,
+        2,
+        30,
+        1.2,
+        0.55,
+        1.3,
+        0.52,
+        1150.0,
+        600.0,
+        3L,
+        "epoch 2 of 30",
+        TIME);
   }
 
   static DeadLetter deadLetter() {
     return new DeadLetter(
-        "classify", "payload does not start with magic byte 0", "io.emotionstream.kafka.serde.AvroSerdeException",
-        "emotion.frames", 0, 41L, "camera-7", ByteBuffer.wrap(new byte[] {1, 2}), ByteBuffer.wrap(new byte[] {0x7b}), TIME);
+        "classify",
+        "payload does not start with magic byte 0",
+        "io.emotionstream.kafka.serde.AvroSerdeException",
+        "emotion.frames",
+        0,
+        41L,
+        "camera-7",
+        ByteBuffer.wrap(new byte[] {1, 2}),
+        ByteBuffer.wrap(new byte[] {0x7b}),
+        TIME);
   }
 
   /** {@code count} bytes covering every unsigned value, as pixels do. */

@@ -25,21 +25,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Sources that run in real time: FFmpeg's generated test pictures, and a network stream that drops. */
-@Timeout(value = 3, unit = TimeUnit.MINUTES) // a network read that blocks must fail the test, not hang the build
+/**
+ * Sources that run in real time: FFmpeg's generated test pictures, and a network stream that drops.
+ */
+@Timeout(
+    value = 3,
+    unit = TimeUnit.MINUTES) // a network read that blocks must fail the test, not hang the build
 @IntegrationTest
 class LiveSourceTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 
   @Test
   void aLiveSourceFasterThanDetectionDropsTheOldestFramesAndKeepsTheNewest() throws Exception {
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
     double rate = 400;
     // Searched at full size (a 24-pixel minimum face), far slower than 400 frames a second.
-    VideoSourceSpec source = VideoSourceSpec.of("testsrc2=size=320x240:rate=" + (int) rate + ",realtime", "lavfi", Map.of());
-    VideoSettings settings = new VideoSettings(source, new DetectionSettings(DetectionSettings.DEFAULT_CASCADE, 1.1, 4, 24, 2),
-        Pacing.ownRate(), 1, 600, Duration.ZERO, false, false, 2, ScenePublishing.every(0));
+    VideoSourceSpec source =
+        VideoSourceSpec.of(
+            "testsrc2=size=320x240:rate=" + (int) rate + ",realtime", "lavfi", Map.of());
+    VideoSettings settings =
+        new VideoSettings(
+            source,
+            new DetectionSettings(DetectionSettings.DEFAULT_CASCADE, 1.1, 4, 24, 2),
+            Pacing.ownRate(),
+            1,
+            600,
+            Duration.ZERO,
+            false,
+            false,
+            2,
+            ScenePublishing.every(0));
 
     VideoSummary summary;
     try (VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
@@ -47,18 +62,33 @@ class LiveSourceTest {
     }
 
     assertEquals(600, summary.scenesRead(), summary.describe());
-    assertTrue(summary.scenesDropped() > 0, "detection cannot keep up, so frames are dropped: " + summary.describe());
-    assertTrue(summary.elapsed().toNanos() / 1e9 >= (600 - 1) / rate * 0.9,
+    assertTrue(
+        summary.scenesDropped() > 0,
+        "detection cannot keep up, so frames are dropped: " + summary.describe());
+    assertTrue(
+        summary.elapsed().toNanos() / 1e9 >= (600 - 1) / rate * 0.9,
         "a live source is not read faster than it runs: " + summary.describe());
-    List<SceneFrame> scenes = TopicRecords.readAtLeast(connection, connection.topics().scenes(),
-        kafka.serdes().keys().deserializer(), kafka.serdes().scenes().deserializer(), (int) summary.scenesPublished())
-        .stream().map(ConsumerRecord::value).toList();
-    assertEquals(summary.scenesSearched(), scenes.size(), "every searched frame published, no dropped one");
+    List<SceneFrame> scenes =
+        TopicRecords.readAtLeast(
+                connection,
+                connection.topics().scenes(),
+                kafka.serdes().keys().deserializer(),
+                kafka.serdes().scenes().deserializer(),
+                (int) summary.scenesPublished())
+            .stream()
+            .map(ConsumerRecord::value)
+            .toList();
+    assertEquals(
+        summary.scenesSearched(), scenes.size(), "every searched frame published, no dropped one");
     assertEquals(summary.scenesRead() - summary.scenesDropped(), scenes.size());
     long last = scenes.get(scenes.size() - 1).getSceneIndex();
-    assertTrue(last >= 600 - 1 - settings.queueCapacity(), "the newest frames are kept, the last searched is " + last);
+    assertTrue(
+        last >= 600 - 1 - settings.queueCapacity(),
+        "the newest frames are kept, the last searched is " + last);
     for (int i = 1; i < scenes.size(); i++) {
-      assertTrue(scenes.get(i).getSceneIndex() > scenes.get(i - 1).getSceneIndex(), "frames stay in order");
+      assertTrue(
+          scenes.get(i).getSceneIndex() > scenes.get(i - 1).getSceneIndex(),
+          "frames stay in order");
     }
   }
 
@@ -69,19 +99,22 @@ class LiveSourceTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    VideoSourceSpec source = VideoSourceSpec.of("http://127.0.0.1:" + port + "/camera.ts", null, Map.of());
+    VideoSourceSpec source =
+        VideoSourceSpec.of("http://127.0.0.1:" + port + "/camera.ts", null, Map.of());
     VideoSettings settings = VideoSettings.of(source).withReconnect(true).withLimit(60);
     AtomicLong searched = new AtomicLong();
 
     LoopbackVideoServer first = LoopbackVideoServer.listen(port, 15);
     try (VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
-      CompletableFuture<VideoSummary> running = CompletableFuture.supplyAsync(() -> {
-        try {
-          return producer.stream(settings, "ip-camera", searched::set);
-        } catch (VideoSourceException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<VideoSummary> running =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return producer.stream(settings, "ip-camera", searched::set);
+                } catch (VideoSourceException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       assertTrue(first.awaitClient(30), "the producer connects");
       await().atMost(Duration.ofSeconds(30)).until(() -> searched.get() >= 20);
       first.close(); // the camera drops off the network
@@ -95,13 +128,22 @@ class LiveSourceTest {
         assertTrue(summary.describe().contains("source down"), summary.describe());
         assertTrue(summary.complete(), "a reconnected stream is not lost: " + summary.describe());
         assertTrue(searched.get() > beforeCut, "frames flow again after the cut");
-        List<FaceFrame> faces = TopicRecords.readAtLeast(connection, connection.topics().frames(),
-            kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), (int) summary.facesSent())
-            .stream().map(ConsumerRecord::value).toList();
+        List<FaceFrame> faces =
+            TopicRecords.readAtLeast(
+                    connection,
+                    connection.topics().frames(),
+                    kafka.serdes().keys().deserializer(),
+                    kafka.serdes().frames().deserializer(),
+                    (int) summary.facesSent())
+                .stream()
+                .map(ConsumerRecord::value)
+                .toList();
         long lastBeforeCut = beforeCut - 1;
-        assertTrue(faces.stream().anyMatch(face -> face.getScene().getSceneIndex() > lastBeforeCut + 1),
+        assertTrue(
+            faces.stream().anyMatch(face -> face.getScene().getSceneIndex() > lastBeforeCut + 1),
             "faces found in the second connection's frames, whose indices go on from the first's");
-        assertTrue(faces.stream().allMatch(face -> face.getScene().getSceneWidth() == TestVideos.WIDTH));
+        assertTrue(
+            faces.stream().allMatch(face -> face.getScene().getSceneWidth() == TestVideos.WIDTH));
       }
     }
   }

@@ -34,24 +34,31 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Video files into Kafka through the real FFmpeg, OpenCV, broker and registry, and on through the classifier. */
+/**
+ * Video files into Kafka through the real FFmpeg, OpenCV, broker and registry, and on through the
+ * classifier.
+ */
 @IntegrationTest
 class VideoProducerTest {
-  @RegisterExtension
-  static final SharedCluster kafka = new SharedCluster();
+  @RegisterExtension static final SharedCluster kafka = new SharedCluster();
 
   @ParameterizedTest
   @EnumSource(TestVideos.Codec.class)
-  void everyFrameOfAVideoFileGivesItsFaceWithItsBoxAndScenePosition(TestVideos.Codec codec, @TempDir Path dir)
-      throws Exception {
+  void everyFrameOfAVideoFileGivesItsFaceWithItsBoxAndScenePosition(
+      TestVideos.Codec codec, @TempDir Path dir) throws Exception {
     int frames = 30;
     TestVideos.Video video = TestVideos.write(dir, "pan", codec, frames, 15);
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
 
     VideoSummary summary;
     try (VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
-      summary = producer.stream(VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()))
-          .withPacing(Pacing.asFastAsPossible()).withScenes(ScenePublishing.every(0)), "cam-video", n -> {});
+      summary =
+          producer.stream(
+              VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()))
+                  .withPacing(Pacing.asFastAsPossible())
+                  .withScenes(ScenePublishing.every(0)),
+              "cam-video",
+              n -> {});
     }
 
     assertEquals(frames, summary.scenesRead(), summary.describe());
@@ -60,18 +67,32 @@ class VideoProducerTest {
     assertEquals(frames, summary.scenesPublished());
     assertTrue(summary.complete(), summary.describe());
 
-    List<FaceFrame> faces = TopicRecords.readAtLeast(connection, connection.topics().frames(),
-        kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), (int) summary.facesSent())
-        .stream().map(ConsumerRecord::value).toList();
+    List<FaceFrame> faces =
+        TopicRecords.readAtLeast(
+                connection,
+                connection.topics().frames(),
+                kafka.serdes().keys().deserializer(),
+                kafka.serdes().frames().deserializer(),
+                (int) summary.facesSent())
+            .stream()
+            .map(ConsumerRecord::value)
+            .toList();
     assertEquals(summary.facesSent(), faces.size());
-    Map<Long, List<FaceFrame>> byScene = faces.stream()
-        .collect(Collectors.groupingBy(face -> face.getScene().getSceneIndex()));
+    Map<Long, List<FaceFrame>> byScene =
+        faces.stream().collect(Collectors.groupingBy(face -> face.getScene().getSceneIndex()));
     for (int i = 0; i < frames; i++) {
       List<FaceFrame> found = byScene.get((long) i);
       assertNotNull(found, "frame " + i + " has faces");
       Region expected = video.faces().get(i);
-      assertTrue(found.stream().anyMatch(face -> TestVideos.sameFace(expected, region(face.getScene().getBox()))),
-          "frame " + i + ": expected " + expected + " among " + found.stream().map(f -> region(f.getScene().getBox())).toList());
+      assertTrue(
+          found.stream()
+              .anyMatch(face -> TestVideos.sameFace(expected, region(face.getScene().getBox()))),
+          "frame "
+              + i
+              + ": expected "
+              + expected
+              + " among "
+              + found.stream().map(f -> region(f.getScene().getBox())).toList());
       for (FaceFrame face : found) {
         SceneFace scene = face.getScene();
         assertEquals(TestVideos.WIDTH, scene.getSceneWidth());
@@ -81,15 +102,24 @@ class VideoProducerTest {
         assertEquals(FaceSet.PIXELS, face.getPixels().remaining());
         assertEquals("cam-video", face.getSourceId());
       }
-      assertEquals(List.of(0, 1, 2, 3, 4, 5).subList(0, found.size()),
+      assertEquals(
+          List.of(0, 1, 2, 3, 4, 5).subList(0, found.size()),
           found.stream().map(face -> face.getScene().getFaceIndex()).sorted().toList());
     }
-    assertTrue(byScene.get(frames - 1L).get(0).getScene().getSceneTimeMs() > 1800,
+    assertTrue(
+        byScene.get(frames - 1L).get(0).getScene().getSceneTimeMs() > 1800,
         "scene times follow the file's 15 frames/s");
 
-    List<SceneFrame> scenes = TopicRecords.readAtLeast(connection, connection.topics().scenes(),
-        kafka.serdes().keys().deserializer(), kafka.serdes().scenes().deserializer(), frames)
-        .stream().map(ConsumerRecord::value).toList();
+    List<SceneFrame> scenes =
+        TopicRecords.readAtLeast(
+                connection,
+                connection.topics().scenes(),
+                kafka.serdes().keys().deserializer(),
+                kafka.serdes().scenes().deserializer(),
+                frames)
+            .stream()
+            .map(ConsumerRecord::value)
+            .toList();
     assertEquals(frames, scenes.size());
     SceneFrame first = scenes.get(0);
     byte[] jpeg = new byte[first.getJpeg().remaining()];
@@ -97,8 +127,13 @@ class VideoProducerTest {
     GrayImage picture = GrayImage.decode(jpeg, "scene 0");
     assertEquals(TestVideos.WIDTH, picture.width());
     assertEquals(TestVideos.HEIGHT, picture.height());
-    assertEquals(byScene.get(0L).stream().sorted(java.util.Comparator.comparingInt(f -> f.getScene().getFaceIndex()))
-        .map(f -> f.getScene().getBox()).toList(), first.getFaces(), "the scene carries its faces' boxes, in face order");
+    assertEquals(
+        byScene.get(0L).stream()
+            .sorted(java.util.Comparator.comparingInt(f -> f.getScene().getFaceIndex()))
+            .map(f -> f.getScene().getBox())
+            .toList(),
+        first.getFaces(),
+        "the scene carries its faces' boxes, in face order");
   }
 
   @Test
@@ -110,47 +145,83 @@ class VideoProducerTest {
 
     VideoSummary summary;
     List<EmotionEvent> events;
-    try (ClassifierService classifier = ClassifierService.start(connection, ClassifierSettings.defaults()
-            .withApplicationId("classifier-" + UUID.randomUUID()).withStateDirectory(dir.resolve("state")),
-            new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
+    try (ClassifierService classifier =
+            ClassifierService.start(
+                connection,
+                ClassifierSettings.defaults()
+                    .withApplicationId("classifier-" + UUID.randomUUID())
+                    .withStateDirectory(dir.resolve("state")),
+                new DjlModelLoader(DjlModelLoader.DEFAULT_INFERENCE_THREADS));
         VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
-      summary = producer.stream(VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()))
-          .withPacing(Pacing.asFastAsPossible()), "cam-video", n -> {});
-      events = TopicRecords.readAtLeast(connection, connection.topics().events(),
-          kafka.serdes().keys().deserializer(), kafka.serdes().events().deserializer(), (int) summary.facesSent())
-          .stream().map(ConsumerRecord::value).toList();
+      summary =
+          producer.stream(
+              VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()))
+                  .withPacing(Pacing.asFastAsPossible()),
+              "cam-video",
+              n -> {});
+      events =
+          TopicRecords.readAtLeast(
+                  connection,
+                  connection.topics().events(),
+                  kafka.serdes().keys().deserializer(),
+                  kafka.serdes().events().deserializer(),
+                  (int) summary.facesSent())
+              .stream()
+              .map(ConsumerRecord::value)
+              .toList();
     }
 
     assertEquals(summary.facesSent(), events.size(), "one event per face");
     for (int i = 0; i < frames; i++) {
       long index = i;
       Region expected = video.faces().get(i);
-      assertTrue(events.stream().filter(e -> e.getScene().getSceneIndex() == index)
-          .anyMatch(e -> TestVideos.sameFace(expected, region(e.getScene().getBox()))), "frame " + i + "'s face");
+      assertTrue(
+          events.stream()
+              .filter(e -> e.getScene().getSceneIndex() == index)
+              .anyMatch(e -> TestVideos.sameFace(expected, region(e.getScene().getBox()))),
+          "frame " + i + "'s face");
     }
   }
 
   @Test
-  void aLoopedFilePlaysAgainFromItsStartWithFrameIndicesGoingOn(@TempDir Path dir) throws Exception {
+  void aLoopedFilePlaysAgainFromItsStartWithFrameIndicesGoingOn(@TempDir Path dir)
+      throws Exception {
     TestVideos.Video video = TestVideos.write(dir, "short", TestVideos.Codec.MJPEG, 10, 15);
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
 
     VideoSummary summary;
     try (VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
-      summary = producer.stream(VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()))
-          .withPacing(Pacing.asFastAsPossible()).withLoop(true).withLimit(25), "loop", n -> {});
+      summary =
+          producer.stream(
+              VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()))
+                  .withPacing(Pacing.asFastAsPossible())
+                  .withLoop(true)
+                  .withLimit(25),
+              "loop",
+              n -> {});
     }
 
     assertEquals(25, summary.scenesRead(), summary.describe());
-    assertTrue(summary.describe().endsWith("its limit of 25 frames was reached"), summary.describe());
-    List<FaceFrame> faces = TopicRecords.readAtLeast(connection, connection.topics().frames(),
-        kafka.serdes().keys().deserializer(), kafka.serdes().frames().deserializer(), (int) summary.facesSent())
-        .stream().map(ConsumerRecord::value).toList();
+    assertTrue(
+        summary.describe().endsWith("its limit of 25 frames was reached"), summary.describe());
+    List<FaceFrame> faces =
+        TopicRecords.readAtLeast(
+                connection,
+                connection.topics().frames(),
+                kafka.serdes().keys().deserializer(),
+                kafka.serdes().frames().deserializer(),
+                (int) summary.facesSent())
+            .stream()
+            .map(ConsumerRecord::value)
+            .toList();
     for (long index = 0; index < 25; index++) {
       Region expected = video.faces().get((int) (index % 10));
       long scene = index;
-      assertTrue(faces.stream().filter(f -> f.getScene().getSceneIndex() == scene)
-          .anyMatch(f -> TestVideos.sameFace(expected, region(f.getScene().getBox()))), "frame " + index);
+      assertTrue(
+          faces.stream()
+              .filter(f -> f.getScene().getSceneIndex() == scene)
+              .anyMatch(f -> TestVideos.sameFace(expected, region(f.getScene().getBox()))),
+          "frame " + index);
     }
   }
 
@@ -158,21 +229,47 @@ class VideoProducerTest {
   void everyNthFrameIsKeptAtTheRateAskedFor(@TempDir Path dir) throws Exception {
     TestVideos.Video video = TestVideos.write(dir, "clip", TestVideos.Codec.MJPEG, 30, 15);
     ConnectionSettings connection = FreshTopics.on(kafka.cluster());
-    VideoSettings base = VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()));
+    VideoSettings base =
+        VideoSettings.of(VideoSourceSpec.of(video.file().toString(), null, Map.of()));
 
     VideoSummary summary;
     try (VideoProducer producer = new VideoProducer(connection, kafka.serdes())) {
-      summary = producer.stream(new VideoSettings(base.source(), base.detection(), Pacing.rate(60), 3, 0,
-          base.duration(), false, false, 30, ScenePublishing.every(0)), "every", n -> {});
+      summary =
+          producer.stream(
+              new VideoSettings(
+                  base.source(),
+                  base.detection(),
+                  Pacing.rate(60),
+                  3,
+                  0,
+                  base.duration(),
+                  false,
+                  false,
+                  30,
+                  ScenePublishing.every(0)),
+              "every",
+              n -> {});
     }
 
     assertEquals(30, summary.scenesRead());
     assertEquals(20, summary.scenesSkipped());
-    assertEquals(10, summary.scenesSearched(), "a queue as long as the file drops nothing: " + summary.describe());
-    assertTrue(summary.elapsed().toMillis() >= 29 * 1000 / 60, "30 frames at 60 a second take half a second at least");
-    List<Long> indices = TopicRecords.readAtLeast(connection, connection.topics().scenes(),
-        kafka.serdes().keys().deserializer(), kafka.serdes().scenes().deserializer(), 10)
-        .stream().map(record -> record.value().getSceneIndex()).toList();
+    assertEquals(
+        10,
+        summary.scenesSearched(),
+        "a queue as long as the file drops nothing: " + summary.describe());
+    assertTrue(
+        summary.elapsed().toMillis() >= 29 * 1000 / 60,
+        "30 frames at 60 a second take half a second at least");
+    List<Long> indices =
+        TopicRecords.readAtLeast(
+                connection,
+                connection.topics().scenes(),
+                kafka.serdes().keys().deserializer(),
+                kafka.serdes().scenes().deserializer(),
+                10)
+            .stream()
+            .map(record -> record.value().getSceneIndex())
+            .toList();
     assertEquals(List.of(0L, 3L, 6L, 9L, 12L, 15L, 18L, 21L, 24L, 27L), indices);
   }
 
