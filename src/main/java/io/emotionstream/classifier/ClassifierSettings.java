@@ -93,105 +93,42 @@ public record ClassifierSettings(
   }
 
   public ClassifierSettings withApplicationId(String value) {
-    return new ClassifierSettings(
-        value,
-        modelName,
-        batchSize,
-        maxDelay,
-        accuracyWindow,
-        accuracyAdvance,
-        accuracyGrace,
-        processingGuarantee,
-        commitInterval,
-        threads,
-        stateDirectory,
-        promotion,
-        liveLearning);
+    Copy copy = new Copy(this);
+    copy.applicationId = value;
+    return copy.build();
   }
 
   public ClassifierSettings withBatching(int size, Duration delay) {
-    return new ClassifierSettings(
-        applicationId,
-        modelName,
-        size,
-        delay,
-        accuracyWindow,
-        accuracyAdvance,
-        accuracyGrace,
-        processingGuarantee,
-        commitInterval,
-        threads,
-        stateDirectory,
-        promotion,
-        liveLearning);
+    Copy copy = new Copy(this);
+    copy.batchSize = size;
+    copy.maxDelay = delay;
+    return copy.build();
   }
 
   public ClassifierSettings withAccuracyWindows(Duration window, Duration advance, Duration grace) {
-    return new ClassifierSettings(
-        applicationId,
-        modelName,
-        batchSize,
-        maxDelay,
-        window,
-        advance,
-        grace,
-        processingGuarantee,
-        commitInterval,
-        threads,
-        stateDirectory,
-        promotion,
-        liveLearning);
+    Copy copy = new Copy(this);
+    copy.accuracyWindow = window;
+    copy.accuracyAdvance = advance;
+    copy.accuracyGrace = grace;
+    return copy.build();
   }
 
   public ClassifierSettings withStateDirectory(Path value) {
-    return new ClassifierSettings(
-        applicationId,
-        modelName,
-        batchSize,
-        maxDelay,
-        accuracyWindow,
-        accuracyAdvance,
-        accuracyGrace,
-        processingGuarantee,
-        commitInterval,
-        threads,
-        value,
-        promotion,
-        liveLearning);
+    Copy copy = new Copy(this);
+    copy.stateDirectory = value;
+    return copy.build();
   }
 
   public ClassifierSettings withThreads(int value) {
-    return new ClassifierSettings(
-        applicationId,
-        modelName,
-        batchSize,
-        maxDelay,
-        accuracyWindow,
-        accuracyAdvance,
-        accuracyGrace,
-        processingGuarantee,
-        commitInterval,
-        value,
-        stateDirectory,
-        promotion,
-        liveLearning);
+    Copy copy = new Copy(this);
+    copy.threads = value;
+    return copy.build();
   }
 
   public ClassifierSettings withCommitInterval(Duration value) {
-    return new ClassifierSettings(
-        applicationId,
-        modelName,
-        batchSize,
-        maxDelay,
-        accuracyWindow,
-        accuracyAdvance,
-        accuracyGrace,
-        processingGuarantee,
-        value,
-        threads,
-        stateDirectory,
-        promotion,
-        liveLearning);
+    Copy copy = new Copy(this);
+    copy.commitInterval = value;
+    return copy.build();
   }
 
   /**
@@ -199,54 +136,72 @@ public record ClassifierSettings(
    * another.
    */
   public ClassifierSettings withProcessingGuarantee(ProcessingGuarantee value) {
-    return new ClassifierSettings(
-        applicationId,
-        modelName,
-        batchSize,
-        maxDelay,
-        accuracyWindow,
-        accuracyAdvance,
-        accuracyGrace,
-        value,
-        value.defaultCommitInterval(),
-        threads,
-        stateDirectory,
-        promotion,
-        liveLearning);
+    Copy copy = new Copy(this);
+    copy.processingGuarantee = value;
+    copy.commitInterval = value.defaultCommitInterval();
+    return copy.build();
   }
 
   public ClassifierSettings withPromotion(PromotionSettings value) {
-    return new ClassifierSettings(
-        applicationId,
-        modelName,
-        batchSize,
-        maxDelay,
-        accuracyWindow,
-        accuracyAdvance,
-        accuracyGrace,
-        processingGuarantee,
-        commitInterval,
-        threads,
-        stateDirectory,
-        value,
-        liveLearning);
+    Copy copy = new Copy(this);
+    copy.promotion = value;
+    return copy.build();
   }
 
   public ClassifierSettings withLiveLearning(LiveLearning value) {
-    return new ClassifierSettings(
-        applicationId,
-        modelName,
-        batchSize,
-        maxDelay,
-        accuracyWindow,
-        accuracyAdvance,
-        accuracyGrace,
-        processingGuarantee,
-        commitInterval,
-        threads,
-        stateDirectory,
-        promotion,
-        value);
+    Copy copy = new Copy(this);
+    copy.liveLearning = value;
+    return copy.build();
+  }
+
+  /** The settings as fields, so that each {@code with} method names only what it changes. */
+  private static final class Copy {
+    String applicationId;
+    String modelName;
+    int batchSize;
+    Duration maxDelay;
+    Duration accuracyWindow;
+    Duration accuracyAdvance;
+    Duration accuracyGrace;
+    ProcessingGuarantee processingGuarantee;
+    Duration commitInterval;
+    int threads;
+    Path stateDirectory;
+    PromotionSettings promotion;
+    LiveLearning liveLearning;
+
+    Copy(ClassifierSettings settings) {
+      applicationId = settings.applicationId;
+      modelName = settings.modelName;
+      batchSize = settings.batchSize;
+      maxDelay = settings.maxDelay;
+      accuracyWindow = settings.accuracyWindow;
+      accuracyAdvance = settings.accuracyAdvance;
+      accuracyGrace = settings.accuracyGrace;
+      processingGuarantee = settings.processingGuarantee;
+      commitInterval = settings.commitInterval;
+      threads = settings.threads;
+      stateDirectory = settings.stateDirectory;
+      promotion = settings.promotion;
+      liveLearning = settings.liveLearning;
+    }
+
+    ClassifierSettings build() {
+      return new ClassifierSettings(
+          applicationId,
+          modelName,
+          batchSize,
+          maxDelay,
+          accuracyWindow,
+          accuracyAdvance,
+          accuracyGrace,
+          processingGuarantee,
+          commitInterval,
+          threads,
+          stateDirectory,
+          promotion,
+          liveLearning);
+    }
   }
 
   private static void require(boolean condition, String message) {

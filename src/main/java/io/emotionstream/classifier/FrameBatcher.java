@@ -5,9 +5,7 @@ import io.emotionstream.avro.Emotion;
 import io.emotionstream.avro.EmotionEvent;
 import io.emotionstream.avro.FaceFrame;
 import io.emotionstream.data.FaceResizer;
-import io.emotionstream.kafka.DeadLetters;
 import io.emotionstream.kafka.serde.AvroSerdeException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -503,25 +501,11 @@ final class FrameBatcher implements Processor<String, byte[], String, Classifier
 
   private void refuse(
       Record<String, byte[]> record, RecordMetadata origin, String reason, Throwable cause) {
-    LOG.warn(
-        "dead letter: {} partition {} offset {}: {}",
-        origin.topic(),
-        origin.partition(),
-        origin.offset(),
-        reason);
-    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    DeadLetter letter =
-        DeadLetters.fromRecord(
-            STAGE,
-            reason,
-            cause,
-            origin.topic(),
-            origin.partition(),
-            origin.offset(),
-            key,
-            record.value());
     metrics.recordDeadLetter();
-    context.forward(record.withValue(new ClassifierOutput.Refused(letter)));
+    context.forward(
+        record.withValue(
+            RefusedRecords.refuse(
+                LOG, STAGE, origin, record.key(), record.value(), reason, cause)));
   }
 
   private void forwardRefusedCheckpoint(DeadLetter letter) {

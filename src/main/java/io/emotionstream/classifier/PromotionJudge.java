@@ -9,7 +9,6 @@ import io.emotionstream.avro.ServingDecision;
 import io.emotionstream.avro.ServingState;
 import io.emotionstream.kafka.DeadLetters;
 import io.emotionstream.kafka.serde.AvroSerdeException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -576,24 +575,11 @@ final class PromotionJudge
 
   private void deadLetter(String key, byte[] value, String reason, Throwable cause) {
     RecordMetadata origin = context.recordMetadata().orElseThrow();
-    LOG.warn(
-        "dead letter: {} partition {} offset {}: {}",
-        origin.topic(),
-        origin.partition(),
-        origin.offset(),
-        reason);
-    DeadLetter letter =
-        DeadLetters.fromRecord(
-            STAGE,
-            reason,
-            cause,
-            origin.topic(),
-            origin.partition(),
-            origin.offset(),
-            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-            value);
     context.forward(
-        new Record<>(key, new ClassifierOutput.Refused(letter), context.currentSystemTimeMs()));
+        new Record<>(
+            key,
+            RefusedRecords.refuse(LOG, STAGE, origin, key, value, reason, cause),
+            context.currentSystemTimeMs()));
   }
 
   private static boolean sameRecord(byte[] seen, byte[] record) {
