@@ -76,6 +76,13 @@ final class PromotionJudge
 
   private ProcessorContext<String, ClassifierOutput> context;
   private KeyValueStore<String, ServingState> decisions;
+
+  /**
+   * The last decision, as in the store: read there once, at init, since a decision carries one or
+   * two checkpoints and is looked at every review and every batch's comparison.
+   */
+  private ServingState decided;
+
   private KeyValueStore<String, CandidateScore> scores;
   private TimestampedKeyValueStore<String, byte[]> latestCheckpoints;
 
@@ -102,6 +109,7 @@ final class PromotionJudge
   public void init(ProcessorContext<String, ClassifierOutput> context) {
     this.context = context;
     this.decisions = context.getStateStore(ClassifierTopology.DECISIONS_STORE);
+    this.decided = decisions.get(settings.modelName());
     this.scores = context.getStateStore(ClassifierTopology.SCORES_STORE);
     this.latestCheckpoints = context.getStateStore(ClassifierTopology.CHECKPOINT_STORE);
     context.schedule(REVIEW_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::review);
@@ -133,7 +141,7 @@ final class PromotionJudge
   }
 
   private void consider(ModelCheckpoint checkpoint) {
-    ServingState state = decisions.get(settings.modelName());
+    ServingState state = decided;
     if (state == null) {
       if (vetted(checkpoint)) {
         decide(
@@ -189,7 +197,7 @@ final class PromotionJudge
     if (promotion.policy() != PromotionPolicy.GUARDED) {
       return;
     }
-    ServingState state = decisions.get(settings.modelName());
+    ServingState state = decided;
     CandidateScore score = scores.get(settings.modelName());
     if (state == null
         || state.getCandidateVersion() == null
@@ -250,7 +258,7 @@ final class PromotionJudge
   // ---- shadow scores
 
   private void count(ClassifierOutput.Compared batch) {
-    ServingState state = decisions.get(settings.modelName());
+    ServingState state = decided;
     CandidateScore score = scores.get(settings.modelName());
     if (state == null
         || state.getCandidateVersion() == null
@@ -326,7 +334,7 @@ final class PromotionJudge
             && command.getType() != CommandType.ROLLBACK)) {
       return; // the trainer's
     }
-    ServingState state = decisions.get(settings.modelName());
+    ServingState state = decided;
     if (state == null) {
       deadLetter(
           key,
@@ -487,7 +495,7 @@ final class PromotionJudge
       String commandId,
       CandidateScore score) {
     long nowMs = context.currentSystemTimeMs();
-    ServingState decided =
+    ServingState next =
         ServingState.newBuilder(state)
             .setPolicy(promotion.policy())
             .setDecision(decision)
@@ -500,10 +508,10 @@ final class PromotionJudge
                 score == null || score.frames() == 0 ? null : score.servingAccuracy())
             .setTimeMs(Instant.ofEpochMilli(nowMs))
             .build();
-    decisions.put(settings.modelName(), decided);
+    decisions.put(settings.modelName(), next);
+    decided = next;
     LOG.info("{} {}: {}", settings.modelName(), decision, reason);
-    context.forward(
-        new Record<>(settings.modelName(), new ClassifierOutput.Decided(decided), nowMs));
+    context.forward(new Record<>(settings.modelName(), new ClassifierOutput.Decided(next), nowMs));
   }
 
   // ---- checkpoints
